@@ -1,0 +1,58 @@
+"""The library API: load rule sets and check report documents (no click, no rich)."""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from checker.compile import Compiled, compile_ruleset
+from checker.document import validate_document
+from checker.engine import run
+from checker.loader import RuleSet, load_ruleset
+from checker.model import ReportResult
+
+
+@lru_cache(maxsize=8)
+def _compiled_default(key: tuple[str, ...] | None) -> Compiled:
+    return compile_ruleset(load_ruleset(list(key) if key is not None else None))
+
+
+def compiled_ruleset(paths: Iterable[str | Path] | None = None) -> Compiled:
+    """The compiled rule set for ``paths`` (bundled rule sets by default), cached."""
+    key = tuple(str(Path(p).resolve()) for p in paths) if paths is not None else None
+    return _compiled_default(key)
+
+
+def apply_overrides(doc: dict[str, Any], *, agency_kind: str | None = None, agency_level: str | None = None,
+                    published: str | None = None, year: int | None = None) -> dict[str, Any]:
+    """A copy of ``doc`` with metadata overridden from the command line (the original is untouched)."""
+    if not any(v is not None for v in (agency_kind, agency_level, published, year)):
+        return doc
+    out = copy.deepcopy(doc)
+    agency = out.setdefault("agency", {})
+    if agency_kind is not None:
+        agency["kind"] = agency_kind
+    if agency_level is not None:
+        agency["level"] = agency_level
+    if published is not None:
+        out["published"] = published
+    if year is not None:
+        out["year"] = year
+    return out
+
+
+def check(doc: dict[str, Any], compiled: Compiled | None = None, source: str = "") -> ReportResult:
+    """Validate one report document against the report schema, then check it."""
+    validate_document(doc)
+    return run([doc], compiled or compiled_ruleset(), [source])[0]
+
+
+def check_many(docs: Sequence[dict[str, Any]], compiled: Compiled | None = None,
+               sources: Sequence[str] | None = None) -> list[ReportResult]:
+    """Check many valid documents in one vectorized pass (they must already be schema-valid)."""
+    return run(docs, compiled or compiled_ruleset(), sources)
+
+
+__all__ = ["RuleSet", "load_ruleset", "check", "check_many", "compiled_ruleset", "apply_overrides"]

@@ -1,0 +1,153 @@
+"""Compile rule instances into engine objects: one pandera schema and one merged JSON Schema.
+
+* Frame instances become pandera ``Check``s on a ``DataFrameSchema`` over the cell frame.
+  Each check is True for rows that pass, are not assessable, or where the rule does
+  not apply, so pandera's lazy failure cases are exactly the failing (report, instance)
+  pairs.
+* JSON instances each get a jsonschema validator, run on the smallest projection of a
+  report that holds what the instance reads; identical projections are validated once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import jsonschema
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from checker.frame import FORMATS, KINDS, LEVELS, meta_col
+from checker.loader import Instance, RuleSet
+from checker.model import Rule
+
+
+def applicability(rule: Rule, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(applies, unknown): rows the rule applies to, and rows where metadata it needs is unknown."""
+    n = len(df)
+    applies = np.ones(n, dtype=bool)
+    unknown = np.zeros(n, dtype=bool)
+    spec = rule.applies_to
+    for key, options in (("kinds", KINDS), ("levels", LEVELS)):
+        if key in spec:
+            codes = df[meta_col(key[:-1])].to_numpy()
+            wanted = [options.index(v) for v in spec[key]]
+            unknown |= codes < 0
+            applies &= np.isin(codes, wanted) | (codes < 0)
+    year = df[meta_col("year")].to_numpy()
+    if "year_min" in spec:
+        applies &= year >= spec["year_min"]
+    if "year_max" in spec:
+        applies &= year <= spec["year_max"]
+    return applies, unknown & applies
+
+
+def format_mask(inst: Instance, df: pd.DataFrame) -> np.ndarray:
+    """Rows whose table format is one the instance applies to."""
+    codes = df[meta_col("format")].to_numpy()
+    return np.isin(codes, [FORMATS.index(f) for f in inst.formats])
+
+
+def _gate(inst: Instance) -> Callable[[pd.DataFrame], np.ndarray]:
+    def gate(df: pd.DataFrame) -> np.ndarray:
+        applies, unknown = applicability(inst.rule, df)
+        return applies & ~unknown & format_mask(inst, df)
+    return gate
+
+
+_GATE_COLUMNS = [meta_col("format"), meta_col("kind"), meta_col("level"), meta_col("year")]
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    """One pandera schema per frame instance, validated on just the columns it reads.
+
+    Validating narrow frames keeps pandera's failure cases small (it reports every column
+    of a failing row for a DataFrame-level check).
+    """
+
+    items: tuple[tuple[Instance, list[str], pa.DataFrameSchema], ...]
+
+
+def frame_plan(instances: list[Instance]) -> FramePlan:
+    """Compile every frame instance into a pandera check on a ``DataFrameSchema``."""
+    items = []
+    for inst in instances:
+        gate = _gate(inst)
+        check = inst.check
+
+        def fn(df: pd.DataFrame, gate: Callable[[pd.DataFrame], np.ndarray] = gate, check: Any = check) -> pd.Series:
+            bad = gate(df) & check.assessable(df) & check.violated(df)
+            return pd.Series(~bad, index=df.index)
+
+        columns = list(dict.fromkeys([*_GATE_COLUMNS, *check.columns]))
+        items.append((inst, columns, pa.DataFrameSchema(checks=[pa.Check(fn, name=inst.key, error=inst.key)])))
+    return FramePlan(tuple(items))
+
+
+def frame_failures(plan: FramePlan, df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Run the pandera schemas; failing row positions per instance key (the pandera adapter)."""
+    out: dict[str, np.ndarray] = {}
+    positions = pd.Index(df.index)
+    for inst, columns, schema in plan.items:
+        try:
+            schema.validate(df[columns], lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            fc = exc.failure_cases
+            broken = fc[fc["index"].isna()]
+            if len(broken):
+                raise RuntimeError(f"check {inst.key} crashed: {broken.iloc[0]['failure_case']}") from None
+            out[inst.key] = positions.get_indexer(pd.unique(fc["index"].to_numpy()))
+    return out
+
+
+@dataclass(frozen=True)
+class JsonPlan:
+    """One jsonschema validator per JSON instance, run on projections (the jsonschema adapter)."""
+
+    validators: dict[str, Any]
+
+    def failing(self, inst: Instance, docs: list[dict[str, Any]]) -> np.ndarray:
+        """Rows of ``docs`` whose projection fails the instance's schema.
+
+        Each distinct projection is validated once; reports that share it share the answer.
+        """
+        check = inst.check
+        validator = self.validators[inst.key]
+        answers: dict[Any, bool] = {}
+        out = np.zeros(len(docs), dtype=bool)
+        for r, doc in enumerate(docs):
+            key = check.projection(doc)
+            bad = answers.get(key)
+            if bad is None:
+                bad = answers[key] = not validator.is_valid(check.document(doc))
+            out[r] = bad
+        return out
+
+
+def json_plan(instances: list[Instance]) -> JsonPlan:
+    """Build a validator for every JSON instance."""
+    validators = {}
+    for inst in instances:
+        cls = jsonschema.validators.validator_for(inst.check.schema)
+        validators[inst.key] = cls(inst.check.schema)
+    return JsonPlan(validators)
+
+
+@dataclass
+class Compiled:
+    """A rule set compiled for the engine."""
+
+    ruleset: RuleSet
+    frame_instances: list[Instance]
+    json_instances: list[Instance]
+    frame: FramePlan
+    plan: JsonPlan
+
+
+def compile_ruleset(ruleset: RuleSet) -> Compiled:
+    """Compile every instance of ``ruleset``."""
+    frame_insts = [i for i in ruleset.instances if i.engine == "frame"]
+    json_insts = [i for i in ruleset.instances if i.engine == "json"]
+    return Compiled(ruleset, frame_insts, json_insts, frame_plan(frame_insts), json_plan(json_insts))

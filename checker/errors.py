@@ -1,0 +1,31 @@
+"""The two exception families of gkcheck.
+
+Data problems in a report are never exceptions: they are findings. Exceptions are
+only for input that cannot be read at all (:class:`InputError`) and for broken
+configuration or rule files (:class:`RuleSetError`). Both carry a Chinese message
+(shown by default) and an English one (``--lang en``); the CLI turns them into
+exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class GkcheckError(Exception):
+    """Base class: a problem the user must fix before gkcheck can run."""
+
+    def __init__(self, zh: str, en: str | None = None) -> None:
+        super().__init__(zh)
+        self.zh = zh
+        self.en = en or zh
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in the requested language ("zh" or "en")."""
+        return self.en if lang == "en" else self.zh
+
+
+class InputError(GkcheckError):
+    """The input file cannot be read as a report (missing, unreadable, wrong format)."""
+
+
+class RuleSetError(GkcheckError):
+    """A rule file or configuration is broken; never silently skipped."""

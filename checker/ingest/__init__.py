@@ -1,0 +1,164 @@
+"""Ingest: read a report file of any supported kind into the report document.
+
+Public API:
+
+* :func:`read_document` — path → document dict (``schemas/report.schema.json``);
+* :func:`sniff` — what kind of file some bytes are (json/text/markdown/html/docx/pdf).
+
+Readers turn bytes into a :class:`~checker.ingest.layout.Layout`; the assembler
+(:func:`~checker.ingest.assemble.assemble`) turns a Layout into the document.
+The HTML, Word and PDF readers are imported only when such a file is read, so
+text ingest works without their dependencies.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from checker.errors import InputError
+from checker.ingest.assemble import assemble
+from checker.ingest.layout import Layout
+from checker.ingest.text import MAX_BYTES, decode_text, read_text
+
+__all__ = ["MAX_BYTES", "read_document", "sniff"]
+
+_KIND_NAMES = {"html": "HTML", "docx": "Word (.docx)", "pdf": "PDF"}
+_TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                  ".json": "json", ".html": "html", ".htm": "html", ".xhtml": "html"}
+
+
+def read_document(path: str | Path, *, year: int | None = None) -> dict:
+    """Read a report file (.json .txt .md .html .docx .pdf) into the report document.
+
+    Args:
+        path: the file to read.
+        year: the reported year, overriding what the file says (``--year``).
+
+    Returns:
+        The report document; a ``.json`` file is returned as parsed.
+
+    Raises:
+        InputError: the file is missing, empty, too large, binary garbage, in an
+            unknown encoding or format, or not an annual report.
+    """
+    file = Path(path)
+    data = _read_bytes(file)
+    kind = sniff(data, file.suffix)
+    if kind == "json":
+        document = _parse_json(data, file.name)
+    else:
+        document = assemble(_layout(kind, data), source_name=file.name, year=year)
+    if year is not None:
+        document["year"] = year
+    return document
+
+
+def _read_bytes(file: Path) -> bytes:
+    if not file.exists():
+        raise InputError(f"找不到文件：{file}。请检查文件路径是否正确。", f"File not found: {file}.")
+    if not file.is_file():
+        raise InputError(f"{file} 不是一个文件（可能是文件夹）。请指定年度报告文件。", f"{file} is not a file.")
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(
+            f"文件太大（{size / 1024 / 1024:.0f} MB，上限 50 MB），不像是一份年度报告。请确认文件是否正确。",
+            f"The file is too large ({size} bytes; the limit is 50 MB).",
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {file}：{exc.strerror}。请检查文件权限。", f"Cannot read {file}: {exc}.") from exc
+    if not data.strip():
+        raise InputError(f"文件 {file.name} 是空的，没有可检查的内容。请确认选择了正确的年度报告文件。",
+                         f"The file {file.name} is empty.")
+    return data
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The kind of a file from its content, with its suffix as a tie-breaker.
+
+    Args:
+        data: the file's bytes.
+        suffix: the file name's suffix, e.g. ".txt" (may be empty).
+
+    Returns:
+        One of "json", "text", "markdown", "html", "docx", "pdf".
+
+    Raises:
+        InputError: the bytes are a binary format gkcheck cannot read (e.g. .doc, .xlsx).
+    """
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(data)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("不支持旧版 Word（.doc）或其他 Office 旧格式文件。请在 Word 中另存为 .docx 或 PDF 后重试。",
+                         "Legacy .doc/OLE files are not supported; save as .docx or PDF.")
+    by_suffix = _TEXT_SUFFIXES.get(suffix.lower())
+    lowered = _head_text(data).lstrip("\ufeff \t\r\n").lower()
+    if by_suffix == "json" or (lowered.startswith(("{", "[")) and by_suffix not in {"text", "markdown"}):
+        return "json"
+    if lowered.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in lowered or "<table" in lowered:
+        return "html"
+    if by_suffix in {"text", "markdown", "html"}:
+        return by_suffix
+    return "markdown" if lowered.startswith("#") or "\n|---" in lowered or "\n| --" in lowered else "text"
+
+
+def _head_text(data: bytes) -> str:
+    """The first few thousand characters, decoded leniently (markers are ASCII)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile as exc:
+        raise InputError("文件像是 Word（.docx）文件，但已损坏，无法打开。请重新导出后重试。",
+                         "The file looks like a .docx but is damaged.") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    raise InputError("这是一个压缩包或其他 Office 文件（不是 .docx），无法作为年度报告读取。请提供 .docx、.pdf、.html、.txt 或 .json 文件。",
+                     "The file is a zip archive or an Office file other than .docx.")
+
+
+def _parse_json(data: bytes, name: str) -> dict:
+    try:
+        document = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。请修正后重试。",
+                         f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from exc
+    if not isinstance(document, dict):
+        raise InputError(f"{name} 的内容不是一个 JSON 对象，不符合报告文档格式。",
+                         f"{name} does not hold a JSON object.")
+    return document
+
+
+def _layout(kind: str, data: bytes) -> Layout:
+    """Run the reader for ``kind``; readers of other helpers are imported lazily."""
+    if kind in {"text", "markdown"}:
+        return read_text(data, markdown=kind == "markdown")
+    try:
+        if kind == "html":
+            from checker.ingest.html import read_html as reader
+        elif kind == "docx":
+            from checker.ingest.docx import read_docx as reader
+        else:
+            from checker.ingest.pdf import read_pdf as reader
+    except ImportError as exc:
+        raise InputError(f"当前安装不支持读取 {_KIND_NAMES[kind]} 文件（缺少读取组件：{exc.name}）。请安装完整版本，或提供 .txt 文件。",
+                         f"Reading {_KIND_NAMES[kind]} files is not available in this installation ({exc}).") from exc
+    try:
+        return reader(data)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged file makes third-party parsers raise anything
+        raise InputError(f"无法读取该 {_KIND_NAMES[kind]} 文件，文件可能已损坏：{exc}。请重新导出后重试。",
+                         f"The {_KIND_NAMES[kind]} file could not be read: {exc}.") from exc

@@ -1,0 +1,83 @@
+"""The neutral intermediate form between file readers and the report assembler.
+
+Every reader (text, Markdown, HTML, Word, PDF) turns a file into a :class:`Layout`:
+a sequence of paragraphs and tables in reading order, each carrying its
+:class:`Location` in the original file. The assembler (``assemble.py``) turns a
+Layout into the report document (``schemas/report.schema.json``): it finds the
+sections by their headings, maps table cells to cell ids by their row and column
+labels, and records a source map. Readers never decide what a cell means;
+the assembler never looks at file bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something stood in the original file. Unused fields stay None.
+
+    Attributes:
+        line: 1-based line number (text, Markdown, and text-layout PDF extraction).
+        end_line: last line when the item spans several lines.
+        page: 1-based page number (PDF).
+        table: 1-based index of the table in the file (HTML, Word, PDF, Markdown).
+        row: 1-based row number inside that table.
+        column: 1-based column number inside that table.
+    """
+
+    line: int | None = None
+    end_line: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, int]:
+        """The non-empty fields, as stored in the document's ``source_map``."""
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A run of text outside tables (a heading is a paragraph too)."""
+
+    text: str
+    loc: Location
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One grid position of a table after rowspan/colspan are expanded.
+
+    A merged cell appears at every grid position it covers, with ``origin``
+    False on all but its top-left position, so label lookups see the label
+    everywhere while values are read once.
+    """
+
+    text: str
+    loc: Location
+    origin: bool = True
+
+
+@dataclass(slots=True)
+class Table:
+    """A table as a rectangular grid of cells (rows of equal length)."""
+
+    rows: list[list[TableCell]]
+    loc: Location
+
+
+@dataclass(slots=True)
+class Layout:
+    """A whole file: blocks in reading order plus metadata hints from the container.
+
+    ``hints`` carries what the file format itself says outside the body text,
+    e.g. an HTML ``<title>`` or ``<meta name="PubDate">``, Word core properties,
+    PDF metadata: keys ``title``, ``published`` (YYYY-MM-DD), ``agency``, ``url``.
+    """
+
+    blocks: list[Paragraph | Table]
+    media_type: str
+    hints: dict[str, str] = field(default_factory=dict)

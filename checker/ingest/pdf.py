@@ -1,0 +1,560 @@
+"""Read a PDF report (with a text layer) into a Layout with pdfplumber.
+
+Per page:
+
+* Ruled tables are found with ``page.find_tables()`` on the visible drawing only
+  (white fills, used by PDF editors to white out text and by Word as cell
+  background, are ignored). A table whose border is missing where it is cut by
+  the page break is closed along the ends of its vertical rules. Only tables of
+  two or more columns are data tables; a one-column box is a frame around text,
+  which is read as paragraphs.
+* Merged cells are recovered from the cell geometry: a cell covers every grid
+  column and row between its edges. The lines of a cell are joined without
+  spaces between Chinese characters, so a vertical label written one character
+  per line becomes one label, and a wrapped row label one label.
+* Text outside data tables is grouped into paragraphs: a line starts a new
+  paragraph when it is indented, starts with a heading number (一、 or （一）),
+  follows a short line, or follows a larger gap. Page-number lines in the top
+  or bottom margin (``-3-``, ``— 3 —``, ``第 3 页``) are dropped. A paragraph
+  cut by a page break continues on the next page.
+
+Across pages, a table that ends its page is joined with a table that starts the
+next page when their outer edges line up: repeated header rows are dropped and
+a merged label cell cut by the page break is joined with its continuation.
+
+Locations: a paragraph carries its page and the 1-based line on that page where
+it starts (lines counted over all text on the page, tables included); a cell
+carries page, table, row and column in the expanded grid.
+
+Limits: text must be in the file (scanned pages need OCR first); tables must be
+ruled; one column of text per page is assumed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import struct
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import date
+from statistics import median
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException
+from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page
+from pdfplumber.table import Table as PlumberTable
+from pdfplumber.utils.exceptions import PdfminerException
+
+from checker.errors import InputError
+from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
+from checker.ingest.layout import Layout, Location, Paragraph, Table
+
+#: Refuse PDFs with more pages than this.
+MAX_PAGES = 300
+
+_HEADING_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_NUMBERED_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.、．]|第)")
+_PAGE_NUMBER = re.compile(r"^\s*([-—–－~]\s*\d{1,3}\s*[-—–－~]|\d{1,3}|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3})\s*$")
+_NUMBER = re.compile(r"^[\d\s.,，]+$")
+_PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
+_EDGE_TOLERANCE = 1.0
+_ALIGN_TOLERANCE = 6.0
+_MARGIN_ZONE = 0.12
+_BAD_PDF_ERRORS = (
+    PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
+    AttributeError, AssertionError, RecursionError, struct.error, zlib.error,
+)
+
+
+def read_pdf(data: bytes) -> Layout:
+    """Read a PDF file into a :class:`Layout`.
+
+    Args:
+        data: the bytes of the file.
+
+    Returns:
+        Paragraphs and ruled tables in reading order, with hints ``title`` and
+        ``doc_created`` (YYYY-MM-DD, weak) from the document information.
+
+    Raises:
+        InputError: when the file is too large, not a PDF, encrypted, corrupt,
+            longer than :data:`MAX_PAGES` pages, or has no text layer.
+    """
+    check_size(data, "PDF 文件", "PDF file")
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(
+            "该文件不是 PDF 文件（缺少 %PDF 文件头），请确认文件格式和扩展名。",
+            "The file is not a PDF (no %PDF header).",
+        )
+    with _pdf_errors(), pdfplumber.open(io.BytesIO(data)) as pdf:
+        _check_page_count(len(pdf.pages))
+        pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
+        hints = _hints(pdf)
+    _check_text_layer(pages)
+    return Layout(blocks=_Assembler(pages).blocks(), media_type="application/pdf", hints=hints)
+
+
+def _check_page_count(count: int) -> None:
+    """Refuse a PDF with no pages or more than :data:`MAX_PAGES`."""
+    if not count:
+        raise InputError(
+            "PDF 文件已损坏或格式异常（找不到任何页面），无法读取。请重新导出 PDF，或改用 Word/HTML 版本。",
+            "The PDF is corrupt or malformed (no pages found).",
+        )
+    if count > MAX_PAGES:
+        raise InputError(
+            f"PDF 共 {count} 页，超过上限 {MAX_PAGES} 页，不像是一份年度报告。请只提供年度报告本身。",
+            f"The PDF has {count} pages, more than the limit of {MAX_PAGES}.",
+        )
+
+
+def _check_text_layer(pages: list[_PageContent]) -> None:
+    """Refuse a PDF without text (scanned) or whose text cannot be decoded."""
+    chars = sum(page.chars for page in pages)
+    if not chars:
+        raise InputError(
+            "PDF 没有文字层（可能是扫描件），请提供可复制文字的版本或先进行 OCR。",
+            "The PDF has no text layer (probably scanned); provide a text PDF or run OCR first.",
+        )
+    if sum(page.unmapped_chars for page in pages) > chars // 2:
+        raise InputError(
+            "PDF 中的文字无法转换为可读字符（字体缺少 Unicode 映射），请重新导出 PDF（嵌入字体）或改用 Word/HTML 版本。",
+            "The PDF's text cannot be decoded (fonts without a Unicode mapping).",
+        )
+
+
+@contextmanager
+def _pdf_errors() -> Iterator[None]:
+    """Turn pdfminer/pdfplumber failures on a malformed file into InputError."""
+    try:
+        yield
+    except InputError:
+        raise
+    except _BAD_PDF_ERRORS as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise InputError(
+                "PDF 文件已加密（设置了打开密码），无法读取。请提供未加密的版本。",
+                "The PDF is encrypted (password protected); provide an unencrypted copy.",
+            ) from exc
+        raise InputError(
+            "PDF 文件已损坏或格式异常，无法读取。请重新导出 PDF，或改用 Word/HTML 版本。",
+            f"The PDF is corrupt or malformed ({type(cause).__name__}: {cause}).",
+        ) from exc
+
+
+def _hints(pdf: pdfplumber.PDF) -> dict[str, str]:
+    """Title and creation date from the document information dictionary."""
+    hints: dict[str, str] = {}
+    info: dict[str, Any] = {}
+    for entry in pdf.doc.info:
+        info.update(entry)
+    title = clean_text(_decode_pdf_string(info.get("Title")))
+    if title:
+        hints["title"] = title
+    created = _PDF_DATE.match(_decode_pdf_string(info.get("CreationDate")))
+    if created:
+        with suppress(ValueError):
+            hints["doc_created"] = date(*(int(g) for g in created.groups())).isoformat()
+    return hints
+
+
+def _decode_pdf_string(value: Any) -> str:
+    """Decode a PDF text string: UTF-16 with either byte-order mark, else UTF-8, else Latin-1."""
+    value = getattr(value, "resolve", lambda: value)()
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, bytes):
+        return ""
+    for bom, encoding in ((codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF16_LE, "utf-16-le")):
+        if value.startswith(bom):
+            return value[len(bom):].decode(encoding, errors="replace")
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass(slots=True)
+class _Line:
+    """A line of text outside tables."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    number: int
+
+    @property
+    def height(self) -> float:
+        """Height of the line (about the font size)."""
+        return self.bottom - self.top
+
+
+@dataclass(slots=True)
+class _GeoCell:
+    """A table cell by its column boundaries and rows within its table piece."""
+
+    x0: float
+    x1: float
+    row0: int
+    row1: int
+    text: str
+    page: int
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A ruled table as found on one page."""
+
+    page: int
+    x0: float
+    x1: float
+    top: float
+    cells: list[_GeoCell]
+
+
+@dataclass(slots=True)
+class _PageContent:
+    """What one page holds: lines and table pieces in top-to-bottom order."""
+
+    number: int
+    items: list[_Line | _Piece]
+    chars: int
+    unmapped_chars: int
+
+
+def _read_page(page: Page, number: int) -> _PageContent:
+    """Extract the data tables and the text lines outside them from one page."""
+    visible = page.filter(_is_visible)
+    settings = {"explicit_horizontal_lines": _closing_edges(visible.edges)}
+    found = [(table, piece) for table in visible.find_tables(settings) if (piece := _piece(table, number)) is not None]
+    pieces = [piece for _, piece in found]
+    boxes = [table.bbox for table, _ in found]
+    lines = [
+        line
+        for index, raw in enumerate(visible.extract_text_lines(strip=True), start=1)
+        if not _inside_any(raw, boxes)
+        and (line := _line(raw, index)) is not None
+        and not _is_page_number(line, page.height)
+    ]
+    items: list[_Line | _Piece] = sorted([*lines, *pieces], key=lambda item: item.top)
+    unmapped = sum(1 for char in page.chars if char["text"].startswith("(cid:"))
+    content = _PageContent(number, items, len(page.chars), unmapped)
+    page.close()
+    return content
+
+
+def _is_visible(obj: dict[str, Any]) -> bool:
+    """Drop drawing that cannot be seen as a rule: white lines and white or shaded boxes."""
+    kind = obj.get("object_type")
+    if kind == "rect":
+        if obj.get("stroke") and not _is_white(obj.get("stroking_color")):
+            return True
+        thin = min(obj.get("width", 0), obj.get("height", 0)) <= 2
+        return bool(obj.get("fill")) and thin and not _is_white(obj.get("non_stroking_color"))
+    if kind == "line":
+        return not _is_white(obj.get("stroking_color"))
+    return True
+
+
+def _is_white(color: Any) -> bool:
+    """Whether a pdfplumber colour value is white (gray, RGB or CMYK)."""
+    if color is None:
+        return False
+    values = (color,) if isinstance(color, (int, float)) else tuple(color)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False
+    if len(values) == 4:
+        return max(values) <= 0.01
+    return min(values) >= 0.99
+
+
+def _closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal rules along the common ends of vertical rules.
+
+    Where a table is cut by a page break its bottom (or top) border is often
+    not drawn; the vertical rules still end at the same height, so a rule
+    across their ends closes the cells.
+    """
+    verticals = [e for e in edges if e["orientation"] == "v"]
+    ends: dict[float, list[float]] = {}
+    for edge in verticals:
+        for y in (edge["top"], edge["bottom"]):
+            ends.setdefault(round(y), []).append(edge["x0"])
+    closing = []
+    for y, xs in ends.items():
+        if len(xs) >= 2:
+            x0, x1 = min(xs), max(xs)
+            closing.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "object_type": "line"})
+    return closing
+
+
+def _column_count(table: PlumberTable) -> int:
+    """Number of distinct cell left edges (the columns of a ruled table)."""
+    return len({round(cell[0]) for cell in table.cells})
+
+
+def _piece(table: PlumberTable, page: int) -> _Piece | None:
+    """A data-table piece from a pdfplumber table, or None for a one-column frame."""
+    if _column_count(table) < 2:
+        return None
+    tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
+    cells = []
+    for row, texts in zip(table.rows, table.extract(), strict=True):
+        for bbox, text in zip(row.cells, texts, strict=True):
+            if bbox is None:
+                continue
+            x0, top, x1, bottom = bbox
+            cell_text = join_lines((text or "").split("\n"))
+            cells.append(_GeoCell(x0, x1, _nearest(tops, top), _nearest(tops, bottom), cell_text, page))
+    x0, top, x1, _ = table.bbox
+    return _Piece(page, x0, x1, top, cells)
+
+
+def _cluster(values: list[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
+    """Sorted values with near-duplicates (within tolerance) collapsed to the first."""
+    out: list[float] = []
+    for value in values:
+        if not out or value - out[-1] > tolerance:
+            out.append(value)
+    return out
+
+
+def _nearest(boundaries: list[float], value: float) -> int:
+    """Index of the boundary closest to value."""
+    return min(range(len(boundaries)), key=lambda i: abs(boundaries[i] - value))
+
+
+def _inside_any(line: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
+    """Whether the centre of a text line falls inside one of the boxes."""
+    cx, cy = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _line(raw: dict[str, Any], number: int) -> _Line | None:
+    """A cleaned text line, or None when it holds no text."""
+    text = clean_text(raw["text"])
+    if not text:
+        return None
+    return _Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], number)
+
+
+def _is_page_number(line: _Line, page_height: float) -> bool:
+    """A page-number line in the top or bottom margin zone."""
+    in_margin = line.bottom < page_height * _MARGIN_ZONE or line.top > page_height * (1 - _MARGIN_ZONE)
+    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+
+
+# --------------------------------------------------------------------------- document
+
+
+@dataclass(slots=True)
+class _Metrics:
+    """Typical geometry of body text, used to tell where a paragraph starts."""
+
+    left: float
+    right: float
+    height: float
+    gap: float
+
+    @classmethod
+    def of(cls, pages: list[_PageContent]) -> _Metrics:
+        """Measure margins, line height and line gap over all lines of the document."""
+        lines = [item for page in pages for item in page.items if isinstance(item, _Line)]
+        if not lines:
+            return cls(0.0, 0.0, 10.0, 5.0)
+        left = _percentile([line.x0 for line in lines], 0.1)
+        right = _percentile([line.x1 for line in lines], 0.9)
+        gaps = [
+            b.top - a.bottom
+            for page in pages
+            for a, b in zip(page.items, page.items[1:], strict=False)
+            if isinstance(a, _Line) and isinstance(b, _Line) and b.top > a.bottom
+        ]
+        return cls(left, right, median(line.height for line in lines), median(gaps) if gaps else 5.0)
+
+    def indented(self, line: _Line) -> bool:
+        """Whether the line starts right of the left margin (a first-line indent)."""
+        return line.x0 > self.left + 1.2 * self.height
+
+    def full(self, line: _Line) -> bool:
+        """Whether the line runs to the right margin (the paragraph goes on)."""
+        return line.x1 >= self.right - 1.5 * self.height
+
+    def breaks(self, previous: _Line, line: _Line) -> bool:
+        """Whether ``line`` starts a new paragraph after ``previous`` on the same page."""
+        if line.top - previous.bottom > self.gap + 0.8 * self.height:
+            return True
+        return self.starts_paragraph(line) or not self.full(previous)
+
+    def starts_paragraph(self, line: _Line) -> bool:
+        """Whether the line opens a paragraph whatever precedes it."""
+        return self.indented(line) or bool(_HEADING_START.match(line.text))
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    """The value at the given fraction of the sorted values (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[round(fraction * (len(ordered) - 1))]
+
+
+@dataclass(slots=True)
+class _OpenParagraph:
+    """A paragraph being built from lines."""
+
+    lines: list[_Line]
+    page: int
+    last_page: int
+
+    def to_block(self) -> Paragraph:
+        """The finished paragraph with its location."""
+        first, last = self.lines[0], self.lines[-1]
+        end = last.number if self.last_page == self.page and len(self.lines) > 1 else None
+        return Paragraph(join_lines(line.text for line in self.lines), Location(line=first.number, end_line=end, page=self.page))
+
+
+@dataclass(slots=True)
+class _Assembler:
+    """Turns page contents into blocks, joining paragraphs and tables across page breaks."""
+
+    pages: list[_PageContent]
+    out: list[_OpenParagraph | list[_Piece]] = field(default_factory=list)
+
+    def blocks(self) -> list[Paragraph | Table]:
+        """All blocks of the document in reading order."""
+        metrics = _Metrics.of(self.pages)
+        for page in self.pages:
+            for index, item in enumerate(page.items):
+                first_on_page = index == 0
+                if isinstance(item, _Line):
+                    self._add_line(item, page.number, metrics, first_on_page)
+                else:
+                    self._add_piece(item, first_on_page)
+        return self._finish()
+
+    def _add_line(self, line: _Line, page: int, metrics: _Metrics, first_on_page: bool) -> None:
+        """Append a line to the open paragraph, or open a new one."""
+        last = self.out[-1] if self.out else None
+        if isinstance(last, _OpenParagraph):
+            previous = last.lines[-1]
+            if first_on_page:
+                joins = not metrics.starts_paragraph(line) and metrics.full(previous)
+            else:
+                joins = not metrics.breaks(previous, line)
+            if joins:
+                last.lines.append(line)
+                last.last_page = page
+                return
+        self.out.append(_OpenParagraph([line], page, page))
+
+    def _add_piece(self, piece: _Piece, first_on_page: bool) -> None:
+        """Join a piece to the table that ended the previous page, or start a table."""
+        last = self.out[-1] if self.out else None
+        if first_on_page and isinstance(last, list) and _aligned(last[-1], piece) and last[-1].page == piece.page - 1:
+            last.append(piece)
+        else:
+            self.out.append([piece])
+
+    def _finish(self) -> list[Paragraph | Table]:
+        """Turn open paragraphs and joined pieces into blocks, numbering the tables."""
+        blocks: list[Paragraph | Table] = []
+        tables = 0
+        for item in self.out:
+            if isinstance(item, _OpenParagraph):
+                blocks.append(item.to_block())
+            else:
+                tables += 1
+                rows = build_grid(_span_cells(item), tables)
+                blocks.append(Table(rows, Location(page=item[0].page, table=tables)))
+        return blocks
+
+
+def _aligned(a: _Piece, b: _Piece) -> bool:
+    """Whether two pieces have the same outer left and right edges."""
+    return abs(a.x0 - b.x0) <= _ALIGN_TOLERANCE and abs(a.x1 - b.x1) <= _ALIGN_TOLERANCE
+
+
+def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
+    """Place the cells of one or more pieces (a table across pages) on one grid."""
+    columns = _cluster(sorted(x for p in pieces for c in p.cells for x in (c.x0, c.x1)), _ALIGN_TOLERANCE)
+    placed: list[SpanCell] = []
+    offset = 0
+    for index, piece in enumerate(pieces):
+        cells = [_to_span(cell, columns, offset) for cell in piece.cells]
+        if index:
+            cells = _drop_repeated_header(cells, pieces[0], columns, offset)
+            cells = _join_cut_labels(placed, cells, offset)
+        placed.extend(cells)
+        offset = max((c.row + c.rowspan for c in placed), default=offset)
+    return placed
+
+
+def _to_span(cell: _GeoCell, columns: list[float], row_offset: int) -> SpanCell:
+    """Place a piece's cell on the joined grid's columns, its rows shifted by the offset."""
+    col0, col1 = _nearest(columns, cell.x0), _nearest(columns, cell.x1)
+    return SpanCell(row_offset + cell.row0, col0, max(1, cell.row1 - cell.row0), max(1, col1 - col0), cell.text, cell.page)
+
+
+def _drop_repeated_header(cells: list[SpanCell], first: _Piece, columns: list[float], offset: int) -> list[SpanCell]:
+    """Remove leading rows of a continuation that repeat the table's first rows."""
+    head = [_to_span(cell, columns, 0) for cell in first.cells]
+    repeated = 0
+    while True:
+        mine = _row_signature(cells, offset + repeated, offset)
+        theirs = _row_signature(head, repeated, 0)
+        if not mine or mine != theirs or any(_NUMBER.match(text) for _, _, text in mine):
+            break
+        repeated += 1
+    if not repeated:
+        return cells
+    kept = [c for c in cells if c.row >= offset + repeated]
+    for cell in kept:
+        cell.row -= repeated
+    return kept
+
+
+def _row_signature(cells: list[SpanCell], row: int, offset: int) -> list[tuple[int, int, str]]:
+    """The cells starting in one row, as (column, rowspan, text)."""
+    return sorted((c.col, c.rowspan, c.text) for c in cells if c.row == row and c.row >= offset)
+
+
+def _join_cut_labels(placed: list[SpanCell], cells: list[SpanCell], offset: int) -> list[SpanCell]:
+    """Join label cells cut by a page break with the cell above them.
+
+    A cell in the first row of a continuation is taken as the rest of the
+    label above it when that label is not a number, spans the same columns and
+    reaches the last row before the break, one of the two spans several rows
+    (a merged group label, the kind of cell a page break cuts), and the cell is
+    blank or does not start with its own number (一、, （一）, 1.).
+    """
+    above = {(c.col, c.colspan): c for c in placed if c.row + c.rowspan == offset}
+    kept = []
+    for cell in cells:
+        label = above.get((cell.col, cell.colspan))
+        if cell.row == offset and label is not None and _continues(label, cell):
+            label.text = join_lines([label.text, cell.text])
+            label.rowspan = cell.row + cell.rowspan - label.row
+        else:
+            kept.append(cell)
+    return kept
+
+
+def _continues(label: SpanCell, cell: SpanCell) -> bool:
+    """Whether ``cell`` reads as the continuation of the label cell above it."""
+    if label.rowspan == 1 and cell.rowspan == 1:
+        return False
+    if not label.text or _NUMBER.match(label.text) or _NUMBER.match(cell.text):
+        return False
+    return not cell.text or not _NUMBERED_START.match(cell.text)

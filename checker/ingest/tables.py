@@ -1,0 +1,473 @@
+"""Map table cells to the cell ids of the report document by their labels.
+
+Works on :class:`~checker.ingest.layout.Table` grids from any reader. Rows are
+identified by the words of their row labels (「1.属于国家秘密」→
+``withheld.state_secret``), columns by the header cells above them when the
+header lines up with the values, else by the fixed column order of the format
+(自然人 … 总计; 结果维持 … 总计 per group), which is what a careful reader of a
+broken table does too. Value rows whose label was lost (converter damage) are
+placed by the template order only when the gap between two recognised rows
+holds exactly as many unlabelled rows as the template has rows there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from checker.ingest.layout import Location, Table, TableCell
+from checker.ingest.normalize import clean, match_key
+
+Path = tuple[str, ...]
+
+APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services",
+                     "other_org", "total")
+APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+_PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
+_INT = re.compile(r"^[+-]?\d+$")
+_FLOAT = re.compile(r"^[+-]?\d+\.\d+$")
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
+
+_T3_RULES: tuple[tuple[Path, str], ...] = (
+    (("new",), r"本年新收"),
+    (("carried_in",), r"上年结转"),
+    (("carried_over",), r"结转下年|下年度继续"),
+    (("withheld", "state_secret"), r"国家秘密"),
+    (("withheld", "prohibited_by_law"), r"禁止公开|法律行政|行政法规禁"),
+    (("withheld", "three_safety_one_stability"), r"三安全|一稳定"),
+    (("withheld", "third_party_rights"), r"第三方"),
+    (("withheld", "internal_affairs"), r"内部事务"),
+    (("withheld", "process_information"), r"过程性"),
+    (("withheld", "enforcement_files"), r"执法案卷"),
+    (("withheld", "administrative_query"), r"行政查询|查询事项"),
+    (("unavailable", "not_held"), r"不掌握"),
+    (("unavailable", "needs_creation"), r"另行制作|现成信息"),
+    (("unavailable", "unclear_after_correction"), r"补正后|仍不明确"),
+    (("not_processed", "petition_complaint"), r"信访|举报投诉"),
+    (("not_processed", "duplicate"), r"重复申请"),
+    (("not_processed", "publication"), r"出版物"),
+    (("not_processed", "excessive"), r"大量反复|反复申请"),
+    (("not_processed", "confirmation"), r"确认|重新出具"),
+    (("other", "no_correction"), r"不补正|逾期不补"),
+    (("other", "fee_unpaid"), r"缴纳费用|收费通知|缴费"),
+    (("other", "other"), r"(^|[^\d])3[.、]?其他$|^其他$"),
+    (("other",), r"其他处理"),
+    (("group",), r"不予公开|无法提供|不予处理|办理结果"),
+    (("partially_granted",), r"部分公开"),
+    (("granted",), r"予以公开"),
+    (("total",), r"总计|合计"),
+)
+_T3_COMMON = (("new",), ("carried_in",), ("granted",), ("partially_granted",),
+              *[("withheld", k) for k in ("state_secret", "prohibited_by_law", "three_safety_one_stability",
+                                          "third_party_rights", "internal_affairs", "process_information",
+                                          "enforcement_files", "administrative_query")],
+              *[("unavailable", k) for k in ("not_held", "needs_creation", "unclear_after_correction")],
+              *[("not_processed", k) for k in ("petition_complaint", "duplicate", "publication", "excessive",
+                                               "confirmation")])
+T3_TEMPLATE = {
+    "2021": (*_T3_COMMON, ("other", "no_correction"), ("other", "fee_unpaid"), ("other", "other"),
+             ("total",), ("carried_over",)),
+    "2019": (*_T3_COMMON, ("other",), ("total",), ("carried_over",)),
+}
+_T3_HEADERS = (("natural_person", r"自然人"), ("commercial", r"商业"), ("research", r"科研"),
+               ("public_interest", r"公益"), ("legal_services", r"法律服务"), ("other_org", r"^其他$"),
+               ("total", r"^(总计|合计)$"))
+
+_T2_ROWS = (("normative_documents", r"规范性文件"), ("regulations", r"规章"), ("licensing", r"行政许可"),
+            ("other_services", r"对外管理服务"), ("penalties", r"行政处罚"), ("coercion", r"行政强制"),
+            ("fees", r"事业性收费"), ("procurement", r"集中采购|政府采购"))
+_T2_HEADERS = (("issued", r"制发件数"), ("repealed", r"废止件数"), ("in_force", r"现行有效"),
+               ("made", r"新制作"), ("published", r"新公开"), ("total_published", r"对外公开总数"),
+               ("previous", r"上一年项目"), ("change", r"增/减|增减|本年增"), ("projects", r"采购项目数"),
+               ("amount", r"金额"), ("decisions", r"处理决定数"))
+T2_COLUMNS = {
+    "2021": {"regulations": ("issued", "repealed", "in_force"),
+             "normative_documents": ("issued", "repealed", "in_force"),
+             "licensing": ("decisions",), "penalties": ("decisions",), "coercion": ("decisions",),
+             "fees": ("amount",)},
+    "2019": {"regulations": ("made", "published", "total_published"),
+             "normative_documents": ("made", "published", "total_published"),
+             "licensing": ("previous", "change", "decisions"),
+             "other_services": ("previous", "change", "decisions"),
+             "penalties": ("previous", "change", "decisions"), "coercion": ("previous", "change", "decisions"),
+             "fees": ("previous", "change"), "procurement": ("projects", "amount")},
+}
+T2_SIGNATURES = {
+    "2019": r"新制作|新公开|对外公开总数|上一年项目|增/减|对外管理服务|集中采购|采购项目|采购总金额|第\(九\)项",
+    "2021": r"制发件数|废止件数|现行有效|收费金额|本年处理决定",
+}
+_T4_GROUPS = (("litigation_direct", r"未经复议"), ("litigation_after_review", r"复议后"),
+              ("review", r"行政复议"), ("litigation", r"行政诉讼"))
+_T4_HEADERS = (("upheld", r"维持"), ("corrected", r"纠正"), ("other", r"其他"), ("pending", r"尚未|审结"),
+               ("total", r"总计|合计"))
+
+
+# --------------------------------------------------------------------------- cells and rows
+
+
+def is_value_text(text: str) -> bool:
+    """Whether a cell's text is a value (blank, a number, or a placeholder such as /)."""
+    key = match_key(text)
+    return not key or bool(_INT.match(key) or _FLOAT.match(key) or _THOUSANDS.match(key)
+                           or _PLACEHOLDER.match(key))
+
+
+def _is_number(text: str) -> bool:
+    key = match_key(text)
+    return bool(_INT.match(key) or _FLOAT.match(key) or _THOUSANDS.match(key))
+
+
+def cell_value(cell: TableCell | None, *, traditional: bool = False) -> int | float | str | None:
+    """A cell as stored in the document: int, float, None for blank, else the raw text."""
+    if cell is None or not cell.origin:
+        return None
+    text = clean(cell.text, traditional=traditional)
+    key = match_key(text)
+    if not key:
+        return None
+    if _INT.match(key):
+        return int(key)
+    if _THOUSANDS.match(key):
+        return int(key.replace(",", ""))
+    if _FLOAT.match(key):
+        return float(key)
+    return text
+
+
+@dataclass(slots=True)
+class Row:
+    """One table row with its label cells told apart from its value cells."""
+
+    cells: list[TableCell]
+    context: str = ""
+    labels: list[str] = field(default_factory=list)
+    last_label: int = -1
+
+    def __post_init__(self) -> None:
+        for i, cell in enumerate(self.cells):
+            if not is_value_text(cell.text):
+                self.labels.append(match_key(cell.text))
+                self.last_label = i
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(_is_number(c.text) for c in self.cells[self.last_label + 1:])
+
+    @property
+    def is_header(self) -> bool:
+        return bool(self.labels) and not any(_is_number(c.text) for c in self.cells)
+
+    def values(self, count: int, positions: list[int] | None = None) -> list[TableCell] | None:
+        """The ``count`` value cells of the row, by header positions when they fit.
+
+        Without usable positions the cells after the last label are taken;
+        surplus blank cells are dropped from the end first (trailing separators
+        of copied tables), then from the start. None when the count still differs.
+        """
+        if positions and self._fits(positions):
+            return [self.cells[p] for p in positions]
+        cells = list(self.cells[self.last_label + 1:])
+        while len(cells) > count and not cells[-1].text.strip():
+            cells.pop()
+        while len(cells) > count and not cells[0].text.strip():
+            cells.pop(0)
+        return cells if len(cells) == count else None
+
+    def _fits(self, positions: list[int]) -> bool:
+        if positions[-1] >= len(self.cells) or self.last_label >= positions[0]:
+            return False
+        between = self.cells[self.last_label + 1:positions[0]] + self.cells[positions[-1] + 1:]
+        return not any(c.text.strip() for c in between)
+
+
+def _first_match(key: str, rules: Iterable[tuple[str | Path, str]]) -> str | Path | None:
+    for name, pattern in rules:
+        if re.search(pattern, key):
+            return name
+    return None
+
+
+@dataclass(slots=True)
+class Extracted:
+    """Cells found for one table: nested values plus a location per JSON Pointer."""
+
+    values: dict = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def put(self, pointer_root: str, path: Path, column: str, cell: TableCell | None, *,
+            traditional: bool) -> None:
+        node = self.values
+        for part in path:
+            node = node.setdefault(part, {})
+        node[column] = cell_value(cell, traditional=traditional)
+        if cell is not None:
+            self.locations[f"{pointer_root}/{'/'.join(path)}/{column}"] = cell.loc
+
+
+# --------------------------------------------------------------------------- table 3
+
+
+def classify_t3(row: Row) -> Path | None:
+    """The row id of a table-3 row from its labels (last label first), or None."""
+    if not row.labels:
+        return None
+    found = _first_match(row.labels[-1], _T3_RULES)
+    if found is None or found == ("group",):
+        found = _first_match("".join(row.labels), _T3_RULES) or found
+    return found  # type: ignore[return-value]
+
+
+def t3_header_positions(rows: list[Row]) -> list[int] | None:
+    """Grid columns of 自然人 … 总计 when the header names all seven in order."""
+    found: dict[str, int] = {}
+    for row in rows:
+        if not row.is_header:
+            continue
+        for i, cell in enumerate(row.cells):
+            name = _first_match(match_key(cell.text), _T3_HEADERS)
+            if isinstance(name, str):
+                found.setdefault(name, i)
+    positions = [found.get(name) for name in APPLICANT_COLUMNS]
+    if any(p is None for p in positions) or positions != sorted(set(positions)):  # type: ignore[type-var]
+        return None
+    return positions  # type: ignore[return-value]
+
+
+def t3_layout(rows: list[Row]) -> str | None:
+    """"2021" when （六） has sub-rows, "2019" when it is one row, None when unknown."""
+    ids = {classify_t3(r) for r in rows if r.has_numbers or r.labels}
+    if ids & {("other", "no_correction"), ("other", "fee_unpaid"), ("other", "other")}:
+        return "2021"
+    if ("other",) in ids:
+        return "2019"
+    return None
+
+
+def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Extracted:
+    """Table 3 cells keyed by row path and applicant column."""
+    template = T3_TEMPLATE[layout]
+    sequence: list[tuple[Path | None, Row, list[int] | None]] = []
+    for rows in tables:
+        positions = t3_header_positions(rows)
+        seen_numbers = False
+        for row in rows:
+            path = classify_t3(row)
+            if path is None and not row.has_numbers:
+                continue
+            if path is not None and path not in template:
+                continue
+            if row.has_numbers or (seen_numbers and _all_blank_values(row)):
+                sequence.append((path, row, positions))
+            seen_numbers = seen_numbers or row.has_numbers
+    _fill_gaps(sequence, template)
+    found: dict[Path, list[TableCell]] = {}
+    for path, row, positions in sequence:
+        cells = row.values(len(APPLICANT_COLUMNS), positions) if path and path not in found else None
+        if cells is not None:
+            found[path] = cells  # type: ignore[index]
+    result = Extracted()
+    for path in template:
+        for column, cell in zip(APPLICANT_COLUMNS, found.get(path, ())):
+            result.put("/tables/requests", path, column, cell, traditional=traditional)
+    return result
+
+
+def _all_blank_values(row: Row) -> bool:
+    rest = row.cells[row.last_label + 1:]
+    return len(rest) >= len(APPLICANT_COLUMNS) and all(not c.text.strip() for c in rest)
+
+
+def _has(values: dict, path: Path) -> bool:
+    node = values
+    for part in path:
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _fill_gaps(sequence: list[tuple[Path | None, Row, list[int] | None]], template: tuple[Path, ...]) -> None:
+    """Give unlabelled rows the template ids between two recognised rows when counts agree."""
+    anchors = [(k, template.index(path)) for k, (path, _, _) in enumerate(sequence) if path in template]
+    for (k1, t1), (k2, t2) in zip(anchors, anchors[1:]):
+        gap = [k for k in range(k1 + 1, k2) if sequence[k][0] is None]
+        if gap and len(gap) == t2 - t1 - 1 and len(gap) == k2 - k1 - 1:
+            for k, t in zip(gap, range(t1 + 1, t2)):
+                _, row, positions = sequence[k]
+                sequence[k] = (template[t], row, positions)
+
+
+def balance_note(tables: list[list[Row]], paragraphs: list[str]) -> tuple[str, Location | None] | None:
+    """The 勾稽 note as written (a header cell, continued in the cell below, or a paragraph)."""
+    for rows in tables:
+        for r, row in enumerate(rows):
+            for c, cell in enumerate(row.cells):
+                if "勾稽" in cell.text:
+                    text = cell.text.strip()
+                    below = r + 1
+                    while not re.search(r"[)）]\s*$", text) and below < len(rows) and c < len(rows[below].cells):
+                        text += rows[below].cells[c].text.strip()
+                        below += 1
+                    return text, cell.loc
+    for text in paragraphs:
+        match = re.search(r"[（(][^（()）]*勾稽[^（()）]*[)）]", text)
+        if match:
+            return match.group(0), None
+    return None
+
+
+# --------------------------------------------------------------------------- table 2
+
+
+def t2_layout(tables: list[list[Row]]) -> str | None:
+    """"2019" or "2021" from the signature headers and rows of table 2, else None."""
+    text = "".join(label for rows in tables for row in rows for label in row.labels)
+    if re.search(T2_SIGNATURES["2019"], text):
+        return "2019"
+    if re.search(T2_SIGNATURES["2021"], text):
+        return "2021"
+    return None
+
+
+def extract_t2(tables: list[list[Row]], layout: str, *, traditional: bool) -> Extracted:
+    """Table 2 cells keyed by row and column, columns from the nearest header above."""
+    valid = T2_COLUMNS[layout]
+    result = Extracted()
+    for rows in tables:
+        header: list[tuple[int, str | None]] = []
+        for row in rows:
+            if row.is_header:
+                columns = _t2_header(row)
+                if columns:
+                    header = columns
+                continue
+            name = _first_match(row.labels[-1], _T2_ROWS) if row.labels else None
+            if name is None or name not in valid or name in result.values:
+                continue
+            _t2_row(result, row, name, header, valid[name], traditional=traditional)
+    result.values = {name: result.values[name] for name in valid if name in result.values}
+    return result
+
+
+def _t2_header(row: Row) -> list[tuple[int, str | None]]:
+    columns = [(i, _first_match(match_key(c.text), _T2_HEADERS)) for i, c in enumerate(row.cells)
+               if c.text.strip() and i > 0]
+    return columns if any(name for _, name in columns) else []
+
+
+def _t2_row(result: Extracted, row: Row, name: str, header: list[tuple[int, str | None]],
+            defaults: tuple[str, ...], *, traditional: bool) -> None:
+    ids = [col for _, col in header]
+    if header and all(col in defaults for col in ids) and len(set(ids)) == len(ids):
+        cells = row.values(len(ids), [i for i, _ in header])
+        if cells is not None:
+            for col, cell in zip(ids, cells):
+                result.put("/tables/proactive", (name,), col, cell, traditional=traditional)
+            return
+    cells = row.values(len(defaults))
+    if cells is not None:
+        for col, cell in zip(defaults, cells):
+            result.put("/tables/proactive", (name,), col, cell, traditional=traditional)
+
+
+# --------------------------------------------------------------------------- table 4
+
+
+def extract_t4(tables: list[list[Row]], *, traditional: bool) -> Extracted:
+    """Table 4: one row of 15 cells, or rows of 5 cells under a group heading."""
+    result = Extracted()
+    for rows in tables:
+        headers = [row for row in rows if row.is_header]
+        for row in rows:
+            if row.is_header or not row.has_numbers:
+                continue
+            cells = row.values(15)
+            if cells is not None:
+                pairs = _t4_positions(headers, row, cells) or [
+                    (g, c) for g in APPEAL_GROUPS for c in APPEAL_COLUMNS]
+                for (group, column), cell in zip(pairs, cells):
+                    if not _has(result.values, (group, column)):
+                        result.put("/tables/appeals", (group,), column, cell, traditional=traditional)
+                continue
+            group = _t4_group(row, headers)
+            cells = row.values(5)
+            if group and cells is not None and group not in result.values:
+                for column, cell in zip(_t4_columns(headers, row, cells), cells):
+                    result.put("/tables/appeals", (group,), column, cell, traditional=traditional)
+    result.values = {group: {c: result.values[group][c] for c in APPEAL_COLUMNS if c in result.values[group]}
+                     for group in APPEAL_GROUPS if group in result.values}
+    return result
+
+
+def _t4_positions(headers: list[Row], row: Row, cells: list[TableCell]) -> list[tuple[str, str]] | None:
+    """(group, outcome) per value cell from a header that lines up, else None."""
+    index = {id(c): i for i, c in enumerate(row.cells)}
+    pairs: list[tuple[str, str]] = []
+    for cell in cells:
+        col = index[id(cell)]
+        group = _t4_column_group(headers, col)
+        outcome = next((name for h in headers if col < len(h.cells)
+                        for name in [_first_match(match_key(h.cells[col].text), _T4_HEADERS)] if name), None)
+        if group is None or outcome is None:
+            return None
+        pairs.append((group, outcome))
+    expected = {(g, c) for g in APPEAL_GROUPS for c in APPEAL_COLUMNS}
+    return pairs if set(pairs) == expected and len(pairs) == 15 else None
+
+
+def _t4_column_group(headers: list[Row], col: int) -> str | None:
+    found: set[str] = set()
+    for header in headers:
+        for cell in reversed(header.cells[:col + 1]):
+            name = _first_match(match_key(cell.text), _T4_GROUPS)
+            if name:
+                found.add(name)
+                break
+    for name in ("litigation_direct", "litigation_after_review", "review"):
+        if name in found:
+            return name
+    return None
+
+
+def _t4_group(row: Row, headers: list[Row]) -> str | None:
+    texts = ["".join(row.labels), *("".join(h.labels) for h in headers), row.context]
+    for text in texts:
+        name = _first_match(text, _T4_GROUPS)
+        if name in APPEAL_GROUPS:
+            return name  # type: ignore[return-value]
+    return None
+
+
+def _t4_columns(headers: list[Row], row: Row, cells: list[TableCell]) -> tuple[str, ...]:
+    index = {id(c): i for i, c in enumerate(row.cells)}
+    for header in headers:
+        names = [_first_match(match_key(header.cells[index[id(c)]].text), _T4_HEADERS)
+                 if index[id(c)] < len(header.cells) else None for c in cells]
+        if len(set(names)) == 5 and None not in names:
+            return tuple(names)  # type: ignore[arg-type]
+    return APPEAL_COLUMNS
+
+
+# --------------------------------------------------------------------------- table kinds
+
+
+_KIND_WORDS = {
+    "requests": r"本年新收|上年结转|予以公开|不予公开|无法提供|不予处理|其他处理|结转下年|国家秘密|不掌握|信访|勾稽|自然人|申请人情况|商业企业",
+    "appeals": r"维持|纠正|审结|行政复议|行政诉讼|复议后起诉",
+    "proactive": r"规章|规范性文件|行政许可|行政处罚|行政强制|事业性收费|第二十条|制发件数|处理决定数|集中采购",
+}
+
+
+def table_kind(table: Table, section: str | None, previous: str | None) -> str | None:
+    """Which of the three tables a grid belongs to: by its words, else its section or neighbour."""
+    text = "".join(match_key(c.text) for row in table.rows for c in row)
+    scores = {kind: len(re.findall(words, text)) for kind, words in _KIND_WORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best]:
+        return best
+    if section in _KIND_WORDS:
+        return section
+    return previous

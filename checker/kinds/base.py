@@ -1,0 +1,115 @@
+"""What every check kind provides.
+
+A kind compiles the parameters of one rule instance (after ``for_each`` expansion) into
+either a :class:`FrameCheck` (run as a pandera check over the cell frame, vectorized over
+all reports) or a :class:`JsonCheck` (a JSON Schema fragment run by jsonschema on each
+report document). Kinds never see pandera or jsonschema objects: the compiler wraps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from checker.document import MISSING, resolve
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """The facts behind one finding: where it points and the values its message quotes."""
+
+    pointer: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+class FrameCheck:
+    """A check over the cell frame. Subclasses set ``columns`` and implement the three methods.
+
+    Attributes:
+        columns: the frame columns the check reads (pandera validates only these plus the
+            metadata that decides whether a rule applies).
+    """
+
+    columns: list[str]
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        """Rows where every input of the check is known (True) — others are not_assessable."""
+        raise NotImplementedError
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        """Rows where the check fails (meaningful only where :meth:`assessable`)."""
+        raise NotImplementedError
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        """For each failing row, the findings it produces (usually one)."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class JsonCheck:
+    """A JSON Schema validated (by jsonschema) against a projection of the report.
+
+    Attributes:
+        schema: the full schema, from the document root down to the checked part.
+        reads: the paths whose values make up the projection; the schema sees nothing else.
+        requires: paths that must hold a value (not missing, not null) to decide.
+        describe: turns a failing document into payloads for the findings.
+        presence_only: the check depends only on whether ``reads`` are present, not on
+            their values (the projection then records presence only).
+    """
+
+    schema: dict[str, Any]
+    reads: tuple[tuple[str, ...], ...]
+    requires: tuple[tuple[str, ...], ...]
+    describe: Callable[[dict[str, Any]], list[Payload]]
+    presence_only: bool = False
+
+    def projection(self, doc: dict[str, Any]) -> tuple[Any, ...]:
+        """A hashable key of everything the check can see in ``doc``."""
+        values = []
+        for path in self.reads:
+            v = resolve(doc, path)
+            if self.presence_only:
+                values.append(v is not MISSING)
+            else:
+                values.append(_freeze(v))
+        return tuple(values)
+
+    def document(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The minimal document holding only what the check reads (what jsonschema validates)."""
+        out: dict[str, Any] = {}
+        for path in self.reads:
+            v = resolve(doc, path)
+            if v is MISSING or not path:
+                continue
+            node = out
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = True if self.presence_only else v
+        return out
+
+    def decidable(self, doc: dict[str, Any]) -> bool:
+        """True when every required input is present."""
+        for path in self.requires:
+            value = resolve(doc, path)
+            if value is MISSING or value is None:
+                return False
+        return True
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value if value is not MISSING else MISSING
+
+
+def number(value: float) -> int | float:
+    """A float from the frame shown as an integer when it is one."""
+    if value == int(value):
+        return int(value)
+    return round(float(value), 4)

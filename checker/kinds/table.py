@@ -1,0 +1,173 @@
+"""Table kinds: arithmetic identities and cell values, vectorized over the cell frame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from checker.document import cell_index
+from checker.frame import ABSENT, BLANK, NUMBER, TEXT, status_col, value_col
+from checker.kinds.base import FrameCheck, Payload, number
+
+
+class SumCompare(FrameCheck):
+    """``sum(left) op sum(right)`` with op ``eq`` (equal) or ``le`` (at most)."""
+
+    def __init__(self, left: list[str], right: list[str], op: str = "eq", at: str | None = None, **_: Any) -> None:
+        index = cell_index()
+        for cid in (*left, *right):
+            if cid not in index:
+                raise KeyError(cid)
+        self.left, self.right, self.op = list(left), list(right), op
+        self.cells = list(dict.fromkeys([*left, *right]))
+        self.pointer = index[at or right[0]].pointer
+        self.columns = [value_col(c) for c in self.cells] + [status_col(c) for c in self.cells]
+
+    def _sums(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        lsum = df[[value_col(c) for c in self.left]].to_numpy().sum(axis=1)
+        rsum = df[[value_col(c) for c in self.right]].to_numpy().sum(axis=1)
+        return lsum, rsum
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        return (df[[status_col(c) for c in self.cells]].to_numpy() == NUMBER).all(axis=1)
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        lsum, rsum = self._sums(df)
+        with np.errstate(invalid="ignore"):
+            if self.op == "le":
+                return lsum > rsum + 1e-9
+            return np.abs(lsum - rsum) > 1e-9
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        lsum, rsum = self._sums(df.iloc[rows])
+        return [[Payload(self.pointer, {"left": number(a), "right": number(b), "diff": number(abs(a - b))})]
+                for a, b in zip(lsum, rsum)]
+
+
+class _TableCells(FrameCheck):
+    """Base for checks over every cell of one table (for the report's format)."""
+
+    def __init__(self, cell_ids: list[str], table: str) -> None:
+        self.table = table
+        self.cells = [cell_index()[c] for c in cell_ids]
+        self.status_cols = [status_col(c.id) for c in self.cells]
+        self.value_cols = [value_col(c.id) for c in self.cells]
+        self.columns = ["m:table:" + table, *self.status_cols, *self.value_cols]
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        return df["m:table:" + self.table].to_numpy() == 1
+
+
+def _row_pointer(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0]
+
+
+class CellNumber(_TableCells):
+    """Every cell of the table holds a number (blank or text cells fail), one finding per table row."""
+
+    def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
+        super().__init__(cell_ids, table)
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        s = df[self.status_cols].to_numpy()
+        return ((s == BLANK) | (s == TEXT)).any(axis=1)
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        s = df[self.status_cols].to_numpy()[rows]
+        out = []
+        for i, r in enumerate(rows):
+            by_row: dict[str, list[tuple[Any, str]]] = {}
+            for j in np.flatnonzero((s[i] == BLANK) | (s[i] == TEXT)):
+                cell = self.cells[j]
+                raw = _raw(docs[r], cell.path) if s[i][j] == TEXT else None
+                by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw))
+            out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
+        return out
+
+
+def _raw(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
+    node: Any = doc
+    for k in path:
+        node = node.get(k) if isinstance(node, dict) else None
+    return node
+
+
+def _blank_payload(row_pointer: str, items: list[tuple[Any, Any]]) -> Payload:
+    row_zh = "·".join(items[0][0].zh.split("·")[:-1])
+    row_en = " · ".join(items[0][0].en.split(" · ")[:-1])
+    blank = [c for c, raw in items if raw is None]
+    text = [(c, raw) for c, raw in items if raw is not None]
+    zh_parts, en_parts = [], []
+    if blank:
+        zh_parts.append("、".join(c.zh.split("·")[-1] for c in blank) + f" {len(blank)} 个单元格为空")
+        en_parts.append(", ".join(c.en.split(" · ")[-1] for c in blank) + f": {len(blank)} blank cell(s)")
+    if text:
+        zh_parts.append("、".join(f"{c.zh.split('·')[-1]}填写为“{raw}”" for c, raw in text))
+        en_parts.append(", ".join(f"{c.en.split(' · ')[-1]} reads “{raw}”" for c, raw in text))
+    return Payload(row_pointer, {"row": row_zh, "row_en": row_en, "problem": "；".join(zh_parts),
+                                 "problem_en": "; ".join(en_parts), "count": len(items)})
+
+
+class CellRange(_TableCells):
+    """Every numeric cell of the table lies within [min, max] and is whole when ``integer``."""
+
+    def __init__(self, cell_ids: list[str], table: str, min: float | None = None, max: float | None = None,
+                 integer: bool = False, **_: Any) -> None:
+        super().__init__(cell_ids, table)
+        self.low, self.high, self.integer = min, max, integer
+
+    def _bad(self, v: np.ndarray) -> np.ndarray:
+        bad = np.zeros(v.shape, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if self.low is not None:
+                bad |= v < self.low
+            if self.high is not None:
+                bad |= v > self.high
+            if self.integer:
+                bad |= np.isfinite(v) & (np.floor(v) != v)
+        return bad
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        return self._bad(df[self.value_cols].to_numpy()).any(axis=1)
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        v = df[self.value_cols].to_numpy()[rows]
+        bad = self._bad(v)
+        return [[Payload(self.cells[j].pointer, {"cell": self.cells[j].zh, "cell_en": self.cells[j].en,
+                                                  "value": number(v[i][j])})
+                 for j in np.flatnonzero(bad[i])] for i in range(len(rows))]
+
+
+
+class CellPresent(_TableCells):
+    """The table has every row and column of its format (no missing cells), one finding per row."""
+
+    def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
+        super().__init__(cell_ids, table)
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        return (df[self.status_cols].to_numpy() == ABSENT).any(axis=1)
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        s = df[self.status_cols].to_numpy()[rows]
+        out = []
+        for i in range(len(rows)):
+            by_row: dict[str, list[Any]] = {}
+            for j in np.flatnonzero(s[i] == ABSENT):
+                by_row.setdefault(_row_pointer(self.cells[j].pointer), []).append(self.cells[j])
+            payloads = []
+            for ptr, missing in by_row.items():
+                row_total = sum(1 for c in self.cells if _row_pointer(c.pointer) == ptr)
+                zh_row = "·".join(missing[0].zh.split("·")[:-1])
+                en_row = " · ".join(missing[0].en.split(" · ")[:-1])
+                if len(missing) == row_total:
+                    problem, problem_en = "整行缺失", "the whole row is missing"
+                else:
+                    problem = "缺少" + "、".join(c.zh.split("·")[-1] for c in missing) + "列"
+                    problem_en = "missing column(s) " + ", ".join(c.en.split(" · ")[-1] for c in missing)
+                payloads.append(Payload(ptr, {"row": zh_row, "row_en": en_row, "problem": problem,
+                                              "problem_en": problem_en, "count": len(missing)}))
+            out.append(payloads)
+        return out

@@ -1,0 +1,183 @@
+"""Text kinds: patterns and lengths over the text columns of the cell frame, vectorized.
+
+A text check reads one text column (see ``checker.frame``); ``all_texts`` reads the
+title, preamble and every heading and text joined together. Findings quote what was
+found and point at the field where it stands.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from checker.document import SECTION_IDS, pointer_to_path, resolve
+from checker.frame import meta_col, status_col, text_col, value_col
+from checker.kinds.base import FrameCheck, Payload, number
+
+# Text pointers that map to a text column.
+_POINTER_COLUMNS = {"/title": "title", "/preamble": "preamble", "/source/url": "source.url",
+                    **{f"/sections/{s}/{f}": f"sections.{s}.{f}" for s in SECTION_IDS for f in ("heading", "text")}}
+
+
+def _presence(df: pd.DataFrame, pointer: str) -> np.ndarray:
+    """Rows where ``pointer`` holds a value: a section, a table, a cell or a text field."""
+    parts = pointer_to_path(pointer)
+    if len(parts) == 2 and parts[0] == "sections":
+        return np.isfinite(df[meta_col("pos:" + parts[1])].to_numpy())
+    if len(parts) == 2 and parts[0] == "tables":
+        return df[meta_col("table:" + parts[1])].to_numpy() == 1
+    if parts and parts[0] == "tables":
+        return df[status_col(".".join(parts[1:]))].to_numpy() == 0
+    return df[text_col(_POINTER_COLUMNS[pointer])].notna().to_numpy()
+
+
+def _presence_column(pointer: str) -> str:
+    parts = pointer_to_path(pointer)
+    if len(parts) == 2 and parts[0] == "sections":
+        return meta_col("pos:" + parts[1])
+    if len(parts) == 2 and parts[0] == "tables":
+        return meta_col("table:" + parts[1])
+    if parts and parts[0] == "tables":
+        return status_col(".".join(parts[1:]))
+    return text_col(_POINTER_COLUMNS[pointer])
+
+
+def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
+    search = pattern.search
+    return np.fromiter((v is not None and search(v) is not None for v in series), dtype=bool, count=len(series))
+
+
+class TextCheck(FrameCheck):
+    """A text matches ``pattern``, avoids ``not_pattern``, and has a bounded length.
+
+    With ``when`` (a cell id and ``gt``), the check only bites for reports where that cell is
+    a number greater than ``gt``; elsewhere it passes.
+    """
+
+    def __init__(self, at: str, pattern: str | None = None, not_pattern: str | None = None,
+                 min_length: int | None = None, max_length: int | None = None, all_texts: bool = False,
+                 requires: list[str] | None = None, when: dict[str, Any] | None = None, **_: Any) -> None:
+        if not all_texts and at not in _POINTER_COLUMNS:
+            raise KeyError(at)
+        self.at = at
+        self.targets = ([text_col(c) for p, c in _POINTER_COLUMNS.items() if p != "/source/url" and not
+                         p.endswith("/heads")] if all_texts else [text_col(_POINTER_COLUMNS[at])])
+        self.all_texts = all_texts
+        self.pattern = re.compile(pattern) if pattern else None
+        self.not_pattern = re.compile(not_pattern) if not_pattern else None
+        self.min_length, self.max_length = min_length, max_length
+        self.requires = list(requires) if requires is not None else ([] if all_texts else [at])
+        self.when = when
+        extra = [value_col(when["cell"]), status_col(when["cell"])] if when else []
+        self.columns = list(dict.fromkeys([*self.targets, *(_presence_column(p) for p in self.requires), *extra]))
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        mask = np.ones(len(df), dtype=bool)
+        for pointer in self.requires:
+            mask &= _presence(df, pointer)
+        return mask
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        n = len(df)
+        matched = np.zeros(n, dtype=bool)
+        forbidden = np.zeros(n, dtype=bool)
+        too_short = np.zeros(n, dtype=bool)
+        too_long = np.zeros(n, dtype=bool)
+        for column in self.targets:
+            texts = df[column]
+            if self.pattern is not None:
+                matched |= _search(texts, self.pattern)
+            if self.not_pattern is not None:
+                forbidden |= _search(texts, self.not_pattern)
+            if self.min_length is not None or self.max_length is not None:
+                lengths = texts.str.len().fillna(0).to_numpy()
+                if self.min_length is not None:
+                    too_short |= lengths < self.min_length
+                if self.max_length is not None:
+                    too_long |= lengths > self.max_length
+        bad = forbidden | too_short | too_long
+        if self.pattern is not None:
+            bad |= ~matched
+        if self.when:
+            with np.errstate(invalid="ignore"):
+                bad &= df[value_col(self.when["cell"])].to_numpy() > self.when.get("gt", 0)
+        return bad
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        out = []
+        for r in rows:
+            doc = docs[r]
+            if self.all_texts and self.not_pattern is not None:
+                out.append(self._matches(doc))
+                continue
+            if self.all_texts:
+                out.append([Payload(self.requires[0] if self.requires else "/", {})])
+                continue
+            value = resolve(doc, pointer_to_path(self.at))
+            values = self._values(value if isinstance(value, str) else "")
+            if self.when:
+                values["count"] = number(float(df[value_col(self.when["cell"])].iloc[r]))
+            out.append([Payload(self.at, values)])
+        return out
+
+    def _values(self, text: str) -> dict[str, Any]:
+        values: dict[str, Any] = {"length": len(text), "text": text if len(text) <= 60 else text[:57] + "…"}
+        if self.not_pattern is not None and (m := self.not_pattern.search(text)):
+            start = max(0, m.start() - 8)
+            values["match"] = m.group(0)
+            values["context"] = text[start:m.end() + 8].replace("\n", " ")
+        return values
+
+    def _matches(self, doc: dict[str, Any]) -> list[Payload]:
+        """One payload per field of the report where ``not_pattern`` matches."""
+        assert self.not_pattern is not None
+        found = []
+        for pointer, text in _text_fields(doc):
+            if self.not_pattern.search(text):
+                found.append(Payload(pointer, self._values(text)))
+        return found
+
+
+def _text_fields(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    fields = [(f"/{k}", doc[k]) for k in ("title", "preamble") if isinstance(doc.get(k), str)]
+    for s in SECTION_IDS:
+        sec = (doc.get("sections") or {}).get(s)
+        if isinstance(sec, dict):
+            fields.extend((f"/sections/{s}/{f}", sec[f]) for f in ("heading", "text") if isinstance(sec.get(f), str))
+    return fields
+
+
+class PartHeading(FrameCheck):
+    """Some sub-part of a section is about ``pattern``.
+
+    A part counts when its heading (sub-heading or lead sentence) matches. A section
+    without recorded parts counts when a line of its text mentions ``pattern`` within its
+    first 15 characters (a paragraph that opens with the topic).
+    """
+
+    def __init__(self, at: str, pattern: str, **_: Any) -> None:
+        parts = pointer_to_path(at)
+        if len(parts) != 2 or parts[0] != "sections" or parts[1] not in SECTION_IDS:
+            raise KeyError(at)
+        self.at, self.section = at, parts[1]
+        self.pattern = re.compile(pattern)
+        self.column = text_col(f"sections.{self.section}.heads")
+        self.columns = [self.column]
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        return df[self.column].notna().to_numpy()
+
+    def violated(self, df: pd.DataFrame) -> np.ndarray:
+        return ~_search(df[self.column], self.pattern)
+
+    def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
+        out = []
+        for r in rows:
+            parts = ((docs[r].get("sections") or {}).get(self.section) or {}).get("parts")
+            headings = [p.get("heading", "")[:20] for p in parts] if isinstance(parts, list) else []
+            out.append([Payload(self.at, {"headings": "、".join(headings) or "（无小标题）",
+                                          "headings_en": "; ".join(headings) or "(no sub-headings)"})])
+        return out

@@ -1,0 +1,249 @@
+"""Load rule set files: YAML (safe_load) → validated against ruleset.schema.json → Rules → instances.
+
+A rule's ``check`` may use ``for_each`` over named sets (``$name``) or inline lists; each
+combination of values (per table format when a set differs by format) becomes one
+*instance* with its own compiled check. Identical instances of different formats merge.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import jsonschema
+import yaml
+
+from checker.document import cells, label
+from checker.errors import RuleSetError
+from checker.kinds.base import FrameCheck, JsonCheck
+from checker.model import Rule, RuleDoc, Severity, Text
+from checker.registry import get_kind
+from checker.resources import load_schema, rules_dir
+
+ALL_FORMATS = ("2021", "2019")
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One compiled check of a rule (one value of its ``for_each``).
+
+    Attributes:
+        key: unique key, ``<rule id>#<n>``.
+        rule: the rule.
+        formats: table formats the instance applies to.
+        bindings: ``for_each`` variable → value.
+        var_labels: ``for_each`` variable → (zh, en) label of its value.
+        engine: ``frame`` or ``json``.
+        check: the compiled check.
+    """
+
+    key: str
+    rule: Rule
+    formats: tuple[str, ...]
+    bindings: dict[str, str]
+    var_labels: dict[str, tuple[str, str]]
+    engine: str
+    check: FrameCheck | JsonCheck
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Rules of one or more rule set files, in order, with their compiled instances."""
+
+    rules: tuple[Rule, ...]
+    instances: tuple[Instance, ...]
+    files: tuple[str, ...]
+    versions: dict[str, str]
+
+    @property
+    def by_id(self) -> dict[str, Rule]:
+        """Rules by id."""
+        return {r.id: r for r in self.rules}
+
+    def find(self, key: str) -> Rule | None:
+        """A rule by id or kebab name (case-insensitive id)."""
+        for r in self.rules:
+            if r.id.lower() == key.lower() or r.name == key:
+                return r
+        return None
+
+    @property
+    def version(self) -> str:
+        """A combined version string of all files (for result files and caches)."""
+        return "+".join(f"{k}@{v}" for k, v in self.versions.items())
+
+
+def default_files() -> list[Path]:
+    """The bundled rule set files, in a fixed order."""
+    return sorted(rules_dir().glob("*.yaml"))
+
+
+def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
+    """Load, validate and compile rule set files (the bundled ones by default)."""
+    files = [Path(p) for p in paths] if paths is not None else default_files()
+    if not files:
+        raise RuleSetError("没有找到规则文件。", "No rule files found.")
+    rules: list[Rule] = []
+    instances: list[Instance] = []
+    versions: dict[str, str] = {}
+    for path in files:
+        data = _read(path)
+        versions[data["ruleset"]] = str(data["version"])
+        for raw in data["rules"]:
+            rule = _rule(raw, data, path)
+            if any(r.id == rule.id or r.name == rule.name for r in rules):
+                raise RuleSetError(f"{path}：规则编号或名称重复：{rule.id} {rule.name}",
+                                   f"{path}: duplicate rule id or name {rule.id} {rule.name}")
+            rules.append(rule)
+            instances.extend(_instances(rule, data.get("sets", {}), path))
+    return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleSetError(f"无法读取规则文件 {path}：{exc.strerror}", f"Cannot read rule file {path}") from None
+    except UnicodeDecodeError:
+        raise RuleSetError(f"规则文件 {path} 不是 UTF-8 编码。", f"Rule file {path} is not UTF-8.") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise RuleSetError(f"规则文件 {path} {where}不是合法的 YAML：{getattr(exc, 'problem', exc)}",
+                           f"Rule file {path} is not valid YAML {where}") from None
+    validator = jsonschema.Draft202012Validator(load_schema("ruleset.schema.json"),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = _yaml_path(error.absolute_path, data)
+        raise RuleSetError(f"规则文件 {path} 不符合规则文件格式：{where}：{error.message}",
+                           f"Rule file {path} does not match ruleset.schema.json at {where}: {error.message}")
+    return data
+
+
+def _yaml_path(path: Iterable[Any], data: Any) -> str:
+    parts, node = [], data
+    for p in path:
+        if isinstance(p, int):
+            ident = node[p].get("id") if isinstance(node, list) and isinstance(node[p], dict) else None
+            parts.append(f"[{p}]" + (f"({ident})" if ident else ""))
+        else:
+            parts.append(f".{p}")
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts).lstrip(".") or "（文件根）"
+
+
+def _text(value: Any) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    return Text(value["zh"], value["en"])
+
+
+def _rule(raw: dict[str, Any], data: dict[str, Any], path: Path) -> Rule:
+    applies = {**data.get("applies_to", {}), **raw.get("applies_to", {})}
+    doc, doc_en = raw["doc"], raw.get("doc_en", raw["doc"])
+    return Rule(
+        id=raw["id"], name=raw["name"], ruleset=data["ruleset"], title=_text(raw["title"]),
+        severity=Severity(raw["severity"]), weight=raw["weight"], category=raw["category"],
+        basis=_text(raw["basis"]), check=raw["check"], applies_to=applies, message=_text(raw["message"]),
+        doc=RuleDoc(**{k: Text(doc[k], doc_en[k]) for k in ("what", "why", "fix", "example_fail", "example_pass")}),
+        examples=raw["examples"], escalate_at=raw.get("escalate_at"), unverified=raw.get("unverified", False))
+
+
+def _set_for(sets: dict[str, Any], name: str, fmt: str, rule: Rule, path: Path) -> tuple[list[str], str]:
+    spec = sets.get(name)
+    if spec is None:
+        raise RuleSetError(f"{path}：规则 {rule.id} 引用了未定义的集合“${name}”",
+                           f"{path}: rule {rule.id} uses undefined set ${name}")
+    items = spec.get("items") or spec.get(fmt)
+    return (list(items) if items else []), spec.get("of")
+
+
+_VAR = re.compile(r"\{([a-z_]+)\}")
+
+
+def _substitute(value: Any, bindings: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return _VAR.sub(lambda m: bindings.get(m.group(1), m.group(0)), value)
+    if isinstance(value, list):
+        return [_substitute(v, bindings) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, bindings) for k, v in value.items()}
+    return value
+
+
+def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
+    kind = get_kind(rule.check["kind"])
+    formats = tuple(rule.applies_to.get("formats", ALL_FORMATS))
+    merged: dict[str, dict[str, Any]] = {}
+    for fmt in formats:
+        axes: list[tuple[str, list[tuple[str, tuple[str, str]]]]] = []
+        for var, spec in rule.check.get("for_each", {}).items():
+            if isinstance(spec, str):
+                items, ns = _set_for(sets, spec[1:], fmt, rule, path)
+                axes.append((var, [(v, _labels(ns, v)) for v in items]))
+            else:
+                axes.append((var, [(v, (v, v)) if isinstance(v, str) else (v["value"], (v["zh"], v["en"]))
+                                   for v in spec]))
+        base = {k: v for k, v in rule.check.items() if k not in ("kind", "for_each")}
+        base = _expand_sets(base, sets, fmt, rule, path)
+        for combo in itertools.product(*[a[1] for a in axes]) if axes else [()]:
+            bindings = {a[0]: v[0] for a, v in zip(axes, combo)}
+            params = _substitute(base, bindings)
+            if kind.cells_param:
+                params.update(_select_cells(params.pop(kind.cells_param), fmt))
+            sig = json.dumps([bindings, params], sort_keys=True, ensure_ascii=False)
+            entry = merged.setdefault(sig, {"formats": [], "bindings": bindings, "params": params,
+                                            "labels": {a[0]: v[1] for a, v in zip(axes, combo)}})
+            entry["formats"].append(fmt)
+    out = []
+    for n, entry in enumerate(merged.values(), 1):
+        try:
+            check = kind.build(**entry["params"])
+        except KeyError as exc:
+            raise RuleSetError(f"{path}：规则 {rule.id} 引用了不存在的单元格或部分：{exc.args[0]}",
+                               f"{path}: rule {rule.id} refers to unknown cell or part {exc.args[0]}") from None
+        except (re.error, TypeError, ValueError) as exc:
+            raise RuleSetError(f"{path}：规则 {rule.id} 的检查参数有误：{exc}",
+                               f"{path}: rule {rule.id} has bad check parameters: {exc}") from None
+        out.append(Instance(f"{rule.id}#{n}", rule, tuple(entry["formats"]), entry["bindings"],
+                            entry["labels"], kind.engine, check))
+    return out
+
+
+def _select_cells(sel: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """Resolve a table selector (table, optional ``only``/``exclude`` id prefixes) to cell ids."""
+    def keep(cid: str) -> bool:
+        if sel.get("only") and not any(cid.startswith(p) for p in sel["only"]):
+            return False
+        return not any(cid.startswith(p) for p in sel.get("exclude", []))
+    ids = [c.id for c in cells() if c.table == sel["table"] and fmt in c.formats and keep(c.id)]
+    if not ids:
+        raise KeyError(f"{sel['table']} {sel.get('only', '')}")
+    return {"table": sel["table"], "cell_ids": ids}
+
+
+def _labels(ns: str | None, key: str) -> tuple[str, str]:
+    if ns is None:
+        return key, key
+    return label(ns, key, "zh"), label(ns, key, "en")
+
+
+def _expand_sets(params: dict[str, Any], sets: dict[str, Any], fmt: str, rule: Rule, path: Path) -> dict[str, Any]:
+    out = dict(params)
+    for k, v in params.items():
+        if isinstance(v, str) and v.startswith("$"):
+            items, ns = _set_for(sets, v[1:], fmt, rule, path)
+            out[k] = items
+            if ns:
+                out["label_ns"] = ns
+    return out

@@ -1,0 +1,216 @@
+"""Plain, frozen data records shared by the loader, the engine, scoring and the renderers.
+
+Nothing here imports pandera, jsonschema, click or rich.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Sequence
+
+
+class Severity(str, Enum):
+    """How serious a failed rule is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more serious (error 3, warning 2, info 1)."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    @property
+    def zh(self) -> str:
+        """Chinese name."""
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+class Outcome(str, Enum):
+    """The result of one rule for one report."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_ASSESSABLE = "not_assessable"
+    NOT_APPLICABLE = "not_applicable"
+    WAIVED = "waived"
+
+    @property
+    def zh(self) -> str:
+        """Chinese name."""
+        return {"pass": "通过", "fail": "未通过", "not_assessable": "无法判断",
+                "not_applicable": "不适用", "waived": "已豁免"}[self.value]
+
+
+CATEGORIES = ("完整性", "准确性", "规范性", "时效性")
+CATEGORY_EN = {"完整性": "Completeness", "准确性": "Accuracy", "规范性": "Conformity", "时效性": "Timeliness"}
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang`` ("zh" or "en")."""
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDoc:
+    """A rule's documentation (ruff's template)."""
+
+    what: Text
+    why: Text
+    fix: Text
+    example_fail: Text
+    example_pass: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule, as loaded from a rule set file.
+
+    Attributes:
+        id: stable code such as ``GK-T3-001``.
+        name: kebab-case name stating the bad thing, e.g. ``request-balance-mismatch``.
+        ruleset: the id of the rule set file it comes from.
+        title: short title for a civil servant.
+        severity: error | warning | info.
+        escalate_at: with this many failing instances in one report the severity becomes error.
+        weight: relative weight in the score (1–5).
+        category: 完整性 | 准确性 | 规范性 | 时效性.
+        basis: the legal basis (article of the 条例 or clause of the format).
+        check: the check as written in the rule file (kind and parameters).
+        applies_to: restrictions on formats, agency kinds/levels and years.
+        message: message template with ``{placeholders}``.
+        doc: documentation.
+        examples: machine-run pass/fail examples as written in the file.
+        unverified: True when the rule rests on text marked [UNVERIFIED].
+    """
+
+    id: str
+    name: str
+    ruleset: str
+    title: Text
+    severity: Severity
+    weight: int
+    category: str
+    basis: Text
+    check: dict[str, Any]
+    applies_to: dict[str, Any]
+    message: Text
+    doc: RuleDoc
+    examples: dict[str, list[dict[str, Any]]]
+    escalate_at: int | None = None
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in one report.
+
+    Attributes:
+        rule_id: the rule's id.
+        rule_name: the rule's kebab name.
+        severity: the effective severity (after escalation or configuration).
+        category: the rule's category.
+        message: the message with the actual values filled in.
+        pointer: JSON Pointer into the report document.
+        section: the section of the report it concerns (``overview`` … ``other``, or ``meta``).
+        location: where in the original file (line, table/row/column, page), if known.
+        values: the numbers and texts quoted in the message.
+        waived: the waiver reason when the finding is waived.
+    """
+
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    category: str
+    message: Text
+    pointer: str
+    section: str
+    location: dict[str, int] | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    waived: str | None = None
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """JSON-ready form (message in ``lang``; both languages under ``message_i18n``)."""
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["message"] = self.message.get(lang)
+        d["message_i18n"] = {"zh": self.message.zh, "en": self.message.en}
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    """The outcome of one rule for one report, with how many of its instances were decided."""
+
+    rule_id: str
+    outcome: Outcome
+    checked: int
+    failed: int
+    not_assessable: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryScore:
+    """Score of one category."""
+
+    category: str
+    score: float | None
+    passed: int
+    failed: int
+    not_assessable: int
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The scored result: overall 0–100, grade, per-category scores and counts."""
+
+    overall: float | None
+    grade: str
+    categories: tuple[CategoryScore, ...]
+    passed: int
+    failed: int
+    not_assessable: int
+    not_applicable: int
+    waived: int
+    earned: float
+    possible: float
+    capped: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """Everything gkcheck found about one report."""
+
+    source: str
+    agency: str
+    year: int | None
+    format: str | None
+    agency_kind: str | None
+    agency_level: str | None
+    published: str | None
+    outcomes: Sequence[RuleOutcome]
+    findings: tuple[Finding, ...]
+    score: Score
+
+    def flatten(self, *fields: str) -> list[tuple[Any, ...]]:
+        """Findings as tuples of the named fields (for one-line test assertions)."""
+        names = fields or ("rule_id", "severity", "pointer")
+        return [tuple(getattr(f, n).value if isinstance(getattr(f, n), Enum) else getattr(f, n) for n in names)
+                for f in self.findings]
+
+    def outcome_of(self, rule_id: str) -> Outcome:
+        """The outcome of one rule."""
+        for o in self.outcomes:
+            if o.rule_id == rule_id:
+                return o.outcome
+        raise KeyError(rule_id)

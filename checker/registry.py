@@ -1,0 +1,55 @@
+"""The explicit registry of check kinds: name → how to build a check from parameters."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from checker.errors import RuleSetError
+from checker.kinds import structure, table, text, timing
+
+FRAME, JSON = "frame", "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A check kind.
+
+    Attributes:
+        name: the ``kind`` value in rule files.
+        engine: ``frame`` (pandera over the cell frame) or ``json`` (jsonschema on a projection
+            of the document).
+        build: constructor taking the instance's parameters.
+        cells_param: name of the parameter holding a table selector resolved to cell ids, if any.
+    """
+
+    name: str
+    engine: str
+    build: Callable[..., Any]
+    cells_param: str | None = None
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("sum_compare", FRAME, table.SumCompare),
+    Kind("cell_number", FRAME, table.CellNumber, "cells"),
+    Kind("cell_range", FRAME, table.CellRange, "cells"),
+    Kind("cell_present", FRAME, table.CellPresent, "cells"),
+    Kind("published_window", FRAME, timing.PublishedWindow),
+    Kind("period_covers_year", FRAME, timing.PeriodCoversYear),
+    Kind("in_order", FRAME, timing.InOrder),
+    Kind("required", JSON, structure.required),
+    Kind("text", FRAME, text.TextCheck),
+    Kind("part_heading", FRAME, text.PartHeading),
+    Kind("schema", JSON, structure.schema),
+)}
+
+
+def get_kind(name: str) -> Kind:
+    """The kind called ``name``; a RuleSetError with a suggestion when unknown."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, KINDS, n=1)
+        hint = f"，是否想写“{close[0]}”？" if close else ""
+        raise RuleSetError(f"未知的检查类型“{name}”{hint}", f"Unknown check kind '{name}'.") from None

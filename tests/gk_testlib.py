@@ -1,0 +1,40 @@
+"""Test helpers shared by the test modules: the bundled examples, the corpus location, patching."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+CORPUS = ROOT.parent / "shared" / "corpus"
+BASES = {"clean-2021": EXAMPLES / "clean-report-2024.json",
+         "clean-2019": EXAMPLES / "clean-report-2020-trial-format.json"}
+
+
+def load_base(name: str = "clean-2021") -> dict[str, Any]:
+    """A fresh copy of a bundled clean example."""
+    return json.loads(BASES[name].read_text(encoding="utf-8"))
+
+
+def _parent(doc: Any, pointer: str) -> tuple[Any, str | int]:
+    parts = pointer.lstrip("/").split("/")
+    node = doc
+    for p in parts[:-1]:
+        node = node[int(p)] if isinstance(node, list) else node.setdefault(p, {})
+    last: str | int = int(parts[-1]) if isinstance(node, list) else parts[-1]
+    return node, last
+
+
+def patch(doc: dict[str, Any], set_: dict[str, Any] | None = None, remove: list[str] | None = None) -> dict[str, Any]:
+    """A copy of ``doc`` with JSON-Pointer ``set`` and ``remove`` operations applied (removals first)."""
+    out = copy.deepcopy(doc)
+    for pointer in sorted(remove or [], reverse=True):
+        node, key = _parent(out, pointer)
+        del node[key]
+    for pointer, value in (set_ or {}).items():
+        node, key = _parent(out, pointer)
+        node[key] = value
+    return out

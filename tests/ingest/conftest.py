@@ -1,0 +1,27 @@
+"""Shared fixtures for the ingest tests: the corpus beside the repository and the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus"
+EXPECTED = REPO / "tests" / "data" / "expected"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus folder; tests that need it are skipped when it is absent."""
+    if not (CORPUS / "text").is_dir():
+        pytest.skip("shared corpus not available")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)

@@ -1,0 +1,51 @@
+"""Every example written in the rule files is run here (collected automatically)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from checker import check, compiled_ruleset
+from checker.model import Outcome
+from gk_testlib import load_base, patch
+
+RULES = compiled_ruleset().ruleset.rules
+CASES = [(rule, expected, ex) for rule in RULES
+         for expected in ("pass", "fail", "not_assessable", "not_applicable")
+         for ex in rule.examples.get(expected, [])]
+
+
+@pytest.mark.parametrize(("rule", "expected", "example"), CASES,
+                         ids=[f"{r.id}-{e}-{x.get('name', i)}" for i, (r, e, x) in enumerate(CASES)])
+def test_rule_example(rule: Any, expected: str, example: dict[str, Any]) -> None:
+    doc = patch(load_base(example.get("base", "clean-2021")), example.get("set"), example.get("remove"))
+    result = check(doc)
+    assert result.outcome_of(rule.id) is Outcome(expected), [
+        (f.rule_id, f.message.zh) for f in result.findings]
+    mine = [f for f in result.findings if f.rule_id == rule.id]
+    if expected == "fail":
+        if "findings" in example:
+            assert len(mine) == example["findings"], [f.message.zh for f in mine]
+        if "message_contains" in example:
+            assert any(example["message_contains"] in f.message.zh for f in mine), [f.message.zh for f in mine]
+        for f in mine:
+            assert "{" not in f.message.zh and "{" not in f.message.en, f.message
+    else:
+        assert mine == []
+
+
+def test_every_rule_has_examples_and_docs() -> None:
+    for rule in RULES:
+        assert rule.examples["pass"] and rule.examples["fail"], rule.id
+        for field in ("what", "why", "fix", "example_fail", "example_pass"):
+            assert len(getattr(rule.doc, field).zh) >= 4, (rule.id, field)
+        assert rule.basis.zh and rule.title.zh and rule.message.zh and rule.message.en
+
+
+def test_clean_examples_score_100() -> None:
+    for base in ("clean-2021", "clean-2019"):
+        result = check(load_base(base))
+        assert result.findings == (), [f.message.zh for f in result.findings]
+        assert result.score.overall == 100.0
+        assert result.score.grade == "优秀"
