@@ -110,7 +110,7 @@ def cells() -> tuple[Cell, ...]:
 def _label_parts(table: str, labels: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     # The row-group label (e.g. "（三）不予公开") and the row label are joined with a space.
     if table == "requests" and len(labels) == 3:
-        return ((labels[0][0] + labels[1][0], labels[0][1] + " " + labels[1][1]), labels[2])
+        return ((labels[0][0] + " " + labels[1][0], labels[0][1] + " " + labels[1][1]), labels[2])
     return labels
 
 
@@ -322,7 +322,7 @@ def labels() -> dict[str, dict[str, tuple[str, str]]]:
         if "." in key:
             group = out["requests"][key.split(".")[0]]
             sub = out["requests"][key]
-            out["requests"][key] = (group[0] + sub[0], group[1] + " " + sub[1])
+            out["requests"][key] = (group[0] + " " + sub[0], group[1] + " " + sub[1])
     return out
 
 

@@ -49,11 +49,16 @@ def section_of(pointer: str) -> str:
 
 
 def locate(doc: dict[str, Any], pointer: str) -> dict[str, int] | None:
-    """The source-map entry for ``pointer`` or its nearest ancestor."""
+    """The source-map entry for ``pointer``, else its first mapped descendant, else its nearest ancestor."""
     smap = doc.get("source_map")
     if not isinstance(smap, dict):
         return None
-    p = pointer
+    if pointer in smap:
+        return smap[pointer]
+    below = next((v for k, v in smap.items() if k.startswith(pointer + "/")), None)
+    if below is not None:
+        return below
+    p = pointer.rsplit("/", 1)[0]
     while p:
         if p in smap:
             return smap[p]

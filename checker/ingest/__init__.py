@@ -131,14 +131,21 @@ def _sniff_zip(data: bytes) -> str:
 
 def _parse_json(data: bytes, name: str) -> dict:
     try:
-        document = json.loads(decode_text(data))
-    except json.JSONDecodeError as exc:
+        document = json.loads(decode_text(data), parse_constant=_reject_constant)
+    except ValueError as exc:
+        if not isinstance(exc, json.JSONDecodeError):
+            raise InputError(f"{name} 含有 JSON 不允许的数值 {exc.args[0]}（NaN/Infinity），请改为数字或 null。",
+                             f"{name} contains the non-JSON value {exc.args[0]}.") from None
         raise InputError(f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。请修正后重试。",
                          f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from exc
     if not isinstance(document, dict):
         raise InputError(f"{name} 的内容不是一个 JSON 对象，不符合报告文档格式。",
                          f"{name} does not hold a JSON object.")
     return document
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(name)
 
 
 def _layout(kind: str, data: bytes) -> Layout:

@@ -45,7 +45,7 @@ def schema(at: str, schema: dict[str, Any], reads: list[str], requires: list[str
         for name, path in shown.items():
             v = resolve(doc, path)
             values[name] = "（空）" if v is MISSING or v is None else v
-        return [Payload(at or "/", values)]
+        return [Payload(at or reads[0], values)]
 
     req = tuple(pointer_to_path(p) for p in (requires if requires is not None else [at]))
     return JsonCheck(_nest(anchor, schema), tuple(pointer_to_path(p) for p in reads), req, describe)

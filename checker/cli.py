@@ -1,0 +1,277 @@
+"""The command line: a thin shell over the library (options → library calls → renderer).
+
+Exit codes: 0 passed; 1 findings at or above ``--fail-on`` (or score below ``--min-score``);
+2 usage, input or rule-set error. Errors are printed in Chinese (English with ``--lang en``),
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import click
+from rich.console import Console
+
+from checker import __version__
+from checker.api import apply_overrides, compiled_ruleset
+from checker.document import validate_document
+from checker.engine import run
+from checker.errors import GkcheckError, InputError, RuleSetError
+from checker.frame import KINDS, LEVELS
+from checker.model import ReportResult, Severity
+from checker.render import RENDERERS, RenderContext
+from checker.render.rules import render_explain, render_rules
+from checker.verdict import ERROR, PASSED, Policy
+
+_LANGS = click.Choice(["zh", "en"])
+
+
+class _DefaultToCheck(click.Group):
+    """``gkcheck FILE`` means ``gkcheck check FILE``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gkcheck")
+def cli() -> None:
+    """gkcheck：政府信息公开工作年度报告合规检查。
+
+    \b
+    gkcheck 报告.json|.docx|.html|.pdf|.txt   检查一份或多份报告
+    gkcheck rules                          列出全部规则
+    gkcheck explain GK-T3-010              查看一条规则的说明
+    gkcheck convert 报告.docx -o 报告.json   把报告转换为可检查的 JSON 文档
+    """
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Parsed options of ``gkcheck check``."""
+
+    files: tuple[str, ...]
+    output_format: str
+    output: str | None
+    lang: str
+    policy: Policy
+    exit_zero: bool
+    explain_score: bool
+    rules: tuple[str, ...]
+    color: str
+    overrides: dict[str, Any]
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是有效日期，应写作 YYYY-MM-DD，例如 2025-01-20") from None
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="输出格式：text（终端报告）或 json（结构化结果）")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
+@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言：zh 中文，en 英文")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
+              help="有这一严重程度及以上的问题时退出码为 1")
+@click.option("--min-score", type=click.FloatRange(0, 100), help="得分低于此值时退出码为 1")
+@click.option("--exit-zero", is_flag=True, help="发现问题也以 0 退出（试行期间使用；读取错误仍为 2）")
+@click.option("--explain-score", is_flag=True, help="列出每条规则的分值，说明得分如何计算")
+@click.option("--agency-kind", type=click.Choice(KINDS), help="机关类型（覆盖报告中的记载）")
+@click.option("--agency-level", type=click.Choice(LEVELS), help="机关层级（覆盖报告中的记载）")
+@click.option("--published", callback=_date, help="发布日期 YYYY-MM-DD（覆盖报告中的记载）")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（覆盖报告中的记载）")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
+              help="使用指定的规则文件代替内置规则（可多次指定）")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="终端颜色")
+def check(files: tuple[str, ...], output_format: str, output: str | None, lang: str, fail_on: str,
+          min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
+          agency_level: str | None, published: str | None, year: int | None, rule_files: tuple[str, ...],
+          color: str) -> int:
+    """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
+    opts = CheckOptions(files, output_format, output, lang, Policy(Severity(fail_on), min_score), exit_zero,
+                        explain_score, rule_files, color,
+                        {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
+                         "year": year})
+    return execute_check(opts)
+
+
+def _console(color: str, file: Any = None) -> Console:
+    force = {"always": True, "never": False}.get(color)
+    no_color = color == "never" or (color == "auto" and "NO_COLOR" in os.environ)
+    return Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False)
+
+
+def _error(message: str) -> None:
+    """Print an error line to stderr, unwrapped (it may be read by people and by CI logs)."""
+    click.echo(message, err=True)
+
+
+def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[list[dict[str, Any]], list[str], int]:
+    from checker.ingest import read_document
+
+    docs, sources, errors = [], [], 0
+    for name in files:
+        try:
+            doc = read_document(name, year=overrides.get("year"))
+            doc = apply_overrides(doc, **overrides)
+            validate_document(doc)
+        except InputError as exc:
+            errors += 1
+            _error(f"{'Cannot read' if lang == 'en' else '无法读取'} {name}：{exc.message(lang)}")
+            continue
+        docs.append(doc)
+        sources.append(name)
+    return docs, sources, errors
+
+
+def execute_check(opts: CheckOptions) -> int:
+    """Run ``gkcheck check`` with parsed options; returns the exit code."""
+    compiled = compiled_ruleset(opts.rules or None)
+    docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
+    results: list[ReportResult] = run(docs, compiled, sources) if docs else []
+    if results:
+        _emit(results, opts, compiled.ruleset)
+    if errors:
+        return ERROR
+    code = opts.policy.exit_code(results)
+    return PASSED if opts.exit_zero else code
+
+
+def _emit(results: list[ReportResult], opts: CheckOptions, ruleset: Any) -> None:
+    renderer = RENDERERS[opts.output_format]
+    if opts.output:
+        _refuse_overwriting_inputs(opts.output, opts.files)
+        with open(opts.output, "w", encoding="utf-8") as fh:
+            ctx = RenderContext(ruleset, opts.lang, opts.policy, opts.explain_score,
+                                _console("never", fh))
+            text = renderer(results, ctx)
+            if text is not None:
+                fh.write(text)
+        return
+    ctx = RenderContext(ruleset, opts.lang, opts.policy, opts.explain_score, _console(opts.color))
+    text = renderer(results, ctx)
+    if text is not None:
+        sys.stdout.write(text)
+
+
+def _refuse_overwriting_inputs(target: str, inputs: Sequence[str]) -> None:
+    tpath = Path(target).resolve()
+    if any(Path(i).resolve() == tpath for i in inputs):
+        raise InputError(f"输出文件 {target} 就是被检查的报告文件，为避免覆盖原文件，请换一个输出文件名。",
+                         f"The output file {target} is one of the input files; choose another name.")
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="输出格式")
+@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
+def rules_cmd(output_format: str, lang: str, rule_files: tuple[str, ...]) -> int:
+    """列出全部规则（编号、严重程度、类别、标题、依据）。"""
+    ruleset = compiled_ruleset(rule_files or None).ruleset
+    text = render_rules(ruleset, output_format, lang, _console("auto"))
+    if text is not None:
+        sys.stdout.write(text)
+    return PASSED
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
+@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
+def explain(rule: str, lang: str, rule_files: tuple[str, ...]) -> int:
+    """查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"""
+    ruleset = compiled_ruleset(rule_files or None).ruleset
+    found = ruleset.find(rule)
+    if found is None:
+        import difflib
+        keys = [r.id for r in ruleset.rules] + [r.name for r in ruleset.rules]
+        close = difflib.get_close_matches(rule, keys, n=3, cutoff=0.5)
+        hint = f"。是否想查看：{'、'.join(close)}？" if close else "。运行 gkcheck rules 查看全部规则。"
+        raise RuleSetError(f"没有编号或名称为“{rule}”的规则{hint}", f"No rule with id or name '{rule}'.")
+    render_explain(found, lang, _console("auto"))
+    return PASSED
+
+
+@cli.command()
+@click.argument("file")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出的 JSON 文件（默认输出到屏幕）")
+@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（文件中找不到时必须指定）")
+@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="提示语言")
+def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
+    """把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"""
+    from checker.ingest import read_document
+
+    doc = read_document(file, year=year)
+    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return PASSED
+    _refuse_overwriting_inputs(output, [file])
+    target = Path(output)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
+                                     suffix=".tmp") as fh:
+        fh.write(text)
+    os.replace(fh.name, target)
+    click.echo(("Written: " if lang == "en" else "已写入：") + str(target), err=True)
+    return PASSED
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return "zh"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: run the CLI and exit with its code, printing errors without tracebacks."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_of(args)
+    try:
+        code = cli.main(args=args, prog_name="gkcheck", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        code = ERROR
+    except click.UsageError as exc:
+        msg = exc.format_message()
+        hint = "Run 'gkcheck --help' for usage." if lang == "en" else "运行 gkcheck --help 查看用法。"
+        _error(("Usage error: " if lang == "en" else "命令用法错误：") + msg + "\n" + hint)
+        code = ERROR
+    except GkcheckError as exc:
+        _error(("Error: " if lang == "en" else "错误：") + exc.message(lang))
+        code = ERROR
+    except click.Abort:
+        _error("Interrupted." if lang == "en" else "已中断。")
+        code = ERROR
+    except KeyboardInterrupt:
+        _error("Interrupted." if lang == "en" else "已中断。")
+        code = ERROR
+    except OSError as exc:
+        _error(f"Cannot access a file: {exc}" if lang == "en" else
+               f"无法读写文件：{exc.filename or ''}（{exc.strerror}）")
+        code = ERROR
+    except Exception as exc:  # the last line of defence: never show a traceback to a civil servant
+        _error(f"Internal error ({type(exc).__name__}: {exc}). Please report it with the input file."
+               if lang == "en" else
+               f"gkcheck 内部错误（{type(exc).__name__}：{exc}）。请将输入文件和本提示反馈给开发者。")
+        code = ERROR
+    sys.exit(code if isinstance(code, int) else PASSED)

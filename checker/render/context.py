@@ -1,0 +1,37 @@
+"""What every renderer needs besides the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker.loader import RuleSet
+from checker.model import Rule
+from checker.verdict import Policy
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Rendering options shared by all formats.
+
+    Attributes:
+        ruleset: the rules that were run (titles, basis, fixes).
+        lang: "zh" (default) or "en".
+        policy: the pass/fail policy (shown in outputs).
+        explain_score: print how the score was computed.
+        console: a ``rich.console.Console`` for the text renderer (injected for tests).
+    """
+
+    ruleset: RuleSet
+    lang: str = "zh"
+    policy: Policy = Policy()
+    explain_score: bool = False
+    console: Any = None
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id."""
+        return self.ruleset.by_id[rule_id]
+
+    def t(self, zh: str, en: str) -> str:
+        """Pick the text for the current language."""
+        return en if self.lang == "en" else zh

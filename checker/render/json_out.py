@@ -1,0 +1,62 @@
+"""The machine-readable result (``--format json``), described by ``schemas/result.schema.json``.
+
+The layout is versioned by ``result_version``; fields are only ever added within a major
+version.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from checker import __version__
+from checker.model import ReportResult
+from checker.render.context import RenderContext
+
+RESULT_VERSION = "1.0"
+
+
+def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
+    """One report's result as a JSON-ready dict."""
+    score = result.score
+    findings = []
+    for f in result.findings:
+        rule = ctx.rule(f.rule_id)
+        d = f.to_dict(ctx.lang)
+        d.update({"title": rule.title.get(ctx.lang), "basis": rule.basis.get(ctx.lang),
+                  "fix": rule.doc.fix.get(ctx.lang), "unverified": rule.unverified})
+        findings.append(d)
+    return {
+        "source": result.source,
+        "report": {"agency": result.agency, "kind": result.agency_kind, "level": result.agency_level,
+                   "year": result.year, "format": result.format, "published": result.published},
+        "passed": not ctx.policy.report_failed(result),
+        "score": {
+            "overall": score.overall, "grade": score.grade, "capped": score.capped,
+            "earned": score.earned, "possible": score.possible,
+            "counts": {"pass": score.passed, "fail": score.failed, "not_assessable": score.not_assessable,
+                       "not_applicable": score.not_applicable, "waived": score.waived},
+            "categories": [{"category": c.category, "score": c.score, "passed": c.passed, "failed": c.failed,
+                            "not_assessable": c.not_assessable} for c in score.categories],
+        },
+        "outcomes": [{"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked, "failed": o.failed,
+                      "not_assessable": o.not_assessable, "reason": o.reason} for o in result.outcomes],
+        "findings": findings,
+    }
+
+
+def results_document(results: Sequence[ReportResult], ctx: RenderContext) -> dict[str, Any]:
+    """The whole JSON output for a run."""
+    return {
+        "result_version": RESULT_VERSION,
+        "tool": {"name": "gkcheck", "version": __version__},
+        "rulesets": dict(ctx.ruleset.versions),
+        "policy": {"fail_on": ctx.policy.fail_on.value, "min_score": ctx.policy.min_score},
+        "lang": ctx.lang,
+        "results": [result_to_dict(r, ctx) for r in results],
+    }
+
+
+def render_json(results: Sequence[ReportResult], ctx: RenderContext) -> str:
+    """Serialize the run as pretty-printed JSON (UTF-8, Chinese kept readable)."""
+    return json.dumps(results_document(results, ctx), ensure_ascii=False, indent=2) + "\n"

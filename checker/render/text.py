@@ -1,0 +1,163 @@
+"""The terminal report (rich): who, score and grade, category scores, findings by section."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.render.context import RenderContext
+from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, field_label, location_text, section_title
+from checker.scoring import FACTOR, GRADE_EN
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
+_SEV_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
+_GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim"}
+
+
+def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
+    """Print every report to ``ctx.console``."""
+    console: Console = ctx.console
+    for i, result in enumerate(results):
+        if i:
+            console.rule()
+        _report(console, result, ctx)
+    if len(results) > 1:
+        failed = sum(ctx.policy.report_failed(r) for r in results)
+        console.print(ctx.t(f"\n共检查 {len(results)} 份报告，{failed} 份未通过。",
+                            f"\nChecked {len(results)} reports; {failed} failed."))
+
+
+def _header(result: ReportResult, ctx: RenderContext) -> RichText:
+    t = ctx.t
+    who = result.agency or t("（未识别的机关）", "(unknown body)")
+    bits = [t(f"{result.year} 年度", f"year {result.year}")]
+    if result.format:
+        bits.append(t(f"{result.format}年格式" if result.format == "2021" else "2019年试行格式",
+                      f"{result.format} format"))
+    if result.agency_kind:
+        kind = KIND_ZH.get(result.agency_kind, result.agency_kind) if ctx.lang != "en" else result.agency_kind
+        level = LEVEL_ZH.get(result.agency_level or "", "") if ctx.lang != "en" else (result.agency_level or "")
+        bits.append(f"{kind}（{level}）" if level and ctx.lang != "en" else f"{kind} {level}".strip())
+    bits.append(t(f"发布 {result.published}", f"published {result.published}") if result.published
+                else t("发布日期未知", "publication date unknown"))
+    text = RichText()
+    text.append(who, style="bold")
+    text.append("  ·  " + "  ·  ".join(bits))
+    if result.source:
+        text.append("\n" + t("文件：", "File: ") + result.source, style="dim")
+    return text
+
+
+def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
+    t, s = ctx.t, result.score
+    counts = defaultdict(int)
+    for f in result.findings:
+        counts[f.severity] += 1
+    text = RichText()
+    overall = "—" if s.overall is None else f"{s.overall:.1f}"
+    text.append(t("得分 ", "Score "), style="bold")
+    text.append(f"{overall}", style=_GRADE_STYLE.get(s.grade, ""))
+    text.append(" / 100   ")
+    text.append(t("等级：", "Grade: "))
+    text.append(s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade), style=_GRADE_STYLE.get(s.grade, ""))
+    if s.capped:
+        text.append(t("（有错误，最高评为良好）", " (capped: errors present)"), style="dim")
+    verdict = ctx.policy.report_failed(result)
+    text.append("   ")
+    text.append(t("未通过" if verdict else "通过", "FAILED" if verdict else "PASSED"),
+                style="bold red" if verdict else "bold green")
+    text.append("\n")
+    text.append(t(f"错误 {counts[Severity.ERROR]} · 警告 {counts[Severity.WARNING]} · 提示 {counts[Severity.INFO]}",
+                  f"errors {counts[Severity.ERROR]} · warnings {counts[Severity.WARNING]} · info {counts[Severity.INFO]}"))
+    text.append(t(f"    规则：通过 {s.passed} · 未通过 {s.failed} · 无法判断 {s.not_assessable} · 不适用 {s.not_applicable}",
+                  f"    rules: {s.passed} passed · {s.failed} failed · {s.not_assessable} not assessable · "
+                  f"{s.not_applicable} not applicable"), style="dim")
+    if s.waived:
+        text.append(t(f" · 已豁免 {s.waived}", f" · {s.waived} waived"), style="dim")
+    text.append("\n" + t("分类得分：", "By category: "))
+    for c in s.categories:
+        name = c.category if ctx.lang != "en" else CATEGORY_EN[c.category]
+        value = "—" if c.score is None else f"{c.score:.1f}"
+        text.append(f"{name} {value}   ")
+    return text
+
+
+def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
+    rule = ctx.rule(f.rule_id)
+    t = ctx.t
+    text = RichText("  ")
+    sev = f.severity.zh if ctx.lang != "en" else _SEV_EN[f.severity]
+    text.append(f"{_MARK[f.severity]} {sev} ", style=_STYLE[f.severity])
+    text.append(f"{f.rule_id} ", style="bold")
+    text.append(rule.title.get(ctx.lang), style="bold")
+    if f.waived:
+        text.append(t(f"  〔已豁免：{f.waived}〕", f"  [waived: {f.waived}]"), style="dim")
+    text.append("\n    " + f.message.get(ctx.lang))
+    where = location_text(f.location, ctx.lang)
+    field = field_label(f.pointer, ctx.lang)
+    text.append("\n    " + t("位置：", "Where: "), style="dim")
+    text.append("  ".join(x for x in (where, field, f.pointer) if x), style="dim")
+    text.append("\n    " + t("依据：", "Basis: "), style="dim")
+    text.append(rule.basis.get(ctx.lang), style="dim")
+    text.append("\n    " + t("修改：", "Fix: "), style="green")
+    text.append(rule.doc.fix.get(ctx.lang))
+    return text
+
+
+def _findings(result: ReportResult, ctx: RenderContext) -> list[RichText]:
+    by_section: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_section[f.section if f.section in SECTION_ORDER else "meta"].append(f)
+    blocks = []
+    for section in SECTION_ORDER:
+        items = by_section.get(section)
+        if not items:
+            continue
+        blocks.append(RichText("\n" + section_title(section, ctx.lang), style="bold underline"))
+        blocks.extend(_finding_block(f, ctx) for f in items)
+    if not result.findings:
+        blocks.append(RichText(ctx.t("\n没有发现问题。", "\nNo problems found."), style="green"))
+    return blocks
+
+
+def _explain(result: ReportResult, ctx: RenderContext) -> Table:
+    t = ctx.t
+    table = Table(title=t("得分计算（得分 = 100 × 通过规则分值之和 ÷ 已判定规则分值之和）",
+                          "How the score was computed (100 × points passed ÷ points decided)"),
+                  show_lines=False, expand=False)
+    for col in (t("规则", "Rule"), t("类别", "Category"), t("严重程度", "Severity"), t("权重", "Weight"),
+                t("分值", "Points"), t("结果", "Outcome")):
+        table.add_column(col)
+    for o in result.outcomes:
+        rule = ctx.rule(o.rule_id)
+        points = rule.weight * FACTOR[rule.severity]
+        outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
+        counted = o.outcome.value in ("pass", "fail")
+        table.add_row(o.rule_id, rule.category if ctx.lang != "en" else CATEGORY_EN[rule.category],
+                      rule.severity.zh if ctx.lang != "en" else rule.severity.value, str(rule.weight),
+                      f"{points:g}" if counted else t("不计", "—"), outcome)
+    s = result.score
+    table.caption = t(f"通过 {s.earned:g} 分 ÷ 已判定 {s.possible:g} 分。严重程度系数：错误 3、警告 1、提示 0（提示不影响得分）；"
+                      "无法判断、不适用和已豁免的规则不计入分母。等级：优秀 ≥ 90、良好 ≥ 75、合格 ≥ 60；有错误时最高为良好。",
+                      f"{s.earned:g} points passed ÷ {s.possible:g} decided. Severity factors: error 3, warning 1, info 0; "
+                      "not assessable, not applicable and waived rules leave the denominator. Grades: ≥90, ≥75, ≥60; "
+                      "a report with errors is at most 'Good'.")
+    return table
+
+
+def _report(console: Console, result: ReportResult, ctx: RenderContext) -> None:
+    console.print(Panel(Group(_header(result, ctx), RichText(""), _score_block(result, ctx)),
+                        title=ctx.t("政府信息公开工作年度报告 合规检查", "Annual disclosure report compliance check"),
+                        title_align="left", border_style="blue"))
+    for block in _findings(result, ctx):
+        console.print(block)
+    if ctx.explain_score:
+        console.print()
+        console.print(_explain(result, ctx))
