@@ -214,9 +214,11 @@ def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: P
     values.setdefault("year", doc.get("year"))
     rule = inst.rule
     message = Text(render(rule.message.zh, values, "zh"), render(rule.message.en, values, "en"))
+    related = tuple({"pointer": r["pointer"], "location": r.get("location") or locate(doc, r["pointer"])}
+                    for r in payload.related)
     return Finding(rule.id, rule.name, severity, rule.category, message, payload.pointer,
                    section_of(payload.pointer), locate(doc, payload.pointer),
-                   {k: v for k, v in values.items() if not k.endswith("_en")})
+                   {k: v for k, v in values.items() if not k.endswith("_en")}, related=related)
 
 
 def outcome_counts(results: Sequence[ReportResult]) -> dict[Outcome, int]:

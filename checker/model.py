@@ -125,6 +125,8 @@ class Finding:
         location: where in the original file (line, table/row/column, page), if known.
         values: the numbers and texts quoted in the message.
         waived: the waiver reason when the finding is waived.
+        related: other places the finding concerns: dicts with ``pointer`` and ``location``
+            (e.g. the sentence that contradicts a table cell).
     """
 
     rule_id: str
@@ -137,6 +139,7 @@ class Finding:
     location: dict[str, int] | None = None
     values: dict[str, Any] = field(default_factory=dict)
     waived: str | None = None
+    related: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form (message in ``lang``; both languages under ``message_i18n``)."""
@@ -144,6 +147,7 @@ class Finding:
         d["severity"] = self.severity.value
         d["message"] = self.message.get(lang)
         d["message_i18n"] = {"zh": self.message.zh, "en": self.message.en}
+        d["related"] = list(self.related)
         return d
 
 

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 
 def _data_dir(package: str, folder: str) -> Path:
     try:
-        path = Path(str(resources.files(package)))
-        if path.is_dir():
-            return path
+        spec = importlib.util.find_spec(package)
     except ModuleNotFoundError:
-        pass
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if Path(location).is_dir():
+                return Path(location)
     return Path(__file__).resolve().parent.parent / folder
 
 

@@ -19,10 +19,15 @@ from checker.document import MISSING, resolve
 
 @dataclass(frozen=True, slots=True)
 class Payload:
-    """The facts behind one finding: where it points and the values its message quotes."""
+    """The facts behind one finding: where it points and the values its message quotes.
+
+    ``related`` lists other places the finding concerns, each a dict with ``pointer`` and
+    optionally ``location`` (e.g. the sentence in the narrative that contradicts a cell).
+    """
 
     pointer: str
     values: dict[str, Any] = field(default_factory=dict)
+    related: tuple[dict[str, Any], ...] = ()
 
 
 class FrameCheck:

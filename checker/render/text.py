@@ -104,6 +104,11 @@ def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
     field = field_label(f.pointer, ctx.lang)
     text.append("\n    " + t("位置：", "Where: "), style="dim")
     text.append("  ".join(x for x in (where, field, f.pointer) if x), style="dim")
+    for rel in f.related:
+        rel_where = location_text(rel.get("location"), ctx.lang)
+        rel_field = field_label(rel["pointer"], ctx.lang)
+        text.append("\n    " + t("另见：", "See also: "), style="dim")
+        text.append("  ".join(x for x in (rel_where, rel_field, rel["pointer"]) if x), style="dim")
     text.append("\n    " + t("依据：", "Basis: "), style="dim")
     text.append(rule.basis.get(ctx.lang), style="dim")
     text.append("\n    " + t("修改：", "Fix: "), style="green")
