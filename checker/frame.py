@@ -6,8 +6,9 @@ Column families (all in one pandas DataFrame so one pandera schema sees everythi
 * ``s:<cell id>`` — the cell's status (int8): 0 number, 1 blank, 2 text, 3 absent.
 * ``t:<field>`` — texts (object dtype, None when absent): ``title``, ``preamble``,
   ``source.url``, ``sections.<id>.heading`` and ``sections.<id>.text``,
-  ``sections.<id>.heads`` (the sub-part headings one per line, or when a section has no
-  recorded parts the first 15 characters of each line of its text).
+  ``sections.overview.heads`` (the sub-part headings of 总体情况 one per line, or when it
+  has no recorded parts the first 15 characters of each line of its text), and ``all``
+  (title, preamble and every section heading and text, joined by newlines).
 * ``m:<field>`` — metadata: ``year``, ``format`` (0 = 2021, 1 = 2019), ``kind`` and
   ``level`` (codes, -1 unknown), ``published``, ``period_start``, ``period_end``
   (proleptic ordinals, NaN unknown), ``pos:<section>`` (order of the section, NaN absent)
@@ -114,14 +115,14 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     all_cells = cells()
     n, m = len(docs), len(all_cells)
     layout = _layout()
-    by_format: dict[str, tuple[list[int], list[tuple[Any, ...]]]] = {f: ([], []) for f in FORMATS}
+    by_format: dict[str, tuple[list[int], list[list[Any]]]] = {f: ([], []) for f in FORMATS}
     meta: dict[str, list[float]] = {name: [] for name in _meta_names()}
     texts: dict[str, list[str | None]] = {name: [] for name in text_names()}
     empty: dict[str, Any] = {}
     for r, doc in enumerate(docs):
         fmt = doc.get("format") if doc.get("format") in layout else FORMATS[0]
         plans = layout[fmt][0]
-        raw: tuple[Any, ...] = ()
+        raw: list[Any] = []
         tables = doc.get("tables") or empty
         for table in TABLES:
             tdoc = tables.get(table)
@@ -132,12 +133,12 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
                 for k in plan.path:
                     node = node.get(k) if isinstance(node, dict) else None
                 if not isinstance(node, dict):
-                    raw += plan.filler
+                    raw.extend(plan.filler)
                     continue
                 try:
-                    raw += plan.getter(node)
+                    raw.extend(plan.getter(node))
                 except KeyError:
-                    raw += tuple(node.get(k, _ABSENT_VALUE) for k in plan.keys)
+                    raw.extend(node.get(k, _ABSENT_VALUE) for k in plan.keys)
         rows, raws = by_format[fmt]
         rows.append(r)
         raws.append(raw)
@@ -159,7 +160,7 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _classify(raws: list[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
+def _classify(raws: list[list[Any]]) -> tuple[np.ndarray, np.ndarray]:
     """Status codes and numbers of raw cell values (all rows of one format).
 
     Rows holding only numbers and absent cells (the usual case) are converted in one numpy
@@ -189,8 +190,8 @@ def _classify(raws: list[tuple[Any, ...]]) -> tuple[np.ndarray, np.ndarray]:
 @cache
 def text_names() -> tuple[str, ...]:
     """Names of the text columns (without the ``t:`` prefix)."""
-    per_section = [f"sections.{s}.{f}" for s in SECTION_IDS for f in ("heading", "text", "heads")]
-    return ("title", "preamble", "source.url", *per_section)
+    per_section = [f"sections.{s}.{f}" for s in SECTION_IDS for f in ("heading", "text")]
+    return ("title", "preamble", "source.url", *per_section, "sections.overview.heads", "all")
 
 
 def _heads(section: dict[str, Any]) -> str:
@@ -201,22 +202,35 @@ def _heads(section: dict[str, Any]) -> str:
 
 
 def _fill_texts(texts: dict[str, list[str | None]], doc: dict[str, Any]) -> None:
+    joined: list[str] = []
     for key in ("title", "preamble"):
         value = doc.get(key)
-        texts[key].append(value if isinstance(value, str) else None)
-    url = (doc.get("source") or {}).get("url")
+        if isinstance(value, str):
+            texts[key].append(value)
+            joined.append(value)
+        else:
+            texts[key].append(None)
+    url = (doc.get("source") or _EMPTY).get("url")
     texts["source.url"].append(url if isinstance(url, str) else None)
-    sections = doc.get("sections") or {}
+    sections = doc.get("sections") or _EMPTY
     for s in SECTION_IDS:
         sec = sections.get(s)
-        if not isinstance(sec, dict):
-            for f in ("heading", "text", "heads"):
-                texts[f"sections.{s}.{f}"].append(None)
-            continue
-        heading, body = sec.get("heading"), sec.get("text")
-        texts[f"sections.{s}.heading"].append(heading if isinstance(heading, str) else None)
-        texts[f"sections.{s}.text"].append(body if isinstance(body, str) else None)
-        texts[f"sections.{s}.heads"].append(_heads(sec))
+        heading = sec.get("heading") if isinstance(sec, dict) else None
+        body = sec.get("text") if isinstance(sec, dict) else None
+        heading = heading if isinstance(heading, str) else None
+        body = body if isinstance(body, str) else None
+        texts[f"sections.{s}.heading"].append(heading)
+        texts[f"sections.{s}.text"].append(body)
+        if heading:
+            joined.append(heading)
+        if body:
+            joined.append(body)
+    overview = sections.get("overview")
+    texts["sections.overview.heads"].append(_heads(overview) if isinstance(overview, dict) else None)
+    texts["all"].append("\n".join(joined))
+
+
+_EMPTY: dict[str, Any] = {}
 
 
 @cache

@@ -20,12 +20,15 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Higher is more serious (error 3, warning 2, info 1)."""
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
+        return _SEVERITY_RANK[self]
 
     @property
     def zh(self) -> str:
         """Chinese name."""
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
 class Outcome(str, Enum):

@@ -23,7 +23,9 @@ def test_rules_and_schemas_are_found() -> None:
 def test_installed_package_does_not_use_the_source_tree() -> None:
     if Path(checker.__file__).resolve().parent == ROOT / "checker":
         pytest.skip("running against the source tree, not an installed package")
-    assert ROOT not in rules_dir().resolve().parents
+    package = Path(checker.__file__).resolve().parent
+    assert rules_dir().resolve() == package / "rules"
+    assert schemas_dir().resolve() == package / "schemas"
 
 
 def test_wheel_contains_rules_and_schemas(tmp_path: Path) -> None:

@@ -63,8 +63,7 @@ class TextCheck(FrameCheck):
         if not all_texts and at not in _POINTER_COLUMNS:
             raise KeyError(at)
         self.at = at
-        self.targets = ([text_col(c) for p, c in _POINTER_COLUMNS.items() if p != "/source/url" and not
-                         p.endswith("/heads")] if all_texts else [text_col(_POINTER_COLUMNS[at])])
+        self.targets = [text_col("all" if all_texts else _POINTER_COLUMNS[at])]
         self.all_texts = all_texts
         self.pattern = re.compile(pattern) if pattern else None
         self.not_pattern = re.compile(not_pattern) if not_pattern else None
@@ -164,7 +163,9 @@ class PartHeading(FrameCheck):
             raise KeyError(at)
         self.at, self.section = at, parts[1]
         self.pattern = re.compile(pattern)
-        self.column = text_col(f"sections.{self.section}.heads")
+        if self.section != "overview":
+            raise KeyError(at)
+        self.column = text_col("sections.overview.heads")
         self.columns = [self.column]
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
