@@ -163,13 +163,14 @@ class Row:
     def values(self, count: int, positions: list[int] | None = None) -> list[TableCell] | None:
         """The ``count`` value cells of the row, by header positions when they fit.
 
-        Without usable positions the cells after the last label are taken;
+        Without usable positions the cells after the last label are taken (positions
+        covered by a merged cell count once);
         surplus blank cells are dropped from the end first (trailing separators
         of copied tables), then from the start. None when the count still differs.
         """
         if positions and self._fits(positions):
             return [self.cells[p] for p in positions]
-        cells = list(self.cells[self.last_label + 1:])
+        cells = [c for c in self.cells[self.last_label + 1:] if c.origin]
         while len(cells) > count and not cells[-1].text.strip():
             cells.pop()
         while len(cells) > count and not cells[0].text.strip():
@@ -354,7 +355,7 @@ def extract_t2(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
 
 def _t2_header(row: Row) -> list[tuple[int, str | None]]:
     columns = [(i, _first_match(match_key(c.text), _T2_HEADERS)) for i, c in enumerate(row.cells)
-               if c.text.strip() and i > 0]
+               if c.text.strip() and i > 0 and c.origin]
     return columns if any(name for _, name in columns) else []
 
 
