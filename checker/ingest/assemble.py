@@ -62,7 +62,7 @@ _PERIOD = re.compile(
 _YEAR_IN_TITLE = re.compile(r"(\d{4})年")
 _REPORT_YEAR = re.compile(r"(\d{4})年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告")
 _PUBLISHED_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日[)）]?$")
-_NAME_END = re.compile(r"(局|政府|委员会|委|办公室|办|厅|署|院|中心|办事处|乡|镇|所|队|站|部|会|区|县|市)$")
+_NAME_END = re.compile(r"(局|政府|政府机关|机关|委员会|委|办公室|办|厅|署|院|中心|办事处|乡|镇|所|队|站|部|会|区|县|市)$")
 _BREADCRUMB = re.compile(r"首页|[/>›»].*[/>›»]")
 _PUBLISHED_META = re.compile(r"(\d{4})-(\d{2})-(\d{2})\s*发布")
 
@@ -409,6 +409,8 @@ def _agency(title: str, hints: dict[str, str]) -> dict:
         if match:
             name = match.group(1)
     name = re.sub(r"(关于|印发|报送).*$", "", name).strip(" 《》“”\"")
+    if name in ("政府", "政务", "本机关", "本单位"):
+        name = ""
     if not name and hints.get("agency"):
         name = re.sub(r"[（(][^（()）]*[)）]\s*$", "", hints["agency"]).strip()
     agency: dict = {"name": name or "（未识别的机关）"}
