@@ -1,4 +1,7 @@
-"""Throughput of the HTML, Word and PDF readers (documents per second, one process).
+"""Ingest throughput for text, HTML, Word and PDF inputs (documents per second, one process).
+
+Each case is timed twice: the reader alone (bytes → Layout) and the whole ingest
+(reader + assembler → report document, as ``gkcheck check`` does).
 
 Usage: ``python benchmarks/bench_ingest_readers.py [--seconds 2]``
 
@@ -22,7 +25,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ingest_formats")]
 
 from format_builders import CORPUS, docx_bytes, html_table, pdf_bytes, t2_spec, t3_spec, t4_spec  # noqa: E402
 
+from checker.ingest.assemble import assemble  # noqa: E402
 from checker.ingest.docx import read_docx  # noqa: E402
+from checker.ingest.text import read_text  # noqa: E402
 from checker.ingest.html import read_html  # noqa: E402
 from checker.ingest.layout import Layout  # noqa: E402
 from checker.ingest.pdf import read_pdf  # noqa: E402
@@ -65,10 +70,30 @@ def measure(reader: Callable[[bytes], Layout], data: bytes, seconds: float) -> t
             return runs / elapsed, runs
 
 
+def text_page(blocks: list[object]) -> bytes:
+    """The report as text copied from a web page: tables as tab-separated lines."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            lines.append(block)
+        else:
+            lines.extend("\t".join(str(cell) for cell in row) for row in _rows(block))
+    return "\n".join(lines).encode("utf-8")
+
+
+def _rows(spec: object) -> list[list[str]]:
+    """Grid rows of a table spec from the test builders (a merged cell's text at its top-left only)."""
+    grid = [["" for _ in range(spec.n_cols)] for _ in range(spec.n_rows)]  # type: ignore[attr-defined]
+    for cell in spec.cells:  # type: ignore[attr-defined]
+        grid[cell.row][cell.col] = cell.text
+    return grid
+
+
 def cases() -> list[tuple[str, Callable[[bytes], Layout], bytes]]:
     """The (name, reader, bytes) triples to time."""
     blocks = report_blocks()
     found: list[tuple[str, Callable[[bytes], Layout], bytes]] = [
+        ("text (generated, tab-separated tables)", read_text, text_page(blocks)),
         ("HTML (generated, GBK)", read_html, html_page(blocks)),
         ("Word .docx (generated)", read_docx, docx_bytes(blocks)),
     ]
@@ -76,6 +101,10 @@ def cases() -> list[tuple[str, Callable[[bytes], Layout], bytes]]:
         found.append(("PDF (generated, 3 pages)", read_pdf, pdf_bytes(blocks)))
     except ImportError:
         print("reportlab not installed: generated PDF skipped", file=sys.stderr)
+    for name in ("xiangxiang-emergency-2024", "002", "003"):
+        path = CORPUS / "text" / f"{name}.txt"
+        if path.is_file():
+            found.append((f"text corpus {name}", read_text, path.read_bytes()))
     for path in sorted((CORPUS / "pdf").glob("*.pdf")):
         found.append((f"PDF corpus {path.stem}", read_pdf, path.read_bytes()))
     return found
@@ -86,10 +115,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="minimum timing per case")
     args = parser.parse_args()
-    print(f"{'document':<40} {'KB':>7} {'docs/s':>9} {'ms/doc':>9} {'runs':>6}")
+    print(f"{'document':<42} {'KB':>7} {'reader/s':>9} {'ingest/s':>9} {'ms/doc':>8}")
     for name, reader, data in cases():
-        rate, runs = measure(reader, data, args.seconds)
-        print(f"{name:<40} {len(data) / 1024:>7.1f} {rate:>9.1f} {1000 / rate:>9.1f} {runs:>6}")
+        rate, _ = measure(reader, data, args.seconds)
+        full, _ = measure(lambda d, r=reader: assemble(r(d), source_name="bench"), data, args.seconds)
+        print(f"{name:<42} {len(data) / 1024:>7.1f} {rate:>9.1f} {full:>9.1f} {1000 / full:>8.1f}")
 
 
 if __name__ == "__main__":

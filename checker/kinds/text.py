@@ -47,7 +47,8 @@ def _presence_column(pointer: str) -> str:
 
 def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
     search = pattern.search
-    return np.fromiter((v is not None and search(v) is not None for v in series), dtype=bool, count=len(series))
+    return np.fromiter((v is not None and search(v) is not None for v in series.tolist()), dtype=bool,
+                       count=len(series))
 
 
 class TextCheck(FrameCheck):

@@ -15,13 +15,21 @@ from checker.kinds.base import FrameCheck, Payload
 
 
 def _date_in(year: np.ndarray, spec: dict[str, int]) -> np.ndarray:
-    """Ordinal of day ``spec`` (years_after, month, day) relative to each report year."""
+    """Ordinal of day ``spec`` (years_after, month, day) relative to each report year.
+
+    Computed once per distinct year and broadcast (a batch holds few distinct years).
+    """
+    finite = np.isfinite(year)
     out = np.full(year.shape, np.nan)
-    for i, y in enumerate(year):
-        if np.isfinite(y):
-            target_year = int(y) + spec.get("years_after", 1)
-            day = min(spec["day"], calendar.monthrange(target_year, spec["month"])[1])
-            out[i] = dt.date(target_year, spec["month"], day).toordinal()
+    if not finite.any():
+        return out
+    uniq, inverse = np.unique(year[finite], return_inverse=True)
+    days = np.empty(len(uniq))
+    for i, y in enumerate(uniq):
+        target_year = int(y) + spec.get("years_after", 1)
+        day = min(spec["day"], calendar.monthrange(target_year, spec["month"])[1])
+        days[i] = dt.date(target_year, spec["month"], day).toordinal()
+    out[finite] = days[inverse]
     return out
 
 
@@ -41,11 +49,8 @@ class PublishedWindow(FrameCheck):
 
     def _bounds(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         year = df[meta_col("year")].to_numpy()
-        # Distinct years are few: compute each bound once per year, then broadcast.
-        uniq, inv = np.unique(np.nan_to_num(year, nan=-1), return_inverse=True)
-        uniq = np.where(uniq < 0, np.nan, uniq)
-        late = _date_in(uniq, self.deadline)[inv] if self.deadline else np.full(year.shape, np.inf)
-        early = _date_in(uniq, self.earliest)[inv] if self.earliest else np.full(year.shape, -np.inf)
+        late = _date_in(year, self.deadline) if self.deadline else np.full(year.shape, np.inf)
+        early = _date_in(year, self.earliest) if self.earliest else np.full(year.shape, -np.inf)
         return early, late
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:
