@@ -92,7 +92,7 @@ def frame_failures(plan: FramePlan, df: pd.DataFrame) -> dict[str, np.ndarray]:
     positions = pd.Index(df.index)
     for inst, columns, schema in plan.items:
         try:
-            schema.validate(df[columns], lazy=True)
+            schema.validate(df[columns], lazy=True, inplace=True)
         except pa.errors.SchemaErrors as exc:
             fc = exc.failure_cases
             broken = fc[fc["index"].isna()]
