@@ -79,6 +79,7 @@ def test_min_score_alone_fails_low_scores(capsys: pytest.CaptureFixture[str], tm
     ("list.json", "[1, 2]", "不是一个 JSON 对象"),
     ("empty.json", "", "空"),
     ("nan.json", '{"year": NaN}', "NaN"),
+    ("binary.json", "\x00\x01\x02\xff\xfe garbage \x00", "无法读取"),
 ])
 def test_unreadable_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str,
                                   content: str | None, expected: str) -> None:
