@@ -17,36 +17,23 @@ def section_title(section: str, lang: str) -> str:
     return label("sections", section, lang)
 
 
+_LOCATION_WORDS = {
+    "zh": {"page": "第 {} 页", "table": "表 {}", "row": "第 {} 行", "column": "第 {} 列", "line": "第 {} 行"},
+    "en": {"page": "page {}", "table": "table {}", "row": "row {}", "column": "column {}", "line": "line {}"},
+}
+
+
 def location_text(loc: dict[str, int] | None, lang: str) -> str:
     """Where in the original file, e.g. "第 12 行" or "第 3 页 表 2 第 5 行第 3 列"."""
     if not loc:
         return ""
-    parts = []
-    if lang == "en":
-        if "page" in loc:
-            parts.append(f"page {loc['page']}")
-        if "table" in loc:
-            parts.append(f"table {loc['table']}")
-        if "row" in loc:
-            parts.append(f"row {loc['row']}")
-        if "column" in loc:
-            parts.append(f"column {loc['column']}")
-        if "line" in loc:
-            end = f"–{loc['end_line']}" if loc.get("end_line") and loc["end_line"] != loc["line"] else ""
-            parts.append(f"line {loc['line']}{end}")
-        return ", ".join(parts)
-    if "page" in loc:
-        parts.append(f"第 {loc['page']} 页")
-    if "table" in loc:
-        parts.append(f"表 {loc['table']}")
-    if "row" in loc:
-        parts.append(f"第 {loc['row']} 行")
-    if "column" in loc:
-        parts.append(f"第 {loc['column']} 列")
+    words = _LOCATION_WORDS["en" if lang == "en" else "zh"]
+    parts = [words[key].format(loc[key]) for key in ("page", "table", "row", "column") if key in loc]
     if "line" in loc and "row" not in loc:
-        end = f"–{loc['end_line']}" if loc.get("end_line") and loc["end_line"] != loc["line"] else ""
-        parts.append(f"第 {loc['line']}{end} 行")
-    return " ".join(parts)
+        end = loc.get("end_line")
+        span = f"{loc['line']}–{end}" if end and end != loc["line"] else str(loc["line"])
+        parts.append(words["line"].format(span))
+    return (", " if lang == "en" else " ").join(parts)
 
 
 def field_label(pointer: str, lang: str) -> str:
