@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,14 +21,16 @@ from rich.console import Console
 
 from checker import __version__
 from checker.api import apply_overrides, compiled_ruleset
+from checker.config import Config, configured_ruleset, find_config
 from checker.document import validate_document
 from checker.engine import run
 from checker.errors import GkcheckError, InputError, RuleSetError
 from checker.frame import KINDS, LEVELS
-from checker.model import ReportResult, Severity
+from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.rules import render_explain, render_rules
 from checker.verdict import ERROR, PASSED, Policy
+from checker.waivers import apply_waivers
 
 _LANGS = click.Choice(["zh", "en"])
 
@@ -69,6 +71,11 @@ class CheckOptions:
     rules: tuple[str, ...]
     color: str
     overrides: dict[str, Any]
+    outputs: tuple[tuple[str, str], ...] = ()
+    config: str | None = None
+    no_config: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -80,11 +87,43 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
         raise click.BadParameter(f"“{value}”不是有效日期，应写作 YYYY-MM-DD，例如 2025-01-20") from None
 
 
+Outputs = tuple[str | None, tuple[tuple[str, str], ...]]
+
+
+def _outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Outputs:
+    """Split ``--output`` values into the file for ``--format`` (FILE) and extra outputs (FORMAT=PATH)."""
+    split = [v.partition("=") for v in values]
+    pairs = tuple((fmt, path) for fmt, _, path in split if fmt in RENDERERS and path)
+    plain = [v for v, (fmt, _, path) in zip(values, split) if not (fmt in RENDERERS and path)]
+    if len(plain) > 1:
+        raise click.BadParameter("只能有一个不带格式的输出文件；其他输出请写作 FORMAT=PATH，例如 sarif=gkcheck.sarif")
+    targets = [*plain, *(path for _, path in pairs)]
+    if len({str(Path(t).resolve()) for t in targets}) != len(targets):
+        raise click.BadParameter("两个输出写到了同一个文件")
+    return (plain[0] if plain else None), pairs
+
+
+def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select A,B --select C`` → (A, B, C)."""
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--format", "output_format", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
-              help="输出格式：text（终端报告）或 json（结构化结果）")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="把结果写入文件（默认输出到屏幕）")
+@click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True,
+              help="输出格式：text 终端报告、json 结构化结果、sarif 代码扫描、junit 测试报告、markdown 合并请求评论、"
+                   "html 可打印的网页报告")
+@click.option("-o", "--output", "outputs", multiple=True, callback=_outputs, metavar="FILE|FORMAT=PATH",
+              help="FILE：把 --format 的结果写入文件（默认输出到屏幕）；FORMAT=PATH：另外写出一种格式，"
+                   "可多次指定，如 --output sarif=gkcheck.sarif --output html=报告.html")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="使用此配置文件（默认从被检查文件所在目录向上查找 gkcheck.toml"
+                   "或 pyproject.toml 的 [tool.gkcheck]）")
+@click.option("--no-config", is_flag=True, help="不使用任何配置文件")
+@click.option("--select", multiple=True, callback=_rule_refs, metavar="RULES",
+              help="只运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 select）")
+@click.option("--ignore", multiple=True, callback=_rule_refs, metavar="RULES",
+              help="不运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 ignore）")
 @click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言：zh 中文，en 英文")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="有这一严重程度及以上的问题时退出码为 1")
@@ -99,15 +138,19 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
               help="使用指定的规则文件代替内置规则（可多次指定）")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="终端颜色")
-def check(files: tuple[str, ...], output_format: str, output: str | None, lang: str, fail_on: str,
-          min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
+def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
+          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
+          fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, rule_files: tuple[str, ...],
           color: str) -> int:
     """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
-    opts = CheckOptions(files, output_format, output, lang, Policy(Severity(fail_on), min_score), exit_zero,
+    if config_path and no_config:
+        raise click.UsageError("--config 与 --no-config 不能同时使用")
+    opts = CheckOptions(files, output_format, outputs[0], lang, Policy(Severity(fail_on), min_score), exit_zero,
                         explain_score, rule_files, color,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
-                         "year": year})
+                         "year": year},
+                        outputs[1], config_path, no_config, select, ignore)
     return execute_check(opts)
 
 
@@ -142,32 +185,46 @@ def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[l
 
 def execute_check(opts: CheckOptions) -> int:
     """Run ``gkcheck check`` with parsed options; returns the exit code."""
-    compiled = compiled_ruleset(opts.rules or None)
+    for target in [opts.output, *(path for _, path in opts.outputs)]:
+        if target:
+            _refuse_overwriting_inputs(target, opts.files)
+    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
+    compiled, waivers = configured_ruleset(config, opts.rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
     results: list[ReportResult] = run(docs, compiled, sources) if docs else []
+    results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
     if results:
-        _emit(results, opts, compiled.ruleset)
+        ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
+                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown)
+        _emit(results, opts, ctx)
+    _warn_notices(notices, config, opts.lang)
     if errors:
         return ERROR
     code = opts.policy.exit_code(results)
     return PASSED if opts.exit_zero else code
 
 
-def _emit(results: list[ReportResult], opts: CheckOptions, ruleset: Any) -> None:
-    renderer = RENDERERS[opts.output_format]
-    if opts.output:
-        _refuse_overwriting_inputs(opts.output, opts.files)
-        with open(opts.output, "w", encoding="utf-8") as fh:
-            ctx = RenderContext(ruleset, opts.lang, opts.policy, opts.explain_score,
-                                _console("never", fh))
-            text = renderer(results, ctx)
+def _emit(results: list[ReportResult], opts: CheckOptions, ctx: RenderContext) -> None:
+    """Write ``--format`` to stdout (or its ``--output FILE``) and every ``--output FORMAT=PATH``."""
+    targets = [(opts.output_format, opts.output), *opts.outputs]
+    for output_format, path in targets:
+        renderer = RENDERERS[output_format]
+        if path is None:
+            text = renderer(results, replace(ctx, console=_console(opts.color)))
+            if text is not None:
+                sys.stdout.write(text)
+            continue
+        with open(path, "w", encoding="utf-8") as fh:
+            text = renderer(results, replace(ctx, console=_console("never", fh)))
             if text is not None:
                 fh.write(text)
-        return
-    ctx = RenderContext(ruleset, opts.lang, opts.policy, opts.explain_score, _console(opts.color))
-    text = renderer(results, ctx)
-    if text is not None:
-        sys.stdout.write(text)
+
+
+def _warn_notices(notices: Sequence[Finding], config: Config, lang: str) -> None:
+    """Print run-level configuration notices (waivers covering no checked report) to stderr."""
+    for f in notices:
+        line = (f.location or {}).get("line")
+        _error(f"{config.shown}{f':{line}' if line else ''}: {f.rule_id} {f.message.get(lang)}")
 
 
 def _refuse_overwriting_inputs(target: str, inputs: Sequence[str]) -> None:

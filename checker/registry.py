@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from checker.errors import RuleSetError
-from checker.kinds import structure, table, text, timing
+from checker.kinds import narrative, structure, table, text, timing
 
 FRAME, JSON = "frame", "json"
 
@@ -42,6 +42,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("text", FRAME, text.TextCheck),
     Kind("part_heading", FRAME, text.PartHeading),
     Kind("schema", JSON, structure.schema),
+    Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
 )}
 
 

@@ -45,7 +45,7 @@ def test_defective_example_exits_1_and_lists_each_defect(capsys: pytest.CaptureF
     assert code == 1
     result = json.loads(out)["results"][0]
     rules = sorted({f["rule_id"] for f in result["findings"]})
-    assert rules == ["GK-D-001", "GK-S-001", "GK-S-102", "GK-T3-010", "GK-V-001"]
+    assert rules == ["GK-D-001", "GK-S-001", "GK-S-102", "GK-T3-010", "GK-V-001", "GK-X-001"]
     assert all(f["basis"] for f in result["findings"])
     assert not result["passed"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from checker.loader import RuleSet
-from checker.model import Rule
+from checker.model import Finding, Rule
 from checker.verdict import Policy
 
 
@@ -20,6 +20,9 @@ class RenderContext:
         policy: the pass/fail policy (shown in outputs).
         explain_score: print how the score was computed.
         console: a ``rich.console.Console`` for the text renderer (injected for tests).
+        documents: the checked report documents by source (the HTML report redraws their tables).
+        notices: run-level findings that belong to no report (waivers covering no checked report).
+        config_file: the configuration file of the run, as shown to the user ("" when none).
     """
 
     ruleset: RuleSet
@@ -27,6 +30,9 @@ class RenderContext:
     policy: Policy = Policy()
     explain_score: bool = False
     console: Any = None
+    documents: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    notices: tuple[Finding, ...] = ()
+    config_file: str = ""
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""

@@ -1,0 +1,99 @@
+"""JUnit XML (``--format junit``) for CI test-report views (Jenkins, GitLab).
+
+One ``testsuite`` per report and one ``testcase`` per rule: ``classname`` is the report file,
+the name is the rule id, name and title. A failed rule is a ``failure`` carrying its messages;
+a rule that is not assessable, not applicable or waived is ``skipped`` with the reason.
+Run-level notices (waivers that cover no checked report) form a suite of their own named
+after the configuration file.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Sequence
+
+from checker.model import Finding, Outcome, ReportResult
+from checker.render.context import RenderContext
+from checker.render.labels import field_label, location_text
+
+_SKIP_ZH = {Outcome.NOT_ASSESSABLE: "无法判断：所需数据空白、不是数字或缺失",
+            Outcome.NOT_APPLICABLE: "不适用于本报告", Outcome.WAIVED: "已豁免"}
+_SKIP_EN = {Outcome.NOT_ASSESSABLE: "not assessable: an input is blank, non-numeric or missing",
+            Outcome.NOT_APPLICABLE: "not applicable to this report", Outcome.WAIVED: "waived"}
+
+
+def render_junit(results: Sequence[ReportResult], ctx: RenderContext) -> str:
+    """The run as a JUnit XML document."""
+    root = ET.Element("testsuites", name="gkcheck")
+    for result in results:
+        root.append(_suite(result, ctx))
+    if ctx.notices:
+        root.append(_notice_suite(ctx))
+    for key in ("tests", "failures", "skipped", "errors"):
+        root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(result: ReportResult, ctx: RenderContext) -> ET.Element:
+    suite = ET.Element("testsuite", name=result.source or result.agency)
+    props = ET.SubElement(suite, "properties")
+    score = result.score
+    for name, value in (("agency", result.agency), ("year", result.year), ("score", score.overall),
+                        ("grade", score.grade), ("passed", not ctx.policy.report_failed(result))):
+        ET.SubElement(props, "property", name=name, value="" if value is None else str(value))
+    by_rule: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for outcome in result.outcomes:
+        rule = ctx.rule(outcome.rule_id)
+        case = ET.SubElement(suite, "testcase", classname=result.source or result.agency,
+                             name=f"{rule.id} {rule.name}：{rule.title.get(ctx.lang)}", time="0")
+        counts["tests"] += 1
+        findings = by_rule.get(rule.id, [])
+        if outcome.outcome is Outcome.FAIL:
+            counts["failures"] += 1
+            failure = ET.SubElement(case, "failure", message=findings[0].message.get(ctx.lang) if findings else "",
+                                    type=findings[0].severity.value if findings else rule.severity.value)
+            failure.text = _details(findings, ctx)
+        elif outcome.outcome is not Outcome.PASS:
+            counts["skipped"] += 1
+            reason = (_SKIP_EN if ctx.lang == "en" else _SKIP_ZH)[outcome.outcome]
+            waived = next((f.waived for f in findings if f.waived), None)
+            skipped = ET.SubElement(case, "skipped", message=f"{reason}：{waived}" if waived else reason)
+            if findings:
+                skipped.text = _details(findings, ctx)
+    suite.set("tests", str(counts["tests"]))
+    suite.set("failures", str(counts["failures"]))
+    suite.set("skipped", str(counts["skipped"]))
+    suite.set("errors", "0")
+    return suite
+
+
+def _notice_suite(ctx: RenderContext) -> ET.Element:
+    name = ctx.config_file or "gkcheck.toml"
+    suite = ET.Element("testsuite", name=name, tests=str(len(ctx.notices)), failures=str(len(ctx.notices)),
+                       skipped="0", errors="0")
+    for f in ctx.notices:
+        rule = ctx.rule(f.rule_id)
+        case = ET.SubElement(suite, "testcase", classname=name,
+                             name=f"{rule.id} {rule.name}：{rule.title.get(ctx.lang)}", time="0")
+        failure = ET.SubElement(case, "failure", message=f.message.get(ctx.lang), type=f.severity.value)
+        failure.text = f.message.get(ctx.lang)
+    return suite
+
+
+def _details(findings: list[Finding], ctx: RenderContext) -> str:
+    lines = []
+    for f in findings:
+        where = "  ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang),
+                                      f.pointer) if x)
+        lines.append(f"- {f.message.get(ctx.lang)}" + (f"\n  {ctx.t('位置', 'Where')}：{where}" if where else ""))
+        if f.waived:
+            lines.append(f"  {ctx.t('已豁免', 'Waived')}：{f.waived}")
+    if findings:
+        rule = ctx.rule(findings[0].rule_id)
+        lines.append(f"{ctx.t('依据', 'Basis')}：{rule.basis.get(ctx.lang)}")
+        lines.append(f"{ctx.t('如何修改', 'How to fix')}：{rule.doc.fix.get(ctx.lang)}")
+    return "\n".join(lines)

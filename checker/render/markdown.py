@@ -1,0 +1,89 @@
+"""Markdown (``--format markdown``) for a merge-request comment: score, grade, a table of findings.
+
+Every value that comes from a report (agency, messages quoting the report, file names) is
+escaped: HTML special characters become entities and Markdown punctuation is backslashed,
+so a report cannot inject links, images or markup into the comment.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.render.context import RenderContext
+from checker.render.labels import field_label, location_text
+from checker.scoring import GRADE_EN
+
+_MARK = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: object) -> str:
+    """Escape a value for a Markdown table cell (one line, no markup, no HTML)."""
+    escaped = html.escape(str(text), quote=False)
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    return re.sub(r"\s*\n\s*", " ", escaped).strip()
+
+
+def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
+    """The run as Markdown."""
+    parts = [_report(r, ctx) for r in results]
+    if ctx.notices:
+        parts.append(_notices(ctx))
+    if len(results) > 1:
+        failed = sum(ctx.policy.report_failed(r) for r in results)
+        parts.append(ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。",
+                           f"Checked {len(results)} reports; {failed} failed."))
+    return "\n\n".join(parts) + "\n"
+
+
+def _report(result: ReportResult, ctx: RenderContext) -> str:
+    t, s = ctx.t, result.score
+    failed = ctx.policy.report_failed(result)
+    verdict = t("❌ 未通过", "❌ FAILED") if failed else t("✅ 通过", "✅ PASSED")
+    who = md(result.agency or t("（未识别的机关）", "(unknown body)"))
+    year = t(f"{result.year} 年度", f"year {result.year}") if result.year else ""
+    overall = "—" if s.overall is None else f"{s.overall:.1f}"
+    grade = s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade)
+    counts = {sev: sum(f.severity is sev and not f.waived for f in result.findings) for sev in Severity}
+    waived = sum(bool(f.waived) for f in result.findings)
+    cats = " · ".join(f"{c.category if ctx.lang != 'en' else CATEGORY_EN[c.category]} "
+                      f"{'—' if c.score is None else f'{c.score:.1f}'}" for c in s.categories)
+    lines = [f"### gkcheck：{who} {year} — {verdict}", "",
+             t(f"**得分 {overall} / 100 · 等级 {grade}**", f"**Score {overall} / 100 · grade {grade}**")
+             + t(f" · 错误 {counts[Severity.ERROR]} · 警告 {counts[Severity.WARNING]} · 提示 {counts[Severity.INFO]}"
+                 f" · 已豁免 {waived}",
+                 f" · errors {counts[Severity.ERROR]} · warnings {counts[Severity.WARNING]} · "
+                 f"info {counts[Severity.INFO]} · waived {waived}"),
+             "", t("分类得分：", "By category: ") + cats]
+    if result.source:
+        lines += ["", t("文件：", "File: ") + md(result.source)]
+    lines += ["", _table(result.findings, result.source, ctx) if result.findings
+              else t("没有发现问题。", "No problems found.")]
+    return "\n".join(lines)
+
+
+def _table(findings: Sequence[Finding], source: str, ctx: RenderContext) -> str:
+    t = ctx.t
+    rows = [t("| 严重程度 | 规则 | 问题 | 位置 | 依据 |", "| Severity | Rule | Problem | Where | Basis |"),
+            "|---|---|---|---|---|"]
+    for f in findings:
+        rule = ctx.rule(f.rule_id)
+        sev = f.severity.zh if ctx.lang != "en" else f.severity.value
+        mark = "⚪ " + t("已豁免", "waived") if f.waived else f"{_MARK[f.severity]} {sev}"
+        problem = md(f.message.get(ctx.lang))
+        if f.waived:
+            problem = f"~~{problem}~~<br>{t('豁免理由', 'Waiver')}：{md(f.waived)}"
+        where = " ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang)) if x)
+        rows.append(f"| {mark} | {md(f.rule_id)}<br>{md(rule.title.get(ctx.lang))} | {problem} | "
+                    f"{md(where or f.pointer or '—')} | {md(rule.basis.get(ctx.lang))} |")
+    return "\n".join(rows)
+
+
+def _notices(ctx: RenderContext) -> str:
+    name = md(ctx.config_file)
+    lines = [ctx.t(f"#### 配置提示（{name}）", f"#### Configuration notices ({name})"), ""]
+    lines += [f"- {md(f.rule_id)}：{md(f.message.get(ctx.lang))}" for f in ctx.notices]
+    return "\n".join(lines)
