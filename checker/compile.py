@@ -69,26 +69,35 @@ class FramePlan:
     """
 
     items: tuple[tuple[Instance, list[str], pa.Check], ...]
+    assessable: dict[str, np.ndarray]
+    """Per instance key, the assessable rows of the last run (written by the checks)."""
 
 
 def frame_plan(instances: list[Instance]) -> FramePlan:
     """Compile every frame instance into a pandera check."""
     items = []
+    assessable: dict[str, np.ndarray] = {}
     for inst in instances:
         gate = _gate(inst)
         check = inst.check
 
-        def fn(df: pd.DataFrame, gate: Callable[[pd.DataFrame], np.ndarray] = gate, check: Any = check) -> pd.Series:
-            bad = gate(df) & check.assessable(df) & check.violated(df)
+        def fn(df: pd.DataFrame, gate: Callable[[pd.DataFrame], np.ndarray] = gate, check: Any = check,
+               key: str = inst.key) -> pd.Series:
+            assessable[key] = decided = check.assessable(df)
+            bad = gate(df) & decided & check.violated(df)
             return pd.Series(~bad, index=df.index)
 
         columns = list(dict.fromkeys([*_GATE_COLUMNS, *check.columns]))
         items.append((inst, columns, pa.Check(fn, name=inst.key, error=inst.key)))
-    return FramePlan(tuple(items))
+    return FramePlan(tuple(items), assessable)
 
 
 def frame_failures(plan: FramePlan, df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Run the pandera checks; failing row positions per instance key (the pandera adapter)."""
+    """Run the pandera checks; failing row positions per instance key (the pandera adapter).
+
+    The assessable rows each check computed are left in ``plan.assessable``.
+    """
+    plan.assessable.clear()
     out: dict[str, np.ndarray] = {}
     for inst, columns, check in plan.items:
         result = check(df[columns])

@@ -104,7 +104,7 @@ def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[st
 
     frame_fail = frame_failures(compiled.frame, df)
     for inst in compiled.frame_instances:
-        rows = account(inst, inst.check.assessable(df), frame_fail.get(inst.key, np.array([], dtype=int)))
+        rows = account(inst, compiled.frame.assessable[inst.key], frame_fail.get(inst.key, np.array([], dtype=int)))
         if len(rows):
             for r, payloads in zip(rows, inst.check.details(df, rows, docs)):
                 failures.append((int(r), inst, payloads))
