@@ -228,7 +228,14 @@ def _layout(table: str, fmt: str) -> list[tuple[str, list[tuple[str, Any]]]]:
             row, _, col = c.id.split(".", 1)[1].rpartition(".")
             rows.setdefault(row, []).append((col, c))
     defs = load_schema("report.schema.json")["$defs"]
-    order = list(defs.get(f"{table}_{fmt}", defs.get(table, {})).get("properties", {}))
+    props = defs.get(f"{table}_{fmt}", defs.get(table, {})).get("properties", {})
+    order = list(props)
+    for row, items in rows.items():
+        # Columns in the order the format's table has them (a cell id shared by both formats,
+        # such as 处理决定数量, is listed where the format puts it).
+        col_order = list(props.get(row, {}).get("properties", {}))
+        if col_order:
+            items.sort(key=lambda item: col_order.index(item[0]) if item[0] in col_order else len(col_order))
     return sorted(rows.items(), key=lambda item: order.index(item[0].split(".")[0])
                   if item[0].split(".")[0] in order else len(order))
 
@@ -238,10 +245,10 @@ def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, l
     out = ['<table class="grid">']
     header: tuple[str, ...] = ()
     for row, row_cells in _layout(table, fmt):
-        columns = tuple(col for col, _ in row_cells)
+        columns = tuple(_column_title(c, ctx.lang) for _, c in row_cells)
         if columns != header:
             header = columns
-            heads = "".join(f'<th scope="col">{esc(label(table + ".col", col, ctx.lang))}</th>' for col in columns)
+            heads = "".join(f'<th scope="col">{esc(title)}</th>' for title in columns)
             out.append(f'<tr class="colhead"><th scope="col"></th>{heads}</tr>')
         row_pointer = f"/tables/{table}/" + row.replace(".", "/")
         row_marks = marks.get(row_pointer, [])
@@ -251,6 +258,11 @@ def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, l
                    f"{tds}</tr>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def _column_title(cell: Any, lang: str) -> str:
+    """The column part of a cell's own label (column titles differ between rows of table 二)."""
+    return cell.en.split(" · ")[-1] if lang == "en" else cell.zh.split("·")[-1]
 
 
 def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: RenderContext) -> str:
