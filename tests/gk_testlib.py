@@ -38,3 +38,20 @@ def patch(doc: dict[str, Any], set_: dict[str, Any] | None = None, remove: list[
         node, key = _parent(out, pointer)
         node[key] = value
     return out
+
+
+def assert_example(result: Any, rule: Any, expected: str, example: dict[str, Any]) -> None:
+    """Assert that ``result`` has the outcome a rule file's example expects for ``rule``."""
+    from checker.model import Outcome
+
+    assert result.outcome_of(rule.id) is Outcome(expected), [(f.rule_id, f.message.zh) for f in result.findings]
+    mine = [f for f in result.findings if f.rule_id == rule.id]
+    if expected != "fail":
+        assert mine == []
+        return
+    if "findings" in example:
+        assert len(mine) == example["findings"], [f.message.zh for f in mine]
+    if "message_contains" in example:
+        assert any(example["message_contains"] in f.message.zh for f in mine), [f.message.zh for f in mine]
+    for f in mine:
+        assert "{" not in f.message.zh and "{" not in f.message.en, f.message

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from checker import check, compiled_ruleset
-from checker.model import Outcome
-from gk_testlib import load_base, patch
+from gk_testlib import assert_example, load_base, patch
 
 # Rules of the "local" rule set take their inputs from a configuration file;
 # tests/outputs/test_local_rules.py runs their examples with that configuration.
@@ -23,19 +22,7 @@ CASES = [(rule, expected, ex) for rule in RULES
                          ids=[f"{r.id}-{e}-{x.get('name', i)}" for i, (r, e, x) in enumerate(CASES)])
 def test_rule_example(rule: Any, expected: str, example: dict[str, Any]) -> None:
     doc = patch(load_base(example.get("base", "clean-2021")), example.get("set"), example.get("remove"))
-    result = check(doc)
-    assert result.outcome_of(rule.id) is Outcome(expected), [
-        (f.rule_id, f.message.zh) for f in result.findings]
-    mine = [f for f in result.findings if f.rule_id == rule.id]
-    if expected == "fail":
-        if "findings" in example:
-            assert len(mine) == example["findings"], [f.message.zh for f in mine]
-        if "message_contains" in example:
-            assert any(example["message_contains"] in f.message.zh for f in mine), [f.message.zh for f in mine]
-        for f in mine:
-            assert "{" not in f.message.zh and "{" not in f.message.en, f.message
-    else:
-        assert mine == []
+    assert_example(check(doc), rule, expected, example)
 
 
 def test_every_rule_has_examples_and_docs() -> None:

@@ -18,7 +18,7 @@ from checker.document import validate_document
 from checker.engine import run
 from checker.model import Outcome, ReportResult
 from checker.waivers import apply_waivers
-from gk_testlib import load_base, patch
+from gk_testlib import assert_example, load_base, patch
 
 TODAY = dt.date(2026, 3, 1)
 RULES = [r for r in compiled_ruleset().ruleset.rules if r.ruleset == "local"]
@@ -51,18 +51,7 @@ def test_there_are_local_rules() -> None:
 @pytest.mark.parametrize(("rule", "expected", "example"), CASES,
                          ids=[f"{r.id}-{e}-{x.get('name', i)}" for i, (r, e, x) in enumerate(CASES)])
 def test_local_rule_example(rule: Any, expected: str, example: dict[str, Any]) -> None:
-    result = checked(example)
-    assert result.outcome_of(rule.id) is Outcome(expected), [(f.rule_id, f.message.zh) for f in result.findings]
-    mine = [f for f in result.findings if f.rule_id == rule.id]
-    if expected == "fail":
-        if "findings" in example:
-            assert len(mine) == example["findings"], [f.message.zh for f in mine]
-        if "message_contains" in example:
-            assert any(example["message_contains"] in f.message.zh for f in mine), [f.message.zh for f in mine]
-        for f in mine:
-            assert "{" not in f.message.zh and "{" not in f.message.en, f.message
-    else:
-        assert mine == []
+    assert_example(checked(example), rule, expected, example)
 
 
 def test_local_rules_are_not_applicable_without_configuration(clean_doc: dict[str, Any]) -> None:
