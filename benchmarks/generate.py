@@ -186,6 +186,146 @@ def reports(n: int, *, defects: float = 0.3, seed: int = 1) -> Iterator[dict[str
         yield report(rng, defects)
 
 
+def yearly_series(n: int, *, pair_share: float = 0.5, defects: float = 0.3, seed: int = 1) -> Iterator[dict[str, Any]]:
+    """``n`` reports of which about ``pair_share`` follow the same body's report of the year before.
+
+    Every body has a unique name (a numbered 第N 局 of a fictional place), so bodies pair only
+    with themselves. A follow-up report carries in exactly what the previous one carried over,
+    continues its documents in force, and repeats most of its narrative (a realistic share of
+    copied text), so the cross-year rules have both passes and failures to find.
+    """
+    rng = random.Random(seed)
+    made = 0
+    body = 0
+    while made < n:
+        body += 1
+        doc = report(rng, defects)
+        name = f"{doc['agency']['name']}第{body}分局" if doc["agency"]["kind"] == "department" else \
+            f"{doc['agency']['name']}（第{body}号）"
+        _rename(doc, name)
+        doc["year"] = min(doc["year"], 2024)
+        _set_year(doc, doc["year"])
+        yield doc
+        made += 1
+        if made < n and rng.random() < pair_share / (1 - pair_share + 1e-9) and doc["format"] == "2021":
+            yield _next_year(rng, doc, defects)
+            made += 1
+
+
+def _rename(doc: dict[str, Any], name: str) -> None:
+    old = doc["agency"]["name"]
+    doc["agency"]["name"] = name
+    doc["title"] = doc["title"].replace(old, name)
+    doc["preamble"] = doc["preamble"].replace(old, name)
+
+
+def _set_year(doc: dict[str, Any], year: int) -> None:
+    doc["title"] = f"{doc['agency']['name']}{year}年政府信息公开工作年度报告"
+    doc["period"] = {"text": f"统计期限自{year}年1月1日起至{year}年12月31日止。", "start": f"{year}-01-01",
+                     "end": f"{year}-12-31"}
+    deadline = dt.date(year + 1, 1, 31) if doc["agency"]["kind"] == "department" else dt.date(year + 1, 3, 31)
+    doc["published"] = (deadline - dt.timedelta(days=10)).isoformat()
+
+
+def _next_year(rng: random.Random, prev: dict[str, Any], defects: float) -> dict[str, Any]:
+    doc = json.loads(json.dumps(prev))
+    fresh = report(rng, 0.0)
+    doc["year"] = prev["year"] + 1
+    _set_year(doc, doc["year"])
+    t3 = fresh["tables"]["requests"]
+    carried = dict(prev["tables"]["requests"]["carried_over"])
+    for c in [*COLS, "total"]:
+        t3["new"][c] += t3["carried_in"][c] - carried[c]
+    if any(v < 0 for v in t3["new"].values()):
+        t3["new"] = {c: t3["total"][c] + t3["carried_over"][c] for c in [*COLS, "total"]}
+        t3["carried_in"] = {c: 0 for c in [*COLS, "total"]}
+    else:
+        t3["carried_in"] = carried
+    doc["tables"]["requests"] = t3
+    p = doc["tables"]["proactive"]
+    for row in ("regulations", "normative_documents"):
+        issued, repealed = rng.randint(0, 6), rng.randint(0, 3)
+        p[row] = {"issued": issued, "repealed": repealed,
+                  "in_force": max(prev["tables"]["proactive"][row]["in_force"] + issued - repealed, 0)}
+    if rng.random() < 0.5:  # rewritten narrative; otherwise last year's text with new numbers
+        doc["sections"] = fresh["sections"]
+    if rng.random() < defects:
+        doc["tables"]["requests"]["carried_in"]["natural_person"] += 1
+        doc["tables"]["requests"]["carried_in"]["total"] += 1
+        doc["tables"]["requests"]["new"]["natural_person"] -= 1 if doc["tables"]["requests"]["new"]["natural_person"] else 0
+    return doc
+
+
+def to_text(doc: dict[str, Any]) -> str:
+    """The report as text copied from its web page: headings, paragraphs, tables as tab-separated lines."""
+    s, t = doc["sections"], doc["tables"]
+    out = [doc["title"], "", doc["preamble"] + doc["period"]["text"], ""]
+    for key in ("overview", "proactive", "requests", "appeals", "problems", "other"):
+        sec = s.get(key)
+        if sec is None:
+            continue
+        out += [sec["heading"], ""]
+        if key == "overview":
+            out += [p["heading"] + p["text"] for p in sec.get("parts", [])] + [""]
+        elif key in t and doc["format"] == "2021":
+            out += _TABLE_TEXT[key](t[key]) + [""]
+        elif sec.get("text"):
+            out += [sec["text"], ""]
+    out.append(f"发布日期：{doc['published']}")
+    return "\n".join(out) + "\n"
+
+
+def _t2(p: dict[str, Any]) -> list[str]:
+    r, n = p["regulations"], p["normative_documents"]
+    return ["第二十条第（一）项\t\t\t", "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+            f"规章\t{r['issued']}\t{r['repealed']}\t{r['in_force']}",
+            f"行政规范性文件\t{n['issued']}\t{n['repealed']}\t{n['in_force']}",
+            "第二十条第（五）项\t\t\t", "信息内容\t本年处理决定数量\t\t",
+            f"行政许可\t{p['licensing']['decisions']}\t\t", "第二十条第（六）项\t\t\t",
+            "信息内容\t本年处理决定数量\t\t", f"行政处罚\t{p['penalties']['decisions']}\t\t",
+            f"行政强制\t{p['coercion']['decisions']}\t\t", "第二十条第（八）项\t\t\t",
+            "信息内容\t本年收费金额（单位：万元）\t\t", f"行政事业性收费\t{p['fees']['amount']}\t\t"]
+
+
+_T3_LABELS = [("new", "一、本年新收政府信息公开申请数量\t"), ("carried_in", "二、上年结转政府信息公开申请数量\t"),
+              ("granted", "三、本年度办理结果\t(一) 予以公开"),
+              ("partially_granted", "\t(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)")]
+_T3_GROUPS = {"withheld": ("(三) 不予公开", ["1. 属于国家秘密", "2. 其他法律行政法规禁止公开", "3. 危及“三安全一稳定”",
+                                            "4. 保护第三方合法权益", "5. 属于三类内部事务信息", "6. 属于四类过程性信息",
+                                            "7. 属于行政执法案卷", "8. 属于行政查询事项"]),
+              "unavailable": ("(四) 无法提供", ["1. 本机关不掌握相关政府信息", "2. 没有现成信息需要另行制作",
+                                               "3. 补正后申请内容仍不明确"]),
+              "not_processed": ("(五) 不予处理", ["1. 信访举报投诉类申请", "2. 重复申请", "3. 要求提供公开出版物",
+                                                 "4. 无正当理由大量反复申请", "5. 要求行政机关确认或重新出具已获取信息"]),
+              "other": ("(六) 其他处理", ["1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                                         "2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3. 其他"])}
+
+
+def _t3(t: dict[str, Any]) -> list[str]:
+    vals = lambda row: "\t".join(str(row[c]) for c in [*COLS, "total"])  # noqa: E731
+    out = ["(本列数据的勾稽关系为: 第一项加第二项之和, 等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t总计\t",
+           "\t\t自然人\t法人或其他组织\t\t\t\t\t\t",
+           "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\t"]
+    out += [f"{label}\t{vals(t[key])}\t" for key, label in _T3_LABELS]
+    for group, (head, labels) in _T3_GROUPS.items():
+        for i, (key, label) in enumerate(zip(GROUPS[group], labels)):
+            out.append(f"\t{head if i == 0 else ''}\t{label}\t{vals(t[group][key])}")
+    out += [f"(七) 总计\t{vals(t['total'])}\t\t", f"四、结转下年度继续办理\t\t{vals(t['carried_over'])}\t"]
+    return out
+
+
+def _t4(t: dict[str, Any]) -> list[str]:
+    keys = ("upheld", "corrected", "other", "pending", "total")
+    nums = [str(t[g][k]) for g in ("review", "litigation_direct", "litigation_after_review") for k in keys]
+    return ["行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t",
+            "结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+            "\t\t\t\t\t结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计\t结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计",
+            "\t".join(nums)]
+
+
+_TABLE_TEXT = {"proactive": _t2, "requests": _t3, "appeals": _t4}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("n", type=int)

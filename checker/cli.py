@@ -290,6 +290,11 @@ def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
     return PASSED
 
 
+from checker.audit.command import audit_command  # noqa: E402
+
+cli.add_command(audit_command, "audit")
+
+
 def _lang_of(argv: Sequence[str]) -> str:
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv):

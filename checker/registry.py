@@ -6,10 +6,12 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from checker.audit import crossyear
 from checker.errors import RuleSetError
 from checker.kinds import narrative, structure, table, text, timing
 
 FRAME, JSON = "frame", "json"
+PAIR = crossyear.PAIR  # two-report kinds: run by the batch audit and `check --previous`, not by the engine
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +20,9 @@ class Kind:
 
     Attributes:
         name: the ``kind`` value in rule files.
-        engine: ``frame`` (pandera over the cell frame) or ``json`` (jsonschema on a projection
-            of the document).
+        engine: ``frame`` (pandera over the cell frame), ``json`` (jsonschema on a projection
+            of the document) or ``pair`` (a pure function of this year's and last year's report,
+            see :mod:`checker.audit.crossyear`; the single-report engine leaves it not applicable).
         build: constructor taking the instance's parameters.
         cells_param: name of the parameter holding a table selector resolved to cell ids, if any.
     """
@@ -43,6 +46,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("part_heading", FRAME, text.PartHeading),
     Kind("schema", JSON, structure.schema),
     Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
+    # Cross-year kinds (need the same body's previous report).
+    Kind("yoy_compare", PAIR, crossyear.YoyCompare),
+    Kind("text_reuse", PAIR, crossyear.TextReuse),
 )}
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_rules_and_schemas_are_found() -> None:
-    assert {"tiaoli.yaml", "format-2021.yaml", "format-2019.yaml", "narrative.yaml", "local.yaml"} <= {
+    assert {"tiaoli.yaml", "format-2021.yaml", "format-2019.yaml", "narrative.yaml", "local.yaml", "cross-year.yaml"} <= {
         p.name for p in rules_dir().glob("*.yaml")}
     assert (schemas_dir() / "report.schema.json").is_file()
 
@@ -37,6 +37,7 @@ def test_wheel_contains_rules_and_schemas(tmp_path: Path) -> None:
     for name in ("checker/rules/tiaoli.yaml", "checker/rules/format-2021.yaml", "checker/rules/format-2019.yaml",
                  "checker/schemas/report.schema.json", "checker/schemas/ruleset.schema.json",
                  "checker/schemas/result.schema.json", "checker/schemas/config.schema.json",
-                 "checker/rules/narrative.yaml", "checker/rules/local.yaml",
+                 "checker/rules/narrative.yaml", "checker/rules/local.yaml", "checker/rules/cross-year.yaml",
+                 "checker/audit/runner.py",
                  "checker/cli.py", "checker/ingest/assemble.py"):
         assert name in names, name

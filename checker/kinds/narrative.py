@@ -368,7 +368,7 @@ class NarrativeNumbers(FrameCheck):
     """
 
     def __init__(self, statements: list[dict[str, Any]], guards: dict[str, Any] | None = None,
-                 sections: list[str] | None = None, **_: Any) -> None:
+                 sections: list[str] | None = None, keywords: str | None = None, **_: Any) -> None:
         guards = guards or {}
         unit_map = {"件": 1.0, **{k: float(v) for k, v in guards.get("units", {}).items()}}
         self.guards = _guards(guards, guards.get("scopes", {}))
@@ -383,6 +383,8 @@ class NarrativeNumbers(FrameCheck):
         self.columns = [*self.text_columns, *(value_col(c) for c in self.cell_ids),
                         *(status_col(c) for c in self.cell_ids), meta_col("year"), meta_col("kind"),
                         meta_col("level")]
+        # Words one of which every statement of the rule contains: a text without any is skipped.
+        self.keywords = re.compile(keywords) if keywords else None
         self._cache: dict[str, tuple[Statement, ...]] = {}
         self._last: tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]] | None = None
 
@@ -412,7 +414,7 @@ class NarrativeNumbers(FrameCheck):
 
     def statements(self, text: str | None) -> tuple[Statement, ...]:
         """The statements of one text (cached: the engine asks several times per run)."""
-        if not text:
+        if not text or (self.keywords is not None and self.keywords.search(text) is None):
             return ()
         hit = self._cache.get(text)
         if hit is None:

@@ -1,0 +1,235 @@
+"""The audit's outputs: summary.xlsx, the same tables as CSV, findings.jsonl, one result JSON per
+report (``results/``) and the dashboard ``audit.html``.
+
+Every table is built once (:func:`tables`) and written in each form. Outputs are skipped
+when nothing changed since they were last written to the same folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import zlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import xlsxwriter
+
+from checker.audit.dashboard import render_dashboard
+from checker.audit.runner import AuditSummary, Row, results_file
+from checker.audit.store import Store
+from checker.loader import RuleSet
+from checker.render.labels import KIND_ZH, LEVEL_ZH
+
+EXCEL_MAX_ROWS = 1_000_000
+STATUS_ZH = {"duplicate": "重复文件", "unreadable": "无法读取", "non_report": "不是年度报告", "invalid": "文档格式不符",
+             "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告"}
+STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report": "not a report",
+             "invalid": "invalid document", "missing": "missing", "mislabelled": "mislabelled",
+             "conflict": "conflict"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """One output table: a name (file and sheet), headers, and rows."""
+
+    name: str
+    sheet: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def tables(summary: AuditSummary, ruleset: RuleSet, findings: list[tuple[Row, tuple[Any, ...]]]) -> list[Table]:
+    """The ranking, failures per rule, year over year and input-problem tables."""
+    lang = summary.options.lang
+    return [_ranking(summary, lang), _rules(summary, ruleset, findings, lang), _yoy(summary, lang),
+            _problems(summary, lang)]
+
+
+def ranked(summary: AuditSummary) -> list[Row]:
+    """Checked rows, best score first (reports without a score last)."""
+    return sorted(summary.checked, key=lambda r: (r.result["score"] is None, -(r.result["score"] or 0),  # type: ignore
+                                                  r.meta.get("agency") or "", r.path))
+
+
+def _ranking(summary: AuditSummary, lang: str) -> Table:
+    headers = [_t(lang, "名次", "Rank"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"),
+               _t(lang, "机关类型", "Kind"), _t(lang, "层级", "Level"), _t(lang, "地区", "Region"),
+               _t(lang, "得分", "Score"), _t(lang, "等级", "Grade"), _t(lang, "错误", "Errors"),
+               _t(lang, "警告", "Warnings"), _t(lang, "提示", "Info"), _t(lang, "是否通过", "Passed"),
+               _t(lang, "文件", "File"), _t(lang, "检查结果", "Result")]
+    rows = []
+    for n, r in enumerate(ranked(summary), 1):
+        res = r.result or {}
+        kind, level = r.meta.get("kind"), r.meta.get("level")
+        rows.append([n, r.meta.get("agency") or "", r.meta.get("year"),
+                     KIND_ZH.get(kind, kind or "") if lang != "en" else kind or "",
+                     LEVEL_ZH.get(level, level or "") if lang != "en" else level or "", r.meta.get("region") or "",
+                     res.get("score"), res.get("grade"), res.get("errors"), res.get("warnings"), res.get("infos"),
+                     _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), r.path,
+                     results_file(r, summary.variant)])
+    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows)
+
+
+def _rules(summary: AuditSummary, ruleset: RuleSet, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> Table:
+    reports: dict[str, set[str]] = defaultdict(set)
+    count: Counter[str] = Counter()
+    for row, f in findings:
+        reports[f[2]].add(row.key)
+        count[f[2]] += 1
+    total = len(summary.checked) or 1
+    headers = [_t(lang, "规则", "Rule"), _t(lang, "标题", "Title"), _t(lang, "严重程度", "Severity"),
+               _t(lang, "类别", "Category"), _t(lang, "未通过报告数", "Reports failing"),
+               _t(lang, "占比%", "Share %"), _t(lang, "问题数", "Findings")]
+    rows = []
+    for rule_id in sorted(reports, key=lambda k: (-len(reports[k]), k)):
+        rule = ruleset.by_id.get(rule_id)
+        rows.append([rule_id, rule.title.get(lang) if rule else "", rule.severity.value if rule else "",
+                     rule.category if rule else "", len(reports[rule_id]),
+                     round(100 * len(reports[rule_id]) / total, 1), count[rule_id]])
+    return Table("rules", _t(lang, "规则未通过情况", "Failures per rule"), headers, rows)
+
+
+def _yoy(summary: AuditSummary, lang: str) -> Table:
+    by_key = {r.key: r for r in summary.checked}
+    headers = [_t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "得分", "Score"),
+               _t(lang, "上年度得分", "Previous score"), _t(lang, "变化", "Change"), _t(lang, "等级", "Grade"),
+               _t(lang, "上年度等级", "Previous grade"), _t(lang, "文件", "File"), _t(lang, "上年度文件", "Previous file")]
+    rows = []
+    for r in sorted(summary.checked, key=lambda r: (r.meta.get("agency") or "", r.meta.get("year") or 0)):
+        prev = by_key.get(r.previous)
+        if prev is None or prev.result is None or r.result is None:
+            continue
+        a, b = r.result["score"], prev.result["score"]
+        change = round(a - b, 1) if a is not None and b is not None else None
+        rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, r.result["grade"],
+                     prev.result["grade"], r.path, prev.path])
+    return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows)
+
+
+def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
+    """(path, category, zh, en) for every input that was not checked, mislabelled or in conflict."""
+    out = []
+    for r in summary.rows:
+        if r.status != "checked" and r.reason:
+            out.append((r.path, r.status, r.reason[0], r.reason[1]))
+        for zh, en in r.notes:
+            out.append((r.path, "mislabelled", zh, en))
+    for body, year, paths in summary.conflicts:
+        for p in paths:
+            others = "、".join(x for x in paths if x != p)
+            out.append((p, "conflict", f"{year} 年度另有不同内容的报告：{others}（均已检查，不参与跨年度比对）",
+                        f"Another, different {year} report of this body: {others} (all checked, not paired)"))
+    return out
+
+
+def _problems(summary: AuditSummary, lang: str) -> Table:
+    headers = [_t(lang, "文件", "File"), _t(lang, "问题", "Problem"), _t(lang, "说明", "Details")]
+    rows = [[p, STATUS_EN[c] if lang == "en" else STATUS_ZH[c], en if lang == "en" else zh]
+            for p, c, zh, en in problems(summary)]
+    return Table("problems", _t(lang, "输入问题", "Input problems"), headers, rows)
+
+
+def _finding_table(findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> Table:
+    headers = [_t(lang, "文件", "File"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "规则", "Rule"),
+               _t(lang, "严重程度", "Severity"), _t(lang, "类别", "Category"), _t(lang, "问题", "Message"),
+               _t(lang, "位置", "Pointer"), _t(lang, "原文位置", "Location")]
+    rows = [[r.path, r.meta.get("agency"), r.meta.get("year"), f[2], f[3], f[4], f[6] if lang == "en" else f[5], f[7],
+             f[9] or ""] for r, f in findings]
+    return Table("findings", _t(lang, "全部问题", "All findings"), headers, rows)
+
+
+def _fingerprint(summary: AuditSummary) -> str:
+    h = hashlib.sha256(summary.variant.encode())
+    for r in summary.rows:
+        h.update(f"{r.path}\0{r.status}\0{r.key}\0{r.previous}\0{r.notes}\n".encode())
+    h.update(repr(summary.conflicts).encode())
+    return h.hexdigest()
+
+
+OUTPUT_FILES = ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv", "findings.csv",
+                "findings.jsonl", "audit.html")
+
+
+def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
+    """Write every output into ``summary.options.output``; False when they were already up to date."""
+    out = summary.options.output
+    store = Store(summary.options.db_path)
+    try:
+        state = "outputs:" + str(out.resolve())
+        fingerprint = _fingerprint(summary)
+        if store.get_state(state) == fingerprint and all((out / f).exists() for f in OUTPUT_FILES):
+            return False
+        _result_files(summary, store)
+        findings = _findings(summary, store)
+        tabs = tables(summary, ruleset, findings)
+        every = _finding_table(findings, summary.options.lang)
+        for t in [*tabs, every]:
+            _csv(out / f"{t.name}.csv", t)
+        _jsonl(out / "findings.jsonl", findings, summary.options.lang)
+        _xlsx(out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang)
+        (out / "audit.html").write_text(render_dashboard(summary, tabs, findings, ruleset), encoding="utf-8")
+        store.set_state(state, fingerprint)
+        return True
+    finally:
+        store.close()
+
+
+def _findings(summary: AuditSummary, store: Store) -> list[tuple[Row, tuple[Any, ...]]]:
+    rows = {(r.key, r.previous): r for r in summary.checked}
+    return [(rows[(f[0], f[1])], f) for f in store.findings(summary.variant, set(rows))]
+
+
+def _result_files(summary: AuditSummary, store: Store) -> None:
+    folder = summary.options.output / "results"
+    folder.mkdir(exist_ok=True)
+    for r in summary.checked:
+        target = summary.options.output / results_file(r, summary.variant)
+        if not target.exists():
+            blob = store.result_blob(r.key, summary.variant, r.previous)
+            if blob:
+                target.write_bytes(zlib.decompress(blob))
+
+
+def _csv(path: Path, table: Table) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(table.headers)
+        w.writerows(table.rows)
+
+
+def _jsonl(path: Path, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r, f in findings:
+            fh.write(json.dumps({"source": r.path, "agency": r.meta.get("agency"), "year": r.meta.get("year"),
+                                 "rule_id": f[2], "severity": f[3], "category": f[4],
+                                 "message": f[6] if lang == "en" else f[5], "message_i18n": {"zh": f[5], "en": f[6]},
+                                 "pointer": f[7], "section": f[8], "location": json.loads(f[9]) if f[9] else None},
+                                ensure_ascii=False) + "\n")
+
+
+def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
+    head = book.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1})
+    for t in tabs:
+        sheet = book.add_worksheet(t.sheet[:31])
+        sheet.write_row(0, 0, t.headers, head)
+        sheet.freeze_panes(1, 0)
+        for i, row in enumerate(_capped(t.rows), 1):
+            sheet.write_row(i, 0, ["" if v is None else v for v in row])
+        if len(t.rows) > EXCEL_MAX_ROWS:
+            sheet.write(EXCEL_MAX_ROWS + 1, 0, _t(lang, f"（另有 {len(t.rows) - EXCEL_MAX_ROWS} 行，见 {t.name}.csv）",
+                                                   f"({len(t.rows) - EXCEL_MAX_ROWS} more rows in {t.name}.csv)"))
+        sheet.set_column(0, len(t.headers) - 1, 14)
+    book.close()
+
+
+def _capped(rows: list[list[Any]]) -> Iterator[list[Any]]:
+    yield from rows[:EXCEL_MAX_ROWS]

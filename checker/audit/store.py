@@ -1,0 +1,151 @@
+"""The audit database: an embedded SQLite file that makes audits incremental and resumable.
+
+Tables:
+
+* ``stat`` — path → (size, mtime_ns, sha256): unchanged files are not even re-hashed.
+* ``ingested`` — sha256 → what ingest found (metadata, cross-year profile, or why the file
+  cannot be checked), valid for one ``version`` (gkcheck version and rule-set version).
+* ``documents`` — sha256 → the compressed document of files that needed real ingest work
+  (text, HTML, Word, PDF), valid for one gkcheck version: a rule change does not re-read PDFs.
+* ``results`` and ``findings`` — keyed by (report key, variant, previous report key): the
+  score and findings of a report checked with one rule set, language and policy, against
+  one previous-year report (or none).
+* ``state`` — small named values (the fingerprint of the last outputs written).
+
+The file is opened in WAL mode and every chunk is committed in one transaction, so what
+was recorded survives a crash or Ctrl-C and the next run resumes from there.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from checker.audit.worker import Checked, Ingested
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file_kind TEXT, error TEXT,
+    notes TEXT, meta TEXT, cells TEXT, clauses BLOB);
+CREATE TABLE IF NOT EXISTS documents (sha256 TEXT PRIMARY KEY, version TEXT, doc BLOB);
+CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score REAL, grade TEXT,
+    errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error TEXT, result BLOB,
+    PRIMARY KEY (key, variant, previous));
+CREATE TABLE IF NOT EXISTS findings (key TEXT, variant TEXT, previous TEXT, rule_id TEXT, severity TEXT,
+    category TEXT, message_zh TEXT, message_en TEXT, pointer TEXT, section TEXT, location TEXT);
+CREATE INDEX IF NOT EXISTS findings_by_result ON findings (key, variant, previous);
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
+"""
+_BATCH = 900  # SQLite's default limit on bound parameters is 999
+
+
+class Store:
+    """The audit database (one connection, used from the main process only)."""
+
+    def __init__(self, path: str | Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        """Commit and close."""
+        self.db.commit()
+        self.db.close()
+
+    def stats(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
+        """Cached (size, mtime_ns, sha256) of these paths."""
+        return {row[0]: (row[1], row[2], row[3]) for row in self._select_in(
+            "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", paths)}
+
+    def ingested(self, hashes: Iterable[str], version: str) -> dict[str, dict[str, Any]]:
+        """What ingest found for these contents (only records of ``version``)."""
+        out = {}
+        for sha, file_kind, error, notes, meta in self._select_in(
+                "SELECT sha256, file_kind, error, notes, meta FROM ingested WHERE version = ? AND sha256 IN ({})",
+                list(hashes), (version,)):
+            out[sha] = {"file_kind": file_kind, "error": json.loads(error) if error else None,
+                        "notes": json.loads(notes), "meta": json.loads(meta) if meta else {}}
+        return out
+
+    def profiles(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, float], bytes]]:
+        """Cross-year profile parts (cells, clause bytes) of these contents."""
+        return {sha: (json.loads(cells), clauses) for sha, cells, clauses in self._select_in(
+            "SELECT sha256, cells, clauses FROM ingested WHERE sha256 IN ({})", list(hashes))}
+
+    def documents(self, hashes: Iterable[str], version: str) -> dict[str, bytes]:
+        """Cached compressed documents of these contents."""
+        return dict(self._select_in("SELECT sha256, doc FROM documents WHERE version = ? AND sha256 IN ({})",
+                                    list(hashes), (version,)))
+
+    def save_ingested(self, items: Sequence[Ingested], version: str, doc_version: str) -> None:
+        """Record a chunk of phase-1 results in one transaction."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)",
+                                [(i.path, i.size, i.mtime_ns, i.sha256) for i in items if i.sha256])
+            self.db.executemany("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
+                (i.sha256, version, i.file_kind, json.dumps(i.error, ensure_ascii=False) if i.error else None,
+                 json.dumps(i.notes, ensure_ascii=False), json.dumps(i.meta, ensure_ascii=False),
+                 json.dumps(i.cells), i.clauses) for i in items if i.sha256])
+            self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                                [(i.sha256, doc_version, i.doc_blob) for i in items if i.doc_blob])
+
+    def results(self, variant: str, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Stored results of ``variant`` for these (key, previous) pairs."""
+        out = {}
+        keys = sorted({k for k, _ in wanted})
+        for row in self._select_in(
+                "SELECT key, previous, score, grade, errors, warnings, infos, max_rank, passed, error "
+                "FROM results WHERE variant = ? AND key IN ({})", keys, (variant,)):
+            if (row[0], row[1]) in wanted:
+                out[(row[0], row[1])] = {"score": row[2], "grade": row[3], "errors": row[4], "warnings": row[5],
+                                         "infos": row[6], "max_rank": row[7], "passed": bool(row[8]),
+                                         "error": json.loads(row[9]) if row[9] else None}
+        return out
+
+    def result_blob(self, key: str, variant: str, previous: str) -> bytes | None:
+        """The compressed result JSON of one report."""
+        row = self.db.execute("SELECT result FROM results WHERE key = ? AND variant = ? AND previous = ?",
+                              (key, variant, previous)).fetchone()
+        return row[0] if row else None
+
+    def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> None:
+        """Record a chunk of checked reports (each with its previous key) in one transaction."""
+        with self.db:
+            for checked, previous in items:
+                self.db.execute("DELETE FROM findings WHERE key = ? AND variant = ? AND previous = ?",
+                                (checked.key, variant, previous))
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (c.key, variant, prev, c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
+                 json.dumps(c.error, ensure_ascii=False) if c.error else None, c.result_blob) for c, prev in items])
+            self.db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                [(c.key, variant, prev, *row) for c, prev in items for row in c.findings])
+
+    def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[Any, ...]]:
+        """Findings (key, previous, rule_id, severity, category, zh, en, pointer, section, location) of these results."""
+        keys = sorted({k for k, _ in wanted})
+        for row in self._select_in(
+                "SELECT key, previous, rule_id, severity, category, message_zh, message_en, pointer, section, location "
+                "FROM findings WHERE variant = ? AND key IN ({}) ORDER BY key, rowid", keys, (variant,)):
+            if (row[0], row[1]) in wanted:
+                yield row
+
+    def get_state(self, name: str) -> str | None:
+        """A named value."""
+        row = self.db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, name: str, value: str) -> None:
+        """Set a named value (committed)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+
+    def _select_in(self, sql: str, values: Sequence[Any], before: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        for start in range(0, len(values), _BATCH):
+            part = values[start:start + _BATCH]
+            yield from self.db.execute(sql.format(",".join("?" * len(part))), (*before, *part))

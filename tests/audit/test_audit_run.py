@@ -1,0 +1,188 @@
+"""`gkcheck audit` end to end on small generated batches and on the shared corpus."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.audit.discover import discover
+from checker.audit.outputs import OUTPUT_FILES, write_outputs
+from checker.audit.pairing import Member, normalise_agency, pair
+from checker.audit.runner import AuditOptions, run_audit
+from checker.audit.worker import validate
+from checker.cli import main
+from checker import compiled_ruleset
+from gk_testlib import ROOT, load_base, patch
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import reports, to_text, yearly_series  # noqa: E402
+
+
+def _write(folder: Path, docs: list[dict[str, Any]], form: str = "json") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, doc in enumerate(docs):
+        path = folder / f"r{i:03d}.{form}"
+        path.write_text(json.dumps(doc, ensure_ascii=False) if form == "json" else to_text(doc), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def _audit(paths: list[str], out: Path, **kw: Any) -> Any:
+    summary = run_audit(AuditOptions(tuple(paths), out, jobs=kw.pop("jobs", 1), **kw))
+    write_outputs(summary, compiled_ruleset().ruleset)
+    return summary
+
+
+def _cli(args: list[str]) -> int:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    return int(exc.value.code)
+
+
+def test_audit_outputs_and_incremental_rerun(tmp_path: Path) -> None:
+    _write(tmp_path / "in", list(yearly_series(24, seed=3)))
+    first = _audit([str(tmp_path / "in")], tmp_path / "out", jobs=2)
+    assert len(first.checked) == 24 and first.checked_now == 24
+    assert any(r.previous for r in first.rows), "consecutive years are paired"
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "out" / name).stat().st_size > 0, name
+    assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 24
+    second = _audit([str(tmp_path / "in")], tmp_path / "out")
+    assert second.checked_now == 0 and second.ingested_now == 0
+    assert [r.result for r in second.rows] == [r.result for r in first.rows]
+    # one changed file: only it (and the report paired with it) is checked again
+    changed = tmp_path / "in" / "r000.json"
+    doc = json.loads(changed.read_text(encoding="utf-8"))
+    doc["sections"]["other"]["text"] += "另有说明。"
+    changed.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    third = _audit([str(tmp_path / "in")], tmp_path / "out")
+    assert third.ingested_now == 1 and 1 <= third.checked_now <= 2
+
+
+def test_cross_year_findings_reach_the_outputs(tmp_path: Path) -> None:
+    base = load_base()
+    last = patch(base, {"/year": 2023, "/published": "2024-03-20", "/period/start": "2023-01-01",
+                        "/period/end": "2023-12-31", "/title": "青禾县人民政府2023年政府信息公开工作年度报告"})
+    _write(tmp_path / "in", [last, base])
+    summary = _audit([str(tmp_path / "in")], tmp_path / "out")
+    this = next(r for r in summary.rows if r.meta["year"] == 2024)
+    assert this.previous and this.result["warnings"] >= 3
+    lines = [json.loads(x) for x in (tmp_path / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {"GK-Y-001", "GK-Y-004", "GK-Y-005"} <= {x["rule_id"] for x in lines}
+    with (tmp_path / "out" / "year_over_year.csv").open(encoding="utf-8-sig") as fh:
+        assert len(list(csv.reader(fh))) == 2
+
+
+def test_bad_inputs_are_listed_and_never_stop_the_audit(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    docs = list(reports(3, defects=0.0, seed=5))
+    paths = _write(folder, docs)
+    shutil.copy(paths[0], folder / "copy.json")                       # duplicate
+    (folder / "broken.json").write_text("{not json", encoding="utf-8")  # unreadable
+    (folder / "menu.txt").write_text("食堂菜单\n周一 面条\n周二 米饭\n", encoding="utf-8")  # not a report
+    (folder / "fake.pdf").write_text(to_text(docs[1]), encoding="utf-8")  # mislabelled (text named .pdf)
+    other = dict(docs[2], sections={**docs[2]["sections"], "other": {"heading": "六、其他需要报告的事项",
+                                                                     "text": "另一份。", "position": 5}})
+    (folder / "conflict.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    summary = _audit([str(folder), str(tmp_path / "nothing-here")], tmp_path / "out")
+    status = {Path(r.path).name: r.status for r in summary.rows}
+    assert status["copy.json"] == "duplicate" or status["r000.json"] == "duplicate"
+    assert status["broken.json"] == "unreadable"
+    assert status["menu.txt"] == "non_report"
+    assert status["nothing-here"] == "missing"
+    assert status["fake.pdf"] == "duplicate" or status["fake.pdf"] == "checked"
+    assert len(summary.conflicts) >= 1
+    with (tmp_path / "out" / "problems.csv").open(encoding="utf-8-sig") as fh:
+        kinds = {row[1] for row in csv.reader(fh)}
+    assert {"重复文件", "无法读取", "不是年度报告", "找不到文件", "同一机关同一年度有多份报告", "标注不符"} <= kinds
+
+
+def test_manifest_overrides_and_pairs_by_agency_id(tmp_path: Path) -> None:
+    docs = list(reports(2, defects=0.0, seed=8))
+    paths = _write(tmp_path / "in", docs)
+    manifest = tmp_path / "list.csv"
+    manifest.write_text("file,agency,agency_id,kind,level,region,year,published,url\n"
+                        f"in/{paths[0].name},甲局,A1,department,county,示例县,2023,2024-01-20,https://x.invalid/1\n"
+                        f"in/{paths[1].name},甲局,A1,department,county,示例县,2024,2025-01-20,https://x.invalid/2\n",
+                        encoding="utf-8")
+    summary = _audit([str(manifest)], tmp_path / "out")
+    rows = sorted(summary.rows, key=lambda r: r.meta["year"])
+    assert [r.meta["year"] for r in rows] == [2023, 2024] and rows[0].meta["region"] == "示例县"
+    assert rows[1].previous == rows[0].key
+
+
+def test_cli_exit_codes_and_text_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _write(tmp_path / "in", list(yearly_series(6, seed=4)), form="txt")
+    code = _cli(["audit", str(tmp_path / "in" / "*.txt"), "-o", str(tmp_path / "out"), "-j", "1", "-q",
+                 "--fail-on", "info"])
+    assert code == 1
+    assert _cli(["audit", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1", "-q", "--exit-zero"]) == 0
+    assert "共检查 6 份报告" in capsys.readouterr().out
+    db = sqlite3.connect(tmp_path / "out" / "audit.sqlite")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_dashboard_escapes_report_values(tmp_path: Path) -> None:
+    doc = patch(load_base(), {"/agency/name": "<script>alert(1)</script>局"})
+    _write(tmp_path / "in", [doc])
+    _audit([str(tmp_path / "in")], tmp_path / "out")
+    html = (tmp_path / "out" / "audit.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_pairing_normalises_names_and_flags_conflicts() -> None:
+    assert normalise_agency("城口县人民政府机关（县政府及其办公室）") == normalise_agency("城口县 人民政府机关")
+    result = pair([Member("a", "x", 2023), Member("b", "x", 2024), Member("c", "y", 2024), Member("d", "y", 2024),
+                   Member("e", "y", 2025)])
+    assert result.previous == {"b": "a"}
+    assert result.conflicts == [("y", 2024, ["c", "d"])]
+
+
+def test_fast_validation_agrees_with_jsonschema() -> None:
+    from checker.document import schema_errors
+    from checker.errors import InputError
+    for doc in [load_base(), patch(load_base(), {"/year": "2024"}), patch(load_base(), {"/extra": 1}),
+                patch(load_base(), {"/tables/requests/new/total": -1}), patch(load_base(), {"/published": "2025-13-01"})]:
+        try:
+            validate(doc)
+            ok = True
+        except InputError:
+            ok = False
+        assert ok == (not schema_errors(doc))
+
+
+def test_discover_globs_folders_and_missing(tmp_path: Path) -> None:
+    _write(tmp_path / "a" / "b", list(reports(2, seed=1)))
+    (tmp_path / "a" / "notes.xlsx").write_bytes(b"x")
+    entries, missing = discover([str(tmp_path / "a"), str(tmp_path / "a" / "b" / "*.json"), str(tmp_path / "zz")])
+    assert len(entries) == 2 and missing == [(str(tmp_path / "zz"), missing[0][1])]
+
+
+def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    _write(tmp_path / "in", list(yearly_series(6, seed=6)))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        summary = _audit([str(tmp_path / "in")], tmp_path / "out", executor="dask", scheduler=client)
+    assert len(summary.checked) == 6
+
+
+def test_shared_corpus_audit(corpus_dir: Path, tmp_path: Path) -> None:
+    code = _cli(["audit", str(corpus_dir), "-o", str(tmp_path / "out"), "-q", "--exit-zero"])
+    assert code == 0
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "out" / name).exists(), name
+    with (tmp_path / "out" / "ranking.csv").open(encoding="utf-8-sig") as fh:
+        ranking = list(csv.reader(fh))[1:]
+    assert len(ranking) >= 30 and ranking[0][0] == "1"
+    assert _cli(["audit", str(corpus_dir), "-o", str(tmp_path / "out"), "-q", "--exit-zero"]) == 0
+    db = sqlite3.connect(tmp_path / "out" / "audit.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == len(ranking)
