@@ -76,6 +76,7 @@ class CheckOptions:
     no_config: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    previous: str | None = None
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -134,6 +135,8 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--agency-level", type=click.Choice(LEVELS), help="机关层级（覆盖报告中的记载）")
 @click.option("--published", callback=_date, help="发布日期 YYYY-MM-DD（覆盖报告中的记载）")
 @click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（覆盖报告中的记载）")
+@click.option("--previous", type=click.Path(dir_okay=False),
+              help="同一机关上一年度的报告，用于跨年度检查（结转衔接、现行有效件数、与上年重复率）")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="使用指定的规则文件代替内置规则（可多次指定）")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -141,16 +144,18 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
           config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
-          agency_level: str | None, published: str | None, year: int | None, rule_files: tuple[str, ...],
-          color: str) -> int:
+          agency_level: str | None, published: str | None, year: int | None, previous: str | None,
+          rule_files: tuple[str, ...], color: str) -> int:
     """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
     if config_path and no_config:
         raise click.UsageError("--config 与 --no-config 不能同时使用")
+    if previous and len(files) != 1:
+        raise click.UsageError("--previous 只能与一份报告一起使用")
     opts = CheckOptions(files, output_format, outputs[0], lang, Policy(Severity(fail_on), min_score), exit_zero,
                         explain_score, rule_files, color,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
-                        outputs[1], config_path, no_config, select, ignore)
+                        outputs[1], config_path, no_config, select, ignore, previous)
     return execute_check(opts)
 
 
@@ -192,6 +197,12 @@ def execute_check(opts: CheckOptions) -> int:
     compiled, waivers = configured_ruleset(config, opts.rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
     results: list[ReportResult] = run(docs, compiled, sources) if docs else []
+    if opts.previous and docs:
+        from checker.audit.crossyear import check_with_previous
+        from checker.ingest import read_document
+
+        last_year = read_document(opts.previous)
+        results = [check_with_previous(docs[0], last_year, compiled, sources[0])]
     results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
     if results:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,

@@ -189,3 +189,21 @@ def test_convert_writes_a_checkable_document(capsys: pytest.CaptureFixture[str],
     code, _, _ = run(capsys, "convert", str(corpus_dir / "text" / "xiangxiang-emergency-2024.txt"), "-o", str(out))
     assert code == 0
     assert run(capsys, str(out))[0] == 1
+
+
+def test_previous_year_runs_cross_year_rules(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    last = load_base()
+    last.update({"year": 2023, "published": "2024-03-20",
+                 "period": {"text": "统计期限", "start": "2023-01-01", "end": "2023-12-31"}})
+    last["tables"]["requests"]["carried_over"]["natural_person"] = 3
+    last["tables"]["requests"]["carried_over"]["total"] = 4
+    path = write(tmp_path, "2023.json", json.dumps(last, ensure_ascii=False))
+    code, out, _ = run(capsys, CLEAN, "--previous", path, "--format", "json")
+    outcomes = {o["rule_id"]: o["outcome"] for o in json.loads(out)["results"][0]["outcomes"]}
+    assert outcomes["GK-Y-001"] == "fail" and outcomes["GK-Y-004"] == "fail"
+    assert code == 0  # cross-year rules are warnings
+    code, out, _ = run(capsys, CLEAN, "--format", "json")
+    outcomes = {o["rule_id"]: o["outcome"] for o in json.loads(out)["results"][0]["outcomes"]}
+    assert outcomes["GK-Y-001"] == "not_applicable"
+    code, _, err = run(capsys, CLEAN, DEFECTIVE, "--previous", path)
+    assert code == 2 and "--previous" in err
