@@ -25,6 +25,7 @@ from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
 
 ALL_FORMATS = ("2021", "2019")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ def _read(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise RuleSetError(f"规则文件 {path} 不是 UTF-8 编码。", f"Rule file {path} is not UTF-8.") from None
     try:
-        data = yaml.safe_load(text)
+        # The C implementation of the safe loader when libyaml is present: same rules as
+        # yaml.safe_load (no tags that build Python objects), ten times faster.
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - SafeConstructor only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""

@@ -17,9 +17,8 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
-import cn2an
-from opencc import OpenCC
 
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
@@ -34,7 +33,9 @@ _CN_YEAR = re.compile(rf"[{_CN_DIGITS}]{{4}}年")
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> OpenCC:
+def _t2s() -> Any:
+    from opencc import OpenCC  # imported on first use: reading a .json report does not need it
+
     return OpenCC("t2s")
 
 
@@ -86,6 +87,8 @@ def arabic_numerals(text: str) -> str:
 
     def repl(match: re.Match[str]) -> str:
         try:
+            import cn2an  # imported on first use (slow to import)
+
             return str(cn2an.transform(match.group(0), "cn2an"))
         except (ValueError, KeyError):
             return match.group(0)
