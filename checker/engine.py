@@ -8,7 +8,7 @@ aggregated with numpy; findings are built only for failures.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
@@ -166,7 +166,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
     return out
 
 
-class _LazyOutcomes(Sequence[RuleOutcome]):
+class _LazyOutcomes:
     """The per-rule outcomes of one report, built on first use.
 
     A batch of 100,000 reports rarely needs them all; the numbers stay in the batch arrays.
@@ -196,8 +196,11 @@ class _LazyOutcomes(Sequence[RuleOutcome]):
     def __len__(self) -> int:
         return len(self._rules)
 
+    def __iter__(self) -> Iterator[RuleOutcome]:
+        return iter(self._build())
+
     def __eq__(self, other: object) -> bool:
-        return tuple(self._build()) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+        return tuple(self._build()) == tuple(other) if isinstance(other, (tuple, list, _LazyOutcomes)) else NotImplemented
 
     def __repr__(self) -> str:
         return repr(self._build())

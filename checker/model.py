@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 
 class Severity(str, Enum):
@@ -166,9 +166,8 @@ class RuleOutcome:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryScore:
-    """Score of one category."""
+class CategoryScore(NamedTuple):
+    """Score of one category (a named tuple: a batch creates four per report)."""
 
     category: str
     score: float | None
