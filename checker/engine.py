@@ -7,6 +7,7 @@ aggregated with numpy; findings are built only for failures.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -75,7 +76,23 @@ class _RuleAcc:
 
 
 def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None) -> list[ReportResult]:
-    """Check every document; one :class:`ReportResult` per document, in order."""
+    """Check every document; one :class:`ReportResult` per document, in order.
+
+    The cyclic garbage collector is paused during the pass: the pass allocates many small
+    objects while the batch's documents are alive, and each collection would walk them all
+    (with 100,000 reports in memory that costs more than the checks). Nothing it creates
+    forms reference cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(docs, compiled, sources)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None) -> list[ReportResult]:
     docs = list(docs)
     n = len(docs)
     if n == 0:
