@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -33,7 +33,8 @@ from checker import __version__
 from checker.audit import pairing
 from checker.audit.discover import Entry, discover
 from checker.audit.store import Store
-from checker.audit.worker import CheckItem, Checked, Ingested, Settings, check_chunk, ingest_chunk, profile_of
+from checker.audit.worker import (CheckItem, Checked, Ingested, Settings, check_chunk, ingest_chunk, profile_of,
+                                  result_name)
 from checker.verdict import FAILED, PASSED
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
@@ -183,6 +184,10 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     ruleset = settings.compiled().ruleset  # compiled before the workers fork: they inherit it
     version = f"{__version__}|{ruleset.version}"
     variant = f"{ruleset.version}|{opts.lang}|{opts.fail_on}|{opts.min_score}"
+    # local workers write each result file as soon as the report is checked (a Dask worker may not
+    # see the output folder: write_outputs writes what is missing from the database)
+    settings = replace(settings, variant=variant,
+                       results_dir=str(opts.output / "results") if opts.executor != "dask" else None)
     opts.output.mkdir(parents=True, exist_ok=True)
     store = Store(opts.db_path)
     try:
@@ -400,7 +405,7 @@ def _items(rows: list[Row], store: Store, by_key: dict[str, Row]) -> list[CheckI
             prev = by_key[r.previous]
             cells, clauses = profiles.get(prev.sha256, ({}, b""))
             previous = profile_of(cells, clauses, prev.meta)
-        items.append(CheckItem(r.key, r.path, r.sha256, r.overrides, docs.get(r.sha256), previous))
+        items.append(CheckItem(r.key, r.path, r.sha256, r.overrides, docs.get(r.sha256), previous, r.previous))
     return items
 
 
@@ -434,5 +439,4 @@ def _attach(rows: list[Row], store: Store, variant: str) -> None:
 
 def results_file(row: Row, variant: str) -> str:
     """The file name of a report's result JSON in ``results/`` (changes when the result can change)."""
-    digest = hashlib.sha256(f"{row.key}|{variant}|{row.previous}".encode()).hexdigest()[:16]
-    return f"results/{digest}.json"
+    return "results/" + result_name(row.key, variant, row.previous)

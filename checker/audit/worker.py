@@ -14,9 +14,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -26,6 +27,7 @@ import numpy as np
 
 from checker.api import apply_overrides, check_many, compiled_ruleset
 from checker.audit import crossyear
+from checker.audit.resultjson import ResultJson
 from checker.audit.crossyear import Profile
 from checker.compile import Compiled
 from checker.document import validate_document
@@ -34,7 +36,6 @@ from checker.ingest import read_document, sniff
 from checker.ingest.text import decode_text
 from checker.model import Severity
 from checker.render.context import RenderContext
-from checker.render.json_out import result_to_dict
 from checker.resources import load_schema
 from checker.verdict import Policy
 
@@ -55,12 +56,17 @@ class Settings:
         lang: language of the result JSON.
         fail_on: severity at which a report fails.
         min_score: score below which a report fails.
+        results_dir: where :func:`check_chunk` writes each report's result JSON as soon as it is
+            checked (local workers share the output folder; None: the outputs step writes them).
+        variant: the stored-result variant (names the result files).
     """
 
     rule_files: tuple[str, ...] | None
     lang: str = "zh"
     fail_on: str = "error"
     min_score: float | None = None
+    results_dir: str | None = None
+    variant: str = ""
 
     def compiled(self) -> Compiled:
         """The compiled rule set (cached per process)."""
@@ -224,6 +230,7 @@ class CheckItem:
         overrides: manifest columns.
         doc_blob: the cached compressed document (files that needed real ingest).
         previous: the profile of the same body's previous-year report, if paired.
+        previous_key: that report's key ("" when none; names the result file).
     """
 
     key: str
@@ -232,6 +239,7 @@ class CheckItem:
     overrides: dict[str, str]
     doc_blob: bytes | None
     previous: Profile | None
+    previous_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,9 +276,30 @@ def check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]
         for r, pair in zip(paired, crossyear.evaluate(instances, this, prev)):  # type: ignore[arg-type]
             results[r] = crossyear.merge(results[r], pair, docs[r], compiled.ruleset)
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
+    writer = ResultJson(ctx)
+    folder = Path(settings.results_dir) if settings.results_dir else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
     for item, result in zip(kept, results):
-        out.append(_compact(item.key, result, ctx))
+        body = writer.dumps(result).encode("utf-8")
+        if folder is not None:
+            _write_result(folder / result_name(item.key, settings.variant, item.previous_key), body)
+        out.append(_compact(item.key, result, ctx, body))
     return out
+
+
+def result_name(key: str, variant: str, previous: str) -> str:
+    """The file name of a report's result JSON in ``results/`` (changes when the result can change)."""
+    return hashlib.sha256(f"{key}|{variant}|{previous}".encode()).hexdigest()[:16] + ".json"
+
+
+def _write_result(target: Path, body: bytes) -> None:
+    """Write a result file unless it exists (atomically: a crash leaves no half-written file)."""
+    if target.exists():
+        return
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(body)
+    os.replace(tmp, target)
 
 
 def _load(item: CheckItem) -> dict[str, Any]:
@@ -282,7 +311,7 @@ def _load(item: CheckItem) -> dict[str, Any]:
     return json.loads(decode_text(data))
 
 
-def _compact(key: str, result: Any, ctx: RenderContext) -> Checked:
+def _compact(key: str, result: Any, ctx: RenderContext, body: bytes) -> Checked:
     counts = [0, 0, 0]
     rows = []
     for f in result.findings:
@@ -291,8 +320,6 @@ def _compact(key: str, result: Any, ctx: RenderContext) -> Checked:
         rows.append((f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
                      json.dumps(f.location) if f.location else None))
     max_rank = max((f.severity.rank for f in result.findings if not f.waived), default=0)
-    result = replace(result, outcomes=result.outcomes[:])  # materialise the lazy outcomes once
-    body = json.dumps(result_to_dict(result, ctx), ensure_ascii=False).encode("utf-8")
     return Checked(key, result.score.overall, result.score.grade, (counts[0], counts[1], counts[2]), max_rank,
                    not ctx.policy.report_failed(result), rows, zlib.compress(body, 1))
 

@@ -328,12 +328,17 @@ def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: in
 
 
 def _prune_other(requests: Extracted, fmt: str) -> None:
-    """Keep （六） in the shape of the document's format (one row in 2019, sub-rows in 2021)."""
+    """Keep （六） in a shape the document's format allows.
+
+    A 2019-format table has one （六） row. A 2021-format table normally has three sub-rows;
+    one that kept the single row of the trial format keeps it (the schema allows it), so its
+    numbers are not lost and the rules report the missing sub-rows.
+    """
     other = requests.values.get("other")
     if other is None:
         return
     single = not any(isinstance(v, dict) for v in other.values())
-    if (fmt == "2019") != single:
+    if fmt == "2019" and not single:
         del requests.values["other"]
         for pointer in [p for p in requests.locations if p.startswith("/tables/requests/other/")]:
             del requests.locations[pointer]
