@@ -5,7 +5,7 @@ Nothing here imports pandera, jsonschema, click or rich.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple, Sequence
 
@@ -146,12 +146,11 @@ class Finding:
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form (message in ``lang``; both languages under ``message_i18n``)."""
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        d["message"] = self.message.get(lang)
-        d["message_i18n"] = {"zh": self.message.zh, "en": self.message.en}
-        d["related"] = list(self.related)
-        return d
+        return {"rule_id": self.rule_id, "rule_name": self.rule_name, "severity": self.severity.value,
+                "category": self.category, "message": self.message.get(lang), "pointer": self.pointer,
+                "section": self.section, "location": dict(self.location) if self.location else self.location,
+                "values": dict(self.values), "waived": self.waived, "related": [dict(r) for r in self.related],
+                "message_i18n": {"zh": self.message.zh, "en": self.message.en}}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing
+import sys
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import xlsxwriter
 
@@ -171,15 +173,44 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         findings = _findings(summary, store)
         tabs = tables(summary, ruleset, findings)
         every = _finding_table(findings, summary.options.lang)
-        for t in [*tabs, every]:
-            _csv(out / f"{t.name}.csv", t)
-        _jsonl(out / "findings.jsonl", findings, summary.options.lang)
-        _xlsx(out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang)
-        (out / "audit.html").write_text(render_dashboard(summary, tabs, findings, ruleset), encoding="utf-8")
+        workbook = _Background(_xlsx, out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang)
+        try:
+            for t in [*tabs, every]:
+                _csv(out / f"{t.name}.csv", t)
+            _jsonl(out / "findings.jsonl", findings, summary.options.lang)
+            (out / "audit.html").write_text(render_dashboard(summary, tabs, findings, ruleset), encoding="utf-8")
+        finally:
+            workbook.wait()
         store.set_state(state, fingerprint)
         return True
     finally:
         store.close()
+
+
+class _Background:
+    """``fn(*args)`` in a forked process (Linux) while this one goes on; :meth:`wait` joins it.
+
+    The Excel workbook is the slowest output and needs nothing from the others. If the
+    child fails, :meth:`wait` runs ``fn`` again here, so its error is raised in this process.
+    """
+
+    def __init__(self, fn: Callable[..., None], *args: Any) -> None:
+        self.fn, self.args, self.proc = fn, args, None
+        if sys.platform.startswith("linux"):
+            try:
+                self.proc = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=True)
+                self.proc.start()
+                return
+            except Exception:  # no fork here (e.g. inside a daemonic process): write it in this one
+                self.proc = None
+        fn(*args)
+
+    def wait(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.join()
+        if self.proc.exitcode != 0:
+            self.fn(*self.args)
 
 
 def _findings(summary: AuditSummary, store: Store) -> list[tuple[Row, tuple[Any, ...]]]:
@@ -222,13 +253,35 @@ def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
         sheet = book.add_worksheet(t.sheet[:31])
         sheet.write_row(0, 0, t.headers, head)
         sheet.freeze_panes(1, 0)
-        for i, row in enumerate(_capped(t.rows), 1):
-            sheet.write_row(i, 0, ["" if v is None else v for v in row])
+        _write_rows(sheet, _capped(t.rows))
         if len(t.rows) > EXCEL_MAX_ROWS:
             sheet.write(EXCEL_MAX_ROWS + 1, 0, _t(lang, f"（另有 {len(t.rows) - EXCEL_MAX_ROWS} 行，见 {t.name}.csv）",
                                                    f"({len(t.rows) - EXCEL_MAX_ROWS} more rows in {t.name}.csv)"))
         sheet.set_column(0, len(t.headers) - 1, 14)
     book.close()
+
+
+def _write_rows(sheet: Any, rows: Iterator[list[Any]]) -> None:
+    """``sheet.write_row(i, 0, row)`` for rows 1… (None as ""), without XlsxWriter's per-cell type dispatch
+    for plain strings and numbers (anything else, e.g. a string starting with "=", goes through ``write``)."""
+    write_string, write_number, write = getattr(sheet, "_write_string", None), getattr(sheet, "_write_number", None), \
+        getattr(sheet, "_write", None)
+    if write_string is None or write_number is None or write is None or sheet.write_handlers:
+        for i, row in enumerate(rows, 1):
+            sheet.write_row(i, 0, ["" if v is None else v for v in row])
+        return
+    for i, row in enumerate(rows, 1):
+        for j, v in enumerate(row):
+            kind = v.__class__
+            if kind is str and v and v[0] not in "={":
+                write_string(i, j, v)
+            elif (kind is int or kind is float) and v == v and v not in (_INF, -_INF):
+                write_number(i, j, v)
+            else:
+                write(i, j, "" if v is None else v)
+
+
+_INF = float("inf")
 
 
 def _capped(rows: list[list[Any]]) -> Iterator[list[Any]]:
