@@ -18,7 +18,7 @@ from checker.document import MISSING, pointer_to_path, resolve
 from checker.frame import build_frame
 from checker.kinds.base import Payload
 from checker.loader import Instance
-from checker.model import Finding, Outcome, ReportResult, Rule, RuleOutcome, Severity, Text
+from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
 from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
 
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
@@ -239,14 +239,3 @@ def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: P
     return Finding(rule.id, rule.name, severity, rule.category, message, payload.pointer,
                    section_of(payload.pointer), locate(doc, payload.pointer),
                    {k: v for k, v in values.items() if not k.endswith("_en")}, related=related)
-
-
-def outcome_counts(results: Sequence[ReportResult]) -> dict[Outcome, int]:
-    """How many (report, rule) pairs ended in each outcome."""
-    counts = {o: 0 for o in Outcome}
-    for res in results:
-        for o in res.outcomes:
-            counts[o.outcome] += 1
-    return counts
-
-

@@ -207,12 +207,6 @@ class ReportResult:
     findings: tuple[Finding, ...]
     score: Score
 
-    def flatten(self, *fields: str) -> list[tuple[Any, ...]]:
-        """Findings as tuples of the named fields (for one-line test assertions)."""
-        names = fields or ("rule_id", "severity", "pointer")
-        return [tuple(getattr(f, n).value if isinstance(getattr(f, n), Enum) else getattr(f, n) for n in names)
-                for f in self.findings]
-
     def outcome_of(self, rule_id: str) -> Outcome:
         """The outcome of one rule."""
         for o in self.outcomes:

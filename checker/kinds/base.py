@@ -96,13 +96,6 @@ class JsonCheck:
             node[path[-1]] = True if self.presence_only else v
         return out
 
-    def decidable(self, doc: dict[str, Any]) -> bool:
-        """True when every required input is present."""
-        for path in self.requires:
-            value = resolve(doc, path)
-            if value is MISSING or value is None:
-                return False
-        return True
 
 
 def _freeze(value: Any) -> Any:
