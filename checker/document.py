@@ -55,14 +55,10 @@ class Cell:
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node`` with a local ``$ref`` replaced by its definition (the node's own keys win)."""
     ref = node.get("$ref")
-    if ref and ref.startswith("#/$defs/") and "title" in node:
-        target = schema["$defs"][ref.split("/")[-1]]
-        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
     if ref and ref.startswith("#/$defs/"):
-        target = dict(schema["$defs"][ref.split("/")[-1]])
-        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return merged
+        return {**schema["$defs"][ref.split("/")[-1]], **{k: v for k, v in node.items() if k != "$ref"}}
     return node
 
 

@@ -24,17 +24,19 @@ _POINTER_COLUMNS = {"/title": "title", "/preamble": "preamble", "/source/url": "
 
 def _presence(df: pd.DataFrame, pointer: str) -> np.ndarray:
     """Rows where ``pointer`` holds a value: a section, a table, a cell or a text field."""
-    parts = pointer_to_path(pointer)
-    if len(parts) == 2 and parts[0] == "sections":
-        return np.isfinite(df[meta_col("pos:" + parts[1])].to_numpy())
-    if len(parts) == 2 and parts[0] == "tables":
-        return df[meta_col("table:" + parts[1])].to_numpy() == 1
-    if parts and parts[0] == "tables":
-        return df[status_col(".".join(parts[1:]))].to_numpy() == 0
-    return df[text_col(_POINTER_COLUMNS[pointer])].notna().to_numpy()
+    column = _presence_column(pointer)
+    values = df[column]
+    if column.startswith("m:pos:"):
+        return np.isfinite(values.to_numpy())
+    if column.startswith("m:table:"):
+        return values.to_numpy() == 1
+    if column.startswith("s:"):
+        return values.to_numpy() == 0
+    return values.notna().to_numpy()
 
 
 def _presence_column(pointer: str) -> str:
+    """The frame column that tells whether ``pointer`` holds a value."""
     parts = pointer_to_path(pointer)
     if len(parts) == 2 and parts[0] == "sections":
         return meta_col("pos:" + parts[1])

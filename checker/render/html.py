@@ -21,12 +21,11 @@ from checker import __version__
 from checker.document import MISSING, cells, label, resolve
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.context import RenderContext
-from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, field_label, location_text, section_title
+from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, severity_label, field_label, location_text, section_title
 from checker.resources import load_schema
 from checker.scoring import GRADE_EN
 
 TABLES = ("proactive", "requests", "appeals")
-_SEV_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
 def esc(value: object) -> str:
@@ -168,7 +167,7 @@ def _findings(i: int, ordered: list[Finding], ctx: RenderContext) -> str:
 def _finding(i: int, n: int, f: Finding, ctx: RenderContext) -> str:
     t = ctx.t
     rule = ctx.rule(f.rule_id)
-    sev = f.severity.zh if ctx.lang != "en" else _SEV_EN[f.severity]
+    sev = severity_label(f.severity, ctx.lang)
     where = "  ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang)) if x)
     rows = [(t("位置", "Where"), f'{esc(where)} <code>{esc(f.pointer or "/")}</code>')]
     for rel in f.related:

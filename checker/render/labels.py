@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from checker.document import SECTION_IDS, cell_by_pointer, field_title, label, pointer_to_path
+from checker.model import Severity
 
 KIND_ZH = {"government": "人民政府", "department": "政府部门", "office": "政府办公厅（室）",
            "subdistrict": "街道办事处", "other": "其他机关"}
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "prefectural": "市级", "county": "县级", "township": "乡级"}
 SECTION_ORDER = ("meta", *SECTION_IDS)
+
+
+def severity_label(severity: Severity, lang: str) -> str:
+    """"错误/警告/提示", or the English value."""
+    return severity.value if lang == "en" else severity.zh
 
 
 def section_title(section: str, lang: str) -> str:

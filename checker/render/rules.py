@@ -11,11 +11,8 @@ from rich.table import Table
 
 from checker.loader import RuleSet
 from checker.model import CATEGORY_EN, Rule
+from checker.render.labels import KIND_ZH, LEVEL_ZH, severity_label
 
-_SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_KIND_ZH = {"government": "人民政府", "department": "政府部门", "office": "政府办公厅（室）",
-            "subdistrict": "街道办事处", "other": "其他机关"}
-_LEVEL_ZH = {"national": "国家级", "provincial": "省级", "prefectural": "市级", "county": "县级", "township": "乡级"}
 
 
 def applies_text(rule: Rule, lang: str) -> str:
@@ -26,9 +23,9 @@ def applies_text(rule: Rule, lang: str) -> str:
         fm = "、".join("2021年格式" if f == "2021" else "2019年试行格式" for f in a["formats"])
         parts.append(fm if lang != "en" else ", ".join(f"{f} format" for f in a["formats"]))
     if "kinds" in a:
-        parts.append("、".join(_KIND_ZH[k] for k in a["kinds"]) if lang != "en" else ", ".join(a["kinds"]))
+        parts.append("、".join(KIND_ZH[k] for k in a["kinds"]) if lang != "en" else ", ".join(a["kinds"]))
     if "levels" in a:
-        parts.append("、".join(_LEVEL_ZH[k] for k in a["levels"]) if lang != "en" else ", ".join(a["levels"]))
+        parts.append("、".join(LEVEL_ZH[k] for k in a["levels"]) if lang != "en" else ", ".join(a["levels"]))
     if "year_min" in a:
         parts.append(f"{a['year_min']}年度及以后" if lang != "en" else f"years ≥ {a['year_min']}")
     if "year_max" in a:
@@ -37,7 +34,7 @@ def applies_text(rule: Rule, lang: str) -> str:
 
 
 def _severity(rule: Rule, lang: str) -> str:
-    sev = rule.severity.value if lang == "en" else _SEV_ZH[rule.severity.value]
+    sev = severity_label(rule.severity, lang)
     if rule.escalate_at:
         sev += (f" (error when ≥{rule.escalate_at} fail)" if lang == "en" else f"（{rule.escalate_at} 项及以上为错误）")
     return sev

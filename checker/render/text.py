@@ -12,12 +12,11 @@ from rich.text import Text as RichText
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.context import RenderContext
-from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, field_label, location_text, section_title
+from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, severity_label, field_label, location_text, section_title
 from checker.scoring import FACTOR, GRADE_EN
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
-_SEV_EN = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info"}
 _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim"}
 
 
@@ -93,7 +92,7 @@ def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
     rule = ctx.rule(f.rule_id)
     t = ctx.t
     text = RichText("  ")
-    sev = f.severity.zh if ctx.lang != "en" else _SEV_EN[f.severity]
+    sev = severity_label(f.severity, ctx.lang)
     text.append(f"{_MARK[f.severity]} {sev} ", style=_STYLE[f.severity])
     text.append(f"{f.rule_id} ", style="bold")
     text.append(rule.title.get(ctx.lang), style="bold")
