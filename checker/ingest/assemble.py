@@ -39,15 +39,16 @@ from checker.ingest.tables import (
 SCHEMA_VERSION = "1.0"
 SECTION_NAMES = ("overview", "proactive", "requests", "appeals", "problems", "other")
 
-_NUMBERING = r"(?:第[一二三四五六七八九十]+部分[、.:]?|[一二三四五六七八九十]+[、.．:])"
-_SECTION_TITLES = (
+_NUMBERING = re.compile(r"(?:第[一二三四五六七八九十]+部分[、.:]?|[一二三四五六七八九十]+[、.．:])")
+_NUMBER_ONLY = re.compile(r"[一二三四五六七八九十]+[、.．]")
+_SECTION_TITLES = tuple((name, re.compile(pattern)) for name, pattern in (
     ("overview", r"^(工作)?(总体情况|概述|概况|基本情况)"),
     ("proactive", r"^主动公开.{0,8}(情况|信息)$"),
     ("requests", r"(收到和处理|收到及处理|依申请公开).{0,14}情况$|^依申请公开|^政府信息公开申请.{0,4}情况$"),
     ("appeals", r"复议.{0,12}诉讼"),
     ("problems", r"存在的?(主要)?问题|问题(及|和|与)其?(改进|整改|下一步)"),
     ("other", r"^其他(需要报告的)?事项|^其他需要报告"),
-)
+))
 _CANONICAL_TITLES = {"总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
                      "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"}
 _PART_HEADING = re.compile(r"^\(([一二三四五六七八九十]+)\)")
@@ -59,6 +60,11 @@ _PERIOD = re.compile(
     r"统计(?:期限|周期|时间|时限|区间|时段)[^。]*?(\d{4})年(\d{1,2})月(\d{1,2})日"
     r"[^。\d]{0,8}?(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 )
+_PERIOD_WORD = re.compile(r"统计(期限|周期|时间|时限|区间|时段)")
+_SENTENCE_SPLIT = re.compile(r"(?<=[。；;])")
+_TITLE_END = re.compile(r"报告|年报|公开工作$")
+_REPORT_WORD = re.compile(r"报告|年报")
+_LEADING_YEAR = re.compile(r"^\d{4}")
 _YEAR_IN_TITLE = re.compile(r"(\d{4})年")
 _REPORT_YEAR = re.compile(r"(\d{4})年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告")
 _PUBLISHED_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日[)）]?$")
@@ -121,7 +127,8 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     if title:
         document["title"] = title[0]
         doc.locate("/title", title[1])
-    paragraphs = [doc.text(b.text) for b in _paragraphs(front, segments)]
+    body = _paragraphs(front, segments)
+    paragraphs = [doc.text(b.text) for b in body]
     period = _period(paragraphs)
     found_year = year or _year(title[0] if title else "", period, paragraphs, layout.hints)
     if found_year is None:
@@ -131,7 +138,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
         )
     document["agency"] = _agency(title[0] if title else "", layout.hints)
     document["year"] = found_year
-    published = _published(front, segments, layout.hints, doc)
+    published = _published(body, front, layout.hints, doc)
     if published:
         document["published"] = published
     if period:
@@ -170,10 +177,10 @@ def section_name(text: str) -> str | None:
     key = match_key(text)
     if not key or len(key) > 45 or "。" in key.rstrip("。"):
         return None
-    numbered = re.match(_NUMBERING, key)
+    numbered = _NUMBERING.match(key)
     title = (key[numbered.end():] if numbered else key).rstrip("。:：")
     for name, pattern in _SECTION_TITLES:
-        if re.search(pattern, title) and (numbered or title in _CANONICAL_TITLES):
+        if pattern.search(title) and (numbered or title in _CANONICAL_TITLES):
             return name
     return None
 
@@ -209,7 +216,7 @@ def _heading_at(blocks: list[Paragraph | Table], i: int) -> tuple[str, str, bool
     name = section_name(block.text)
     if name:
         return name, block.text.strip(), False
-    if re.fullmatch(r"[一二三四五六七八九十]+[、.．]", match_key(block.text)) and i + 1 < len(blocks):
+    if _NUMBER_ONLY.fullmatch(match_key(block.text)) and i + 1 < len(blocks):
         following = blocks[i + 1]
         if isinstance(following, Paragraph):
             joined = block.text.strip() + following.text.strip()
@@ -308,10 +315,11 @@ def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: in
     t2 = [t.rows for t in tables if t.kind == "proactive"]
     t3 = [t.rows for t in tables if t.kind == "requests"]
     t4 = [t.rows for t in tables if t.kind == "appeals"]
-    fmt = _format(t2_layout(t2), t3_layout([r for rows in t3 for r in rows]), year)
+    t3_format = t3_layout([r for rows in t3 for r in rows])
+    fmt = _format(t2_layout(t2), t3_format, year)
     result: dict = {}
     proactive = extract_t2(t2, fmt, traditional=doc.traditional)
-    requests = extract_t3(t3, t3_layout([r for rows in t3 for r in rows]) or fmt, traditional=doc.traditional)
+    requests = extract_t3(t3, t3_format or fmt, traditional=doc.traditional)
     _prune_other(requests, fmt)
     appeals = extract_t4(t4, traditional=doc.traditional)
     note = balance_note(t3, paragraphs) if t3 else None
@@ -366,12 +374,12 @@ def _title(front: list[Paragraph | Table], layout: Layout, doc: _Doc) -> tuple[s
     paragraphs = [b for b in front if isinstance(b, Paragraph)][:12]
     for k, para in enumerate(paragraphs):
         key = match_key(para.text)
-        if "。" in key or len(key) > 70 or _BREADCRUMB.search(key) or not re.search(r"报告|年报|公开工作$", key):
+        if "。" in key or len(key) > 70 or _BREADCRUMB.search(key) or not _TITLE_END.search(key):
             continue
         pieces = [para]
-        if k + 1 < len(paragraphs) and not re.search(r"报告|年报", key) and len(paragraphs[k + 1].text) <= 12:
+        if k + 1 < len(paragraphs) and not _REPORT_WORD.search(key) and len(paragraphs[k + 1].text) <= 12:
             pieces.append(paragraphs[k + 1])
-        if k > 0 and re.match(r"^\d{4}", key) and _looks_like_name(paragraphs[k - 1].text):
+        if k > 0 and _LEADING_YEAR.match(key) and _looks_like_name(paragraphs[k - 1].text):
             pieces.insert(0, paragraphs[k - 1])
         text = squeeze_cjk_spaces(doc.text("".join(p.text.strip() for p in pieces)))
         if _TITLE_WORDS.search(match_key(text)):
@@ -431,10 +439,9 @@ def _agency(title: str, hints: dict[str, str]) -> dict:
 def _period(paragraphs: list[str]) -> dict | None:
     """The statistics period sentence and its dates."""
     for text in paragraphs[:60]:
-        if not re.search(r"统计(期限|周期|时间|时限|区间|时段)", text):
+        if not _PERIOD_WORD.search(text):
             continue
-        sentence = next((s for s in re.split(r"(?<=[。；;])", text) if re.search(r"统计(期限|周期|时间|时限|区间|时段)", s)),
-                        text)
+        sentence = next((s for s in _SENTENCE_SPLIT.split(text) if _PERIOD_WORD.search(s)), text)
         period: dict = {"text": sentence.strip()}
         match = _PERIOD.search(match_key(arabic_numerals(sentence)))
         if match:
@@ -445,10 +452,9 @@ def _period(paragraphs: list[str]) -> dict | None:
     return None
 
 
-def _published(front: list[Paragraph | Table], segments: list[_Segment], hints: dict[str, str],
+def _published(paragraphs: list[Paragraph], front: list[Paragraph | Table], hints: dict[str, str],
                doc: _Doc) -> str | None:
-    """Publication date: a date line at the end or under the title, else the hints."""
-    paragraphs = _paragraphs(front, segments)
+    """Publication date: a date line at the end (of ``paragraphs``, all of them) or under the title, else the hints."""
     candidates = paragraphs[-3:][::-1] + [b for b in front if isinstance(b, Paragraph)][:8]
     for para in candidates:
         key = match_key(arabic_numerals(para.text))

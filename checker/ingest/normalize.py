@@ -13,10 +13,15 @@ Two kinds of normalisation are kept apart:
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 
@@ -26,7 +31,7 @@ _FULLWIDTH_ALNUM = {
     **{0xFF41 + i: 0x61 + i for i in range(26)},
 }
 _WS = re.compile(r"\s+")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _CN_DIGITS = "〇零一二三四五六七八九十"
 _CN_DATE = re.compile(rf"[{_CN_DIGITS}]{{4}}年[{_CN_DIGITS}]{{1,2}}月([{_CN_DIGITS}]{{1,3}}日)?")
 _CN_YEAR = re.compile(rf"[{_CN_DIGITS}]{{4}}年")
@@ -39,10 +44,106 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
+@dataclass(frozen=True, slots=True)
+class _T2SKeys:
+    """The keys of OpenCC's ``t2s`` dictionaries, for finding where a conversion can change the text."""
+
+    keys: frozenset[str]
+    prefixes: frozenset[str]
+    first_chars: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _t2s_keys() -> _T2SKeys | None:
+    """The ``t2s`` dictionary keys, read as data from the ``opencc`` package (its config and dictionaries).
+
+    None when they cannot be read, or when the conversion has more than one step (then a
+    change made by one step could create a match for the next); texts are then handed to
+    OpenCC whole.
+    """
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    base = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        chain = json.loads((base / "config" / "t2s.json").read_text(encoding="utf-8"))["conversion_chain"]
+        if len(chain) != 1:
+            return None
+        keys: set[str] = set()
+        for name in _dictionary_files(chain):
+            with (base / "dictionary" / name).open(encoding="utf-8") as handle:
+                keys.update(line.strip().split("\t")[0] for line in handle if line.strip())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not keys or "" in keys:
+        return None
+    prefixes = frozenset(key[:n] for key in keys for n in range(1, len(key) + 1))
+    return _T2SKeys(frozenset(keys), prefixes, frozenset(key[0] for key in keys))
+
+
+def _dictionary_files(config: Any) -> list[str]:
+    """Every dictionary file named anywhere in an OpenCC conversion-chain config."""
+    if isinstance(config, list):
+        return [name for item in config for name in _dictionary_files(item)]
+    if isinstance(config, dict):
+        names = [config["file"]] if isinstance(config.get("file"), str) else []
+        return names + [name for key, value in config.items() if key != "file" for name in _dictionary_files(value)]
+    return []
+
+
+def _t2s_convert(text: str) -> str:
+    """OpenCC ``t2s`` of ``text``, handing OpenCC only the stretches where a dictionary key occurs.
+
+    The result is the one OpenCC gives for the whole text. OpenCC replaces the longest
+    (then leftmost) key occurrence and converts the text left and right of it separately,
+    so a place that no key occurrence spans splits the conversion into independent parts,
+    and a part without any key occurrence comes back unchanged. Most characters of a
+    simplified text start no key, which spares OpenCC's scan for phrases of every length
+    at every position.
+    """
+    table = _t2s_keys()
+    if table is None:
+        return _t2s().convert(text)
+    keys, prefixes = table.keys, table.prefixes
+    pieces: list[str] = []
+    done = 0  # text[:done] is converted (in pieces)
+    span_start = span_end = -1  # the stretch of overlapping key occurrences being collected
+    starts = sorted(i for char in table.first_chars.intersection(text) for i in _positions(text, char))
+    for i in starts:
+        end = i
+        for j in range(i + 1, len(text) + 1):
+            candidate = text[i:j]
+            if candidate not in prefixes:
+                break
+            if candidate in keys:
+                end = j
+        if end == i:
+            continue
+        if i < span_end:
+            span_end = max(span_end, end)
+            continue
+        if span_end >= 0:
+            pieces += [text[done:span_start], _t2s().convert(text[span_start:span_end])]
+            done = span_end
+        span_start, span_end = i, end
+    if span_end < 0:
+        return text
+    pieces += [text[done:span_start], _t2s().convert(text[span_start:span_end]), text[span_end:]]
+    return "".join(pieces)
+
+
+def _positions(text: str, char: str) -> Iterator[int]:
+    """Every index of ``char`` in ``text``."""
+    i = text.find(char)
+    while i >= 0:
+        yield i
+        i = text.find(char, i + 1)
+
+
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """Traditional to simplified characters (OpenCC ``t2s``)."""
-    return _t2s().convert(text)
+    return _t2s_convert(text)
 
 
 def is_traditional(text: str) -> bool:
@@ -52,10 +153,12 @@ def is_traditional(text: str) -> bool:
     taken as traditional when at least 2% of its CJK characters (and at least 5)
     change under ``t2s``.
     """
-    sample = "".join(_CJK.findall(text))[:20000]
+    sample = _NOT_CJK.sub("", text)[:20000]
     if not sample:
         return False
-    converted = _t2s().convert(sample)
+    converted = _t2s_convert(sample)
+    if converted == sample:
+        return False
     changed = sum(1 for a, b in zip(sample, converted) if a != b)
     return changed >= 5 and changed / len(sample) >= 0.02
 
@@ -70,7 +173,8 @@ def match_key(text: str) -> str:
 
 def clean(text: str, *, traditional: bool = False) -> str:
     """Text for the document: ASCII digits, single spaces, optionally simplified."""
-    text = text.translate(_FULLWIDTH_ALNUM).replace("\u3000", " ")
+    if not text.isascii():  # full-width letters, digits and spaces are not ASCII
+        text = text.translate(_FULLWIDTH_ALNUM).replace("\u3000", " ")
     if traditional:
         text = to_simplified(text)
     return _WS.sub(" ", text).strip()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 from checker.ingest.layout import Location, Table, TableCell
 from checker.ingest.normalize import clean, match_key
@@ -30,8 +32,29 @@ _PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
 _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?\d+\.\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
+_NUMBER = re.compile(r"^(?:[+-]?\d+|[+-]?\d+\.\d+|\d{1,3}(?:,\d{3})+)$")  # _INT, _FLOAT or _THOUSANDS
 
-_T3_RULES: tuple[tuple[Path, str], ...] = (
+
+class _Rules:
+    """An ordered table of (name, pattern) rules.
+
+    :meth:`first` gives the name of the first rule whose pattern occurs in a key. The
+    answer depends on the key alone and the same labels recur in every report, so it is
+    remembered per key (a bounded memo of a pure function).
+    """
+
+    def __init__(self, rules: Iterable[tuple[Any, str]]) -> None:
+        self.rules = tuple((name, re.compile(pattern)) for name, pattern in rules)
+        self.first = lru_cache(maxsize=4096)(self._first)
+
+    def _first(self, key: str) -> Any:
+        for name, pattern in self.rules:
+            if pattern.search(key):
+                return name
+        return None
+
+
+_T3_RULES = _Rules((
     (("new",), r"本年新收"),
     (("carried_in",), r"上年结转"),
     (("carried_over",), r"结转下年|下年度继续"),
@@ -59,7 +82,7 @@ _T3_RULES: tuple[tuple[Path, str], ...] = (
     (("partially_granted",), r"部分公开"),
     (("granted",), r"予以公开"),
     (("total",), r"总计|合计"),
-)
+))
 _T3_COMMON = (("new",), ("carried_in",), ("granted",), ("partially_granted",),
               *[("withheld", k) for k in ("state_secret", "prohibited_by_law", "three_safety_one_stability",
                                           "third_party_rights", "internal_affairs", "process_information",
@@ -72,17 +95,17 @@ T3_TEMPLATE = {
              ("total",), ("carried_over",)),
     "2019": (*_T3_COMMON, ("other",), ("total",), ("carried_over",)),
 }
-_T3_HEADERS = (("natural_person", r"自然人"), ("commercial", r"商业"), ("research", r"科研"),
-               ("public_interest", r"公益"), ("legal_services", r"法律服务"), ("other_org", r"^其他$"),
-               ("total", r"^(总计|合计)$"))
+_T3_HEADERS = _Rules((("natural_person", r"自然人"), ("commercial", r"商业"), ("research", r"科研"),
+                      ("public_interest", r"公益"), ("legal_services", r"法律服务"), ("other_org", r"^其他$"),
+                      ("total", r"^(总计|合计)$")))
 
-_T2_ROWS = (("normative_documents", r"规范性文件"), ("regulations", r"规章"), ("licensing", r"行政许可"),
-            ("other_services", r"对外管理服务"), ("penalties", r"行政处罚"), ("coercion", r"行政强制"),
-            ("fees", r"事业性收费"), ("procurement", r"集中采购|政府采购"))
-_T2_HEADERS = (("issued", r"制发件数"), ("repealed", r"废止件数"), ("in_force", r"现行有效"),
-               ("made", r"新制作"), ("published", r"新公开"), ("total_published", r"对外公开总数"),
-               ("previous", r"上一年项目"), ("change", r"增/减|增减|本年增"), ("projects", r"采购项目数"),
-               ("amount", r"金额"), ("decisions", r"处理决定数"))
+_T2_ROWS = _Rules((("normative_documents", r"规范性文件"), ("regulations", r"规章"), ("licensing", r"行政许可"),
+                   ("other_services", r"对外管理服务"), ("penalties", r"行政处罚"), ("coercion", r"行政强制"),
+                   ("fees", r"事业性收费"), ("procurement", r"集中采购|政府采购")))
+_T2_HEADERS = _Rules((("issued", r"制发件数"), ("repealed", r"废止件数"), ("in_force", r"现行有效"),
+                      ("made", r"新制作"), ("published", r"新公开"), ("total_published", r"对外公开总数"),
+                      ("previous", r"上一年项目"), ("change", r"增/减|增减|本年增"), ("projects", r"采购项目数"),
+                      ("amount", r"金额"), ("decisions", r"处理决定数")))
 T2_COLUMNS = {
     "2021": {"regulations": ("issued", "repealed", "in_force"),
              "normative_documents": ("issued", "repealed", "in_force"),
@@ -99,10 +122,11 @@ T2_SIGNATURES = {
     "2019": r"新制作|新公开|对外公开总数|上一年项目|增/减|对外管理服务|集中采购|采购项目|采购总金额|第\(九\)项",
     "2021": r"制发件数|废止件数|现行有效|收费金额|本年处理决定",
 }
-_T4_GROUPS = (("litigation_direct", r"未经复议"), ("litigation_after_review", r"复议后"),
-              ("review", r"行政复议"), ("litigation", r"行政诉讼"))
-_T4_HEADERS = (("upheld", r"维持"), ("corrected", r"纠正"), ("other", r"其他"), ("pending", r"尚未|审结"),
-               ("total", r"总计|合计"))
+_T2_SIGNATURE_PATTERNS = {layout: re.compile(pattern) for layout, pattern in T2_SIGNATURES.items()}
+_T4_GROUPS = _Rules((("litigation_direct", r"未经复议"), ("litigation_after_review", r"复议后"),
+                     ("review", r"行政复议"), ("litigation", r"行政诉讼")))
+_T4_HEADERS = _Rules((("upheld", r"维持"), ("corrected", r"纠正"), ("other", r"其他"), ("pending", r"尚未|审结"),
+                      ("total", r"总计|合计")))
 
 
 # --------------------------------------------------------------------------- cells and rows
@@ -110,14 +134,15 @@ _T4_HEADERS = (("upheld", r"维持"), ("corrected", r"纠正"), ("other", r"其�
 
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a value (blank, a number, or a placeholder such as /)."""
-    key = match_key(text)
-    return not key or bool(_INT.match(key) or _FLOAT.match(key) or _THOUSANDS.match(key)
-                           or _PLACEHOLDER.match(key))
+    return _is_value_key(match_key(text))
 
 
-def _is_number(text: str) -> bool:
-    key = match_key(text)
-    return bool(_INT.match(key) or _FLOAT.match(key) or _THOUSANDS.match(key))
+def _is_value_key(key: str) -> bool:
+    return not key or _is_number_key(key) or bool(_PLACEHOLDER.match(key))
+
+
+def _is_number_key(key: str) -> bool:
+    return _NUMBER.match(key) is not None
 
 
 def cell_value(cell: TableCell | None, *, traditional: bool = False) -> int | float | str | None:
@@ -139,26 +164,30 @@ def cell_value(cell: TableCell | None, *, traditional: bool = False) -> int | fl
 
 @dataclass(slots=True)
 class Row:
-    """One table row with its label cells told apart from its value cells."""
+    """One table row with its label cells told apart from its value cells.
+
+    ``keys`` holds the match key of every cell; ``labels`` the keys of the cells that are
+    not values, ``last_label`` the index of the last of them. ``has_numbers``: a number
+    follows the last label; ``is_header``: the row has labels and no number at all.
+    """
 
     cells: list[TableCell]
     context: str = ""
     labels: list[str] = field(default_factory=list)
     last_label: int = -1
+    keys: list[str] = field(init=False)
+    has_numbers: bool = field(init=False)
+    is_header: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        for i, cell in enumerate(self.cells):
-            if not is_value_text(cell.text):
-                self.labels.append(match_key(cell.text))
+        self.keys = [match_key(cell.text) for cell in self.cells]
+        numbers = [_is_number_key(key) for key in self.keys]
+        for i, key in enumerate(self.keys):
+            if key and not numbers[i] and not _PLACEHOLDER.match(key):
+                self.labels.append(key)
                 self.last_label = i
-
-    @property
-    def has_numbers(self) -> bool:
-        return any(_is_number(c.text) for c in self.cells[self.last_label + 1:])
-
-    @property
-    def is_header(self) -> bool:
-        return bool(self.labels) and not any(_is_number(c.text) for c in self.cells)
+        self.has_numbers = any(numbers[self.last_label + 1:])
+        self.is_header = bool(self.labels) and not any(numbers)
 
     def values(self, count: int, positions: list[int] | None = None) -> list[TableCell] | None:
         """The ``count`` value cells of the row, by header positions when they fit.
@@ -182,13 +211,6 @@ class Row:
             return False
         between = self.cells[self.last_label + 1:positions[0]] + self.cells[positions[-1] + 1:]
         return not any(c.text.strip() for c in between)
-
-
-def _first_match(key: str, rules: Iterable[tuple[str | Path, str]]) -> str | Path | None:
-    for name, pattern in rules:
-        if re.search(pattern, key):
-            return name
-    return None
 
 
 @dataclass(slots=True)
@@ -215,9 +237,9 @@ def classify_t3(row: Row) -> Path | None:
     """The row id of a table-3 row from its labels (last label first), or None."""
     if not row.labels:
         return None
-    found = _first_match(row.labels[-1], _T3_RULES)
+    found = _T3_RULES.first(row.labels[-1])
     if found is None or found == ("group",):
-        found = _first_match("".join(row.labels), _T3_RULES) or found
+        found = _T3_RULES.first("".join(row.labels)) or found
     return found  # type: ignore[return-value]
 
 
@@ -227,8 +249,8 @@ def t3_header_positions(rows: list[Row]) -> list[int] | None:
     for row in rows:
         if not row.is_header:
             continue
-        for i, cell in enumerate(row.cells):
-            name = _first_match(match_key(cell.text), _T3_HEADERS)
+        for i, key in enumerate(row.keys):
+            name = _T3_HEADERS.first(key)
             if isinstance(name, str):
                 found.setdefault(name, i)
     positions = [found.get(name) for name in APPLICANT_COLUMNS]
@@ -326,9 +348,9 @@ def balance_note(tables: list[list[Row]], paragraphs: list[str]) -> tuple[str, L
 def t2_layout(tables: list[list[Row]]) -> str | None:
     """"2019" or "2021" from the signature headers and rows of table 2, else None."""
     text = "".join(label for rows in tables for row in rows for label in row.labels)
-    if re.search(T2_SIGNATURES["2019"], text):
+    if _T2_SIGNATURE_PATTERNS["2019"].search(text):
         return "2019"
-    if re.search(T2_SIGNATURES["2021"], text):
+    if _T2_SIGNATURE_PATTERNS["2021"].search(text):
         return "2021"
     return None
 
@@ -345,7 +367,7 @@ def extract_t2(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
                 if columns:
                     header = columns
                 continue
-            name = _first_match(row.labels[-1], _T2_ROWS) if row.labels else None
+            name = _T2_ROWS.first(row.labels[-1]) if row.labels else None
             if name is None or name not in valid or name in result.values:
                 continue
             _t2_row(result, row, name, header, valid[name], traditional=traditional)
@@ -354,7 +376,7 @@ def extract_t2(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
 
 
 def _t2_header(row: Row) -> list[tuple[int, str | None]]:
-    columns = [(i, _first_match(match_key(c.text), _T2_HEADERS)) for i, c in enumerate(row.cells)
+    columns = [(i, _T2_HEADERS.first(row.keys[i])) for i, c in enumerate(row.cells)
                if c.text.strip() and i > 0 and c.origin]
     return columns if any(name for _, name in columns) else []
 
@@ -382,12 +404,15 @@ def extract_t4(tables: list[list[Row]], *, traditional: bool) -> Extracted:
     result = Extracted()
     for rows in tables:
         headers = [row for row in rows if row.is_header]
+        # per header row and cell: the group (复议/诉讼) and the outcome (维持/纠正/…) the cell names
+        groups = [[_T4_GROUPS.first(key) for key in header.keys] for header in headers]
+        outcomes = [[_T4_HEADERS.first(key) for key in header.keys] for header in headers]
         for row in rows:
             if row.is_header or not row.has_numbers:
                 continue
             cells = row.values(15)
             if cells is not None:
-                pairs = _t4_positions(headers, row, cells) or [
+                pairs = _t4_positions(groups, outcomes, row, cells) or [
                     (g, c) for g in APPEAL_GROUPS for c in APPEAL_COLUMNS]
                 for (group, column), cell in zip(pairs, cells):
                     if not _has(result.values, (group, column)):
@@ -396,22 +421,22 @@ def extract_t4(tables: list[list[Row]], *, traditional: bool) -> Extracted:
             group = _t4_group(row, headers)
             cells = row.values(5)
             if group and cells is not None and group not in result.values:
-                for column, cell in zip(_t4_columns(headers, row, cells), cells):
+                for column, cell in zip(_t4_columns(outcomes, row, cells), cells):
                     result.put("/tables/appeals", (group,), column, cell, traditional=traditional)
     result.values = {group: {c: result.values[group][c] for c in APPEAL_COLUMNS if c in result.values[group]}
                      for group in APPEAL_GROUPS if group in result.values}
     return result
 
 
-def _t4_positions(headers: list[Row], row: Row, cells: list[TableCell]) -> list[tuple[str, str]] | None:
+def _t4_positions(groups: list[list[str | None]], outcomes: list[list[str | None]], row: Row,
+                  cells: list[TableCell]) -> list[tuple[str, str]] | None:
     """(group, outcome) per value cell from a header that lines up, else None."""
     index = {id(c): i for i, c in enumerate(row.cells)}
     pairs: list[tuple[str, str]] = []
     for cell in cells:
         col = index[id(cell)]
-        group = _t4_column_group(headers, col)
-        outcome = next((name for h in headers if col < len(h.cells)
-                        for name in [_first_match(match_key(h.cells[col].text), _T4_HEADERS)] if name), None)
+        group = _t4_column_group(groups, col)
+        outcome = next((names[col] for names in outcomes if col < len(names) and names[col]), None)
         if group is None or outcome is None:
             return None
         pairs.append((group, outcome))
@@ -419,14 +444,13 @@ def _t4_positions(headers: list[Row], row: Row, cells: list[TableCell]) -> list[
     return pairs if set(pairs) == expected and len(pairs) == 15 else None
 
 
-def _t4_column_group(headers: list[Row], col: int) -> str | None:
+def _t4_column_group(groups: list[list[str | None]], col: int) -> str | None:
+    """The group of column ``col``: per header row, the nearest group name at or left of it."""
     found: set[str] = set()
-    for header in headers:
-        for cell in reversed(header.cells[:col + 1]):
-            name = _first_match(match_key(cell.text), _T4_GROUPS)
-            if name:
-                found.add(name)
-                break
+    for names in groups:
+        name = next((name for name in reversed(names[:col + 1]) if name), None)
+        if name:
+            found.add(name)
     for name in ("litigation_direct", "litigation_after_review", "review"):
         if name in found:
             return name
@@ -436,19 +460,18 @@ def _t4_column_group(headers: list[Row], col: int) -> str | None:
 def _t4_group(row: Row, headers: list[Row]) -> str | None:
     texts = ["".join(row.labels), *("".join(h.labels) for h in headers), row.context]
     for text in texts:
-        name = _first_match(text, _T4_GROUPS)
+        name = _T4_GROUPS.first(text)
         if name in APPEAL_GROUPS:
             return name  # type: ignore[return-value]
     return None
 
 
-def _t4_columns(headers: list[Row], row: Row, cells: list[TableCell]) -> tuple[str, ...]:
+def _t4_columns(outcomes: list[list[str | None]], row: Row, cells: list[TableCell]) -> tuple[str, ...]:
     index = {id(c): i for i, c in enumerate(row.cells)}
-    for header in headers:
-        names = [_first_match(match_key(header.cells[index[id(c)]].text), _T4_HEADERS)
-                 if index[id(c)] < len(header.cells) else None for c in cells]
-        if len(set(names)) == 5 and None not in names:
-            return tuple(names)  # type: ignore[arg-type]
+    for names in outcomes:
+        found = [names[index[id(c)]] if index[id(c)] < len(names) else None for c in cells]
+        if len(set(found)) == 5 and None not in found:
+            return tuple(found)  # type: ignore[arg-type]
     return APPEAL_COLUMNS
 
 
@@ -460,12 +483,13 @@ _KIND_WORDS = {
     "appeals": r"维持|纠正|审结|行政复议|行政诉讼|复议后起诉",
     "proactive": r"规章|规范性文件|行政许可|行政处罚|行政强制|事业性收费|第二十条|制发件数|处理决定数|集中采购",
 }
+_KIND_PATTERNS = {kind: re.compile(words) for kind, words in _KIND_WORDS.items()}
 
 
 def table_kind(table: Table, section: str | None, previous: str | None) -> str | None:
     """Which of the three tables a grid belongs to: by its words, else its section or neighbour."""
     text = "".join(match_key(c.text) for row in table.rows for c in row)
-    scores = {kind: len(re.findall(words, text)) for kind, words in _KIND_WORDS.items()}
+    scores = {kind: len(words.findall(text)) for kind, words in _KIND_PATTERNS.items()}
     best = max(scores, key=lambda k: scores[k])
     if scores[best]:
         return best

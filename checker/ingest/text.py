@@ -47,6 +47,9 @@ _LOOSE_ROW = re.compile(
 _LAYOUT_ROW = re.compile(rf"^(?P<label>.*?)(?P<values>(?:^|(?<=\s)){_VALUE}(?:\s+{_VALUE})*)\s*$")
 _DIGITS_ONLY = re.compile(r"^[+-]?[0-9０-９]+(?:[.．][0-9０-９]+)?$")
 _CHUNK_SPLIT = re.compile(r"\s{2,}")
+_GAP_AT_END = re.compile(r"\s{2,}$")
+_BLANK = re.compile(r"^\s*$")
+_HEADER_WORDS = re.compile(r"第二十条|信息内容|本年.{0,6}(数量|件数|金额)|勾稽|申请人情况")
 _MAX_LABEL_CHUNK = 24
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -467,7 +470,8 @@ def _cells_per_line(block: list[_Line], texts: list[str]) -> list[tuple[_Line, l
 def _read_layout_text(lines: list[_Line], builder: _Builder) -> None:
     """Column layout from ``pdftotext -layout``: find table regions, the rest is prose."""
     lines = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
-    regions = _table_regions(lines)
+    parsed = [_layout_values(ln.text) for ln in lines]
+    regions = _table_regions(lines, parsed)
     pending: list[_Line] = []
     i = 0
     for start, end in regions + [(len(lines), len(lines))]:
@@ -481,7 +485,7 @@ def _read_layout_text(lines: list[_Line], builder: _Builder) -> None:
             i += 1
         if start < end:
             _flush(pending, builder)
-            builder.table(_layout_rows(lines[start:end]))
+            builder.table(_layout_rows(lines[start:end], parsed[start:end]))
         i = max(i, end)
     _flush(pending, builder)
 
@@ -492,14 +496,17 @@ def _starts_layout_paragraph(previous: str, current: str) -> bool:
     return len(current) - len(current.lstrip(" ")) >= 2
 
 
-def _layout_values(text: str) -> tuple[list[str], list[str]] | None:
+_LayoutValues = tuple[list[str], list[str]]  # label chunks and values of a layout line
+
+
+def _layout_values(text: str) -> _LayoutValues | None:
     """Split a layout line into label chunks and trailing values, or None."""
     stripped = text.strip()
     match = _LAYOUT_ROW.match(stripped)
     if not match:
         return None
     label = match.group("label")
-    if label and not re.search(r"\s{2,}$", label) and not re.search(r"^\s*$", label):
+    if label and not _GAP_AT_END.search(label) and not _BLANK.search(label):
         return None
     values = match.group("values").split()
     if not any(_is_numeric(v) for v in values):
@@ -518,18 +525,21 @@ def _is_layout_label(text: str) -> bool:
     return all(len(chunk) <= _MAX_LABEL_CHUNK for chunk in _CHUNK_SPLIT.split(stripped))
 
 
-def _table_regions(lines: list[_Line]) -> list[tuple[int, int]]:
-    """Index ranges [start, end) of table regions around lines with values."""
-    numeric = [i for i, ln in enumerate(lines) if _layout_values(ln.text)]
+def _table_regions(lines: list[_Line], parsed: list[_LayoutValues | None]) -> list[tuple[int, int]]:
+    """Index ranges [start, end) of table regions around lines with values.
+
+    ``parsed`` holds :func:`_layout_values` of each line.
+    """
+    numeric = [i for i, values in enumerate(parsed) if values]
     regions: list[tuple[int, int]] = []
     for idx in numeric:
         if regions and idx < regions[-1][1]:
             continue
         start = idx
-        while start > 0 and (_layout_values(lines[start - 1].text) or _is_layout_label(lines[start - 1].text)):
+        while start > 0 and (parsed[start - 1] or _is_layout_label(lines[start - 1].text)):
             start -= 1
         end = idx + 1
-        while end < len(lines) and (_layout_values(lines[end].text) or _is_layout_label(lines[end].text)):
+        while end < len(lines) and (parsed[end] or _is_layout_label(lines[end].text)):
             end += 1
         while start < idx and not lines[start].text.strip():
             start += 1
@@ -541,9 +551,11 @@ def _table_regions(lines: list[_Line]) -> list[tuple[int, int]]:
     return regions
 
 
-def _layout_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
-    """Rows of a layout table; wrapped label fragments join their value row."""
-    parsed = [_layout_values(ln.text) for ln in region]
+def _layout_rows(region: list[_Line], parsed: list[_LayoutValues | None]) -> list[tuple[_Line, list[str]]]:
+    """Rows of a layout table; wrapped label fragments join their value row.
+
+    ``parsed`` holds :func:`_layout_values` of each line of the region.
+    """
     value_rows = [k for k, p in enumerate(parsed) if p]
     first = value_rows[0]
     fragments: dict[int, list[tuple[int, str]]] = {k: [] for k in value_rows}
@@ -587,4 +599,4 @@ def _claim_adjacent(region: list[_Line], parsed: list, k: int,
 
 
 def _is_header_text(text: str) -> bool:
-    return bool(re.search(r"第二十条|信息内容|本年.{0,6}(数量|件数|金额)|勾稽|申请人情况", text))
+    return bool(_HEADER_WORDS.search(text))
