@@ -9,7 +9,8 @@ from typing import Any, Iterable, Sequence
 
 from checker.compile import Compiled, compile_ruleset
 from checker.document import validate_document
-from checker.engine import run
+from checker.engine import Pair, run
+from checker.kinds.pair import profile
 from checker.loader import RuleSet, load_ruleset
 from checker.model import ReportResult
 
@@ -43,16 +44,33 @@ def apply_overrides(doc: dict[str, Any], *, agency_kind: str | None = None, agen
     return out
 
 
-def check(doc: dict[str, Any], compiled: Compiled | None = None, source: str = "") -> ReportResult:
-    """Validate one report document against the report schema, then check it."""
+def check(doc: dict[str, Any], compiled: Compiled | None = None, source: str = "",
+          previous: dict[str, Any] | None = None) -> ReportResult:
+    """Validate one report document against the report schema, then check it.
+
+    With ``previous`` (the same body's report of the year before, also validated), the
+    cross-year rules are run too; without it they are not applicable.
+    """
     validate_document(doc)
-    return run([doc], compiled or compiled_ruleset(), [source])[0]
+    compiled = compiled or compiled_ruleset()
+    pairs = [pair_of(doc, previous, compiled)] if previous is not None else None
+    return run([doc], compiled, [source], pairs)[0]
+
+
+def pair_of(doc: dict[str, Any], previous: dict[str, Any], compiled: Compiled | None = None) -> Pair:
+    """The cross-year profiles of (``doc``, ``previous``); ``previous`` is validated against the report schema."""
+    validate_document(previous)
+    cells = (compiled or compiled_ruleset()).pair_cells
+    return profile(doc, cells), profile(previous, cells)
 
 
 def check_many(docs: Sequence[dict[str, Any]], compiled: Compiled | None = None,
-               sources: Sequence[str] | None = None) -> list[ReportResult]:
-    """Check many valid documents in one vectorized pass (they must already be schema-valid)."""
-    return run(docs, compiled or compiled_ruleset(), sources)
+               sources: Sequence[str] | None = None, pairs: Sequence[Pair | None] | None = None) -> list[ReportResult]:
+    """Check many valid documents in one vectorized pass (they must already be schema-valid).
+
+    ``pairs``: per document, the cross-year profiles of (it, its previous-year report) or None.
+    """
+    return run(docs, compiled or compiled_ruleset(), sources, pairs)
 
 
 __all__ = ["RuleSet", "load_ruleset", "check", "check_many", "compiled_ruleset", "apply_overrides"]

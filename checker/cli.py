@@ -196,13 +196,13 @@ def execute_check(opts: CheckOptions) -> int:
     config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
     compiled, waivers = configured_ruleset(config, opts.rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
-    results: list[ReportResult] = run(docs, compiled, sources) if docs else []
+    pairs = None
     if opts.previous and docs:
-        from checker.audit.crossyear import check_with_previous
+        from checker.api import pair_of
         from checker.ingest import read_document
 
-        last_year = read_document(opts.previous)
-        results = [check_with_previous(docs[0], last_year, compiled, sources[0])]
+        pairs = [pair_of(docs[0], read_document(opts.previous), compiled)]
+    results: list[ReportResult] = run(docs, compiled, sources, pairs) if docs else []
     results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
     if results:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,

@@ -5,6 +5,8 @@
   marks False are exactly the failing (report, instance) pairs.
 * JSON instances each get a jsonschema validator, run on the smallest projection of a
   report that holds what the instance reads; identical projections are validated once.
+* Pair instances (cross-year kinds) need nothing compiled; the engine runs them over the
+  profiles of (this year, last year) pairs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from checker.frame import FORMATS, KINDS, LEVELS, meta_col
+from checker.kinds.pair import profile_cells
 from checker.loader import Instance, RuleSet
 from checker.model import Rule
 
@@ -148,10 +151,14 @@ class Compiled:
     json_instances: list[Instance]
     frame: FramePlan
     plan: JsonPlan
+    pair_instances: list[Instance]
+    pair_cells: frozenset[str]
 
 
 def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile every instance of ``ruleset``."""
     frame_insts = [i for i in ruleset.instances if i.engine == "frame"]
     json_insts = [i for i in ruleset.instances if i.engine == "json"]
-    return Compiled(ruleset, frame_insts, json_insts, frame_plan(frame_insts), json_plan(json_insts))
+    pair_insts = [i for i in ruleset.instances if i.engine == "pair"]
+    return Compiled(ruleset, frame_insts, json_insts, frame_plan(frame_insts), json_plan(json_insts), pair_insts,
+                    frozenset(profile_cells(pair_insts)))

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, Iterator
 
 import jsonschema
+import jsonschema_rs
 
 from checker.errors import InputError
 from checker.resources import load_schema
@@ -161,6 +162,12 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@cache
+def _fast_validator() -> Any:
+    """The schema compiled by jsonschema-rs (formats asserted, as with jsonschema's format checker)."""
+    return jsonschema_rs.validator_for(load_schema(SCHEMA_NAME), validate_formats=True)
+
+
 def schema_errors(doc: Any) -> list[str]:
     """Chinese descriptions of every way ``doc`` fails the report schema (empty when valid)."""
     errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
@@ -243,10 +250,19 @@ def field_title(path: tuple[Any, ...]) -> str:
 
 
 def validate_document(doc: Any) -> None:
-    """Raise :class:`InputError` listing (in Chinese) why ``doc`` is not a valid report document."""
+    """Raise :class:`InputError` listing (in Chinese) why ``doc`` is not a valid report document.
+
+    jsonschema-rs (compiled, ~20 µs per report) accepts valid documents; a document it rejects
+    goes through jsonschema, which writes the Chinese list of problems and has the last word.
+    """
     if not isinstance(doc, dict):
         raise InputError("报告文件的内容不是一个 JSON 对象（应以 { 开头）。",
                          "The report file does not contain a JSON object.")
+    try:
+        if _fast_validator().is_valid(doc):
+            return
+    except ValueError:  # a value jsonschema-rs cannot represent (e.g. a huge integer): jsonschema decides
+        pass
     problems = schema_errors(doc)
     if problems:
         shown = "\n".join(f"  - {p}" for p in problems[:20])

@@ -1,13 +1,15 @@
 """The engine: run a compiled rule set over many report documents in one vectorized pass.
 
 Frame instances run once over the cell frame of all reports (pandera); JSON instances run
-once per report on a single merged schema (jsonschema). Outcomes per (report, rule) are
-aggregated with numpy; findings are built only for failures.
+once per report on a single merged schema (jsonschema); pair (cross-year) instances run once
+over the profiles of the reports given with their previous year's. Outcomes per (report,
+rule) are aggregated with numpy; findings are built only for failures.
 """
 
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
 
@@ -17,6 +19,7 @@ from checker.compile import Compiled, applicability, format_mask, frame_failures
 from checker.document import MISSING, pointer_to_path, resolve
 from checker.frame import build_frame
 from checker.kinds.base import Payload
+from checker.kinds.pair import Profile
 from checker.loader import Instance
 from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
 from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
@@ -75,24 +78,39 @@ class _RuleAcc:
     unknown: np.ndarray
 
 
-def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None) -> list[ReportResult]:
+Pair = tuple[Profile, Profile]
+
+
+def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None,
+        pairs: Sequence[Pair | None] | None = None) -> list[ReportResult]:
     """Check every document; one :class:`ReportResult` per document, in order.
+
+    ``pairs`` gives, per document, the profiles of (this report, the same body's report of
+    the previous year), or None; the cross-year rules are not applicable where it is None.
 
     The cyclic garbage collector is paused during the pass: the pass allocates many small
     objects while the batch's documents are alive, and each collection would walk them all
     (with 100,000 reports in memory that costs more than the checks). Nothing it creates
     forms reference cycles.
     """
+    with gc_paused():
+        return _run(docs, compiled, sources, pairs)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (batch code that creates many acyclic objects)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run(docs, compiled, sources)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None) -> list[ReportResult]:
+def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None,
+         pairs: Sequence[Pair | None] | None) -> list[ReportResult]:
     docs = list(docs)
     n = len(docs)
     if n == 0:
@@ -105,9 +123,10 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     app_cache = {r.id: applicability(r, df) for r in rules}
     failures: list[tuple[int, Instance, list[Payload]]] = []
 
-    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray) -> np.ndarray:
+    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray,
+                scope: np.ndarray | bool = True) -> np.ndarray:
         applies, unknown = app_cache[inst.rule.id]
-        fmt = format_mask(inst, df)
+        fmt = format_mask(inst, df) & scope
         active = applies & ~unknown & fmt
         a = acc[rule_pos[inst.rule.id]]
         a.active += active
@@ -133,7 +152,29 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
             for r in rows:
                 failures.append((int(r), inst, inst.check.describe(docs[r]) or [Payload("/")]))
 
+    paired = np.array([r for r, p in enumerate(pairs or ()) if p is not None], dtype=int)
+    if compiled.pair_instances and len(paired):
+        failures.extend(_pair_failures(compiled.pair_instances, [pairs[r] for r in paired], paired, n,  # type: ignore
+                                       account))
     return _results(docs, sources, rules, acc, failures)
+
+
+def _pair_failures(instances: list[Instance], pairs: list[Pair], rows: np.ndarray, n: int,
+                   account: Any) -> list[tuple[int, Instance, list[Payload]]]:
+    """Run the cross-year instances over the (this year, last year) profiles of ``rows``."""
+    scope = np.zeros(n, dtype=bool)
+    scope[rows] = True
+    this, prev = [p[0] for p in pairs], [p[1] for p in pairs]
+    out = []
+    for inst in instances:
+        ok, bad, values = inst.check.evaluate(this, prev)
+        assessable = np.zeros(n, dtype=bool)
+        assessable[rows] = ok
+        position = {int(r): i for i, r in enumerate(rows)}
+        for r in account(inst, assessable, rows[ok & bad], scope):
+            i = position[int(r)]
+            out.append((int(r), inst, [Payload(inst.check.pointer, {**values[i], "previous": prev[i].label})]))
+    return out
 
 
 def _decidability(docs: list[dict[str, Any]], instances: list[Instance]) -> dict[str, np.ndarray]:

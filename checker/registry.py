@@ -6,12 +6,10 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from checker.audit import crossyear
 from checker.errors import RuleSetError
-from checker.kinds import narrative, structure, table, text, timing
+from checker.kinds import narrative, pair, structure, table, text, timing
 
-FRAME, JSON = "frame", "json"
-PAIR = crossyear.PAIR  # two-report kinds: run by the batch audit and `check --previous`, not by the engine
+FRAME, JSON, PAIR = "frame", "json", "pair"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +19,8 @@ class Kind:
     Attributes:
         name: the ``kind`` value in rule files.
         engine: ``frame`` (pandera over the cell frame), ``json`` (jsonschema on a projection
-            of the document) or ``pair`` (a pure function of this year's and last year's report,
-            see :mod:`checker.audit.crossyear`; the single-report engine leaves it not applicable).
+            of the document) or ``pair`` (a function of this year's and last year's report, see
+            :mod:`checker.kinds.pair`; not applicable to a report checked without its previous one).
         build: constructor taking the instance's parameters.
         cells_param: name of the parameter holding a table selector resolved to cell ids, if any.
     """
@@ -47,8 +45,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("schema", JSON, structure.schema),
     Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
     # Cross-year kinds (need the same body's previous report).
-    Kind("yoy_compare", PAIR, crossyear.YoyCompare),
-    Kind("text_reuse", PAIR, crossyear.TextReuse),
+    Kind("yoy_compare", PAIR, pair.YoyCompare),
+    Kind("text_reuse", PAIR, pair.TextReuse),
 )}
 
 

@@ -3,11 +3,10 @@
 The library API (no click, no rich):
 
 * :func:`run_audit` with :class:`AuditOptions` — audit files, folders, globs or manifests;
-* :func:`write_outputs` — the summary workbook, CSV, JSON Lines, per-report JSON and dashboard;
-* :func:`check_with_previous` — one report checked with the cross-year rules against last year's.
+* :func:`write_outputs` — the summary workbook, CSV, JSON Lines, per-report JSON and dashboard.
 
-Submodules are imported on first use: the rule registry imports :mod:`checker.audit.crossyear`
-and must not pull in the whole audit machinery.
+One report with the cross-year rules against last year's: ``checker.check(doc, previous=...)``.
+Submodules are imported on first use.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {"run_audit": "runner", "AuditOptions": "runner", "AuditSummary": "runner",
-            "write_outputs": "outputs", "check_with_previous": "crossyear"}
+            "write_outputs": "outputs"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,46 +1,37 @@
-"""The per-report result JSON of an audit, serialised fast (same bytes as ``result_to_dict``).
+"""The per-report result JSON of an audit, serialised fast (the same JSON value as ``result_to_dict``).
 
-``json.dumps(result_to_dict(result, ctx), ensure_ascii=False)`` costs about half of a
-worker's checking time in a batch: it materialises ~58 ``RuleOutcome`` objects and as many
-dicts per report, and ``Finding.to_dict`` goes through :func:`dataclasses.asdict`, which
-deep-copies every value. :class:`ResultJson` writes the same text with:
+``json.dumps(result_to_dict(result, ctx))`` costs about half of a worker's checking time in a
+batch: it materialises ~58 ``RuleOutcome`` objects and as many dicts per report.
+:class:`ResultJson` writes the same JSON value (compact UTF-8, by orjson) with:
 
 * the head (source, report, passed, score) from ``result_to_dict`` itself, on a copy of the
   result without outcomes and findings;
 * the outcomes from the batch arrays of the engine (when the outcomes are still the engine's
   lazy view), each rule's outcome JSON fragment cached by its values;
-* the findings as plain dicts with the same keys, in the same order, as ``Finding.to_dict``
-  (which falls back to ``to_dict`` whenever a value holds a dataclass ``asdict`` would convert).
+* the findings from ``Finding.to_dict`` with their rule's title, basis and fix (cached per rule).
 
-``tests/audit/test_result_json.py`` checks byte equality with ``result_to_dict``.
+``tests/audit/test_result_json.py`` checks the value equals ``result_to_dict``'s.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 import numpy as np
+import orjson
 
 from checker.model import Finding, ReportResult
 from checker.render.context import RenderContext
 from checker.render.json_out import result_to_dict
 from checker.scoring import CODES, NA
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
-_TAIL = ', "outcomes": [], "findings": []}'
 
 
-def _plain(value: Any) -> bool:
-    """True when ``asdict`` would leave ``value`` as it is for JSON (no dataclass inside)."""
-    if isinstance(value, (str, int, float, type(None))):
-        return True
-    if isinstance(value, dict):
-        return all(_plain(k) and _plain(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return all(_plain(v) for v in value)
-    return not dataclasses.is_dataclass(value) and not isinstance(value, type)
+def _plain_value(value: Any) -> Any:
+    """What orjson cannot write itself: numpy scalars as Python numbers, anything else as text."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else str(value)
 
 
 class ResultJson:
@@ -51,21 +42,20 @@ class ResultJson:
         self._fragments: dict[tuple[Any, ...], str] = {}
         self._rule_extra: dict[str, dict[str, Any]] = {}
         self._arrays: tuple[Any, ...] | None = None
+        self._rows: dict[bytes, bytes] = {}
 
-    def dumps(self, result: ReportResult) -> str:
-        """The same text as ``json.dumps(result_to_dict(result, ctx), ensure_ascii=False)``."""
+    def dumps(self, result: ReportResult) -> bytes:
+        """``result_to_dict(result, ctx)`` as compact UTF-8 JSON."""
         ctx = self.ctx
         head = result_to_dict(dataclasses.replace(result, outcomes=(), findings=()), ctx)
         head["passed"] = not ctx.policy.report_failed(result)
-        text = json.dumps(head, ensure_ascii=False)
-        if not text.endswith(_TAIL):  # the layout changed: take the plain way
-            return json.dumps(result_to_dict(result, ctx), ensure_ascii=False)
-        findings = json.dumps([self._finding(f) for f in result.findings], ensure_ascii=False)
-        return f'{text[:-len(_TAIL)]}, "outcomes": [{self._outcomes(result.outcomes)}], "findings": {findings}}}'
+        head["outcomes"] = orjson.Fragment(b"[" + self._outcomes(result.outcomes) + b"]")
+        head["findings"] = [self._finding(f) for f in result.findings]
+        return orjson.dumps(head, default=_plain_value)
 
     # outcomes
 
-    def _outcomes(self, outcomes: Any) -> str:
+    def _outcomes(self, outcomes: Any) -> bytes:
         lazy = self._lazy(outcomes)
         if lazy is not None:
             return lazy
@@ -75,14 +65,13 @@ class ResultJson:
             key = (o.rule_id, o.outcome, o.checked, o.failed, o.not_assessable, o.reason)
             s = frag.get(key) if type(o.checked) is type(o.failed) is type(o.not_assessable) is int else None
             if s is None:
-                s = json.dumps({"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked,
-                                "failed": o.failed, "not_assessable": o.not_assessable, "reason": o.reason},
-                               ensure_ascii=False)
+                s = orjson.dumps({"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked,
+                                  "failed": o.failed, "not_assessable": o.not_assessable, "reason": o.reason})
                 frag[key] = s
             out.append(s)
-        return ", ".join(out)
+        return b",".join(out)
 
-    def _lazy(self, outcomes: Any) -> str | None:
+    def _lazy(self, outcomes: Any) -> bytes | None:
         """The outcomes straight from the engine's batch arrays (None when not the engine's lazy view)."""
         if type(outcomes).__name__ != "_LazyOutcomes" or getattr(outcomes, "_items", True) is not None:
             return None
@@ -91,10 +80,17 @@ class ResultJson:
             arrays = self._arrays
             if arrays is None or arrays[0] is not acc:
                 na = np.stack([a.not_assessable for a in acc], axis=1)
-                arrays = (acc, np.stack([a.active for a in acc], axis=1) - na,
-                          np.stack([a.failed for a in acc], axis=1), na, np.stack([a.unknown for a in acc], axis=1))
+                checked = np.stack([a.active for a in acc], axis=1) - na
+                failed = np.stack([a.failed for a in acc], axis=1)
+                unknown = np.stack([a.unknown for a in acc], axis=1)
+                whole = np.concatenate([checked, failed, na, unknown], axis=1).astype(np.int64)
+                arrays = (acc, checked, failed, na, unknown, whole)
                 self._arrays = arrays
-            _, checked, failed, na, unknown = arrays
+            _, checked, failed, na, unknown, whole = arrays
+            row_key = codes.tobytes() + whole[r].tobytes()  # many reports share every outcome
+            cached = self._rows.get(row_key)
+            if cached is not None:
+                return cached
             rows = zip(rules, codes.tolist(), checked[r].tolist(), failed[r].tolist(), na[r].tolist(),
                        unknown[r].tolist())
         except (AttributeError, IndexError, ValueError, TypeError):
@@ -106,11 +102,12 @@ class ResultJson:
             s = frag.get(key)
             if s is None:
                 reason = ("metadata" if u else "inputs") if code == NA else ""
-                s = json.dumps({"rule_id": rule.id, "outcome": CODES[code].value, "checked": c, "failed": f,
-                                "not_assessable": n, "reason": reason}, ensure_ascii=False)
+                s = orjson.dumps({"rule_id": rule.id, "outcome": CODES[code].value, "checked": c, "failed": f,
+                                  "not_assessable": n, "reason": reason})
                 frag[key] = s
             out.append(s)
-        return ", ".join(out)
+        text = self._rows[row_key] = b",".join(out)
+        return text
 
     # findings
 
@@ -122,13 +119,6 @@ class ResultJson:
             extra = {"title": rule.title.get(lang), "basis": rule.basis.get(lang), "fix": rule.doc.fix.get(lang),
                      "unverified": rule.unverified}
             self._rule_extra[f.rule_id] = extra
-        d = {name: getattr(f, name) for name in _FIELDS}
-        if not all(_plain(v) for k, v in d.items() if k not in ("severity", "message")):
-            d = f.to_dict(lang)
-        else:
-            d["severity"] = f.severity.value
-            d["message"] = f.message.get(lang)
-            d["message_i18n"] = {"zh": f.message.zh, "en": f.message.en}
-            d["related"] = list(f.related)
+        d = f.to_dict(lang)
         d.update(extra)
         return d

@@ -34,7 +34,8 @@ from checker.audit import pairing
 from checker.audit.discover import Entry, discover
 from checker.audit.store import Store
 from checker.audit.worker import (CheckItem, Checked, Ingested, Settings, check_chunk, ingest_chunk, profile_of,
-                                  result_name)
+                                  result_name, write_result)
+from checker.kinds.pair import Profile
 from checker.verdict import FAILED, PASSED
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
@@ -188,20 +189,20 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     # see the output folder: write_outputs writes what is missing from the database)
     settings = replace(settings, variant=variant,
                        results_dir=str(opts.output / "results") if opts.executor != "dask" else None)
-    opts.output.mkdir(parents=True, exist_ok=True)
+    (opts.output / "results").mkdir(parents=True, exist_ok=True)
     store = Store(opts.db_path)
     try:
         with _executor(opts) as ex:
-            sha_of, fresh = _ingest(entries, store, ex, settings, version, opts, progress)
-            rows = _rows(entries, sha_of, fresh, store, version)
+            sha_of, fresh, known = _ingest(entries, store, ex, settings, version, opts, progress)
+            rows = _rows(entries, sha_of, fresh, known)
             pairs = _pair(rows)
-            checked_now = _check(rows, store, ex, settings, variant, opts, progress)
-        _attach(rows, store, variant)
+            results, checked_now = _check(rows, store, ex, settings, variant, opts, progress)
+        _attach(rows, results)
     finally:
         store.close()
     rows.extend(Row(p, "missing", (why, "Nothing found at this path")) for p, why in missing)
-    conflicts = [(body, year, [r.path for r in rows if r.key in keys and r.status == "checked"])
-                 for body, year, keys in pairs.conflicts]
+    path_of = {r.key: r.path for r in rows if r.status == "checked"}
+    conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
     return AuditSummary(rows, conflicts, checked_now, len(fresh), time.perf_counter() - start, variant, opts)
 
 
@@ -259,8 +260,11 @@ def _window(opts: AuditOptions) -> int:
 
 
 def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings, version: str, opts: AuditOptions,
-            progress: Progress) -> tuple[dict[str, str], dict[str, Ingested]]:
-    """Phase 1: hash (from the stat cache when unchanged) and ingest what is new."""
+            progress: Progress) -> tuple[dict[str, str], dict[str, Ingested], dict[str, dict[str, Any]]]:
+    """Phase 1: hash (from the stat cache when unchanged) and ingest what is new.
+
+    Returns (path → sha256, path → what was ingested now, sha256 → what ingest found for every content).
+    """
     cached = {} if opts.force else store.stats([e.path for e in entries])
     sha_of: dict[str, str] = {}
     for e in entries:
@@ -283,9 +287,10 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings
             fresh[item.path] = item
             if item.sha256:
                 sha_of[item.path] = item.sha256
+                known[item.sha256] = {"file_kind": item.file_kind, **item.info()}
         progress.advance(len(items))
     progress.done()
-    return sha_of, fresh
+    return sha_of, fresh, known
 
 
 def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, bytes]) -> Iterator[list[tuple[str, Any]]]:
@@ -305,10 +310,9 @@ def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, byt
         yield fast
 
 
-def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingested], store: Store,
-          version: str) -> list[Row]:
+def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingested],
+          known: dict[str, dict[str, Any]]) -> list[Row]:
     """One row per entry: what ingest found, manifest applied, duplicates marked."""
-    known = store.ingested({s for s in sha_of.values()}, version)
     rows, first_of = [], {}
     for e in entries:
         sha = sha_of.get(e.path, "")
@@ -374,39 +378,43 @@ def _pair(rows: list[Row]) -> pairing.Pairing:
 
 
 def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, variant: str, opts: AuditOptions,
-           progress: Progress) -> int:
-    """Phase 3: check every report without a stored result, chunk by chunk."""
+           progress: Progress) -> tuple[dict[tuple[str, str], dict[str, Any]], int]:
+    """Phase 3: check every report without a stored result and result file, chunk by chunk.
+
+    Returns the result summary of every checkable row by (key, previous), and how many were checked now.
+    """
     todo = [r for r in rows if r.status == "checked"]
-    if not opts.force:
-        have = store.results(variant, {(r.key, r.previous) for r in todo})
-        todo = [r for r in todo if (r.key, r.previous) not in have]
+    have = {} if opts.force else store.results(variant, {(r.key, r.previous) for r in todo})
+    have = {k: v for k, v in have.items() if (opts.output / results_file_of(k, variant)).exists()}
+    todo = [r for r in todo if (r.key, r.previous) not in have]
     progress.phase("检查报告" if opts.lang != "en" else "Checking reports", len(todo))
     by_key = {r.key: r for r in rows if r.status == "checked"}
-    done = 0
     chunks = (_items(todo[i:i + opts.chunk_size], store, by_key) for i in range(0, len(todo), opts.chunk_size))
     for chunk, future in _stream(ex, check_chunk, chunks, settings, _window(opts)):
         results = _results_or_retry(chunk, future, settings)
         prev_of = {item.key: by_key[item.key].previous for item in chunk}
+        for c in results:
+            if c.body is not None:  # a remote worker could not write it
+                write_result(opts.output / results_file_of((c.key, prev_of[c.key]), variant), c.body)
         store.save_results([(c, prev_of[c.key]) for c in results], variant)
-        done += len(results)
+        have.update(((c.key, prev_of[c.key]), c.stored()) for c in results)
         progress.advance(len(results))
     progress.done()
-    return done
+    return have, len(todo)
 
 
 def _items(rows: list[Row], store: Store, by_key: dict[str, Row]) -> list[CheckItem]:
     """The check items of one chunk (cached documents and previous-year profiles from the database)."""
     docs = store.documents({r.sha256 for r in rows}, __version__)
-    profiles = store.profiles({by_key[r.previous].sha256 for r in rows if r.previous})
-    items = []
-    for r in rows:
-        previous = None
-        if r.previous:
-            prev = by_key[r.previous]
-            cells, clauses = profiles.get(prev.sha256, ({}, b""))
-            previous = profile_of(cells, clauses, prev.meta)
-        items.append(CheckItem(r.key, r.path, r.sha256, r.overrides, docs.get(r.sha256), previous, r.previous))
-    return items
+    paired = [r for r in rows if r.previous]
+    profiles = store.profiles({r.sha256 for r in paired} | {by_key[r.previous].sha256 for r in paired})
+
+    def profile(row: Row) -> Profile:
+        cells, clauses = profiles.get(row.sha256, ({}, b""))
+        return profile_of(cells, clauses, row.meta)
+
+    return [CheckItem(r.key, r.path, r.sha256, r.overrides, docs.get(r.sha256),
+                      (profile(r), profile(by_key[r.previous])) if r.previous else None, r.previous) for r in rows]
 
 
 def _results_or_retry(chunk: list[CheckItem], future: Future[Any], settings: Settings) -> list[Checked]:
@@ -419,17 +427,17 @@ def _results_or_retry(chunk: list[CheckItem], future: Future[Any], settings: Set
             try:
                 out.extend(check_chunk([item], settings))
             except Exception as exc:
-                out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], b"",
+                out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], None,
                                    ("internal", f"检查时出错：{exc!r}", f"Checking failed: {exc!r}")))
         return out
 
 
-def _attach(rows: list[Row], store: Store, variant: str) -> None:
-    """Attach the stored results to the checked rows (rows whose check failed become ``unreadable``)."""
-    checked = [r for r in rows if r.status == "checked"]
-    stored = store.results(variant, {(r.key, r.previous) for r in checked})
-    for r in checked:
-        res = stored.get((r.key, r.previous))
+def _attach(rows: list[Row], results: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Attach the results to the checked rows (rows whose check failed become ``unreadable``)."""
+    for r in rows:
+        if r.status != "checked":
+            continue
+        res = results.get((r.key, r.previous))
         if res is None or res["error"]:
             err = res["error"] if res else ("unreadable", "没有检查结果", "No result")
             r.status, r.reason = "unreadable", (err[1], err[2])
@@ -439,4 +447,9 @@ def _attach(rows: list[Row], store: Store, variant: str) -> None:
 
 def results_file(row: Row, variant: str) -> str:
     """The file name of a report's result JSON in ``results/`` (changes when the result can change)."""
-    return "results/" + result_name(row.key, variant, row.previous)
+    return results_file_of((row.key, row.previous), variant)
+
+
+def results_file_of(key_previous: tuple[str, str], variant: str) -> str:
+    """:func:`results_file` of a (report key, previous report key)."""
+    return "results/" + result_name(key_previous[0], variant, key_previous[1])

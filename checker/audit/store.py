@@ -3,39 +3,42 @@
 Tables:
 
 * ``stat`` — path → (size, mtime_ns, sha256): unchanged files are not even re-hashed.
-* ``ingested`` — sha256 → what ingest found (metadata, cross-year profile, or why the file
-  cannot be checked), valid for one ``version`` (gkcheck version and rule-set version).
+* ``ingested`` — sha256 → what ingest found (why the file cannot be checked, mislabelling
+  notes and metadata as one JSON value; the cross-year profile), valid for one ``version``
+  (gkcheck version and rule-set version).
 * ``documents`` — sha256 → the compressed document of files that needed real ingest work
   (text, HTML, Word, PDF), valid for one gkcheck version: a rule change does not re-read PDFs.
-* ``results`` and ``findings`` — keyed by (report key, variant, previous report key): the
-  score and findings of a report checked with one rule set, language and policy, against
-  one previous-year report (or none).
+* ``results`` — keyed by (report key, variant, previous report key): the score, counts and
+  findings (one JSON value) of a report checked with one rule set, language and policy,
+  against one previous-year report (or none). The full result of each report is its result
+  JSON file in the output folder.
 * ``state`` — small named values (the fingerprint of the last outputs written).
 
 The file is opened in WAL mode and every chunk is committed in one transaction, so what
-was recorded survives a crash or Ctrl-C and the next run resumes from there.
+was recorded survives a crash or Ctrl-C and the next run resumes from there. A database
+written by a gkcheck with another layout of these tables is emptied (it is a cache).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+import orjson
+
 from checker.audit.worker import Checked, Ingested
 
+LAYOUT = 2  # PRAGMA user_version: bump when the tables change
+_TABLES = ("stat", "ingested", "documents", "results", "findings", "state")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
-CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file_kind TEXT, error TEXT,
-    notes TEXT, meta TEXT, cells TEXT, clauses BLOB);
+CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file_kind TEXT, info BLOB,
+    cells BLOB, clauses BLOB);
 CREATE TABLE IF NOT EXISTS documents (sha256 TEXT PRIMARY KEY, version TEXT, doc BLOB);
 CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score REAL, grade TEXT,
-    errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error TEXT, result BLOB,
+    errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error BLOB, findings BLOB,
     PRIMARY KEY (key, variant, previous));
-CREATE TABLE IF NOT EXISTS findings (key TEXT, variant TEXT, previous TEXT, rule_id TEXT, severity TEXT,
-    category TEXT, message_zh TEXT, message_en TEXT, pointer TEXT, section TEXT, location TEXT);
-CREATE INDEX IF NOT EXISTS findings_by_result ON findings (key, variant, previous);
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
 """
 _BATCH = 900  # SQLite's default limit on bound parameters is 999
@@ -50,6 +53,12 @@ class Store:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA wal_autocheckpoint=16384")  # checkpoint (and sync) every ~64 MB, not every 4 MB
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
+            with self.db:
+                for table in _TABLES:
+                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                self.db.execute(f"PRAGMA user_version = {LAYOUT}")
         self.db.executescript(_SCHEMA)
         self.db.commit()
 
@@ -64,18 +73,17 @@ class Store:
             "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", paths)}
 
     def ingested(self, hashes: Iterable[str], version: str) -> dict[str, dict[str, Any]]:
-        """What ingest found for these contents (only records of ``version``)."""
+        """What ingest found for these contents (only records of ``version``): file_kind, error, notes, meta."""
         out = {}
-        for sha, file_kind, error, notes, meta in self._select_in(
-                "SELECT sha256, file_kind, error, notes, meta FROM ingested WHERE version = ? AND sha256 IN ({})",
+        for sha, file_kind, info in self._select_in(
+                "SELECT sha256, file_kind, info FROM ingested WHERE version = ? AND sha256 IN ({})",
                 list(hashes), (version,)):
-            out[sha] = {"file_kind": file_kind, "error": json.loads(error) if error else None,
-                        "notes": json.loads(notes), "meta": json.loads(meta) if meta else {}}
+            out[sha] = {"file_kind": file_kind, **orjson.loads(info)}
         return out
 
     def profiles(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, float], bytes]]:
         """Cross-year profile parts (cells, clause bytes) of these contents."""
-        return {sha: (json.loads(cells), clauses) for sha, cells, clauses in self._select_in(
+        return {sha: (orjson.loads(cells), clauses) for sha, cells, clauses in self._select_in(
             "SELECT sha256, cells, clauses FROM ingested WHERE sha256 IN ({})", list(hashes))}
 
     def documents(self, hashes: Iterable[str], version: str) -> dict[str, bytes]:
@@ -88,10 +96,9 @@ class Store:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)",
                                 [(i.path, i.size, i.mtime_ns, i.sha256) for i in items if i.sha256])
-            self.db.executemany("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                (i.sha256, version, i.file_kind, json.dumps(i.error, ensure_ascii=False) if i.error else None,
-                 json.dumps(i.notes, ensure_ascii=False), json.dumps(i.meta, ensure_ascii=False),
-                 json.dumps(i.cells), i.clauses) for i in items if i.sha256])
+            self.db.executemany("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)", [
+                (i.sha256, version, i.file_kind, orjson.dumps(i.info()), orjson.dumps(i.cells), i.clauses)
+                for i in items if i.sha256])
             self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
                                 [(i.sha256, doc_version, i.doc_blob) for i in items if i.doc_blob])
 
@@ -105,35 +112,25 @@ class Store:
             if (row[0], row[1]) in wanted:
                 out[(row[0], row[1])] = {"score": row[2], "grade": row[3], "errors": row[4], "warnings": row[5],
                                          "infos": row[6], "max_rank": row[7], "passed": bool(row[8]),
-                                         "error": json.loads(row[9]) if row[9] else None}
+                                         "error": orjson.loads(row[9]) if row[9] else None}
         return out
-
-    def result_blob(self, key: str, variant: str, previous: str) -> bytes | None:
-        """The compressed result JSON of one report."""
-        row = self.db.execute("SELECT result FROM results WHERE key = ? AND variant = ? AND previous = ?",
-                              (key, variant, previous)).fetchone()
-        return row[0] if row else None
 
     def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> None:
         """Record a chunk of checked reports (each with its previous key) in one transaction."""
         with self.db:
-            for checked, previous in items:
-                self.db.execute("DELETE FROM findings WHERE key = ? AND variant = ? AND previous = ?",
-                                (checked.key, variant, previous))
             self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                 (c.key, variant, prev, c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
-                 json.dumps(c.error, ensure_ascii=False) if c.error else None, c.result_blob) for c, prev in items])
-            self.db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                [(c.key, variant, prev, *row) for c, prev in items for row in c.findings])
+                 orjson.dumps(c.error) if c.error else None, orjson.dumps(c.findings)) for c, prev in items])
 
-    def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[Any, ...]]:
-        """Findings (key, previous, rule_id, severity, category, zh, en, pointer, section, location) of these results."""
+    def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, list[list[Any]]]]:
+        """(key, previous, findings) of these results; a finding is [rule_id, severity, category, zh, en,
+        pointer, section, location JSON or None]."""
         keys = sorted({k for k, _ in wanted})
-        for row in self._select_in(
-                "SELECT key, previous, rule_id, severity, category, message_zh, message_en, pointer, section, location "
-                "FROM findings WHERE variant = ? AND key IN ({}) ORDER BY key, rowid", keys, (variant,)):
-            if (row[0], row[1]) in wanted:
-                yield row
+        for key, previous, blob in self._select_in(
+                "SELECT key, previous, findings FROM results WHERE variant = ? AND key IN ({}) ORDER BY key", keys,
+                (variant,)):
+            if (key, previous) in wanted and blob:
+                yield key, previous, orjson.loads(blob)
 
     def get_state(self, name: str) -> str | None:
         """A named value."""

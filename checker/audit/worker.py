@@ -13,30 +13,25 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
-import os
 import re
 import zlib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Sequence
 
-import fastjsonschema
 import numpy as np
+import orjson
 
 from checker.api import apply_overrides, check_many, compiled_ruleset
-from checker.audit import crossyear
 from checker.audit.resultjson import ResultJson
-from checker.audit.crossyear import Profile
 from checker.compile import Compiled
+from checker.engine import gc_paused
 from checker.document import validate_document
 from checker.errors import InputError
-from checker.ingest import read_document, sniff
-from checker.ingest.text import decode_text
+from checker.ingest import parse_document, read_bytes, sniff
+from checker.kinds.pair import CLAUSE_DTYPE, Profile, label, profile
 from checker.model import Severity
 from checker.render.context import RenderContext
-from checker.resources import load_schema
 from checker.verdict import Policy
 
 _FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
@@ -107,53 +102,42 @@ class Ingested:
     clauses: bytes = b""
     doc_blob: bytes | None = None
 
-
-@cache
-def _fast_validator() -> Any:
-    """The report schema compiled by fastjsonschema (uses only draft-07 keywords, so same answers)."""
-    schema = dict(load_schema("report.schema.json"), **{"$schema": "http://json-schema.org/draft-07/schema#"})
-    return fastjsonschema.compile(schema)
-
-
-def validate(doc: Any) -> None:
-    """Raise InputError (Chinese list of problems) when ``doc`` is not a valid report document.
-
-    A fast compiled validator decides; only a rejected document goes through jsonschema,
-    which writes the messages (and has the last word).
-    """
-    try:
-        _fast_validator()(doc)
-    except fastjsonschema.JsonSchemaValueException:
-        validate_document(doc)
+    def info(self) -> dict[str, Any]:
+        """What the database keeps of it besides the profile: error, notes, metadata."""
+        return {"error": self.error, "notes": self.notes, "meta": self.meta}
 
 
 def ingest_chunk(tasks: Sequence[tuple[str, bytes | None]], settings: Settings) -> list[Ingested]:
     """Phase 1 for a chunk of (path, the cached compressed document of its last known content or None)."""
-    instances = crossyear.pair_instances(settings.compiled().ruleset)
+    cells = settings.compiled().pair_cells
     out = []
-    for path, cached in tasks:
-        try:
-            out.append(_ingest_one(path, cached, instances))
-        except Exception as exc:  # a bug on one odd file must not stop the audit: it is listed instead
-            out.append(Ingested(path, error=("unreadable", f"读取时出错：{exc!r}", f"Reading failed: {exc!r}")))
+    with gc_paused():
+        for path, cached in tasks:
+            try:
+                out.append(_ingest_one(path, cached, cells))
+            except Exception as exc:  # a bug on one odd file must not stop the audit: it is listed instead
+                out.append(Ingested(path, error=("unreadable", f"读取时出错：{exc!r}", f"Reading failed: {exc!r}")))
     return out
 
 
-def _ingest_one(path: str, cached: bytes | None, instances: list[Any]) -> Ingested:
+def _ingest_one(path: str, cached: bytes | None, cells: frozenset[str]) -> Ingested:
     out = Ingested(path)
     file = Path(path)
     try:
         stat = file.stat()
         out.size, out.mtime_ns = stat.st_size, stat.st_mtime_ns
-        data = file.read_bytes()
+        data = read_bytes(file)
     except OSError as exc:
         out.error = ("unreadable", f"无法读取文件：{exc.strerror}", f"Cannot read the file: {exc.strerror}")
+        return out
+    except InputError as exc:
+        out.error = ("unreadable", exc.zh, exc.en)
         return out
     out.sha256 = hashlib.sha256(data).hexdigest()
     try:
         out.file_kind = _FAMILY[sniff(data, file.suffix)]
-        doc = _cached(cached, out.sha256) or read_document(file)
-        validate(doc)
+        doc = _cached(cached, out.sha256) or parse_document(data, file.name)
+        validate_document(doc)
     except InputError as exc:
         category = ("non_report" if any(s in exc.zh for s in _NOT_A_REPORT)
                     else "invalid" if "文档格式" in exc.zh else "unreadable")
@@ -161,10 +145,10 @@ def _ingest_one(path: str, cached: bytes | None, instances: list[Any]) -> Ingest
         return out
     out.notes = _mislabelled(file, out.file_kind, doc)
     out.meta = _meta(doc)
-    prof = crossyear.profile(doc, instances)
+    prof = profile(doc, cells)
     out.cells, out.clauses = prof.cells, prof.clauses.tobytes()
     if out.file_kind != "json":
-        out.doc_blob = zlib.compress(json.dumps(doc, ensure_ascii=False).encode("utf-8"), 1)
+        out.doc_blob = zlib.compress(orjson.dumps(doc), 1)
     return out
 
 
@@ -172,7 +156,7 @@ def _cached(blob: bytes | None, sha256: str) -> dict[str, Any] | None:
     """The cached document when it belongs to these bytes (blob = sha256 hex + compressed JSON)."""
     if blob is None or blob[:64].decode("ascii") != sha256:
         return None
-    return json.loads(zlib.decompress(blob[64:]))
+    return orjson.loads(zlib.decompress(blob[64:]))
 
 
 def _mislabelled(file: Path, family: str, doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -229,7 +213,7 @@ class CheckItem:
         sha256: its expected content hash.
         overrides: manifest columns.
         doc_blob: the cached compressed document (files that needed real ingest).
-        previous: the profile of the same body's previous-year report, if paired.
+        pair: the cross-year profiles of (this report, the same body's previous-year report), if paired.
         previous_key: that report's key ("" when none; names the result file).
     """
 
@@ -238,13 +222,19 @@ class CheckItem:
     sha256: str
     overrides: dict[str, str]
     doc_blob: bytes | None
-    previous: Profile | None
+    pair: tuple[Profile, Profile] | None
     previous_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """The compact result of one report (what the audit database keeps)."""
+    """The compact result of one report (what the audit database keeps).
+
+    Attributes:
+        findings: [rule_id, severity, category, zh, en, pointer, section, location JSON or None] each.
+        body: the result JSON, when the worker could not write it to the output folder itself.
+        error: (category, zh, en) when the report could not be checked.
+    """
 
     key: str
     score: float | None
@@ -252,13 +242,23 @@ class Checked:
     counts: tuple[int, int, int]
     max_rank: int
     passed: bool
-    findings: list[tuple[Any, ...]]
-    result_blob: bytes
+    findings: list[list[Any]]
+    body: bytes | None = None
     error: tuple[str, str, str] | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The summary the audit attaches to the report's row (as :meth:`Store.results` returns it)."""
+        return {"score": self.score, "grade": self.grade, "errors": self.counts[0], "warnings": self.counts[1],
+                "infos": self.counts[2], "max_rank": self.max_rank, "passed": self.passed, "error": self.error}
 
 
 def check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
-    """Phase 2: check a chunk of reports in one vectorized engine pass (plus the cross-year rules)."""
+    """Phase 2: check a chunk of reports in one vectorized engine pass (with the cross-year rules)."""
+    with gc_paused():  # the chunk's documents and results would be walked by every collection
+        return _check_chunk(items, settings)
+
+
+def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
     compiled = settings.compiled()
     docs, kept, out = [], [], []
     for item in items:
@@ -266,25 +266,16 @@ def check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]
             docs.append(apply_manifest(_load(item), item.overrides))
             kept.append(item)
         except InputError as exc:
-            out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], b"", ("unreadable", exc.zh, exc.en)))
-    results = check_many(docs, compiled, [i.path for i in kept])
-    instances = crossyear.pair_instances(compiled.ruleset)
-    paired = [r for r, item in enumerate(kept) if item.previous is not None]
-    if paired and instances:
-        this = [crossyear.profile(docs[r], instances) for r in paired]
-        prev = [kept[r].previous for r in paired]
-        for r, pair in zip(paired, crossyear.evaluate(instances, this, prev)):  # type: ignore[arg-type]
-            results[r] = crossyear.merge(results[r], pair, docs[r], compiled.ruleset)
+            out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], None, ("unreadable", exc.zh, exc.en)))
+    results = check_many(docs, compiled, [i.path for i in kept], [i.pair for i in kept])
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None
-    if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
     for item, result in zip(kept, results):
-        body = writer.dumps(result).encode("utf-8")
+        body = writer.dumps(result)
         if folder is not None:
-            _write_result(folder / result_name(item.key, settings.variant, item.previous_key), body)
-        out.append(_compact(item.key, result, ctx, body))
+            write_result(folder / result_name(item.key, settings.variant, item.previous_key), body)
+        out.append(_compact(item.key, result, ctx, None if folder is not None else body))
     return out
 
 
@@ -293,40 +284,42 @@ def result_name(key: str, variant: str, previous: str) -> str:
     return hashlib.sha256(f"{key}|{variant}|{previous}".encode()).hexdigest()[:16] + ".json"
 
 
-def _write_result(target: Path, body: bytes) -> None:
-    """Write a result file unless it exists (atomically: a crash leaves no half-written file)."""
-    if target.exists():
-        return
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(body)
-    os.replace(tmp, target)
+def write_result(target: Path, body: bytes) -> None:
+    """Write a result file.
+
+    Written in place, not through a temporary file and a rename (a third of the cost): a
+    result counts as done only once the database records it, which happens after its file
+    is complete, so a file cut short by a crash has no record and is written again.
+    """
+    with open(target, "wb") as fh:
+        fh.write(body)
 
 
 def _load(item: CheckItem) -> dict[str, Any]:
     if item.doc_blob is not None:
-        return json.loads(zlib.decompress(item.doc_blob))
-    data = Path(item.path).read_bytes() if Path(item.path).is_file() else b""
+        return orjson.loads(zlib.decompress(item.doc_blob))
+    try:
+        data = Path(item.path).read_bytes()
+    except OSError:
+        data = b""
     if hashlib.sha256(data).hexdigest() != item.sha256:
         raise InputError("文件在审核过程中被修改或删除，请重新运行。", "The file changed or vanished during the audit; run again.")
-    return json.loads(decode_text(data))
+    return parse_document(data, item.path)
 
 
-def _compact(key: str, result: Any, ctx: RenderContext, body: bytes) -> Checked:
-    counts = [0, 0, 0]
+def _compact(key: str, result: Any, ctx: RenderContext, body: bytes | None) -> Checked:
+    counts = [0, 0, 0, 0]  # by severity rank: info 1, warning 2, error 3
     rows = []
     for f in result.findings:
         if not f.waived:
-            counts[3 - f.severity.rank] += 1
-        rows.append((f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
-                     json.dumps(f.location) if f.location else None))
-    max_rank = max((f.severity.rank for f in result.findings if not f.waived), default=0)
-    return Checked(key, result.score.overall, result.score.grade, (counts[0], counts[1], counts[2]), max_rank,
-                   not ctx.policy.report_failed(result), rows, zlib.compress(body, 1))
+            counts[f.severity.rank] += 1
+        rows.append([f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
+                     orjson.dumps(f.location).decode() if f.location else None])
+    max_rank = 3 if counts[3] else 2 if counts[2] else 1 if counts[1] else 0
+    return Checked(key, result.score.overall, result.score.grade, (counts[3], counts[2], counts[1]), max_rank,
+                   not ctx.policy.report_failed(result), rows, body)
 
 
 def profile_of(cells: dict[str, float], clause_bytes: bytes, meta: dict[str, Any]) -> Profile:
     """Rebuild a cross-year profile from what the database keeps."""
-    label = f"{meta.get('agency', '')}{meta.get('year', '')}年度报告"
-    return Profile(cells, np.frombuffer(clause_bytes, dtype=crossyear.CLAUSE_DTYPE),
-                   {"format": meta.get("format"), "year": meta.get("year"), "kind": meta.get("kind"),
-                    "level": meta.get("level"), "label": label})
+    return Profile(cells, np.frombuffer(clause_bytes, dtype=CLAUSE_DTYPE), label(meta.get("agency"), meta.get("year")))

@@ -3,6 +3,7 @@
 Public API:
 
 * :func:`read_document` — path → document dict (``schemas/report.schema.json``);
+* :func:`parse_document` — the same from a file's bytes;
 * :func:`sniff` — what kind of file some bytes are (json/text/markdown/html/docx/pdf).
 
 Readers turn bytes into a :class:`~checker.ingest.layout.Layout`; the assembler
@@ -17,13 +18,16 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from checker.errors import InputError
 from checker.ingest.assemble import assemble
 from checker.ingest.layout import Layout
 from checker.ingest.text import MAX_BYTES, decode_text, read_text
 
-__all__ = ["MAX_BYTES", "read_document", "sniff"]
+__all__ = ["MAX_BYTES", "parse_document", "read_bytes", "read_document", "sniff"]
 
 _KIND_NAMES = {"html": "HTML", "docx": "Word (.docx)", "pdf": "PDF"}
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -45,18 +49,27 @@ def read_document(path: str | Path, *, year: int | None = None) -> dict:
             unknown encoding or format, or not an annual report.
     """
     file = Path(path)
-    data = _read_bytes(file)
-    kind = sniff(data, file.suffix)
+    return parse_document(read_bytes(file), file.name, year=year)
+
+
+def parse_document(data: bytes, name: str, *, year: int | None = None) -> dict:
+    """The report document held by a file's bytes (``name``: the file name, for its suffix and messages).
+
+    Raises:
+        InputError: as :func:`read_document`, for the content.
+    """
+    kind = sniff(data, Path(name).suffix)
     if kind == "json":
-        document = _parse_json(data, file.name)
+        document = _parse_json(data, name)
     else:
-        document = assemble(_layout(kind, data), source_name=file.name, year=year)
+        document = assemble(_layout(kind, data), source_name=name, year=year)
     if year is not None:
         document["year"] = year
     return document
 
 
-def _read_bytes(file: Path) -> bytes:
+def read_bytes(file: Path) -> bytes:
+    """The bytes of a report file; InputError when it is missing, not a file, over 50 MB, unreadable or empty."""
     if not file.exists():
         raise InputError(f"找不到文件：{file}。请检查文件路径是否正确。", f"File not found: {file}.")
     if not file.is_file():
@@ -130,18 +143,26 @@ def _sniff_zip(data: bytes) -> str:
 
 
 def _parse_json(data: bytes, name: str) -> dict:
+    try:  # orjson: UTF-8 JSON without NaN/Infinity; anything else goes the careful way below
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        document = _parse_json_text(data, name)
+    if not isinstance(document, dict):
+        raise InputError(f"{name} 的内容不是一个 JSON 对象，不符合报告文档格式。",
+                         f"{name} does not hold a JSON object.")
+    return document
+
+
+def _parse_json_text(data: bytes, name: str) -> Any:
+    """Decode (any supported encoding, BOM) and parse, with a Chinese message for what is wrong."""
     try:
-        document = json.loads(decode_text(data), parse_constant=_reject_constant)
+        return json.loads(decode_text(data), parse_constant=_reject_constant)
     except ValueError as exc:
         if not isinstance(exc, json.JSONDecodeError):
             raise InputError(f"{name} 含有 JSON 不允许的数值 {exc.args[0]}（NaN/Infinity），请改为数字或 null。",
                              f"{name} contains the non-JSON value {exc.args[0]}.") from None
         raise InputError(f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。请修正后重试。",
                          f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from exc
-    if not isinstance(document, dict):
-        raise InputError(f"{name} 的内容不是一个 JSON 对象，不符合报告文档格式。",
-                         f"{name} does not hold a JSON object.")
-    return document
 
 
 def _reject_constant(name: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from checker import check, compiled_ruleset
-from checker.audit.crossyear import check_with_previous, clauses
+from checker.kinds.pair import clauses
 from checker.model import Outcome
 from gk_testlib import assert_example, load_base, patch
 
@@ -24,7 +24,7 @@ def _doc(spec: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize(("rule", "expected", "example"), CASES,
                          ids=[f"{r.id}-{e}-{x.get('name', i)}" for i, (r, e, x) in enumerate(CASES)])
 def test_crossyear_example(rule: Any, expected: str, example: dict[str, Any]) -> None:
-    assert_example(check_with_previous(_doc(example), _doc(example["previous"])), rule, expected, example)
+    assert_example(check(_doc(example), previous=_doc(example["previous"])), rule, expected, example)
 
 
 def test_every_crossyear_rule_has_two_report_examples() -> None:
@@ -42,7 +42,7 @@ def test_single_report_leaves_crossyear_rules_not_applicable() -> None:
 
 def test_findings_lower_the_score_and_point_home() -> None:
     doc = load_base()
-    result = check_with_previous(doc, patch(doc, {"/year": 2023}))
+    result = check(doc, previous=patch(doc, {"/year": 2023}))
     assert result.score.overall is not None and result.score.overall < 100
     carry = [f for f in result.findings if f.rule_id == "GK-Y-001"]
     assert {f.pointer for f in carry} == {"/tables/requests/carried_in/commercial", "/tables/requests/carried_in/total"}
