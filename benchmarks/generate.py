@@ -200,9 +200,7 @@ def yearly_series(n: int, *, pair_share: float = 0.5, defects: float = 0.3, seed
     while made < n:
         body += 1
         doc = report(rng, defects)
-        name = f"{doc['agency']['name']}第{body}分局" if doc["agency"]["kind"] == "department" else \
-            f"{doc['agency']['name']}（第{body}号）"
-        _rename(doc, name)
+        _rename(doc, _numbered(doc["agency"]["name"], body))
         doc["year"] = min(doc["year"], 2024)
         _set_year(doc, doc["year"])
         yield doc
@@ -210,6 +208,15 @@ def yearly_series(n: int, *, pair_share: float = 0.5, defects: float = 0.3, seed
         if made < n and rng.random() < pair_share / (1 - pair_share + 1e-9) and doc["format"] == "2021":
             yield _next_year(rng, doc, defects)
             made += 1
+
+
+def _numbered(name: str, body: int) -> str:
+    """A unique name for body number ``body`` that name normalisation keeps apart (no brackets):
+    青禾市教育局 → 青禾市教育局第7分局, 松岭县人民政府 → 松岭县第7人民政府."""
+    for suffix in ("人民政府", "街道办事处"):
+        if name.endswith(suffix):
+            return f"{name[:-len(suffix)]}第{body}{suffix}"
+    return f"{name}第{body}分局"
 
 
 def _rename(doc: dict[str, Any], name: str) -> None:

@@ -27,6 +27,7 @@ from checker.loader import RuleSet
 from checker.render.labels import KIND_ZH, LEVEL_ZH
 
 EXCEL_MAX_ROWS = 1_000_000
+_CONFLICTS_SHOWN = 5  # other reports named in a conflict row (a common name can have hundreds)
 STATUS_ZH = {"duplicate": "重复文件", "unreadable": "无法读取", "non_report": "不是年度报告", "invalid": "文档格式不符",
              "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告"}
 STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report": "not a report",
@@ -126,9 +127,12 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
             out.append((r.path, "mislabelled", zh, en))
     for body, year, paths in summary.conflicts:
         for p in paths:
-            others = "、".join(x for x in paths if x != p)
-            out.append((p, "conflict", f"{year} 年度另有不同内容的报告：{others}（均已检查，不参与跨年度比对）",
-                        f"Another, different {year} report of this body: {others} (all checked, not paired)"))
+            others = [x for x in paths if x != p]
+            shown = "、".join(others[:_CONFLICTS_SHOWN])
+            more_zh = f"等 {len(others)} 份" if len(others) > _CONFLICTS_SHOWN else ""
+            more_en = f" and {len(others) - _CONFLICTS_SHOWN} more" if len(others) > _CONFLICTS_SHOWN else ""
+            out.append((p, "conflict", f"{year} 年度另有不同内容的报告：{shown}{more_zh}（均已检查，不参与跨年度比对）",
+                        f"Another, different {year} report of this body: {shown}{more_en} (all checked, not paired)"))
     return out
 
 
@@ -172,14 +176,17 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         findings = _findings(summary, store)
         tabs = tables(summary, ruleset, findings)
         every = _finding_table(findings, summary.options.lang)
-        workbook = _Background(_xlsx, out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang)
+        # the three largest outputs are written side by side: the workbook and the findings files in
+        # two forked processes, the small tables and the dashboard here
+        background = [_Background(_xlsx, out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang),
+                      _Background(_findings_files, out, every, findings, summary.options.lang)]
         try:
-            for t in [*tabs, every]:
+            for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
-            _jsonl(out / "findings.jsonl", findings, summary.options.lang)
             (out / "audit.html").write_text(render_dashboard(summary, tabs, findings, ruleset), encoding="utf-8")
         finally:
-            workbook.wait()
+            for task in background:
+                task.wait()
         store.set_state(state, fingerprint)
         return True
     finally:
@@ -189,9 +196,9 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
 class _Background:
     """``fn(*args)`` in a forked process (Linux) while this one goes on; :meth:`wait` joins it.
 
-    The Excel workbook is the largest single output and needs nothing from the others (a thread
-    would overlap only the part that runs without the GIL). If the child fails, :meth:`wait` runs
-    ``fn`` again here, so its error is raised in this process.
+    For the largest outputs, which need nothing from each other (a thread would overlap only the
+    parts that run without the GIL). If the child fails, :meth:`wait` runs ``fn`` again here, so
+    its error is raised in this process.
     """
 
     def __init__(self, fn: Callable[..., None], *args: Any) -> None:
@@ -225,6 +232,11 @@ def _csv(path: Path, table: Table) -> None:
         w = csv.writer(fh)
         w.writerow(table.headers)
         w.writerows(table.rows)
+
+
+def _findings_files(out: Path, every: Table, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> None:
+    _csv(out / f"{every.name}.csv", every)
+    _jsonl(out / "findings.jsonl", findings, lang)
 
 
 def _jsonl(path: Path, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> None:

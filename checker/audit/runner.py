@@ -340,6 +340,8 @@ def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingeste
 
 
 def _key(sha: str, overrides: dict[str, str]) -> str:
+    if not overrides:
+        return sha
     values = {k: v for k, v in overrides.items() if k != "agency_id"}
     if not values:
         return sha
@@ -385,7 +387,8 @@ def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, vari
     """
     todo = [r for r in rows if r.status == "checked"]
     have = {} if opts.force else store.results(variant, {(r.key, r.previous) for r in todo})
-    have = {k: v for k, v in have.items() if (opts.output / results_file_of(k, variant)).exists()}
+    written = _result_names(opts.output / "results")
+    have = {k: v for k, v in have.items() if result_name(k[0], variant, k[1]) in written}
     todo = [r for r in todo if (r.key, r.previous) not in have]
     progress.phase("检查报告" if opts.lang != "en" else "Checking reports", len(todo))
     by_key = {r.key: r for r in rows if r.status == "checked"}
@@ -401,6 +404,15 @@ def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, vari
         progress.advance(len(results))
     progress.done()
     return have, len(todo)
+
+
+def _result_names(folder: Path) -> set[str]:
+    """The names of the result files already in ``folder`` (one directory listing, not a stat per report)."""
+    try:
+        with os.scandir(folder) as it:
+            return {e.name for e in it}
+    except OSError:
+        return set()
 
 
 def _items(rows: list[Row], store: Store, by_key: dict[str, Row]) -> list[CheckItem]:

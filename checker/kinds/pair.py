@@ -107,11 +107,14 @@ class TextReuse:
         clauses finds those repeated from the same pair's previous report.
         """
         n = len(this)
-        mine = [a.clauses[np.isin(a.clauses["section"], self.codes)] for a in this]
-        pair_of = np.repeat(np.arange(n, dtype=np.uint64), [len(c) for c in mine])
+        if n == 0:
+            return np.zeros(0, bool), np.zeros(0, bool), []
+        pair_of = np.repeat(np.arange(n, dtype=np.uint64), [len(a.clauses) for a in this])
+        clauses = np.concatenate([a.clauses for a in this])
+        mine = np.isin(clauses["section"], self.codes)
+        pair_of, clauses = pair_of[mine], clauses[mine]
         theirs_of = np.repeat(np.arange(n, dtype=np.uint64), [len(b.clauses) for b in prev])
-        clauses = np.concatenate(mine) if n else np.zeros(0, CLAUSE_DTYPE)
-        theirs = np.concatenate([b.clauses["hash"] for b in prev]) if n else np.zeros(0, np.uint32)
+        theirs = np.concatenate([b.clauses["hash"] for b in prev])
         lengths = clauses["length"].astype(float)
         seen = np.isin(pair_of << np.uint64(32) | clauses["hash"].astype(np.uint64),
                        theirs_of << np.uint64(32) | theirs.astype(np.uint64))

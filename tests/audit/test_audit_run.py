@@ -127,6 +127,17 @@ def test_bad_inputs_are_listed_and_never_stop_the_audit(tmp_path: Path) -> None:
     assert {"重复文件", "无法读取", "不是年度报告", "找不到文件", "同一机关同一年度有多份报告", "标注不符"} <= kinds
 
 
+def test_a_large_conflict_names_a_few_others_per_row(tmp_path: Path) -> None:
+    from checker.audit.outputs import problems
+    from checker.audit.runner import AuditSummary
+    paths = [f"in/r{i:03d}.json" for i in range(40)]
+    summary = AuditSummary([], [("城关镇人民政府", 2024, paths)], 0, 0, 0.0, "v", AuditOptions((), tmp_path))
+    rows = problems(summary)
+    assert len(rows) == 40 and all(r[1] == "conflict" for r in rows)
+    assert "in/r001.json" in rows[0][2] and "等 39 份" in rows[0][2] and "in/r039.json" not in rows[0][2]
+    assert rows[0][3].count("in/r0") == 5 and "34 more" in rows[0][3]
+
+
 def test_manifest_overrides_and_pairs_by_agency_id(tmp_path: Path) -> None:
     docs = list(reports(2, defects=0.0, seed=8))
     paths = _write(tmp_path / "in", docs)
