@@ -21,6 +21,7 @@ written by a gkcheck with another layout of these tables is emptied (it is a cac
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -42,6 +43,8 @@ CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
 """
 _BATCH = 900  # SQLite's default limit on bound parameters is 999
+_SCAN_ABOVE = 20_000
+_IN = re.compile(r" (?:AND|WHERE) \w+ IN \(\{\}\)")
 
 
 class Store:
@@ -143,6 +146,16 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
 
     def _select_in(self, sql: str, values: Sequence[Any], before: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql``, whose last condition is ``<first selected column> IN ({})``, for ``values``.
+
+        A few values are looked up with IN lists of at most 900; for many (an incremental re-run
+        of a large audit) one scan of the table filtered here is about twice as fast.
+        """
+        if len(values) > _SCAN_ABOVE:
+            wanted = set(values)
+            scan = _IN.sub("", sql)
+            yield from (row for row in self.db.execute(scan, before) if row[0] in wanted)
+            return
         for start in range(0, len(values), _BATCH):
             part = values[start:start + _BATCH]
             yield from self.db.execute(sql.format(",".join("?" * len(part))), (*before, *part))

@@ -66,6 +66,19 @@ def test_audit_outputs_and_incremental_rerun(tmp_path: Path) -> None:
     assert third.ingested_now == 1 and 1 <= third.checked_now <= 2
 
 
+def test_many_lookups_scan_the_table_with_the_same_answers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.audit import store
+    _write(tmp_path / "in", list(yearly_series(8, seed=6)))
+    first = _audit([str(tmp_path / "in")], tmp_path / "out")
+    findings = (tmp_path / "out" / "findings.jsonl").read_bytes()
+    (tmp_path / "out" / "findings.jsonl").unlink()  # the outputs are written again, from the database
+    monkeypatch.setattr(store, "_SCAN_ABOVE", 0)  # every look-up scans
+    second = _audit([str(tmp_path / "in")], tmp_path / "out")
+    assert second.checked_now == 0 and second.ingested_now == 0
+    assert [(r.path, r.previous, r.result) for r in second.rows] == [(r.path, r.previous, r.result) for r in first.rows]
+    assert (tmp_path / "out" / "findings.jsonl").read_bytes() == findings and findings
+
+
 def test_a_deleted_result_file_is_checked_again(tmp_path: Path) -> None:
     _write(tmp_path / "in", list(reports(3, seed=4)))
     first = _audit([str(tmp_path / "in")], tmp_path / "out")
