@@ -165,12 +165,12 @@ def _pair_failures(instances: list[Instance], pairs: list[Pair], rows: np.ndarra
     scope = np.zeros(n, dtype=bool)
     scope[rows] = True
     this, prev = [p[0] for p in pairs], [p[1] for p in pairs]
+    position = {int(r): i for i, r in enumerate(rows)}
     out = []
     for inst in instances:
         ok, bad, values = inst.check.evaluate(this, prev)
         assessable = np.zeros(n, dtype=bool)
         assessable[rows] = ok
-        position = {int(r): i for i, r in enumerate(rows)}
         for r in account(inst, assessable, rows[ok & bad], scope):
             i = position[int(r)]
             out.append((int(r), inst, [Payload(inst.check.pointer, {**values[i], "previous": prev[i].label})]))

@@ -39,7 +39,7 @@ class ResultJson:
 
     def __init__(self, ctx: RenderContext) -> None:
         self.ctx = ctx
-        self._fragments: dict[tuple[Any, ...], str] = {}
+        self._fragments: dict[tuple[Any, ...], bytes] = {}
         self._rule_extra: dict[str, dict[str, Any]] = {}
         self._arrays: tuple[Any, ...] | None = None
         self._rows: dict[bytes, bytes] = {}

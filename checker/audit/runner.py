@@ -186,7 +186,7 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     version = f"{__version__}|{ruleset.version}"
     variant = f"{ruleset.version}|{opts.lang}|{opts.fail_on}|{opts.min_score}"
     # local workers write each result file as soon as the report is checked (a Dask worker may not
-    # see the output folder: write_outputs writes what is missing from the database)
+    # see the output folder: it returns the result JSON and this process writes it)
     settings = replace(settings, variant=variant,
                        results_dir=str(opts.output / "results") if opts.executor != "dask" else None)
     (opts.output / "results").mkdir(parents=True, exist_ok=True)
@@ -340,8 +340,6 @@ def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingeste
 
 
 def _key(sha: str, overrides: dict[str, str]) -> str:
-    if not overrides:
-        return sha
     values = {k: v for k, v in overrides.items() if k != "agency_id"}
     if not values:
         return sha
@@ -398,7 +396,7 @@ def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, vari
         prev_of = {item.key: by_key[item.key].previous for item in chunk}
         for c in results:
             if c.body is not None:  # a remote worker could not write it
-                write_result(opts.output / results_file_of((c.key, prev_of[c.key]), variant), c.body)
+                write_result(opts.output / "results" / result_name(c.key, variant, prev_of[c.key]), c.body)
         store.save_results([(c, prev_of[c.key]) for c in results], variant)
         have.update(((c.key, prev_of[c.key]), c.stored()) for c in results)
         progress.advance(len(results))
@@ -459,9 +457,4 @@ def _attach(rows: list[Row], results: dict[tuple[str, str], dict[str, Any]]) -> 
 
 def results_file(row: Row, variant: str) -> str:
     """The file name of a report's result JSON in ``results/`` (changes when the result can change)."""
-    return results_file_of((row.key, row.previous), variant)
-
-
-def results_file_of(key_previous: tuple[str, str], variant: str) -> str:
-    """:func:`results_file` of a (report key, previous report key)."""
-    return "results/" + result_name(key_previous[0], variant, key_previous[1])
+    return "results/" + result_name(row.key, variant, row.previous)

@@ -52,7 +52,7 @@ class Settings:
         fail_on: severity at which a report fails.
         min_score: score below which a report fails.
         results_dir: where :func:`check_chunk` writes each report's result JSON as soon as it is
-            checked (local workers share the output folder; None: the outputs step writes them).
+            checked (local workers share the output folder; None: the audit's main process writes what they return).
         variant: the stored-result variant (names the result files).
     """
 
