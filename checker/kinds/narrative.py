@@ -18,15 +18,23 @@ machinery:
    cell and from every alternative reading the rule declares (e.g. 新收 + 上年结转 for 受理).
 
 Precision first: anything uncertain is not compared. See ``docs/narrative.md``.
+
+Extraction is the costly part of a batch, so within one batch (see :class:`_BatchCache`) each
+text is tokenised once for all the rules that share guards and units, the statements of each
+text are extracted once per rule (and shared by rules with the same patterns), and what the
+words before a number decide is remembered for the other reports of the batch, which word
+their statements alike. Nothing is kept once the batch is gone.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+import operator
 import re
+import weakref
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,12 +44,19 @@ from checker.frame import ABSENT, LEVELS, NUMBER, KINDS, meta_col, status_col, t
 from checker.kinds.base import FrameCheck, Payload, number
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CHINESE = r"[零〇一二两三四五六七八九十百千]+"
-_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?!\d)")
+_CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
+_CHINESE = rf"[{_CHINESE_DIGITS}]+"
+# Sentence and clause ends are these characters, except a "." before a digit (see _ends).
+_SENTENCE_MARK = re.compile(r"[。！？!?\n.]")
+_CLAUSE_MARK = re.compile(r"[，,；;。！？!?\n.]")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]|\.(?!\d)")
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _QUOTE_LEN = 60
+_CLAUSE_REACH = 200
 _CACHE_LIMIT = 200_000
+# Longer sentences up to a number are not memoised: they seldom recur and would cost memory.
+_MEMO_SENTENCE = 200
 
 
 # --------------------------------------------------------------------------- data
@@ -81,8 +96,7 @@ class Spec:
     agree: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
     """A quantitative statement found in one text.
 
     Attributes:
@@ -191,6 +205,206 @@ def to_number(token: str) -> float | None:
 # --------------------------------------------------------------------------- extraction
 
 
+class _Token(NamedTuple):
+    """A number directly followed by a known unit that passed the number-level guards.
+
+    Attributes:
+        start: offset of the number.
+        end: offset just after the unit.
+        s_start: offset where its sentence begins.
+        prefix: the text of its sentence just before the number (at most ``window`` characters).
+        tail: the text just after the unit (at most ``window`` characters).
+        value: the number.
+        unit: the unit.
+    """
+
+    start: int
+    end: int
+    s_start: int
+    prefix: str
+    tail: str
+    value: float
+    unit: str
+
+
+class _Text:
+    """One text tokenised by a :class:`Lexer`, shared by every extractor that uses the same lexer.
+
+    Besides the sentence ends and the guarded number tokens it keeps, computed on first use,
+    what the guards work out from a text position alone (clause bounds, the scope word in
+    force, explicit years and regions), so extractors that relate the same number to
+    different cells do that work once.
+    """
+
+    __slots__ = ("text", "sentences", "tokens", "_guards", "_marks", "_scope", "_after", "_before")
+
+    def __init__(self, text: str, sentences: list[int], tokens: tuple[_Token, ...], guards: Guards) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.tokens = tokens
+        self._guards = guards
+        self._marks: list[int] | None = None
+        self._scope: dict[tuple[int, int], str | None] = {}
+        self._after: dict[int, bool] = {}
+        self._before: dict[tuple[int, int], tuple[tuple[int, ...], tuple[str, ...]]] = {}
+
+    def _clause_marks(self) -> list[int]:
+        """Offsets of every clause-ending character (where ``_CLAUSE_END`` matches)."""
+        if self._marks is None:
+            self._marks = _ends(_CLAUSE_MARK, self.text)
+        return self._marks
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding ``pos`` begins: just after the last clause end before
+        ``pos``, looking back at most 200 characters."""
+        marks = self._clause_marks()
+        lo = max(0, pos - _CLAUSE_REACH)
+        k = bisect.bisect_left(marks, pos) - 1
+        if k >= 0 and marks[k] >= lo:
+            return marks[k] + 1
+        return lo
+
+    def clause_end(self, pos: int) -> int:
+        """Where the clause holding ``pos`` ends, as :func:`_clause_end` finds it (from the clause marks).
+
+        That search stops at ``pos + 200``, where a "." before a digit counts as an end; that
+        one case is left to the search itself.
+        """
+        marks = self._clause_marks()
+        n = len(self.text)
+        stop = min(n, pos + _CLAUSE_REACH)
+        k = bisect.bisect_left(marks, pos)
+        if k < len(marks) and marks[k] < (stop if stop == n else stop - 1):
+            return marks[k]
+        return stop if stop == n else _clause_end(self.text, pos)
+
+    def scope(self, s_start: int, at: int) -> str | None:
+        """The scope word in force at ``at``: the latest one between ``s_start`` and ``at``."""
+        key = (s_start, at)
+        if key not in self._scope:
+            current = None
+            if self._guards.scopes is not None:
+                for sm in self._guards.scopes.finditer(self.text[s_start:at]):
+                    current = sm.lastgroup
+            self._scope[key] = current
+        return self._scope[key]
+
+    def other_period_after(self, at: int) -> bool:
+        """Whether the clause from ``at`` on speaks of another period."""
+        hit = self._after.get(at)
+        if hit is None:
+            clause = self.text[max(at, self.clause_start(at)):self.clause_end(at)]
+            hit = self._after[at] = self._guards.other_period.search(clause) is not None
+        return hit
+
+    def years_and_regions(self, s_start: int, at: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
+        """Explicit years and region characters between ``s_start`` and ``at``."""
+        key = (s_start, at)
+        hit = self._before.get(key)
+        if hit is None:
+            before = self.text[s_start:at]
+            years = tuple(int(y) for y in _YEAR.findall(before)) if "年" in before else ()
+            regions = tuple(m.group(1) for m in self._guards.region.finditer(before) if m.groups())
+            hit = self._before[key] = (years, regions)
+        return hit
+
+
+class Lexer:
+    """Finds the guarded number tokens of texts (the part of extraction common to a rule file's rules).
+
+    The rules of one file share their guards and units, so they share a lexer's work: see
+    :attr:`key`.
+
+    Args:
+        guards: the compiled shared guards.
+        units: every unit the rule knows, with factors.
+    """
+
+    def __init__(self, guards: Guards, units: dict[str, float]) -> None:
+        self.guards = guards
+        alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        # The lookahead only restates what every numeral begins with; the regex engine then
+        # gives up on most positions at once (twice as fast on report text).
+        self.token = re.compile(
+            rf"(?=[\d{_CHINESE_DIGITS}])(?<![\d.,．第〔\[])(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<unit>{alternation})")
+        self.key = repr((self.token.pattern, _guards_key(guards)))
+        """Equal for lexers that tokenise every text the same way (their texts are shared)."""
+
+    def prepare(self, text: str) -> _Text:
+        """The sentence ends and the guarded number tokens of ``text``, in text order."""
+        g = self.guards
+        window = g.window
+        approx_before, approx_after = g.approx_before.search, g.approx_after.search
+        blocked_after = g.blocked_after.search
+        sentences = [p + 1 for p in _ends(_SENTENCE_MARK, text)]
+        tokens = []
+        for m in self.token.finditer(text):
+            start, end = m.start("num"), m.end()
+            s_start = _sentence_start(sentences, start)
+            prefix = text[max(s_start, start - window):start]
+            tail = text[end:end + window]
+            if approx_before(prefix) or approx_after(tail) or blocked_after(tail):
+                continue
+            num, unit = m.group("num", "unit")
+            value = to_number(num)
+            if value is not None:
+                tokens.append(_Token(start, end, s_start, prefix, tail, value, unit))
+        return _Text(text, sentences, tuple(tokens), g)
+
+
+def _guards_key(g: Guards) -> tuple[Any, ...]:
+    """Everything a :class:`Guards` holds, as plain values (patterns as their source)."""
+    return (g.connector, g.window, g.approx_before.pattern, g.approx_after.pattern, g.other_period.pattern,
+            g.subset.pattern, g.subset_end.pattern, g.region.pattern, sorted(g.region_kinds),
+            sorted((k, sorted(v)) for k, v in g.region_own.items()),
+            g.scopes.pattern if g.scopes is not None else None, g.blocked_after.pattern)
+
+
+def _spec_key(s: Spec) -> tuple[Any, ...]:
+    """Everything a :class:`Spec` holds, as plain values (patterns as their source)."""
+    patterns = tuple(p.pattern if p is not None else None
+                     for p in (s.before, s.after, s.zero, s.unless, s.not_preceded))
+    return (s.name, s.label, patterns, sorted(s.units.items()), s.readings, s.scope, s.subset_ok, s.agree)
+
+
+class _Candidate(NamedTuple):
+    """A spec whose ``before`` pattern matches the words before a number (see :meth:`Extractor.candidates`)."""
+
+    spec: int
+    offset: int | None
+    after: re.Pattern[str] | None
+
+
+class _Decision(NamedTuple):
+    """The statement a number makes (see :meth:`Extractor._decide`).
+
+    Attributes:
+        spec: index of the spec.
+        begin: offset of the statement's start from the number's (0 or negative).
+        years: explicit years in the sentence before the number.
+        regions: region characters in the sentence before the number.
+    """
+
+    spec: int
+    begin: int
+    years: tuple[int, ...]
+    regions: tuple[str, ...]
+
+
+class _Memo(NamedTuple):
+    """What an extractor worked out from the words before numbers, kept for the texts of a
+    batch (reports word their statements alike, so the same words recur from report to report).
+
+    Attributes:
+        candidates: (unit, the words just before the number) → :meth:`Extractor.candidates`.
+        decisions: (unit, the sentence up to the number) → :meth:`Extractor._decide`, where
+            that decides alone.
+    """
+
+    candidates: dict[tuple[str, str], tuple[_Candidate, ...]]
+    decisions: dict[tuple[str, str], _Decision | tuple[()]]
+
+
 class Extractor:
     """Finds the statements of a rule's specs in one text (linear in the text length).
 
@@ -203,24 +417,35 @@ class Extractor:
     def __init__(self, specs: Sequence[Spec], guards: Guards, units: dict[str, float]) -> None:
         self.specs = tuple(specs)
         self.guards = guards
-        alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-        self.token = re.compile(
-            rf"(?<![\d.,．第〔\[])(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<unit>{alternation})")
+        self.lexer = Lexer(guards, units)
+        self.token = self.lexer.token
         self.zero_specs = tuple(i for i, s in enumerate(self.specs) if s.zero is not None)
+        # per unit, the specs that accept it and match a number, in priority order
+        self._by_unit = {u: tuple(i for i, s in enumerate(self.specs)
+                                  if u in s.units and (s.before is not None or s.after is not None))
+                         for u in units}
+        self.key = repr((self.lexer.key, tuple(_spec_key(s) for s in self.specs)))
+        """Equal for extractors that find the same statements in every text."""
 
-    def extract(self, text: str) -> tuple[Statement, ...]:
-        """Every guarded statement of ``text``, in text order."""
+    def extract(self, text: str, prepared: _Text | None = None, memo: _Memo | None = None) -> tuple[Statement, ...]:
+        """Every guarded statement of ``text``, in text order.
+
+        ``prepared`` is ``text`` already tokenised by an equal lexer (see :attr:`Lexer.key`);
+        ``memo`` keeps what the words before numbers gave in other texts of the batch.
+        """
         if not text:
             return ()
-        sentences = [m.end() for m in _SENTENCE_END.finditer(text)]
+        t = prepared if prepared is not None else self.lexer.prepare(text)
+        if memo is None:
+            memo = _Memo({}, {})
         found: list[Statement] = []
-        for m in self.token.finditer(text):
-            st = self._number_statement(text, m, sentences)
+        for token in t.tokens:
+            st = self._number_statement(t, token, memo)
             if st is not None:
                 found.append(st)
         for i in self.zero_specs:
             for m in self.specs[i].zero.finditer(text):  # type: ignore[union-attr]
-                st = self._zero_statement(text, i, m, sentences)
+                st = self._zero_statement(t, i, m)
                 if st is not None:
                     found.append(st)
         found.sort(key=lambda s: s.start)
@@ -228,91 +453,111 @@ class Extractor:
 
     # -- one number ------------------------------------------------------------------
 
-    def _number_statement(self, text: str, m: re.Match[str], sentences: list[int]) -> Statement | None:
-        g = self.guards
-        start, end = m.start("num"), m.end()
-        s_start = _sentence_start(sentences, start)
-        prefix = text[max(s_start, start - g.window):start]
-        tail = text[end:end + g.window]
-        if g.approx_before.search(prefix) or g.approx_after.search(tail) or g.blocked_after.search(tail):
+    def _number_statement(self, t: _Text, token: _Token, memo: _Memo) -> Statement | None:
+        key = (token.unit, t.text[token.s_start:token.start])
+        decision = memo.decisions.get(key)
+        if decision is None:
+            decision, general = self._decide(t, token, memo.candidates)
+            if general and len(key[1]) <= _MEMO_SENTENCE:
+                memo.decisions[key] = decision
+        if not decision:
             return None
-        value = to_number(m.group("num"))
-        if value is None:
-            return None
-        unit = m.group("unit")
+        i, begin, years, regions = decision
+        start = token.start + begin
+        return Statement(i, token.value * self.specs[i].units[token.unit], start, token.end, years, regions,
+                         _quote(t.text, token.s_start, t.sentences, start, token.end))
+
+    def _decide(self, t: _Text, token: _Token, memo: dict[tuple[str, str], tuple[_Candidate, ...]]
+                ) -> tuple[_Decision | tuple[()], bool]:
+        """Which spec states the number of ``token`` (empty when none does, or more than one
+        cell fits), and whether that follows from its unit and the sentence up to the number.
+
+        It does unless a spec reads the words after the number (an ``after`` pattern, or the
+        period guard on the clause after a statement that begins at the number): every guard
+        on the words before reads only that sentence, as its clause starts within it.
+        """
+        key = (token.unit, token.prefix)
+        candidates = memo.get(key)
+        if candidates is None:
+            candidates = memo[key] = self.candidates(token.unit, token.prefix)
+        start = token.start
+        base = start - len(token.prefix)
+        general = True
         hits: list[tuple[int, int]] = []
-        for i, spec in enumerate(self.specs):
-            if unit not in spec.units or (spec.before is None and spec.after is None):
-                continue
-            begin = self._match(spec, prefix, tail, start)
-            if begin is not None and self._context_ok(text, spec, s_start, begin, start):
+        for i, offset, after in candidates:
+            if after is not None:
+                general = False
+                if not after.search(token.tail):
+                    continue
+            begin = start if offset is None else base + offset
+            if begin >= start:
+                general = False
+            if self._context_ok(t, self.specs[i], token.s_start, begin, start):
                 hits.append((i, begin))
         if not hits:
-            return None
-        if len({self.specs[i].readings or self.specs[i].agree for i, _ in hits}) > 1:
-            return None  # the number fits two different cells: not compared
+            return (), general
+        if len(hits) > 1 and len({self.specs[i].readings or self.specs[i].agree for i, _ in hits}) > 1:
+            return (), general  # the number fits two different cells: not compared
         i, begin = hits[0]
-        spec = self.specs[i]
-        return self._statement(text, i, value * spec.units[unit], min(begin, start), end, s_start, start, sentences)
+        years, regions = t.years_and_regions(token.s_start, start)
+        return _Decision(i, min(begin, start) - start, years, regions), general
 
-    def _match(self, spec: Spec, prefix: str, tail: str, start: int) -> int | None:
-        """Text offset where the statement begins, or None when the spec does not match."""
-        if spec.before is not None:
+    def candidates(self, unit: str, prefix: str) -> tuple[_Candidate, ...]:
+        """The specs that may state a number in ``unit`` after ``prefix``, in priority order.
+
+        Each is (spec index, offset in ``prefix`` where the statement begins, or None when it
+        begins at the number, ``after`` pattern the text after the unit must still match).
+        """
+        out = []
+        for i in self._by_unit.get(unit, ()):
+            spec = self.specs[i]
+            if spec.before is None:
+                out.append(_Candidate(i, None, spec.after))
+                continue
             bm = spec.before.search(prefix)
             if bm is None:
-                return None
+                continue
             if spec.not_preceded is not None and spec.not_preceded.search(prefix[:bm.start()]):
-                return None
-            if spec.after is not None and not spec.after.search(tail):
-                return None
-            return start - len(prefix) + bm.start()
-        if spec.after is not None and spec.after.search(tail):
-            return start
-        return None
+                continue
+            out.append(_Candidate(i, bm.start(), spec.after))
+        return tuple(out)
 
-    def _zero_statement(self, text: str, i: int, m: re.Match[str], sentences: list[int]) -> Statement | None:
+    def _zero_statement(self, t: _Text, i: int, m: re.Match[str]) -> Statement | None:
         spec = self.specs[i]
-        s_start = _sentence_start(sentences, m.start())
+        s_start = _sentence_start(t.sentences, m.start())
         if spec.unless is not None:
-            clause = text[_clause_start(text, m.start()):_clause_end(text, m.end())]
+            clause = t.text[t.clause_start(m.start()):t.clause_end(m.end())]
             if spec.unless.search(clause):
                 return None
-        if not self._context_ok(text, spec, s_start, m.start(), m.end()):
+        if not self._context_ok(t, spec, s_start, m.start(), m.end()):
             return None
-        return self._statement(text, i, 0.0, m.start(), m.end(), s_start, m.start(), sentences)
+        return self._statement(t, i, 0.0, m.start(), m.end(), s_start, m.start())
 
     # -- guards ----------------------------------------------------------------------
 
-    def _context_ok(self, text: str, spec: Spec, s_start: int, begin: int, at: int) -> bool:
+    def _context_ok(self, t: _Text, spec: Spec, s_start: int, begin: int, at: int) -> bool:
         """Period, subset and scope guards (year and region are decided per report)."""
         g = self.guards
-        c_start = _clause_start(text, at)
+        text = t.text
+        c_start = t.clause_start(at)
         clause_before = text[c_start:min(begin, at)] if begin > c_start else ""
-        clause_after = text[max(at, c_start):_clause_end(text, at)]
-        if g.other_period.search(clause_before) or (begin >= at and g.other_period.search(clause_after)):
+        if g.other_period.search(clause_before) or (begin >= at and t.other_period_after(at)):
             return False
-        sentence_before = text[s_start:min(begin, at)]
         if not spec.subset_ok:
+            sentence_before = text[s_start:min(begin, at)]
             sub = None
             for sub in g.subset.finditer(sentence_before):
                 pass
             if sub is not None and not g.subset_end.search(sentence_before[sub.end():]):
                 return False
-        if spec.scope is not None:
-            current = None
-            if g.scopes is not None:
-                for sm in g.scopes.finditer(text[s_start:at]):
-                    current = sm.lastgroup
-            if current != spec.scope:
-                return False
+        if spec.scope is not None and t.scope(s_start, at) != spec.scope:
+            return False
         return True
 
-    def _statement(self, text: str, i: int, value: float, start: int, end: int, s_start: int,
-                   at: int, sentences: list[int]) -> Statement:
-        before = text[s_start:at]
-        years = tuple(int(y) for y in _YEAR.findall(before))
-        regions = tuple(m.group(1) for m in self.guards.region.finditer(before) if m.groups())
-        return Statement(i, value, start, end, years, regions, _quote(text, s_start, sentences, start, end))
+    def _statement(self, t: _Text, i: int, value: float, start: int, end: int, s_start: int,
+                   at: int) -> Statement:
+        years, regions = t.years_and_regions(s_start, at)
+        return Statement(i, value, start, end, years, regions, _quote(t.text, s_start, t.sentences, start, end))
 
 
 def _sentence_start(ends: list[int], pos: int) -> int:
@@ -320,17 +565,24 @@ def _sentence_start(ends: list[int], pos: int) -> int:
     return ends[k - 1] if k else 0
 
 
-def _clause_start(text: str, pos: int) -> int:
-    k = pos
-    lo = max(0, pos - 200)
-    while k > lo and not _CLAUSE_END.match(text, k - 1):
-        k -= 1
-    return k
+def _ends(mark: re.Pattern[str], text: str) -> list[int]:
+    """Offsets of the characters ``mark`` finds in ``text``, but not of a "." before a digit.
+
+    The same offsets as the one-character matches of ``[<characters>]|\\.(?!\\d)``, found
+    quicker: a pattern that starts with a character set is scanned for in one C loop.
+    """
+    found = list(map(_start, mark.finditer(text)))
+    if "." in text:
+        found = [p for p in found if text[p] != "." or _DIGIT.match(text, p + 1) is None]
+    return found
+
+
+_start = operator.methodcaller("start")
 
 
 def _clause_end(text: str, pos: int) -> int:
-    m = _CLAUSE_END.search(text, pos, min(len(text), pos + 200))
-    return m.start() if m else min(len(text), pos + 200)
+    m = _CLAUSE_END.search(text, pos, min(len(text), pos + _CLAUSE_REACH))
+    return m.start() if m else min(len(text), pos + _CLAUSE_REACH)
 
 
 def _quote(text: str, s_start: int, ends: list[int], start: int, end: int) -> str:
@@ -346,18 +598,66 @@ def _quote(text: str, s_start: int, ends: list[int], start: int, end: int) -> st
     return ("…" if lo > 0 else "") + sentence[lo:hi] + ("…" if hi < len(sentence) else "")
 
 
+# --------------------------------------------------------------------------- batch cache
+
+
+class _BatchCache:
+    """Extraction results of one batch of reports, shared by every narrative instance.
+
+    The engine runs each instance over its own column subset of one cell frame; those
+    subsets share the array that holds the frame's texts, which identifies the batch. The
+    results are dropped when that array is freed or a frame of another batch comes, so
+    nothing outlives the batch. Every entry is keyed by the text itself and by the lexer or
+    extractor configuration, so a cache kept or dropped at the wrong time costs time, never a
+    different result.
+    """
+
+    def __init__(self) -> None:
+        self._anchor: weakref.ref[np.ndarray] | None = None
+        self._tables: dict[str, dict[Any, Any]] = {}
+
+    def table(self, key: str, column: np.ndarray | None = None) -> dict[Any, Any]:
+        """The cache called ``key`` of the batch whose frame holds the text ``column`` (None: the current one)."""
+        if column is not None:
+            anchor = _owner(column)
+            if self._anchor is None or self._anchor() is not anchor:
+                self._tables = {}
+                self._anchor = weakref.ref(anchor, self._forget)
+        table = self._tables.get(key)
+        if table is None or (column is None and len(table) >= _CACHE_LIMIT):
+            table = self._tables[key] = {}
+        return table
+
+    def _forget(self, ref: weakref.ref[np.ndarray]) -> None:
+        if ref is self._anchor:
+            self._tables = {}
+            self._anchor = None
+
+
+def _owner(column: np.ndarray) -> np.ndarray:
+    """The array that owns the memory of a frame column (shared by every column subset of the frame)."""
+    while isinstance(column.base, np.ndarray):
+        column = column.base
+    return column
+
+
+_BATCH = _BatchCache()
+
+
 # --------------------------------------------------------------------------- the check
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     """A statement of one report with its section and its outcome."""
 
     section: str
     statement: Statement
     table: float | None
     reading: tuple[str, ...]
-    other: "_Found | None" = None
+    other: _Found | None = None
+
+
+_NOTHING: tuple[list[_Found], list[_Found]] = ([], [])  # a row without compared statements (never changed)
 
 
 class NarrativeNumbers(FrameCheck):
@@ -366,6 +666,10 @@ class NarrativeNumbers(FrameCheck):
     A report is assessable when at least one statement could be compared (its cells are
     numbers); it fails when at least one compared statement differs from its cell and from
     every alternative reading. Statements with ``agree`` are compared with each other.
+
+    The statements of each text are extracted once per batch and shared by the instances
+    with the same patterns, and the tokenising by every instance with the same guards and
+    units (see :class:`_BatchCache`).
     """
 
     def __init__(self, statements: list[dict[str, Any]], guards: dict[str, Any] | None = None,
@@ -386,8 +690,29 @@ class NarrativeNumbers(FrameCheck):
                         meta_col("level")]
         # Words one of which every statement of the rule contains: a text without any is skipped.
         self.keywords = re.compile(keywords) if keywords else None
-        self._cache: dict[str, tuple[Statement, ...]] = {}
-        self._last: tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray]] | None = None
+        self._value_columns = [value_col(c) for c in self.cell_ids]
+        self._status_columns = [status_col(c) for c in self.cell_ids]
+        # Every distinct reading of the specs (a sum of cells) with the positions of its cells
+        # in cell_ids, and per spec the positions of its readings in that list (all readings,
+        # and those with cells); the readings of all reports are summed at once.
+        self._all_readings = tuple(dict.fromkeys(r for s in self.specs for r in s.readings))
+        column = {c: k for k, c in enumerate(self.cell_ids)}
+        self._reading_cells = tuple(tuple(column[c] for c in r) for r in self._all_readings)
+        where = {r: k for k, r in enumerate(self._all_readings)}
+        self._reading_pos = tuple(tuple(where[r] for r in s.readings) for s in self.specs)
+        self._nonempty = tuple(tuple(k for k, r in zip(pos, s.readings) if r)
+                               for s, pos in zip(self.specs, self._reading_pos))
+        self._spec_cells = tuple(sorted({column[c] for r in s.readings for c in r}) for s in self.specs)
+        # per reading: pointer of its first cell, its labels (zh, en), its id, pointers of the other cells
+        index = cell_index()
+        self._labels = {r: (index[r[0]].pointer, " + ".join(index[c].zh for c in r),
+                            " + ".join(index[c].en for c in r), "+".join(r), tuple(index[c].pointer for c in r[1:]))
+                        for r in self._all_readings if r}
+        self._texts_key = "texts " + self.extractor.lexer.key
+        self._candidates_key = "candidates " + self.extractor.key
+        self._decisions_key = "decisions " + self.extractor.key
+        self._statements_key = "statements " + repr((self.extractor.key, keywords or None))
+        self._last: tuple[weakref.ref[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
 
     # -- FrameCheck -------------------------------------------------------------------
 
@@ -399,49 +724,109 @@ class NarrativeNumbers(FrameCheck):
 
     def _masks(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """(assessable, violated) for ``df``; the engine asks for both on the same frame in turn."""
-        if self._last is not None and self._last[0] is df:
+        if self._last is not None and self._last[0]() is df:
             return self._last[1]
-        results = self._evaluate(df)
-        masks = (np.fromiter((bool(decided) for decided, _ in results), dtype=bool, count=len(df)),
-                 np.fromiter((bool(bad) for _, bad in results), dtype=bool, count=len(df)))
-        self._last = (df, masks)
-        return masks
+        decided = np.zeros(len(df), dtype=bool)
+        bad = np.zeros(len(df), dtype=bool)
+        for k, (compared, wrong) in self._evaluate(df).items():
+            decided[k] = bool(compared)
+            bad[k] = bool(wrong)
+        self._last = (weakref.ref(df), (decided, bad))
+        return decided, bad
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
-        results = self._evaluate(df.iloc[rows])
-        return [[self._payload(f, docs[r]) for f in bad] for r, (_, bad) in zip(rows, results)]
+        results = self._evaluate(df, np.asarray(rows, dtype=np.intp))
+        return [[self._payload(f, docs[r]) for f in results.get(k, _NOTHING)[1]] for k, r in enumerate(rows)]
 
     # -- evaluation -------------------------------------------------------------------
 
     def statements(self, text: str | None) -> tuple[Statement, ...]:
-        """The statements of one text (cached: the engine asks several times per run)."""
-        if not text or (self.keywords is not None and self.keywords.search(text) is None):
+        """The statements of one text (cached for the batch in progress)."""
+        if not text:
             return ()
-        hit = self._cache.get(text)
-        if hit is None:
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            hit = self._cache[text] = self.extractor.extract(text)
-        return hit
+        cache, read = self._reader(None)
+        hit = cache.get(text)
+        return hit if hit is not None else read(text)
 
-    def _evaluate(self, df: pd.DataFrame) -> list[tuple[list[_Found], list[_Found]]]:
-        """Per row: (compared statements, mismatching statements)."""
-        n = len(df)
-        texts = [df[c].to_numpy() for c in self.text_columns]
-        values = {c: df[value_col(c)].to_numpy() for c in self.cell_ids}
-        status = {c: df[status_col(c)].to_numpy() for c in self.cell_ids}
-        year = df[meta_col("year")].to_numpy()
-        kind = df[meta_col("kind")].to_numpy()
-        level = df[meta_col("level")].to_numpy()
-        out: list[tuple[list[_Found], list[_Found]]] = []
-        for r in range(n):
-            found = [(sec, st) for sec, col in zip(self.sections, texts) for st in self.statements(col[r])]
-            if not found:
-                out.append(([], []))
-                continue
-            found = [(sec, st) for sec, st in found if self._about_this_report(st, year[r], kind[r], level[r])]
-            out.append(self._compare(found, {c: (values[c][r], status[c][r]) for c in self.cell_ids}))
+    def _reader(self, column: np.ndarray | None) -> tuple[dict[str, tuple[Statement, ...]],
+                                                          Callable[[str], tuple[Statement, ...]]]:
+        """The statements cache of the batch of the frame holding ``column`` (see :class:`_BatchCache`),
+        and the function that fills it for one non-empty text."""
+        cache: dict[str, tuple[Statement, ...]] = _BATCH.table(self._statements_key, column)
+        prepared: dict[str, _Text] = _BATCH.table(self._texts_key)
+        memo = _Memo(_BATCH.table(self._candidates_key), _BATCH.table(self._decisions_key))
+        extractor, keywords = self.extractor, self.keywords
+
+        def read(text: str) -> tuple[Statement, ...]:
+            hit: tuple[Statement, ...] = ()
+            if keywords is None or keywords.search(text) is not None:
+                t = prepared.get(text)
+                if t is None:
+                    t = prepared[text] = extractor.lexer.prepare(text)
+                hit = extractor.extract(text, t, memo)
+            cache[text] = hit
+            return hit
+
+        return cache, read
+
+    def _evaluate(self, df: pd.DataFrame,
+                  rows: np.ndarray | None = None) -> dict[int, tuple[list[_Found], list[_Found]]]:
+        """(compared statements, mismatching statements) per row of ``df``, or per position in ``rows``.
+
+        Rows without any statement about this report are left out.
+        """
+        columns = [df[c].to_numpy() for c in self.text_columns]
+        cache, read = self._reader(columns[0])
+        get = cache.get
+        if rows is not None:
+            columns = [col[rows] for col in columns]
+        found: dict[int, list[tuple[str, tuple[Statement, ...]]]] = {}
+        for sec, col in zip(self.sections, columns):
+            present = np.flatnonzero(col)  # rows with a non-empty text
+            for k, text in zip(present.tolist(), col[present].tolist()):
+                sts = get(text)
+                if sts is None:
+                    sts = read(text)
+                if sts:
+                    texts = found.get(k)
+                    if texts is None:
+                        found[k] = [(sec, sts)]
+                    else:
+                        texts.append((sec, sts))
+        if not found:
+            return {}
+        at = sorted(found)
+        where = np.asarray(at, dtype=np.intp) if rows is None else rows[at]
+        year, kind, level = (df[meta_col(c)].to_numpy()[where].tolist() for c in ("year", "kind", "level"))
+        sums, codes, complete = self._cells(df, where)
+        out: dict[int, tuple[list[_Found], list[_Found]]] = {}
+        for j, k in enumerate(at):
+            here = [(sec, st) for sec, sts in found[k] for st in sts
+                    if not (st.years or st.regions) or self._about_this_report(st, year[j], kind[j], level[j])]
+            if here:
+                out[k] = self._compare(here, sums[j], codes[j], complete[j])
         return out
+
+    def _cells(self, df: pd.DataFrame, where: np.ndarray
+               ) -> tuple[list[list[float]], list[list[int]], list[list[bool]]]:
+        """For each row in ``where``: the sum of each reading (in ``_all_readings`` order), the
+        status code of each cell (in ``cell_ids`` order), and for each spec whether all the
+        cells of its readings are numbers.
+
+        Sums are added cell by cell in reading order, as ``sum`` would.
+        """
+        n = len(where)
+        if not self.cell_ids:
+            return [[]] * n, [[]] * n, [[False] * len(self.specs)] * n
+        values = df[self._value_columns].to_numpy()[where]
+        codes = df[self._status_columns].to_numpy()[where]
+        sums = np.zeros((len(self._all_readings), n))
+        for k, cells in enumerate(self._reading_cells):
+            for c in cells:
+                sums[k] += values[:, c]
+        number = codes == NUMBER
+        complete = np.column_stack([number[:, cells].all(axis=1) for cells in self._spec_cells])
+        return sums.T.tolist(), codes.tolist(), complete.tolist()
 
     def _about_this_report(self, st: Statement, year: float, kind: float, level: float) -> bool:
         """Year and region guards: the statement speaks of this body in the reported year."""
@@ -455,13 +840,15 @@ class NarrativeNumbers(FrameCheck):
                 return False
         return True
 
-    def _compare(self, found: list[tuple[str, Statement]],
-                 cells: dict[str, tuple[float, int]]) -> tuple[list[_Found], list[_Found]]:
+    def _compare(self, found: list[tuple[str, Statement]], sums: list[float], codes: list[int],
+                 complete: list[bool]) -> tuple[list[_Found], list[_Found]]:
+        """(compared, mismatching) statements of one report, given its row of :meth:`_cells`."""
         decided: list[_Found] = []
         bad: list[_Found] = []
         peers: dict[str, _Found] = {}
         for sec, st in found:
-            spec = self.specs[st.spec]
+            i = st.spec
+            spec = self.specs[i]
             if spec.agree is not None:
                 first = peers.get(spec.agree)
                 if first is None:
@@ -472,26 +859,23 @@ class NarrativeNumbers(FrameCheck):
                 if not _same(first.statement.value, st.value):
                     bad.append(item)
                 continue
-            item = self._against_cells(sec, st, spec, cells)
-            if item is None:
+            readings = self._nonempty[i] if complete[i] else self._readings(i, codes)
+            if not readings:
                 continue
+            item = _Found(sec, st, sums[readings[0]], self._all_readings[readings[0]])
             decided.append(item)
-            if not _same(item.table, st.value) and not any(
-                    _same(_sum(r, cells), st.value) for r in self._readings(spec, cells)[1:]):
+            if not _same(item.table, st.value) and not any(_same(sums[k], st.value) for k in readings[1:]):
                 bad.append(item)
         return decided, _unique(bad)
 
-    @staticmethod
-    def _readings(spec: Spec, cells: dict[str, tuple[float, int]]) -> list[tuple[str, ...]]:
-        """The spec's readings whose cells exist in this report's table format."""
-        return [r for r in spec.readings if not all(cells[c][1] == ABSENT for c in r)]
-
-    def _against_cells(self, sec: str, st: Statement, spec: Spec,
-                       cells: dict[str, tuple[float, int]]) -> _Found | None:
-        readings = self._readings(spec, cells)
-        if not readings or any(cells[c][1] != NUMBER for r in readings for c in r):
-            return None
-        return _Found(sec, st, _sum(readings[0], cells), readings[0])
+    def _readings(self, spec: int, codes: list[int]) -> Sequence[int]:
+        """The readings a statement of ``spec`` is compared with (positions in ``_all_readings``,
+        the first is its cell): those whose cells exist in this report's table format; none
+        when a cell of one of them is not a number."""
+        readings = [k for k in self._reading_pos[spec] if not all(codes[c] == ABSENT for c in self._reading_cells[k])]
+        if any(codes[c] != NUMBER for k in readings for c in self._reading_cells[k]):
+            return ()
+        return readings
 
     def explain(self, df: pd.DataFrame, row: int) -> list[dict[str, Any]]:
         """Every statement of one report row after the guards, with its outcome (for tests and debugging).
@@ -500,14 +884,14 @@ class NarrativeNumbers(FrameCheck):
         ``agree`` key), ``value``, ``table`` (None when not compared), ``outcome``
         (``match`` | ``mismatch`` | ``not_assessable``) and ``quote``.
         """
-        sub = df.iloc[[row]]
-        decided, bad = self._evaluate(sub)[0]
+        decided, bad = self._evaluate(df, np.array([row], dtype=np.intp)).get(0, _NOTHING)
         compared = {id(f.statement): f for f in decided}
         wrong = {id(f.statement) for f in bad}
-        year, kind, level = (sub[meta_col(c)].to_numpy()[0] for c in ("year", "kind", "level"))
+        year, kind, level = (df[meta_col(c)].to_numpy()[row] for c in ("year", "kind", "level"))
+        cache, _ = self._reader(df[self.text_columns[0]].to_numpy())
         out = []
         for sec, col in zip(self.sections, self.text_columns):
-            for st in self.statements(sub[col].to_numpy()[0]):
+            for st in cache.get(df[col].to_numpy()[row], ()):
                 if not self._about_this_report(st, year, kind, level):
                     continue
                 spec = self.specs[st.spec]
@@ -533,16 +917,9 @@ class NarrativeNumbers(FrameCheck):
                      "location": sentence_location(doc, f.other.section, f.other.statement.start)}
             values.update({"other_sentence": f.other.statement.quote, "cell": "正文另一处", "cell_en": "elsewhere"})
             return Payload(text_ptr, values, (there, here) if f.other.section != f.section else (there, here))
-        index = cell_index()
-        cells = [index[c] for c in f.reading]
-        values.update({"cell": " + ".join(c.zh for c in cells), "cell_en": " + ".join(c.en for c in cells),
-                       "cell_id": "+".join(f.reading)})
-        extra = tuple({"pointer": c.pointer} for c in cells[1:])
-        return Payload(cells[0].pointer, values, (here, *extra))
-
-
-def _sum(reading: Iterable[str], cells: dict[str, tuple[float, int]]) -> float:
-    return float(sum(cells[c][0] for c in reading))
+        pointer, zh, en, cell_id, others = self._labels[f.reading]
+        values.update({"cell": zh, "cell_en": en, "cell_id": cell_id})
+        return Payload(pointer, values, (here, *({"pointer": p} for p in others)))
 
 
 def _same(a: float | None, b: float) -> bool:
@@ -550,6 +927,8 @@ def _same(a: float | None, b: float) -> bool:
 
 
 def _unique(items: list[_Found]) -> list[_Found]:
+    if len(items) < 2:
+        return items
     seen: set[tuple[Any, ...]] = set()
     out = []
     for f in items:
