@@ -25,8 +25,7 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], findings: list[tuple[Row, tuple[Any, ...]]],
-                     ruleset: RuleSet) -> str:
+def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: RuleSet) -> str:
     """The dashboard HTML."""
     lang = summary.options.lang
     checked = summary.checked

@@ -1,8 +1,11 @@
 """The audit's outputs: summary.xlsx, the same tables as CSV, findings.jsonl, one result JSON per
 report (``results/``) and the dashboard ``audit.html``.
 
-Every table is built once (:func:`tables`) and written in each form. Outputs are skipped
-when nothing changed since they were last written to the same folder.
+Every table is built once (:func:`tables`) and written in each form. The table of every
+finding (hundreds of thousands of rows in a national audit) is never held in memory: it is
+streamed from the audit database by the two processes that write it (the workbook; the
+findings CSV and JSON Lines). Outputs are skipped when nothing changed since they were last
+written to the same folder.
 """
 
 from __future__ import annotations
@@ -11,11 +14,10 @@ import csv
 import hashlib
 import multiprocessing
 import sys
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import orjson
 from rustpy_xlsxwriter import Format, write_worksheets
@@ -37,22 +39,29 @@ STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report":
 
 @dataclass(frozen=True)
 class Table:
-    """One output table: a name (file and sheet), headers, and rows."""
+    """One output table: a name (file and sheet), headers, and rows (a list, or a stream of ``size`` rows)."""
 
     name: str
     sheet: str
     headers: list[str]
-    rows: list[list[Any]]
+    rows: Iterable[list[Any]]
+    size: int | None = None
+
+    def __len__(self) -> int:
+        return self.size if self.size is not None else len(self.rows)  # type: ignore[arg-type]
 
 
 def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def tables(summary: AuditSummary, ruleset: RuleSet, findings: list[tuple[Row, tuple[Any, ...]]]) -> list[Table]:
-    """The ranking, failures per rule, year over year and input-problem tables."""
+def tables(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[int, int]]) -> list[Table]:
+    """The ranking, failures per rule, year over year and input-problem tables.
+
+    ``per_rule``: rule id → (reports with a finding of the rule, findings of the rule).
+    """
     lang = summary.options.lang
-    return [_ranking(summary, lang), _rules(summary, ruleset, findings, lang), _yoy(summary, lang),
+    return [_ranking(summary, lang), _rules(summary, ruleset, per_rule, lang), _yoy(summary, lang),
             _problems(summary, lang)]
 
 
@@ -81,22 +90,27 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
     return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows)
 
 
-def _rules(summary: AuditSummary, ruleset: RuleSet, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> Table:
-    reports: dict[str, set[str]] = defaultdict(set)
-    count: Counter[str] = Counter()
-    for row, f in findings:
-        reports[f[2]].add(row.key)
-        count[f[2]] += 1
+def per_rule(summary: AuditSummary, store: Store) -> dict[str, tuple[int, int]]:
+    """Rule id → (checked reports with a finding of the rule, findings of the rule)."""
+    out: dict[str, tuple[int, int]] = {}
+    for _, _, counts in store.rule_counts(summary.variant, {(r.key, r.previous) for r in summary.checked}):
+        for rule_id, n in counts.items():
+            reports, findings = out.get(rule_id, (0, 0))
+            out[rule_id] = (reports + 1, findings + n)
+    return out
+
+
+def _rules(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[int, int]], lang: str) -> Table:
     total = len(summary.checked) or 1
     headers = [_t(lang, "规则", "Rule"), _t(lang, "标题", "Title"), _t(lang, "严重程度", "Severity"),
                _t(lang, "类别", "Category"), _t(lang, "未通过报告数", "Reports failing"),
                _t(lang, "占比%", "Share %"), _t(lang, "问题数", "Findings")]
     rows = []
-    for rule_id in sorted(reports, key=lambda k: (-len(reports[k]), k)):
+    for rule_id in sorted(per_rule, key=lambda k: (-per_rule[k][0], k)):
         rule = ruleset.by_id.get(rule_id)
+        reports, count = per_rule[rule_id]
         rows.append([rule_id, rule.title.get(lang) if rule else "", rule.severity.value if rule else "",
-                     rule.category if rule else "", len(reports[rule_id]),
-                     round(100 * len(reports[rule_id]) / total, 1), count[rule_id]])
+                     rule.category if rule else "", reports, round(100 * reports / total, 1), count])
     return Table("rules", _t(lang, "规则未通过情况", "Failures per rule"), headers, rows)
 
 
@@ -143,13 +157,21 @@ def _problems(summary: AuditSummary, lang: str) -> Table:
     return Table("problems", _t(lang, "输入问题", "Input problems"), headers, rows)
 
 
-def _finding_table(findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> Table:
-    headers = [_t(lang, "文件", "File"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "规则", "Rule"),
+def _finding_table(findings: Iterable[tuple[Row, list[Any]]], lang: str, size: int) -> Table:
+    """Every finding (a stream of ``size`` rows)."""
+    return Table("findings", _t(lang, "全部问题", "All findings"), _finding_headers(lang),
+                 (_finding_row(r, f, lang) for r, f in findings), size)
+
+
+def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
+    return [r.path, r.meta.get("agency"), r.meta.get("year"), f[0], f[1], f[2], f[4] if lang == "en" else f[3], f[5],
+            f[7] or ""]
+
+
+def _finding_headers(lang: str) -> list[str]:
+    return [_t(lang, "文件", "File"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "规则", "Rule"),
                _t(lang, "严重程度", "Severity"), _t(lang, "类别", "Category"), _t(lang, "问题", "Message"),
                _t(lang, "位置", "Pointer"), _t(lang, "原文位置", "Location")]
-    rows = [[r.path, r.meta.get("agency"), r.meta.get("year"), f[2], f[3], f[4], f[6] if lang == "en" else f[5], f[7],
-             f[9] or ""] for r, f in findings]
-    return Table("findings", _t(lang, "全部问题", "All findings"), headers, rows)
 
 
 def _fingerprint(summary: AuditSummary) -> str:
@@ -173,17 +195,17 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         fingerprint = _fingerprint(summary)
         if store.get_state(state) == fingerprint and all((out / f).exists() for f in OUTPUT_FILES):
             return False
-        findings = _findings(summary, store)
-        tabs = tables(summary, ruleset, findings)
-        every = _finding_table(findings, summary.options.lang)
+        counts = per_rule(summary, store)
+        tabs = tables(summary, ruleset, counts)
         # the three largest outputs are written side by side: the workbook and the findings files in
-        # two forked processes, the small tables and the dashboard here
-        background = [_Background(_xlsx, out / "summary.xlsx", [*tabs[:3], every, tabs[3]], summary.options.lang),
-                      _Background(_findings_files, out, every, findings, summary.options.lang)]
+        # two forked processes (each streams the findings from the database), the small tables and
+        # the dashboard here
+        size = sum(n for _, n in counts.values())
+        background = [_Background(_workbook, summary, tabs, size), _Background(_findings_files, summary)]
         try:
             for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
-            (out / "audit.html").write_text(render_dashboard(summary, tabs, findings, ruleset), encoding="utf-8")
+            (out / "audit.html").write_text(render_dashboard(summary, tabs, ruleset), encoding="utf-8")
         finally:
             for task in background:
                 task.wait()
@@ -220,11 +242,18 @@ class _Background:
             self.fn(*self.args)
 
 
-def _findings(summary: AuditSummary, store: Store) -> list[tuple[Row, tuple[Any, ...]]]:
-    """(row, (key, previous, rule_id, severity, category, zh, en, pointer, section, location JSON)) of every finding."""
+def _findings(summary: AuditSummary) -> Iterator[tuple[Row, list[Any]]]:
+    """(row, [rule_id, severity, category, zh, en, pointer, section, location JSON]) of every finding,
+    streamed from the audit database (a connection of the calling process)."""
     rows = {(r.key, r.previous): r for r in summary.checked}
-    return [(rows[(key, previous)], (key, previous, *f))
-            for key, previous, found in store.findings(summary.variant, set(rows)) for f in found]
+    store = Store(summary.options.db_path, readonly=True)
+    try:
+        for key, previous, found in store.findings(summary.variant, set(rows)):
+            row = rows[(key, previous)]
+            for f in found:
+                yield row, f
+    finally:
+        store.close()
 
 
 def _csv(path: Path, table: Table) -> None:
@@ -234,19 +263,26 @@ def _csv(path: Path, table: Table) -> None:
         w.writerows(table.rows)
 
 
-def _findings_files(out: Path, every: Table, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> None:
-    _csv(out / f"{every.name}.csv", every)
-    _jsonl(out / "findings.jsonl", findings, lang)
+def _workbook(summary: AuditSummary, tabs: list[Table], size: int) -> None:
+    lang = summary.options.lang
+    every = _finding_table(_findings(summary), lang, size)
+    _xlsx(summary.options.output / "summary.xlsx", [*tabs[:3], every, tabs[3]], lang)
 
 
-def _jsonl(path: Path, findings: list[tuple[Row, tuple[Any, ...]]], lang: str) -> None:
-    with path.open("wb") as fh:
-        for r, f in findings:
-            fh.write(orjson.dumps({"source": r.path, "agency": r.meta.get("agency"), "year": r.meta.get("year"),
-                                   "rule_id": f[2], "severity": f[3], "category": f[4],
-                                   "message": f[6] if lang == "en" else f[5], "message_i18n": {"zh": f[5], "en": f[6]},
-                                   "pointer": f[7], "section": f[8],
-                                   "location": orjson.Fragment(f[9]) if f[9] else None}) + b"\n")
+def _findings_files(summary: AuditSummary) -> None:
+    """findings.csv and findings.jsonl, in one pass over the findings."""
+    lang, out = summary.options.lang, summary.options.output
+    with (out / "findings.csv").open("w", encoding="utf-8-sig", newline="") as fc, \
+            (out / "findings.jsonl").open("wb") as fj:
+        w = csv.writer(fc)
+        w.writerow(_finding_headers(lang))
+        for r, f in _findings(summary):
+            row = _finding_row(r, f, lang)
+            w.writerow(row)
+            fj.write(orjson.dumps({"source": r.path, "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
+                                   "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
+                                   "pointer": f[5], "section": f[6],
+                                   "location": orjson.Fragment(f[7]) if f[7] else None}) + b"\n")
 
 
 def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
@@ -268,9 +304,9 @@ def _records(t: Table, lang: str) -> Iterator[dict[str, Any]]:
     headers = t.headers
     for row in islice(t.rows, EXCEL_MAX_ROWS):
         yield dict(zip(headers, row))
-    more = len(t.rows) - EXCEL_MAX_ROWS
+    more = len(t) - EXCEL_MAX_ROWS
     if more > 0:
         yield dict.fromkeys(headers) | {headers[0]: _t(lang, f"（另有 {more} 行，见 {t.name}.csv）",
                                                        f"({more} more rows in {t.name}.csv)")}
-    elif not t.rows:
+    elif not len(t):
         yield dict.fromkeys(headers)

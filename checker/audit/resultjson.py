@@ -4,8 +4,7 @@
 batch: it materialises ~58 ``RuleOutcome`` objects and as many dicts per report.
 :class:`ResultJson` writes the same JSON value (compact UTF-8, by orjson) with:
 
-* the head (source, report, passed, score) from ``result_to_dict`` itself, on a copy of the
-  result without outcomes and findings;
+* the head (source, report, passed, score) from ``result_head``, as ``result_to_dict`` writes it;
 * the outcomes from the batch arrays of the engine (when the outcomes are still the engine's
   lazy view), each rule's outcome JSON fragment cached by its values;
 * the findings from ``Finding.to_dict`` with their rule's title, basis and fix (cached per rule).
@@ -15,7 +14,6 @@ batch: it materialises ~58 ``RuleOutcome`` objects and as many dicts per report.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import numpy as np
@@ -23,7 +21,7 @@ import orjson
 
 from checker.model import Finding, ReportResult
 from checker.render.context import RenderContext
-from checker.render.json_out import result_to_dict
+from checker.render.json_out import result_head
 from checker.scoring import CODES, NA
 
 
@@ -46,9 +44,7 @@ class ResultJson:
 
     def dumps(self, result: ReportResult) -> bytes:
         """``result_to_dict(result, ctx)`` as compact UTF-8 JSON."""
-        ctx = self.ctx
-        head = result_to_dict(dataclasses.replace(result, outcomes=(), findings=()), ctx)
-        head["passed"] = not ctx.policy.report_failed(result)
+        head = result_head(result, self.ctx)
         head["outcomes"] = orjson.Fragment(b"[" + self._outcomes(result.outcomes) + b"]")
         head["findings"] = [self._finding(f) for f in result.findings]
         return orjson.dumps(head, default=_plain_value)

@@ -2,7 +2,8 @@
 
 1. **Ingest** (worker processes, or a Dask cluster): files whose content (sha256, cached by
    path, size and mtime) has no record for this gkcheck and rule-set version are read,
-   hashed, ingested and validated. Each chunk is committed to the database as it arrives.
+   hashed, ingested and validated. What arrives is committed to the database every 5,000
+   files or 2 seconds, and when the phase ends or is interrupted.
 2. **Pairing** (main process): reports of the same body in consecutive years; duplicates
    (same content twice) and conflicts (two different reports for one body and year) are found.
 3. **Check** (workers): reports without a stored result for (key, rule set/language/policy,
@@ -33,12 +34,12 @@ from checker import __version__
 from checker.audit import pairing
 from checker.audit.discover import Entry, discover
 from checker.audit.store import Store
-from checker.audit.worker import (CheckItem, Checked, Ingested, Settings, check_chunk, ingest_chunk, profile_of,
-                                  result_name, write_result)
-from checker.kinds.pair import Profile
+from checker.audit.worker import (CheckItem, Checked, Ingested, Settings, StoredProfile, check_chunk, ingest_chunk,
+                                  result_name, stored_profile, write_result)
 from checker.verdict import FAILED, PASSED
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
+_COMMIT_FILES, _COMMIT_SECONDS = 5000, 2.0  # ingest records per transaction (fewer, larger transactions)
 
 
 class Progress(Protocol):
@@ -118,6 +119,8 @@ class Row:
         notes: (zh, en) mislabelling noticed; the report is still checked.
         previous: key of the same body's previous-year report ("" when none).
         result: score, grade, errors, warnings, infos, max_rank, passed (checked rows).
+        overrides: the manifest's columns for this file.
+        file_kind: json, text, html, docx or pdf (by content; "" when unknown).
     """
 
     path: str
@@ -131,6 +134,7 @@ class Row:
     previous: str = ""
     result: dict[str, Any] | None = None
     overrides: dict[str, str] = field(default_factory=dict)
+    file_kind: str = ""
 
 
 @dataclass
@@ -280,15 +284,23 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings
     docs = store.documents({sha_of[p] for p in todo if p in sha_of}, __version__)
     fresh: dict[str, Ingested] = {}
     progress.phase("读取报告" if opts.lang != "en" else "Reading reports", len(todo))
-    for _, future in _stream(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs), settings, _window(opts)):
-        items: list[Ingested] = future.result()
-        store.save_ingested(items, version, __version__)
-        for item in items:
-            fresh[item.path] = item
-            if item.sha256:
-                sha_of[item.path] = item.sha256
-                known[item.sha256] = {"file_kind": item.file_kind, **item.info()}
-        progress.advance(len(items))
+    pending: list[Ingested] = []  # committed every few thousand files or seconds, and when the phase ends
+    last = time.monotonic()
+    try:
+        for _, future in _stream(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs), settings, _window(opts)):
+            items: list[Ingested] = future.result()
+            pending.extend(items)
+            for item in items:
+                fresh[item.path] = item
+                if item.sha256:
+                    sha_of[item.path] = item.sha256
+                    known[item.sha256] = {"file_kind": item.file_kind, **item.info()}
+            if len(pending) >= _COMMIT_FILES or time.monotonic() - last > _COMMIT_SECONDS:
+                store.save_ingested(pending, version, __version__)
+                pending, last = [], time.monotonic()
+            progress.advance(len(items))
+    finally:  # also on Ctrl-C or an error: what was ingested is kept
+        store.save_ingested(pending, version, __version__)
     progress.done()
     return sha_of, fresh, known
 
@@ -335,7 +347,8 @@ def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingeste
                                                   f"Same content as {first_of[key]} (checked once)"), sha, key, meta))
             continue
         first_of[key] = e.path
-        rows.append(Row(e.path, "checked", None, sha, key, meta, body, notes, overrides=e.overrides))
+        rows.append(Row(e.path, "checked", None, sha, key, meta, body, notes, overrides=e.overrides,
+                        file_kind=info["file_kind"]))
     return rows
 
 
@@ -405,23 +418,28 @@ def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, vari
 
 
 def _result_names(folder: Path) -> set[str]:
-    """The names of the result files already in ``folder`` (one directory listing, not a stat per report)."""
+    """The result files already in ``folder``, as ``sub-folder/name`` (directory listings, not a stat per report)."""
+    names: set[str] = set()
     try:
         with os.scandir(folder) as it:
-            return {e.name for e in it}
+            subs = [e.name for e in it if e.is_dir()]
+        for sub in subs:
+            with os.scandir(folder / sub) as it:
+                names.update(f"{sub}/{e.name}" for e in it)
     except OSError:
-        return set()
+        pass
+    return names
 
 
 def _items(rows: list[Row], store: Store, by_key: dict[str, Row]) -> list[CheckItem]:
     """The check items of one chunk (cached documents and previous-year profiles from the database)."""
-    docs = store.documents({r.sha256 for r in rows}, __version__)
+    docs = store.documents({r.sha256 for r in rows if r.file_kind != "json"}, __version__)  # JSON is re-read
     paired = [r for r in rows if r.previous]
     profiles = store.profiles({r.sha256 for r in paired} | {by_key[r.previous].sha256 for r in paired})
 
-    def profile(row: Row) -> Profile:
-        cells, clauses = profiles.get(row.sha256, ({}, b""))
-        return profile_of(cells, clauses, row.meta)
+    def profile(row: Row) -> StoredProfile:
+        cells, clauses = profiles.get(row.sha256, (b"{}", b""))
+        return stored_profile(cells, clauses, row.meta)
 
     return [CheckItem(r.key, r.path, r.sha256, r.overrides, docs.get(r.sha256),
                       (profile(r), profile(by_key[r.previous])) if r.previous else None, r.previous) for r in rows]
@@ -437,8 +455,8 @@ def _results_or_retry(chunk: list[CheckItem], future: Future[Any], settings: Set
             try:
                 out.extend(check_chunk([item], settings))
             except Exception as exc:
-                out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], None,
-                                   ("internal", f"检查时出错：{exc!r}", f"Checking failed: {exc!r}")))
+                out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False,
+                                   error=("internal", f"检查时出错：{exc!r}", f"Checking failed: {exc!r}")))
         return out
 
 

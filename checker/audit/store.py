@@ -8,8 +8,8 @@ Tables:
   (gkcheck version and rule-set version).
 * ``documents`` — sha256 → the compressed document of files that needed real ingest work
   (text, HTML, Word, PDF), valid for one gkcheck version: a rule change does not re-read PDFs.
-* ``results`` — keyed by (report key, variant, previous report key): the score, counts and
-  findings (one JSON value) of a report checked with one rule set, language and policy,
+* ``results`` — keyed by (report key, variant, previous report key): the score, counts,
+  findings (one JSON value) and findings per rule (one small JSON value) of a report checked with one rule set, language and policy,
   against one previous-year report (or none). The full result of each report is its result
   JSON file in the output folder.
 * ``state`` — small named values (the fingerprint of the last outputs written).
@@ -30,7 +30,7 @@ import orjson
 
 from checker.audit.worker import Checked, Ingested
 
-LAYOUT = 2  # PRAGMA user_version: bump when the tables change
+LAYOUT = 3  # PRAGMA user_version: bump when the tables change
 _TABLES = ("stat", "ingested", "documents", "results", "findings", "state")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file
 CREATE TABLE IF NOT EXISTS documents (sha256 TEXT PRIMARY KEY, version TEXT, doc BLOB);
 CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score REAL, grade TEXT,
     errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error BLOB, findings BLOB,
-    PRIMARY KEY (key, variant, previous));
+    rules BLOB, PRIMARY KEY (key, variant, previous));
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
 """
 _BATCH = 900  # SQLite's default limit on bound parameters is 999
@@ -48,11 +48,15 @@ _IN = re.compile(r" (?:AND|WHERE) \w+ IN \(\{\}\)")
 
 
 class Store:
-    """The audit database (one connection, used from the main process only)."""
+    """The audit database: one connection per process (the audit's main process writes; the
+    processes writing outputs open it read-only)."""
 
-    def __init__(self, path: str | Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
+        if readonly:
+            self.db = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=ro", uri=True)
+            return
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -84,9 +88,9 @@ class Store:
             out[sha] = {"file_kind": file_kind, **orjson.loads(info)}
         return out
 
-    def profiles(self, hashes: Iterable[str]) -> dict[str, tuple[dict[str, float], bytes]]:
-        """Cross-year profile parts (cells, clause bytes) of these contents."""
-        return {sha: (orjson.loads(cells), clauses) for sha, cells, clauses in self._select_in(
+    def profiles(self, hashes: Iterable[str]) -> dict[str, tuple[bytes, bytes]]:
+        """Cross-year profile parts as stored (cells JSON, clause bytes) of these contents."""
+        return {sha: (cells, clauses) for sha, cells, clauses in self._select_in(
             "SELECT sha256, cells, clauses FROM ingested WHERE sha256 IN ({})", list(hashes))}
 
     def documents(self, hashes: Iterable[str], version: str) -> dict[str, bytes]:
@@ -100,7 +104,7 @@ class Store:
             self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)",
                                 [(i.path, i.size, i.mtime_ns, i.sha256) for i in items if i.sha256])
             self.db.executemany("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)", [
-                (i.sha256, version, i.file_kind, orjson.dumps(i.info()), orjson.dumps(i.cells), i.clauses)
+                (i.sha256, version, i.file_kind, orjson.dumps(i.info()), i.cells, i.clauses)
                 for i in items if i.sha256])
             self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
                                 [(i.sha256, doc_version, i.doc_blob) for i in items if i.doc_blob])
@@ -121,16 +125,23 @@ class Store:
     def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> None:
         """Record a chunk of checked reports (each with its previous key) in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                 (c.key, variant, prev, c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
-                 orjson.dumps(c.error) if c.error else None, orjson.dumps(c.findings)) for c, prev in items])
+                 orjson.dumps(c.error) if c.error else None, c.findings, c.rules) for c, prev in items])
 
     def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, list[list[Any]]]]:
-        """(key, previous, findings) of these results; a finding is [rule_id, severity, category, zh, en,
-        pointer, section, location JSON or None]."""
+        """(key, previous, findings) of these results, by key; a finding is [rule_id, severity, category,
+        zh, en, pointer, section, location JSON or None]."""
+        yield from self._per_result("findings", variant, wanted)
+
+    def rule_counts(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, dict[str, int]]]:
+        """(key, previous, {rule id: number of findings}) of these results."""
+        yield from self._per_result("rules", variant, wanted)
+
+    def _per_result(self, column: str, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, Any]]:
         keys = sorted({k for k, _ in wanted})
         for key, previous, blob in self._select_in(
-                "SELECT key, previous, findings FROM results WHERE variant = ? AND key IN ({}) ORDER BY key", keys,
+                f"SELECT key, previous, {column} FROM results WHERE variant = ? AND key IN ({{}}) ORDER BY key", keys,
                 (variant,)):
             if (key, previous) in wanted and blob:
                 yield key, previous, orjson.loads(blob)

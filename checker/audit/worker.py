@@ -42,6 +42,20 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _NOT_A_REPORT = ("不像政府信息公开工作年度报告", "找不到报告年度")
 
 
+class _Sent:
+    """Pickled as its class and field values: what goes between processes by the hundred thousand
+    (pickle's default for a slotted dataclass builds a dict per object, ~2.5 times slower)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+
+
+StoredProfile = tuple[bytes, bytes, str]
+"""A cross-year profile as the database keeps it: (cells as a JSON object, clause array bytes, label)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """What every worker needs to know about the run (picklable).
@@ -74,7 +88,7 @@ class Settings:
 
 
 @dataclass(slots=True)
-class Ingested:
+class Ingested(_Sent):
     """What phase 1 learned about one file.
 
     Attributes:
@@ -86,7 +100,8 @@ class Ingested:
             or ``invalid`` (not a valid report document).
         notes: mislabelling noticed (zh, en), e.g. a .pdf file holding HTML.
         meta: agency name, kind, level, region, year, published, url, title, format.
-        cells, clauses: the cross-year profile.
+        cells, clauses: the cross-year profile, as stored: the cells as a JSON object, the clauses
+            as the bytes of their array.
         doc_blob: the compressed document when it came from real ingest (not JSON).
     """
 
@@ -98,7 +113,7 @@ class Ingested:
     error: tuple[str, str, str] | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
-    cells: dict[str, float] = field(default_factory=dict)
+    cells: bytes = b"{}"
     clauses: bytes = b""
     doc_blob: bytes | None = None
 
@@ -146,7 +161,7 @@ def _ingest_one(path: str, cached: bytes | None, cells: frozenset[str]) -> Inges
     out.notes = _mislabelled(file, out.file_kind, doc)
     out.meta = _meta(doc)
     prof = profile(doc, cells)
-    out.cells, out.clauses = prof.cells, prof.clauses.tobytes()
+    out.cells, out.clauses = orjson.dumps(prof.cells), prof.clauses.tobytes()
     if out.file_kind != "json":
         out.doc_blob = zlib.compress(orjson.dumps(doc), 1)
     return out
@@ -204,7 +219,7 @@ def apply_manifest(doc: dict[str, Any], overrides: dict[str, str]) -> dict[str, 
 
 
 @dataclass(frozen=True, slots=True)
-class CheckItem:
+class CheckItem(_Sent):
     """One report for phase 2.
 
     Attributes:
@@ -213,7 +228,8 @@ class CheckItem:
         sha256: its expected content hash.
         overrides: manifest columns.
         doc_blob: the cached compressed document (files that needed real ingest).
-        pair: the cross-year profiles of (this report, the same body's previous-year report), if paired.
+        pair: the stored cross-year profiles (see :func:`profile_of`) of (this report, the same body's
+            previous-year report), if paired.
         previous_key: that report's key ("" when none; names the result file).
     """
 
@@ -222,16 +238,18 @@ class CheckItem:
     sha256: str
     overrides: dict[str, str]
     doc_blob: bytes | None
-    pair: tuple[Profile, Profile] | None
+    pair: tuple[StoredProfile, StoredProfile] | None
     previous_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(_Sent):
     """The compact result of one report (what the audit database keeps).
 
     Attributes:
-        findings: [rule_id, severity, category, zh, en, pointer, section, location JSON or None] each.
+        findings: the findings as one JSON array (UTF-8) of [rule_id, severity, category, zh, en,
+            pointer, section, location JSON or None] each (serialised here, in the worker).
+        rules: a JSON object (UTF-8): rule id → number of findings.
         body: the result JSON, when the worker could not write it to the output folder itself.
         error: (category, zh, en) when the report could not be checked.
     """
@@ -242,7 +260,8 @@ class Checked:
     counts: tuple[int, int, int]
     max_rank: int
     passed: bool
-    findings: list[list[Any]]
+    findings: bytes = b"[]"
+    rules: bytes = b"{}"
     body: bytes | None = None
     error: tuple[str, str, str] | None = None
 
@@ -266,8 +285,9 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
             docs.append(apply_manifest(_load(item), item.overrides))
             kept.append(item)
         except InputError as exc:
-            out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, [], None, ("unreadable", exc.zh, exc.en)))
-    results = check_many(docs, compiled, [i.path for i in kept], [i.pair for i in kept])
+            out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, error=("unreadable", exc.zh, exc.en)))
+    pairs = [(profile_of(*i.pair[0]), profile_of(*i.pair[1])) if i.pair else None for i in kept]
+    results = check_many(docs, compiled, [i.path for i in kept], pairs)
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None
@@ -280,8 +300,14 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
 
 
 def result_name(key: str, variant: str, previous: str) -> str:
-    """The file name of a report's result JSON in ``results/`` (changes when the result can change)."""
-    return hashlib.sha256(f"{key}|{variant}|{previous}".encode()).hexdigest()[:16] + ".json"
+    """Where a report's result JSON is in ``results/`` (changes when the result can change): ``ab/ab….json``.
+
+    Results are spread over up to 256 sub-folders by the name's first two characters: with
+    one folder, the workers creating files in it at the same time wait on its lock (on ext4
+    this made a file cost several times more), and a folder of 100,000 files is hard to open.
+    """
+    name = hashlib.sha256(f"{key}|{variant}|{previous}".encode()).hexdigest()[:16]
+    return f"{name[:2]}/{name}.json"
 
 
 def write_result(target: Path, body: bytes) -> None:
@@ -291,7 +317,12 @@ def write_result(target: Path, body: bytes) -> None:
     result counts as done only once the database records it, which happens after its file
     is complete, so a file cut short by a crash has no record and is written again.
     """
-    with open(target, "wb") as fh:
+    try:
+        fh = open(target, "wb")
+    except FileNotFoundError:  # its sub-folder's first result
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(target, "wb")
+    with fh:
         fh.write(body)
 
 
@@ -310,16 +341,23 @@ def _load(item: CheckItem) -> dict[str, Any]:
 def _compact(key: str, result: Any, ctx: RenderContext, body: bytes | None) -> Checked:
     counts = [0, 0, 0, 0]  # by severity rank: info 1, warning 2, error 3
     rows = []
+    per_rule: dict[str, int] = {}
     for f in result.findings:
         if not f.waived:
             counts[f.severity.rank] += 1
+        per_rule[f.rule_id] = per_rule.get(f.rule_id, 0) + 1
         rows.append([f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
                      orjson.dumps(f.location).decode() if f.location else None])
     max_rank = 3 if counts[3] else 2 if counts[2] else 1 if counts[1] else 0
     return Checked(key, result.score.overall, result.score.grade, (counts[3], counts[2], counts[1]), max_rank,
-                   not ctx.policy.report_failed(result), rows, body)
+                   not ctx.policy.report_failed(result), orjson.dumps(rows), orjson.dumps(per_rule), body)
 
 
-def profile_of(cells: dict[str, float], clause_bytes: bytes, meta: dict[str, Any]) -> Profile:
-    """Rebuild a cross-year profile from what the database keeps."""
-    return Profile(cells, np.frombuffer(clause_bytes, dtype=CLAUSE_DTYPE), label(meta.get("agency"), meta.get("year")))
+def stored_profile(cells: bytes, clauses: bytes, meta: dict[str, Any]) -> StoredProfile:
+    """The stored profile of a report with this metadata (agency and year make its label)."""
+    return cells, clauses, label(meta.get("agency"), meta.get("year"))
+
+
+def profile_of(cells: bytes, clauses: bytes, name: str) -> Profile:
+    """Rebuild a cross-year profile from what the database keeps (in the worker that needs it)."""
+    return Profile(orjson.loads(cells), np.frombuffer(clauses, dtype=CLAUSE_DTYPE), name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,17 @@ def parse_document(data: bytes, name: str, *, year: int | None = None) -> dict:
 
 def read_bytes(file: Path) -> bytes:
     """The bytes of a report file; InputError when it is missing, not a file, over 50 MB, unreadable or empty."""
-    if not file.exists():
-        raise InputError(f"找不到文件：{file}。请检查文件路径是否正确。", f"File not found: {file}.")
-    if not file.is_file():
-        raise InputError(f"{file} 不是一个文件（可能是文件夹）。请指定年度报告文件。", f"{file} is not a file.")
-    size = file.stat().st_size
+    try:
+        st = file.stat()
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):  # one stat for the usual case; the reason otherwise
+        if not file.exists():
+            raise InputError(f"找不到文件：{file}。请检查文件路径是否正确。", f"File not found: {file}.")
+        if not file.is_file():
+            raise InputError(f"{file} 不是一个文件（可能是文件夹）。请指定年度报告文件。", f"{file} is not a file.")
+        st = file.stat()
+    size = st.st_size
     if size > MAX_BYTES:
         raise InputError(
             f"文件太大（{size / 1024 / 1024:.0f} MB，上限 50 MB），不像是一份年度报告。请确认文件是否正确。",
@@ -112,8 +119,10 @@ def sniff(data: bytes, suffix: str) -> str:
         raise InputError("不支持旧版 Word（.doc）或其他 Office 旧格式文件。请在 Word 中另存为 .docx 或 PDF 后重试。",
                          "Legacy .doc/OLE files are not supported; save as .docx or PDF.")
     by_suffix = _TEXT_SUFFIXES.get(suffix.lower())
+    if by_suffix == "json":
+        return "json"
     lowered = _head_text(data).lstrip("\ufeff \t\r\n").lower()
-    if by_suffix == "json" or (lowered.startswith(("{", "[")) and by_suffix not in {"text", "markdown"}):
+    if lowered.startswith(("{", "[")) and by_suffix not in {"text", "markdown"}:
         return "json"
     if lowered.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in lowered or "<table" in lowered:
         return "html"

@@ -33,8 +33,14 @@ if TYPE_CHECKING:
 PREVIOUS = "previous:"
 NARRATIVE = ("overview", "proactive", "requests", "appeals", "problems", "other")
 CLAUSE_DTYPE = np.dtype([("hash", "<u4"), ("length", "<u2"), ("section", "u1")])
+# Full-width forms, general punctuation and enclosed numbers replaced by their compatibility
+# decomposition (NFKD): NFKC of the result is NFKC of the text, and most reports' text is then
+# already normalised, which is quick to confirm (see _nfkc).
+_DECOMPOSE = {c: d for c in [*range(0x2000, 0x2070), *range(0x2460, 0x2500), *range(0x3000, 0x3040),
+                             *range(0xFF00, 0xFFF0)]
+              if (d := unicodedata.normalize("NFKD", chr(c))) != chr(c)}
 _SPLIT = re.compile(r"[。！？；;!?\n，,：:、]+")
-_NOISE = re.compile(r"[\s0-9０-９.．%％\"“”'‘’（）()《》〈〉【】\[\]「」—\-－·…]+")
+_NOISE_KEEPING_LINES = re.compile(r"[^\S\n]+|[0-9０-９.．%％\"“”'‘’（）()《》〈〉【】\[\]「」—\-－·…]+")
 _MIN_CLAUSE = 4
 
 
@@ -177,11 +183,18 @@ def clauses(doc: dict[str, Any]) -> np.ndarray:
         text = sec.get("text") if isinstance(sec, dict) else None
         if not isinstance(text, str) or not text:
             continue
-        for piece in _SPLIT.split(unicodedata.normalize("NFKC", text)):
-            clause = _NOISE.sub("", piece)
+        # noise dropped before the split (newlines, which split, are kept): the same clauses as
+        # dropping it from each piece, except for pieces left empty, which are too short anyway
+        for clause in _SPLIT.split(_NOISE_KEEPING_LINES.sub("", _nfkc(text))):
             if len(clause) >= _MIN_CLAUSE:
                 rows.append((zlib.crc32(clause.encode("utf-8")), min(len(clause), 65535), code))
     return np.array(rows, dtype=CLAUSE_DTYPE)
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, quicker on text that is NFKC once common forms are decomposed."""
+    text = text.translate(_DECOMPOSE)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _sum(terms: list[Term], this: Sequence[Profile], prev: Sequence[Profile]) -> tuple[np.ndarray, np.ndarray]:

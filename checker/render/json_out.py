@@ -18,7 +18,6 @@ RESULT_VERSION = "1.0"
 
 def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
     """One report's result as a JSON-ready dict."""
-    score = result.score
     findings = []
     for f in result.findings:
         rule = ctx.rule(f.rule_id)
@@ -26,6 +25,16 @@ def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
         d.update({"title": rule.title.get(ctx.lang), "basis": rule.basis.get(ctx.lang),
                   "fix": rule.doc.fix.get(ctx.lang), "unverified": rule.unverified})
         findings.append(d)
+    out = result_head(result, ctx)
+    out["outcomes"] = [{"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked, "failed": o.failed,
+                        "not_assessable": o.not_assessable, "reason": o.reason} for o in result.outcomes]
+    out["findings"] = findings
+    return out
+
+
+def result_head(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
+    """The first part of :func:`result_to_dict`: source, report, passed and score."""
+    score = result.score
     return {
         "source": result.source,
         "report": {"agency": result.agency, "kind": result.agency_kind, "level": result.agency_level,
@@ -39,9 +48,6 @@ def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
             "categories": [{"category": c.category, "score": c.score, "passed": c.passed, "failed": c.failed,
                             "not_assessable": c.not_assessable} for c in score.categories],
         },
-        "outcomes": [{"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked, "failed": o.failed,
-                      "not_assessable": o.not_assessable, "reason": o.reason} for o in result.outcomes],
-        "findings": findings,
     }
 
 

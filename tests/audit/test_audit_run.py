@@ -53,7 +53,7 @@ def test_audit_outputs_and_incremental_rerun(tmp_path: Path) -> None:
     assert any(r.previous for r in first.rows), "consecutive years are paired"
     for name in OUTPUT_FILES:
         assert (tmp_path / "out" / name).stat().st_size > 0, name
-    assert len(list((tmp_path / "out" / "results").glob("*.json"))) == 24
+    assert len(list((tmp_path / "out" / "results").glob("*/*.json"))) == 24
     second = _audit([str(tmp_path / "in")], tmp_path / "out")
     assert second.checked_now == 0 and second.ingested_now == 0
     assert [r.result for r in second.rows] == [r.result for r in first.rows]
@@ -82,7 +82,7 @@ def test_many_lookups_scan_the_table_with_the_same_answers(tmp_path: Path, monke
 def test_a_deleted_result_file_is_checked_again(tmp_path: Path) -> None:
     _write(tmp_path / "in", list(reports(3, seed=4)))
     first = _audit([str(tmp_path / "in")], tmp_path / "out")
-    files = sorted((tmp_path / "out" / "results").glob("*.json"))
+    files = sorted((tmp_path / "out" / "results").glob("*/*.json"))
     body = files[0].read_bytes()
     files[0].unlink()
     second = _audit([str(tmp_path / "in")], tmp_path / "out")
@@ -219,3 +219,43 @@ def test_shared_corpus_audit(corpus_dir: Path, tmp_path: Path) -> None:
     assert _cli(["audit", str(corpus_dir), "-o", str(tmp_path / "out"), "-q", "--exit-zero"]) == 0
     db = sqlite3.connect(tmp_path / "out" / "audit.sqlite")
     assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == len(ranking)
+
+
+def test_worker_records_survive_pickling() -> None:
+    """What goes between the audit's processes is pickled field by field (worker._Sent): nothing is lost."""
+    import pickle
+
+    from checker.audit.worker import CheckItem, Checked, Ingested
+    items = [Ingested("a.json", "ab" * 32, 10, 20, "json", None, [("注", "note")], {"agency": "某局", "year": 2023},
+                      b'{"c":1.0}', b"\x01\x02", None),
+             CheckItem("k", "a.json", "ab" * 32, {"year": "2023"}, b"doc", ((b"{}", b"", "甲"), (b"{}", b"", "乙")), "p"),
+             Checked("k", 91.5, "A", (1, 2, 3), 3, False, b"[]", b"{}", b"{}", ("internal", "错", "err"))]
+    for item in items:
+        assert pickle.loads(pickle.dumps(item)) == item
+
+
+def test_every_finding_output_lists_the_same_findings(tmp_path: Path) -> None:
+    """findings.jsonl, findings.csv and the workbook's sheet (streamed from the database by two processes),
+    the failures-per-rule table and the result files agree finding for finding."""
+    import re
+    import zipfile
+
+    _write(tmp_path / "in", list(yearly_series(30, seed=8)))
+    summary = _audit([str(tmp_path / "in")], tmp_path / "out", jobs=2)
+    out = tmp_path / "out"
+    results = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "results").glob("*/*.json")]
+    expected = sorted((r["source"], f["rule_id"], f["pointer"]) for r in results for f in r["findings"])
+    assert len(results) == len(summary.checked) and len(expected) > 30
+    lines = [json.loads(x) for x in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted((x["source"], x["rule_id"], x["pointer"]) for x in lines) == expected
+    with (out / "findings.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))[1:]
+    assert sorted((r[0], r[3], r[7]) for r in rows) == expected
+    with (out / "rules.csv").open(encoding="utf-8-sig") as fh:
+        per_rule = {r[0]: (int(r[4]), int(r[6])) for r in list(csv.reader(fh))[1:]}
+    for rule_id, (reports_failing, count) in per_rule.items():
+        assert count == sum(1 for e in expected if e[1] == rule_id)
+        assert reports_failing == len({e[0] for e in expected if e[1] == rule_id})
+    with zipfile.ZipFile(out / "summary.xlsx") as z:  # sheets: ranking, rules, year over year, findings, problems
+        sheet = z.read("xl/worksheets/sheet4.xml").decode("utf-8")
+    assert len(re.findall(r"<row ", sheet)) == len(expected) + 1

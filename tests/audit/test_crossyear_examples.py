@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+import zlib
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checker import check, compiled_ruleset
-from checker.kinds.pair import clauses
+from checker.kinds.pair import _MIN_CLAUSE, _SPLIT, NARRATIVE, clauses
 from checker.model import Outcome
 from gk_testlib import assert_example, load_base, patch
 
@@ -53,3 +58,26 @@ def test_clauses_ignore_digits_and_punctuation() -> None:
     a = {"sections": {"overview": {"text": "全年主动公开信息120条，发布解读8篇。"}}}
     b = {"sections": {"overview": {"text": "全年主动公开信息 95 条；发布解读 11 篇"}}}
     assert sorted(clauses(a)["hash"].tolist()) == sorted(clauses(b)["hash"].tolist())
+
+
+_NOISE = re.compile(r"[\s0-9０-９.．%％\"“”'‘’（）()《》〈〉【】\[\]「」—\-－·…]+")
+_ALPHABET = ("全年主动公开信息条发布解读篇ＡＢ 　\t\r\n0123４5。！？；;!?，,：:、.．%％\"“”'‘’（）()《》〈〉【】[]［］「」—-－·…"
+             "①⑴㈠²ｅe\u0301\u0323ﬁ︰ｶﾞ가\u1100\u1161")
+
+
+def _clauses_by_definition(doc: dict[str, Any]) -> list[tuple[int, int, int]]:
+    """Split at punctuation, then drop digits, spaces and brackets from each piece (what clauses() means)."""
+    rows = []
+    for code, name in enumerate(NARRATIVE):
+        text = (doc["sections"].get(name) or {}).get("text") or ""
+        for piece in _SPLIT.split(unicodedata.normalize("NFKC", text)):
+            clause = _NOISE.sub("", piece)
+            if len(clause) >= _MIN_CLAUSE:
+                rows.append((zlib.crc32(clause.encode()), min(len(clause), 65535), code))
+    return rows
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=200), st.text(alphabet=_ALPHABET, max_size=60))
+def test_clauses_match_their_definition(overview: str, other: str) -> None:
+    doc = {"sections": {NARRATIVE[0]: {"text": overview}, NARRATIVE[-1]: {"text": other}}}
+    assert clauses(doc).tolist() == _clauses_by_definition(doc)
