@@ -195,14 +195,14 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         fingerprint = _fingerprint(summary)
         if store.get_state(state) == fingerprint and all((out / f).exists() for f in OUTPUT_FILES):
             return False
-        counts = per_rule(summary, store)
-        tabs = tables(summary, ruleset, counts)
-        # the three largest outputs are written side by side: the workbook and the findings files in
-        # two forked processes (each streams the findings from the database), the small tables and
-        # the dashboard here
-        size = sum(n for _, n in counts.values())
-        background = [_Background(_workbook, summary, tabs, size), _Background(_findings_files, summary)]
+        # the three largest outputs are written side by side: the findings CSV/JSONL and the workbook in
+        # two forked processes (each streams the findings from the database; the first starts at once,
+        # the second once the tables it also holds are built), the small tables and the dashboard here
+        background = [_Background(_findings_files, summary)]
         try:
+            counts = per_rule(summary, store)
+            tabs = tables(summary, ruleset, counts)
+            background.append(_Background(_workbook, summary, tabs, sum(n for _, n in counts.values())))
             for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
             (out / "audit.html").write_text(render_dashboard(summary, tabs, ruleset), encoding="utf-8")
