@@ -211,14 +211,10 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
 
     position = {rule.id: j for j, rule in enumerate(rules)}
     per_report: list[list[Finding]] = [[] for _ in range(n)]
-    bound: dict[str, dict[str, Any]] = {}
     for r, inst, payloads in failures:
         sev = Severity.ERROR if escalated[r, position[inst.rule.id]] else inst.rule.severity
-        values = bound.get(inst.key)
-        if values is None:
-            values = bound[inst.key] = bound_values(inst)
         for p in payloads:
-            per_report[r].append(_finding(docs[r], inst, sev, p, values))
+            per_report[r].append(_finding(docs[r], inst, sev, p))
     out = []
     for r, doc in enumerate(docs):
         agency = doc.get("agency") or {}
@@ -270,38 +266,19 @@ class _LazyOutcomes:
         return repr(self._build())
 
 
-def bound_values(inst: Instance) -> dict[str, Any]:
-    """The message values an instance's ``for_each`` binding gives: each variable's value and its labels."""
-    values: dict[str, Any] = {}
-    for var, key in inst.bindings.items():
-        zh, en = inst.var_labels.get(var, (key, key))
-        values[var] = key
-        values[var + "_label"] = zh
-        values[var + "_label_en"] = en
-    return values
-
-
-def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: Payload,
-             bound: dict[str, Any]) -> Finding:
-    """A finding of ``inst`` at ``payload``; the payload's values win over the binding's (``bound``),
-    which win over the report's agency and year."""
+def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: Payload) -> Finding:
     values = dict(payload.values)
-    for k, v in bound.items():
-        values.setdefault(k, v)
+    for var, key in inst.bindings.items():
+        values.setdefault(var, key)
+        zh, en = inst.var_labels.get(var, (key, key))
+        values.setdefault(var + "_label", zh)
+        values.setdefault(var + "_label_en", en)
     values.setdefault("agency", (doc.get("agency") or {}).get("name", ""))
     values.setdefault("year", doc.get("year"))
-    english = [k for k in values if k.endswith("_en")]
     rule = inst.rule
-    zh_values = _Values(values)
-    if english:
-        en_values = _Values(values)
-        for k in english:
-            en_values[k[:-3]] = values[k]
-        shown = {k: v for k, v in values.items() if not k.endswith("_en")}
-    else:
-        en_values, shown = zh_values, values
-    message = Text(rule.message.zh.format_map(zh_values), rule.message.en.format_map(en_values))
+    message = Text(render(rule.message.zh, values, "zh"), render(rule.message.en, values, "en"))
     related = tuple({"pointer": r["pointer"], "location": r.get("location") or locate(doc, r["pointer"])}
                     for r in payload.related)
     return Finding(rule.id, rule.name, severity, rule.category, message, payload.pointer,
-                   section_of(payload.pointer), locate(doc, payload.pointer), shown, related=related)
+                   section_of(payload.pointer), locate(doc, payload.pointer),
+                   {k: v for k, v in values.items() if not k.endswith("_en")}, related=related)

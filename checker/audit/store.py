@@ -9,8 +9,8 @@ Tables:
 * ``documents`` — sha256 → the compressed document of files that needed real ingest work
   (text, HTML, Word, PDF), valid for one gkcheck version: a rule change does not re-read PDFs.
 * ``results`` — keyed by (report key, variant, previous report key): the score, counts,
-  findings (one JSON value) and findings per rule (one small JSON value) of a report checked with one rule set, language and policy,
-  against one previous-year report (or none). The full result of each report is its result
+  findings (one JSON value) and findings per rule (one small JSON value) of a report checked
+  with one rule set, language and policy, against one previous-year report (or none). The full result of each report is its result
   JSON file in the output folder.
 * ``state`` — small named values (the fingerprint of the last outputs written).
 
