@@ -3,7 +3,8 @@
 The hook repository is a snapshot of this working tree (tracked and untracked, not ignored
 files) committed into a temporary git repository, so the test exercises the current
 ``.pre-commit-hooks.yaml`` and code, and pre-commit installs gkcheck from it into its own
-virtual environment (from the package index configured for pip).
+virtual environment (from the package index configured for pip). pre-commit and the hook's
+environment are made with the interpreter running the tests, never a Python found on PATH.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,10 +56,11 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, s
     repo = tmp_path_factory.mktemp("reports-repo")
     git(repo, "init", "-q")
     (repo / ".pre-commit-config.yaml").write_text(
+        f"default_language_version:\n  python: {sys.executable}\n"
         f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: gkcheck\n", encoding="utf-8")
     (repo / "README.md").write_text("# 年度报告\n", encoding="utf-8")  # not a report: the hook leaves it alone
     env = {**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home"))}
-    subprocess.run(["python3", "-m", "pre_commit", "install"], cwd=repo, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, check=True, capture_output=True)
     git(repo, "add", ".pre-commit-config.yaml", "README.md")
     first = subprocess.run(["git", "commit", "-q", "-m", "setup"], cwd=repo, env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stdout + first.stderr
