@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from gk_testlib import BARE_PROGRAMS, CORPUS, GUARD_LOG_ENV, load_base
+from gk_testlib import BARE_PROGRAMS, CORPUS, GUARD_LOG_ENV, load_base, stripped_corpus
 _guard_dir: Path | None = None
 
 
@@ -66,8 +66,9 @@ def clean_doc() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def corpus_dir() -> Path:
-    """The shared corpus folder; tests using it are skipped when it is absent."""
+def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shared corpus without the collector's note lines (the product never sees
+    them); tests using it are skipped when the corpus is absent."""
     if not (CORPUS / "text").is_dir():
         pytest.skip("../shared/corpus is not present")
-    return CORPUS
+    return stripped_corpus(tmp_path_factory.mktemp("corpus"))

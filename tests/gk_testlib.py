@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,44 @@ BARE_PROGRAMS = ("python", "python3", "pip", "pip3", "pre-commit", "pytest", "py
 GUARD_LOG_ENV = "GKCHECK_TEST_PATH_GUARD_LOG"
 BASES = {"clean-2021": EXAMPLES / "clean-report-2024.json",
          "clean-2019": EXAMPLES / "clean-report-2020-trial-format.json"}
+
+
+_COLLECTOR_NOTE = re.compile(r"^#\s*(source|agency|partial)\s*:", re.IGNORECASE)
+
+
+def split_collector_notes(text: str) -> tuple[dict[str, str], str]:
+    """The corpus collector's leading ``# source:/# agency:/# partial:`` lines, and the report text without them.
+
+    Those lines are notes about a file, not part of any report: tests read them as expectations,
+    and the product is only ever given the text after them.
+    """
+    lines = text.split("\n")
+    notes: dict[str, str] = {}
+    while lines and (_COLLECTOR_NOTE.match(lines[0].strip()) or (notes and not lines[0].strip())):
+        line = lines.pop(0).strip()
+        if line:
+            key, _, value = line.lstrip("#").partition(":")
+            notes[key.strip().lower()] = value.strip()
+    return notes, "\n".join(lines)
+
+
+def collector_notes(path: Path) -> dict[str, str]:
+    """The collector's notes of one corpus text file (``source``, ``agency``, ``partial``)."""
+    return split_collector_notes(path.read_text(encoding="utf-8"))[0]
+
+
+def stripped_corpus(target: Path) -> Path:
+    """A copy of the shared corpus in ``target`` whose text files hold only the report text."""
+    for src in CORPUS.rglob("*"):
+        if not src.is_file():
+            continue
+        dst = target / src.relative_to(CORPUS)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.suffix == ".txt":
+            dst.write_text(split_collector_notes(src.read_text(encoding="utf-8"))[1], encoding="utf-8")
+        else:
+            shutil.copyfile(src, dst)
+    return target
 
 
 def load_base(name: str = "clean-2021") -> dict[str, Any]:

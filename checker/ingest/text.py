@@ -9,8 +9,6 @@ The reader understands the shapes in which reports reach us as text:
   (HTML excerpts), loose ``label  number`` lines, and column layouts made of
   runs of spaces (``pdftotext -layout``) with page numbers, form feeds, vertical
   labels split into single characters and row labels wrapped over lines;
-* leading ``# source:`` / ``# agency: … | year: …`` / ``# partial:`` lines, which
-  become :attr:`Layout.hints` instead of body text.
 
 The reader never decides what a cell means; it only keeps rows, cells and
 their places in the file (line, page, table, row, column).
@@ -27,7 +25,6 @@ from charset_normalizer import from_bytes
 from checker.errors import InputError
 from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
 
-_HINT = re.compile(r"^#\s*(source|agency|partial)\s*:\s*(.*)$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
 _VALUE = rf"(?:{_NUMBER}|[/／—–-]{{1,2}})"
@@ -187,22 +184,21 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
             Markdown constructs are recognised in plain text files as well).
 
     Returns:
-        The paragraphs and tables of the file in reading order, with hints from
-        leading ``# source:``/``# agency:`` lines.
+        The paragraphs and tables of the file in reading order. Every line is report
+        text: nothing in a text file is read as notes about the file.
 
     Raises:
         InputError: the bytes cannot be decoded as text.
     """
     text = decode_text(data) if isinstance(data, bytes) else data
     lines = _split_lines(text)
-    hints, lines = _take_hints(lines)
     builder = _Builder()
     if _is_pdf_layout(lines):
         _read_layout_text(lines, builder)
     else:
         _read_flowing_text(lines, builder, wrapped=_is_wrapped(lines))
     media_type = "text/markdown" if markdown else "text/plain"
-    return Layout(builder.blocks, media_type, hints)
+    return Layout(builder.blocks, media_type)
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -214,38 +210,6 @@ def _split_lines(text: str) -> list[_Line]:
         page += raw.count("\f")
         lines.append(_Line(no, raw.replace("\f", "").replace("\u00a0", " "), page if has_pages else None))
     return lines
-
-
-def _take_hints(lines: list[_Line]) -> tuple[dict[str, str], list[_Line]]:
-    """Leading ``# source:``/``# agency:``/``# partial:`` lines become hints."""
-    hints: dict[str, str] = {}
-    rest = list(lines)
-    while rest and (not rest[0].text.strip() or _HINT.match(rest[0].text.strip())):
-        match = _HINT.match(rest.pop(0).text.strip())
-        if match:
-            _add_hint(hints, match.group(1).lower(), match.group(2).strip())
-    return hints, rest
-
-
-def _add_hint(hints: dict[str, str], key: str, value: str) -> None:
-    if key == "source":
-        url = re.search(r"https?://\S+", value)
-        if url:
-            hints["url"] = url.group(0)
-        hints["source"] = value
-        return
-    if key == "partial":
-        hints["partial"] = value
-        return
-    fields = [part.strip() for part in value.split(" | ")]
-    hints["agency"] = fields[0]
-    for part in fields[1:]:
-        name, _, val = part.partition(":")
-        name, val = name.strip().lower(), val.strip()
-        if name == "year" and re.fullmatch(r"\d{4}", val):
-            hints["year"] = val
-        elif name == "published" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", val):
-            hints["published"] = val
 
 
 # --------------------------------------------------------------------------- flowing text

@@ -8,6 +8,7 @@ import pytest
 
 from checker.errors import InputError
 from checker.ingest import read_document
+from gk_testlib import collector_notes
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
@@ -33,7 +34,7 @@ def _partial_files() -> list[str]:
     folder = CORPUS / "text"
     if not folder.is_dir():
         return sorted(PRESENT)
-    return sorted(p.stem for p in folder.glob("0*.txt") if "# partial: yes" in p.read_text(encoding="utf-8")[:2000])
+    return sorted(p.stem for p in folder.glob("0*.txt") if collector_notes(p).get("partial") == "yes")
 
 
 @pytest.mark.parametrize("name", _partial_files())
