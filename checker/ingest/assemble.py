@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from checker.errors import InputError
 from checker.ingest import metadata
 from checker.ingest.layout import Layout, Location, Paragraph, Table
+from checker.ingest.reading import Reading
 from checker.ingest.normalize import clean, is_traditional, match_key
 from checker.ingest.tables import (
     Extracted,
@@ -73,12 +74,16 @@ class _Doc:
 
     traditional: bool
     source_map: dict[str, dict[str, int]] = field(default_factory=dict)
+    reading: Reading = field(default_factory=Reading)
 
     def text(self, raw: str) -> str:
         return clean(raw, traditional=self.traditional)
 
     def locate(self, pointer: str, loc: Location) -> None:
         self.source_map[pointer] = loc.to_dict()
+
+    def notice(self, code: str, target: str, location: Location | None = None, **values: object) -> None:
+        self.reading.notice(code, target, location, **values)
 
 
 def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> dict:
@@ -132,13 +137,16 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     document["sections"] = _sections(segments, doc)
     document["format"], document["tables"] = _tables(tables, paragraphs, doc, found_year)
     document["source"] = metadata.source(layout, source_name)
+    reading = doc.reading.to_dict()
+    if reading:
+        document["reading"] = reading
     document["source_map"] = doc.source_map
     return _ordered(document)
 
 
 def _ordered(document: dict) -> dict:
     order = ("schema_version", "title", "agency", "year", "published", "format", "period", "preamble",
-             "sections", "tables", "source", "source_map")
+             "sections", "tables", "source", "reading", "source_map")
     return {key: document[key] for key in order if key in document}
 
 

@@ -40,6 +40,9 @@ class DocText(Protocol):
     def locate(self, pointer: str, loc: Location) -> None:
         """Record where ``pointer`` came from."""
 
+    def notice(self, code: str, target: str, location: Location | None = None, **values: object) -> None:
+        """Add a reading notice (``checker.ingest.reading``), e.g. ``year-inferred``."""
+
 
 def title(front: list[Paragraph | Table], layout: Layout, doc: DocText) -> tuple[str, Location] | None:
     """The report title, joined from up to three short lines before the first section."""
