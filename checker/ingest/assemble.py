@@ -25,6 +25,8 @@ from checker.ingest import metadata
 from checker.ingest.layout import Layout, Location, Paragraph, Table
 from checker.ingest.reading import Reading
 from checker.ingest.normalize import clean, is_traditional, match_key
+from checker.ingest.evidence import Source, incomplete, weigh
+from checker.ingest.stream import Template, flat_format, flat_table_kind, read_flat_table, template
 from checker.ingest.tables import (
     Extracted,
     Row,
@@ -53,6 +55,8 @@ _SECTION_TITLES = tuple((name, re.compile(pattern)) for name, pattern in (
 _CANONICAL_TITLES = {"总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
                      "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"}
 _PART_HEADING = re.compile(r"^\(([一二三四五六七八九十]+)\)")
+_PROBLEMS_SUBHEADING = re.compile(
+    r"^(?:[(（][一二三四五六七八九十]{1,2}[)）]|[0-9]{1,2}[.、．])?(?:存在的?)?(?:主要)?(?:问题|不足)(?:及|和|与)?.{0,8}$")
 _NUMBERED_PART = re.compile(r"^\d{1,2}[.、](?!\d)")
 _TABLE_CAPTION = re.compile(r"^(第二十条|信息内容|表[一二三四]|申请人情况|\(数据项目\))")
 
@@ -62,10 +66,17 @@ class _Segment:
     """A section: its heading paragraph and the blocks under it."""
 
     name: str
-    heading: Paragraph
+    heading: Paragraph | None  # None: a part recognised by its content, its heading not printed
     heading_text: str
     position: int
     blocks: list[Paragraph | Table] = field(default_factory=list)
+
+    @property
+    def start(self) -> Location:
+        """Where the part starts: its heading, else its first block."""
+        if self.heading is not None:
+            return self.heading.loc
+        return self.blocks[0].loc if self.blocks else Location()
 
 
 @dataclass(slots=True)
@@ -136,12 +147,47 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
         document["preamble"] = preamble
     document["sections"] = _sections(segments, doc)
     document["format"], document["tables"] = _tables(tables, paragraphs, doc, found_year)
+    _weigh_evidence(layout.blocks, segments, tables, document, doc)
     document["source"] = metadata.source(layout, source_name)
     reading = doc.reading.to_dict()
     if reading:
         document["reading"] = reading
     document["source_map"] = doc.source_map
     return _ordered(document)
+
+
+def _weigh_evidence(blocks: list[Paragraph | Table], segments: list[_Segment], tables: list[_TableInfo],
+                    document: dict, doc: _Doc) -> None:
+    """Record what the source prints but the document lacks (``checker.ingest.evidence``):
+    a text cut off early first, then every part, table, row and cell looked up in the source."""
+    index = {id(block): k for k, block in enumerate(blocks)}
+    regions: dict[str, list[int]] = {}
+    for segment in segments:
+        members = [segment.heading, *segment.blocks] if segment.heading is not None else segment.blocks
+        regions.setdefault(segment.name, []).extend(index[id(b)] for b in members if id(b) in index)
+    where: dict[str, list[Location]] = {}
+    for info in tables:
+        if info.kind is None:
+            continue
+        where.setdefault(info.kind, []).append(info.loc)
+        own = info.flat if info.flat is not None else info.block
+        if own is not None and id(own) in index and info.kind in regions:
+            regions[info.kind].append(index[id(own)])
+    prose = [b for b in blocks if isinstance(b, Paragraph) and not flat_table_kind(b.text)]
+    last = blocks[-1] if blocks else None
+    last_is_table = isinstance(last, Table) or (isinstance(last, Paragraph) and bool(flat_table_kind(last.text)))
+    present = set(document["sections"])
+    cut = incomplete(prose, last_is_table, present)
+    if cut:
+        last_words, tail = cut
+        reached = [name for name in SECTION_NAMES if name in present][-1:]
+        for name in [*reached, *tail]:
+            doc.reading.mark_unread(f"/sections/{name}")
+            if name in ("proactive", "requests", "appeals"):
+                doc.reading.mark_unread(f"/tables/{name}")
+        where_cut = (prose[-1] if prose else last).loc if (prose or last) else None  # type: ignore[union-attr]
+        doc.notice("text-incomplete", "", where_cut, last=last_words, parts=tail)
+    weigh(document, Source.of(blocks), regions, doc.reading, where)
 
 
 def _ordered(document: dict) -> dict:
@@ -197,7 +243,62 @@ def _split_sections(blocks: list[Paragraph | Table], doc: _Doc) -> tuple[list[Pa
                 segments[name] = current
             continue
         (current.blocks if current else front).append(block)
-    return front, list(segments.values())
+    ordered = list(segments.values())
+    _recover_parts(front, ordered)
+    for position, segment in enumerate(ordered):
+        segment.position = position
+    return front, ordered
+
+
+def _recover_parts(front: list[Paragraph | Table], segments: list[_Segment]) -> None:
+    """Parts whose heading was lost (converters drop them), recognised by their content.
+
+    Parts 二–四 by their table (a grid or a flattened table with the words of the format's
+    rows); part 五 by a sub-heading such as （一）存在的主要问题 after the tables. The part starts
+    at that block; it has no heading (a rule reports the missing heading, never the part).
+    """
+    for name in ("proactive", "requests", "appeals"):
+        if any(seg.name == name for seg in segments):
+            continue
+        found = _first_block(front, segments, lambda b: _table_of(b) == name)
+        if found:
+            _split_off(front, segments, name, *found)
+    if not any(seg.name == "problems" for seg in segments):
+        after = max((k for k, seg in enumerate(segments) if seg.name in ("requests", "appeals")), default=None)
+        if after is not None:
+            found = _first_block([], segments[after:], lambda b: isinstance(b, Paragraph)
+                                 and bool(_PROBLEMS_SUBHEADING.match(match_key(b.text))))
+            if found:
+                _split_off(front, segments, "problems", found[0], found[1])
+
+
+def _first_block(front: list[Paragraph | Table], segments: list[_Segment],
+                 test) -> tuple[_Segment | None, int] | None:  # type: ignore[no-untyped-def]
+    for k, block in enumerate(front):
+        if test(block):
+            return None, k
+    for segment in segments:
+        for k, block in enumerate(segment.blocks):
+            if test(block):
+                return segment, k
+    return None
+
+
+def _split_off(front: list[Paragraph | Table], segments: list[_Segment], name: str,
+               owner: _Segment | None, k: int) -> None:
+    """Make the blocks from ``k`` of ``owner`` (None: the front matter) a part of their own."""
+    blocks = owner.blocks if owner is not None else front
+    part = _Segment(name, None, "", 0, blocks[k:])
+    del blocks[k:]
+    at = segments.index(owner) + 1 if owner is not None else 0
+    segments.insert(at, part)
+
+
+def _table_of(block: Paragraph | Table) -> str | None:
+    """The format table a block is, by its own words only (a grid, or a flattened table)."""
+    if isinstance(block, Paragraph):
+        return flat_table_kind(block.text)
+    return table_kind(block, None, None, strict=True)
 
 
 def _heading_at(blocks: list[Paragraph | Table], i: int) -> tuple[str, str, bool] | None:
@@ -221,17 +322,17 @@ def _sections(segments: list[_Segment], doc: _Doc) -> dict:
     sections: dict = {}
     for segment in segments:
         paragraphs = _narrative(segment.blocks)
-        entry: dict = {"heading": segment.heading_text,
-                       "text": "\n".join(doc.text(p.text) for p in paragraphs),
-                       "position": segment.position}
+        entry: dict = {"text": "\n".join(doc.text(p.text) for p in paragraphs), "position": segment.position}
+        if segment.heading is not None:
+            entry = {"heading": segment.heading_text, **entry}
         if segment.name == "overview":
             entry["parts"] = _parts(paragraphs, doc)
         sections[segment.name] = entry
-        last = segment.blocks[-1].loc if segment.blocks else segment.heading.loc
+        start = segment.start
+        last = segment.blocks[-1].loc if segment.blocks else start
         end = last.end_line or last.line
         doc.locate(f"/sections/{segment.name}", Location(
-            line=segment.heading.loc.line, end_line=end if end != segment.heading.loc.line else None,
-            page=segment.heading.loc.page))
+            line=start.line, end_line=end if end != start.line else None, page=start.page))
     return {name: sections[name] for name in SECTION_NAMES if name in sections}
 
 
@@ -241,6 +342,8 @@ def _narrative(blocks: list[Paragraph | Table]) -> list[Paragraph]:
     kept: list[Paragraph] = []
     for k, block in enumerate(blocks):
         if not isinstance(block, Paragraph):
+            continue
+        if flat_table_kind(block.text):
             continue
         key = match_key(block.text)
         between = bool(table_at) and table_at[0] < k < table_at[-1]
@@ -282,8 +385,17 @@ def _part(text: str) -> dict:
 
 @dataclass(slots=True)
 class _TableInfo:
+    """A table of the source: a grid (its rows), or a paragraph holding a flattened table."""
+
     kind: str | None
     rows: list[Row]
+    flat: Paragraph | None = None
+    block: Table | None = None
+
+    @property
+    def loc(self) -> Location:
+        source = self.flat if self.flat is not None else self.block
+        return source.loc if source is not None else Location()
 
 
 def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) -> list[_TableInfo]:
@@ -293,26 +405,38 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
         context = ""
         for block in blocks:
             if isinstance(block, Paragraph):
+                flat = flat_table_kind(block.text)
+                if flat:
+                    infos.append(_TableInfo(flat, [], block))
+                    previous = flat
                 context = match_key(block.text) if len(block.text) <= 40 else ""
                 continue
             kind = table_kind(block, section, previous)
             previous = kind
-            infos.append(_TableInfo(kind, [Row(list(r), context) for r in block.rows]))
+            infos.append(_TableInfo(kind, [Row(list(r), context) for r in block.rows], block=block))
     return infos
 
 
 def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: int) -> tuple[str, dict]:
     """The table format and the three tables."""
-    t2 = [t.rows for t in tables if t.kind == "proactive"]
-    t3 = [t.rows for t in tables if t.kind == "requests"]
-    t4 = [t.rows for t in tables if t.kind == "appeals"]
-    t3_format = t3_layout([r for rows in t3 for r in rows])
-    fmt = _format(t2_layout(t2), t3_format, year)
+    t2 = [t.rows for t in tables if t.kind == "proactive" and t.flat is None]
+    t3 = [t.rows for t in tables if t.kind == "requests" and t.flat is None]
+    t4 = [t.rows for t in tables if t.kind == "appeals" and t.flat is None]
+    flat = {kind: [t.flat for t in tables if t.kind == kind and t.flat is not None]
+            for kind in ("proactive", "requests", "appeals")}
+    t3_format = t3_layout([r for rows in t3 for r in rows]) or _flat_format("requests", flat)
+    fmt = _format(t2_layout(t2) or _flat_format("proactive", flat), t3_format, year)
     result: dict = {}
     proactive = extract_t2(t2, fmt, traditional=doc.traditional)
     requests = extract_t3(t3, t3_format or fmt, traditional=doc.traditional)
-    _prune_other(requests, fmt)
     appeals = extract_t4(t4, traditional=doc.traditional)
+    for kind, extracted, layout in (("proactive", proactive, fmt), ("requests", requests, t3_format or fmt),
+                                    ("appeals", appeals, fmt)):
+        for paragraph in flat[kind]:
+            _read_flat(paragraph, template(kind, layout), extracted, doc)
+    _prune_other(requests, fmt)
+    for kind, extracted in (("proactive", proactive), ("requests", requests), ("appeals", appeals)):
+        _record_reading(kind, extracted, flat[kind], doc)
     note = balance_note(t3, paragraphs) if t3 else None
     if note:
         requests.values = {"note": doc.text(note[0]), **requests.values}
@@ -324,6 +448,62 @@ def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: in
             for pointer, loc in extracted.locations.items():
                 doc.locate(pointer, loc)
     return fmt, result
+
+
+def _record_reading(kind: str, extracted: Extracted, flat: list[Paragraph], doc: _Doc) -> None:
+    """Unread and derived cells of a table into the document's reading block, with one notice each."""
+    root = f"/tables/{kind}"
+    for pointer in extracted.derived:
+        doc.reading.mark_derived(pointer)
+    for pointer in extracted.unread:
+        doc.reading.mark_unread(pointer)
+    where = flat[0].loc if flat else None
+    if extracted.derived:
+        doc.notice("cells-derived", root, where, count=len(extracted.derived),
+                   sample=extracted.printed.get(extracted.derived[0], ""))
+    if extracted.unread:
+        first = extracted.unread[0]
+        printed = extracted.printed.get(first, "")
+        columns = len({p for p in extracted.unread if p.rsplit("/", 1)[0] == first.rsplit("/", 1)[0]})
+        digits = sum(ch.isdigit() for ch in printed)
+        reason = "blank-position" if digits < columns else "run-together"
+        doc.notice("table-unread", root, where, count=len(extracted.unread), reason=reason, sample=printed)
+
+
+def _flat_format(kind: str, flat: dict[str, list[Paragraph]]) -> str | None:
+    return next((found for p in flat[kind] if (found := flat_format(kind, p.text))), None)
+
+
+def _read_flat(paragraph: Paragraph, tmpl: Template, extracted: Extracted, doc: _Doc) -> None:
+    """Add the cells of a flattened table to ``extracted`` (cells already read from a grid win),
+    marking cells derived by the table's arithmetic and cells that could not be read."""
+    root = f"/tables/{tmpl.kind}"
+    for row in read_flat_table(paragraph.text, tmpl):
+        for column, cell in row.cells.items():
+            path, col = _flat_cell(row.spec.path, column)
+            pointer = f"{root}/{'/'.join(path)}/{col}"
+            if pointer in extracted.locations or pointer in extracted.unread:
+                continue
+            if cell.state == "unread":
+                extracted.unread.append(pointer)
+                extracted.printed.setdefault(pointer, row.printed)
+                continue
+            node = extracted.values
+            for part in path:
+                node = node.setdefault(part, {})
+            node[col] = doc.text(cell.value) if isinstance(cell.value, str) else cell.value
+            extracted.locations[pointer] = paragraph.loc
+            if cell.state == "derived":
+                extracted.derived.append(pointer)
+                extracted.printed.setdefault(pointer, row.printed)
+
+
+def _flat_cell(path: tuple[str, ...], column: str) -> tuple[tuple[str, ...], str]:
+    """(row path, column) of a flattened-table cell; table 四's one row names ``group.column``."""
+    if path == ("appeals",):
+        group, _, col = column.partition(".")
+        return (group,), col
+    return path, column
 
 
 def _prune_other(requests: Extracted, fmt: str) -> None:

@@ -207,3 +207,24 @@ def iso_date(year: int, month: int, day: int) -> str | None:
         return date(year, month, day).isoformat()
     except ValueError:
         return None
+
+
+# Pinyin glosses that mirror pages put after words: "公開(gōng kāi)", "政府zhèngfǔ". Only runs of
+# Latin letters that carry at least one tone mark are glosses; plain Latin text is kept.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_GLOSS_WORD = rf"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
+_GLOSS = re.compile(rf"\s?[（(]\s*{_GLOSS_WORD}(?:[\s'’-]+[a-zü{_TONED}]+)*\s*[)）]|\s?{_GLOSS_WORD}(?:[\s'’-]+{_GLOSS_WORD})*",
+                    re.IGNORECASE)
+_HAS_TONE = re.compile(rf"[{_TONED}]", re.IGNORECASE)
+
+
+def has_glosses(text: str) -> bool:
+    """Whether ``text`` may hold pinyin glosses (a letter with a tone mark occurs)."""
+    return _HAS_TONE.search(text) is not None
+
+
+def strip_glosses(text: str) -> str:
+    """``text`` without pinyin glosses (tone-marked Latin words, bare or in brackets)."""
+    if not has_glosses(text):
+        return text
+    return _GLOSS.sub("", text)

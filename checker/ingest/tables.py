@@ -215,10 +215,18 @@ class Row:
 
 @dataclass(slots=True)
 class Extracted:
-    """Cells found for one table: nested values plus a location per JSON Pointer."""
+    """Cells found for one table: nested values plus a location per JSON Pointer.
+
+    ``unread``: pointers of cells whose digits are printed but could not be read (run
+    together, blank places unknown); ``derived``: cells split by the table's arithmetic;
+    ``printed``: the digits as printed for such cells (quoted in reading notices).
+    """
 
     values: dict = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
+    unread: list[str] = field(default_factory=list)
+    derived: list[str] = field(default_factory=list)
+    printed: dict[str, str] = field(default_factory=dict)
 
     def put(self, pointer_root: str, path: Path, column: str, cell: TableCell | None, *,
             traditional: bool) -> None:
@@ -486,9 +494,17 @@ _KIND_WORDS = {
 _KIND_PATTERNS = {kind: re.compile(words) for kind, words in _KIND_WORDS.items()}
 
 
-def table_kind(table: Table, section: str | None, previous: str | None) -> str | None:
-    """Which of the three tables a grid belongs to: by its words, else its section or neighbour."""
+def table_kind(table: Table, section: str | None, previous: str | None, *, strict: bool = False) -> str | None:
+    """Which of the three tables a grid belongs to: by its words, else its section or neighbour.
+
+    With ``strict``, only by its words, and only when they name at least three of its rows or
+    headings (a part is recognised by its table only then).
+    """
     text = "".join(match_key(c.text) for row in table.rows for c in row)
+    if strict:
+        distinct = {kind: len(set(words.findall(text))) for kind, words in _KIND_PATTERNS.items()}
+        best = max(distinct, key=lambda k: distinct[k])
+        return best if distinct[best] >= 3 else None
     scores = {kind: len(words.findall(text)) for kind, words in _KIND_PATTERNS.items()}
     best = max(scores, key=lambda k: scores[k])
     if scores[best]:

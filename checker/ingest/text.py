@@ -24,6 +24,7 @@ from charset_normalizer import from_bytes
 
 from checker.errors import InputError
 from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
+from checker.ingest.reflow import needs_reflow, reflow
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
 _NUMBER = r"[+-]?\d+(?:\.\d+)?"
@@ -191,7 +192,7 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
         InputError: the bytes cannot be decoded as text.
     """
     text = decode_text(data) if isinstance(data, bytes) else data
-    lines = _split_lines(text)
+    lines = _reflowed(_split_lines(text))
     builder = _Builder()
     if _is_pdf_layout(lines):
         _read_layout_text(lines, builder)
@@ -199,6 +200,15 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
         _read_flowing_text(lines, builder, wrapped=_is_wrapped(lines))
     media_type = "text/markdown" if markdown else "text/plain"
     return Layout(builder.blocks, media_type)
+
+
+def _reflowed(lines: list[_Line]) -> list[_Line]:
+    """Lines that hold a whole report (breaks lost) cut into the pieces a person would see."""
+    out: list[_Line] = []
+    for line in lines:
+        pieces = reflow(line.text) if needs_reflow(line.text) else [line.text]
+        out.extend(_Line(line.no, piece, line.page) for piece in pieces)
+    return out
 
 
 def _split_lines(text: str) -> list[_Line]:
@@ -260,6 +270,10 @@ def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool) 
         elif _LOOSE_ROW.match(stripped) and not _HEADING_START.match(stripped):
             _flush(pending, builder)
             i = _read_loose_rows(lines, i, builder)
+        elif stripped and (end := _cell_line_region(lines, i)) > i:
+            _flush(pending, builder)
+            builder.table(_cell_line_rows(lines[i:end]))
+            i = end
         elif not stripped:
             _flush(pending, builder)
             i += 1
@@ -324,6 +338,109 @@ def _read_loose_rows(lines: list[_Line], start: int, builder: _Builder) -> int:
         i += 1
     builder.table(rows)
     return i
+
+
+# --------------------------------------------------------------------------- one cell per line
+
+_CELL_LINE_MAX = 45
+_VALUE_LINE = re.compile(rf"^{_VALUE}$")
+
+
+def _is_cell_line(text: str) -> bool:
+    """A line that can be one table cell: short, not a sentence, not a part heading."""
+    return (len(text) <= _CELL_LINE_MAX and not text.endswith(_SENTENCE_END) and "\t" not in text
+            and "|" not in text and not _SECTION_LINE.match(text))
+
+
+def _cell_line_region(lines: list[_Line], start: int) -> int:
+    """End of a table written one cell per line that starts at ``start`` (``start`` when none).
+
+    The region runs over short non-sentence lines (blank lines included) and must hold at
+    least four lines that are a single value, making up at least a third of its cells.
+    """
+    first = lines[start].text.strip()
+    if not _is_cell_line(first):
+        return start
+    end = start
+    values = labels = 0
+    while end < len(lines):
+        text = lines[end].text.strip()
+        if text:
+            if not _is_cell_line(text):
+                break
+            if _VALUE_LINE.match(text):
+                values += 1
+            else:
+                labels += 1
+        end += 1
+        if labels > 12 and values == 0:
+            return start
+    while end > start and not lines[end - 1].text.strip():
+        end -= 1
+    if values < 4 or values * 2 < labels:
+        return start
+    return end
+
+
+def _cell_line_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
+    """Rows of a one-cell-per-line table.
+
+    The blank lines between cells follow a pattern: ``s`` after a cell inside a row, ``s + r``
+    at the end of a row. A blank cell shows as ``s + 1`` more blank lines; where the extra
+    blank lines are not a whole number of cells, the row is left with the cells it shows (and
+    the assembler reads it as unread). Lines with no blank line between them are one cell
+    (a wrapped label); a label after values starts a new row.
+    """
+    items: list[tuple[_Line, str, int]] = []  # (line, text, blank lines after it)
+    for line in region:
+        text = line.text.strip()
+        if text:
+            items.append((line, text, 0))
+        elif items:
+            line0, text0, gap = items[-1]
+            items[-1] = (line0, text0, gap + 1)
+    is_value = [bool(_VALUE_LINE.match(text)) for _, text, _ in items]
+    inner = [gap for k, (_, _, gap) in enumerate(items[:-1]) if is_value[k] and is_value[k + 1]]
+    sep = _mode(inner) if inner else _mode([gap for _, _, gap in items[:-1]] or [0])
+    ends = [gap - sep for k, (_, _, gap) in enumerate(items[:-1]) if is_value[k] and not is_value[k + 1]]
+    extra = max(_mode(ends), 0) if ends else 0
+    unit = sep + 1
+    rows: list[tuple[_Line, list[str]]] = []
+    cells: list[str] = []
+    anchor: _Line | None = None
+    joined = False  # the previous label continues on this line (no blank line between)
+
+    def end_row() -> None:
+        nonlocal cells, anchor
+        if anchor is not None and cells:
+            rows.append((anchor, cells))
+        cells, anchor = [], None
+
+    for k, (line, text, gap) in enumerate(items):
+        value = is_value[k]
+        if not value and cells and any(_VALUE_LINE.match(c) for c in cells if c):
+            end_row()
+        if anchor is None:
+            anchor = line
+        if joined and not value and cells:
+            cells[-1] += text
+        else:
+            cells.append(text)
+        joined = gap == 0 and not value and k + 1 < len(items) and not is_value[k + 1] and sep > 0
+        last_in_row = k + 1 == len(items) or (not is_value[k + 1] and value)
+        spare = gap - sep - (extra if last_in_row else 0)
+        if k + 1 == len(items):
+            spare = 0
+        if spare > 0 and extra + sep > 0 and spare % unit == 0 and (value or (k + 1 < len(items) and is_value[k + 1])):
+            cells.extend([""] * (spare // unit))
+        if extra > 0 and not last_in_row and gap >= sep + extra and not value:
+            end_row()
+    end_row()
+    return rows
+
+
+def _mode(numbers: list[int]) -> int:
+    return max(set(numbers), key=lambda n: (numbers.count(n), -n))
 
 
 # --------------------------------------------------------------------------- pipe tables

@@ -1,0 +1,528 @@
+"""Read a table whose grid was lost: align its flattened text with the format's template.
+
+When a page is stored as one line, a table arrives as one run of text with its cell
+boundaries gone::
+
+    一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000三、…
+
+A careful reader still recovers it, because the format fixes which rows come in which order
+and how many cells each row has. This module does the same:
+
+1. **Align** the row labels of the format with the text: every occurrence of each row's label
+   words, then the longest chain of rows in template order (dynamic programming), so a header
+   word (总计 in the header) or a label left out by the report never shifts the rows.
+2. **Take each row's values**: the first run of numbers after its label, up to the next row's
+   label; digits glued to the next label's numbering (``10000016.属于四类过程性信息``: the 6 is the
+   numbering) go to the label.
+3. **Split** each run into the row's cells. A space, a sign or a placeholder is a real cell
+   boundary; a run of digits may hold several cells, and a number never starts with 0 unless
+   it is 0. A row whose digits can be split only one way is read. A row with no digits at all
+   is a row of blank cells. A row with fewer digits than cells has blank cells whose places
+   cannot be told: it is unread.
+4. **Use the table's own arithmetic** (row totals, the balance 一+二=三+四, result totals, table
+   四's totals) to decide rows that can be split several ways: every combination of the
+   candidate splits is tried (bounded), and a cell is *derived* when it has the same value in
+   every combination that satisfies the arithmetic. A cell without a unique value is *unread*.
+   No number is ever guessed.
+
+The result is, per row found, its cells: a value (int, float, the placeholder text, or None for
+blank), and whether the value was derived or could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import product
+
+from checker.ingest.normalize import to_simplified
+
+APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services",
+                     "other_org", "total")
+APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+Path = tuple[str, ...]
+Value = int | float | str | None
+
+#: Upper bounds on the work done for one table (the text is input: every search is bounded).
+MAX_SPLITS_PER_ROW = 20_000
+MAX_COMBINATIONS = 200_000
+MAX_RUN_DIGITS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    """One row of a format table: where it goes, how its label reads, its cells."""
+
+    path: Path
+    pattern: re.Pattern[str]
+    columns: tuple[str, ...]
+    numbering: str | None = None  # "1"…"8": the sub-row's number, which may be glued to digits
+    decimals: tuple[str, ...] = ()  # columns that hold amounts (a decimal point is allowed)
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A format table: its rows in order and the arithmetic identities between its cells."""
+
+    kind: str
+    rows: tuple[RowSpec, ...]
+    # Each identity: (cells summed on the left, cells summed on the right); a cell is (path, column).
+    identities: tuple[tuple[tuple[tuple[Path, str], ...], tuple[tuple[Path, str], ...]], ...] = ()
+
+
+@dataclass(slots=True)
+class ReadCell:
+    """A cell read from flattened text."""
+
+    value: Value
+    state: str = ""  # "" read as printed | "derived" by the arithmetic | "unread"
+
+
+@dataclass(slots=True)
+class ReadRow:
+    """A row found in flattened text: its cells in column order, and the digits as printed."""
+
+    spec: RowSpec
+    cells: dict[str, ReadCell] = field(default_factory=dict)
+    printed: str = ""
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+_T3_ROWS_COMMON: tuple[tuple[Path, str, str | None], ...] = (
+    (("new",), r"本年新收", None),
+    (("carried_in",), r"上年结转", None),
+    (("granted",), r"予以公开", None),
+    (("partially_granted",), r"部分公开", None),
+    (("withheld", "state_secret"), r"国家秘密", "1"),
+    (("withheld", "prohibited_by_law"), r"禁止公开|法律行政法规禁", "2"),
+    (("withheld", "three_safety_one_stability"), r"三安全|一稳定", "3"),
+    (("withheld", "third_party_rights"), r"第三方", "4"),
+    (("withheld", "internal_affairs"), r"内部事务", "5"),
+    (("withheld", "process_information"), r"过程性", "6"),
+    (("withheld", "enforcement_files"), r"执法案卷", "7"),
+    (("withheld", "administrative_query"), r"行政查询|查询事项", "8"),
+    (("unavailable", "not_held"), r"不掌握", "1"),
+    (("unavailable", "needs_creation"), r"另行制作|现成信息", "2"),
+    (("unavailable", "unclear_after_correction"), r"补正后|仍不明确", "3"),
+    (("not_processed", "petition_complaint"), r"信访|举报投诉", "1"),
+    (("not_processed", "duplicate"), r"重复申请", "2"),
+    (("not_processed", "publication"), r"出版物", "3"),
+    (("not_processed", "excessive"), r"大量反复|反复申请", "4"),
+    (("not_processed", "confirmation"), r"确认或重新出具|重新出具", "5"),
+)
+_T3_TAIL = {
+    "2021": ((("other", "no_correction"), r"不补正|逾期不补", "1"),
+             (("other", "fee_unpaid"), r"缴纳费用|收费通知", "2"),
+             (("other", "other"), r"其他", "3")),
+    "2019": ((("other",), r"其他处理", None),),
+}
+
+
+def _t3_template(fmt: str) -> Template:
+    rows = [*_T3_ROWS_COMMON, *_T3_TAIL[fmt], (("total",), r"总计|合计", None),
+            (("carried_over",), r"结转下年|下年度继续", None)]
+    specs = tuple(RowSpec(path, _rx(pattern), APPLICANT_COLUMNS, numbering) for path, pattern, numbering in rows)
+    results = [s.path for s in specs if s.path not in {("new",), ("carried_in",), ("total",), ("carried_over",)}]
+    identities = []
+    for spec in specs:  # each row: the six applicant columns add up to 总计
+        identities.append((tuple((spec.path, c) for c in APPLICANT_COLUMNS[:-1]), ((spec.path, "total"),)))
+    for column in APPLICANT_COLUMNS:
+        identities.append((((("new",), column), (("carried_in",), column)),
+                           ((("total",), column), (("carried_over",), column))))
+        identities.append((tuple((path, column) for path in results), ((("total",), column),)))
+    return Template("requests", specs, tuple(identities))
+
+
+_T2_2021 = (
+    (("regulations",), r"规章", ("issued", "repealed", "in_force")),
+    (("normative_documents",), r"规范性文件", ("issued", "repealed", "in_force")),
+    (("licensing",), r"行政许可", ("decisions",)),
+    (("penalties",), r"行政处罚", ("decisions",)),
+    (("coercion",), r"行政强制", ("decisions",)),
+    (("fees",), r"事业性收费", ("amount",)),
+)
+_T2_2019 = (
+    (("regulations",), r"规章", ("made", "published", "total_published")),
+    (("normative_documents",), r"规范性文件", ("made", "published", "total_published")),
+    (("licensing",), r"行政许可", ("previous", "change", "decisions")),
+    (("other_services",), r"对外管理服务", ("previous", "change", "decisions")),
+    (("penalties",), r"行政处罚", ("previous", "change", "decisions")),
+    (("coercion",), r"行政强制", ("previous", "change", "decisions")),
+    (("fees",), r"事业性收费", ("previous", "change")),
+    (("procurement",), r"集中采购|政府采购", ("projects", "amount")),
+)
+_AMOUNTS = {"amount"}
+
+
+def _t2_template(fmt: str) -> Template:
+    rows = _T2_2021 if fmt == "2021" else _T2_2019
+    specs = tuple(RowSpec(path, _rx(pattern), columns, None, tuple(c for c in columns if c in _AMOUNTS or
+                                                                       (path == ("fees",) and fmt == "2019")))
+                  for path, pattern, columns in rows)
+    return Template("proactive", specs)
+
+
+def _t4_template() -> Template:
+    columns = tuple(f"{g}.{c}" for g in APPEAL_GROUPS for c in APPEAL_COLUMNS)
+    spec = RowSpec(("appeals",), _rx(r"总计|合计"), columns)
+    identities = tuple(
+        (tuple((("appeals",), f"{g}.{c}") for c in APPEAL_COLUMNS[:-1]), ((("appeals",), f"{g}.total"),))
+        for g in APPEAL_GROUPS)
+    return Template("appeals", (spec,), identities)
+
+
+def template(kind: str, fmt: str) -> Template:
+    """The template of table ``kind`` ("proactive" | "requests" | "appeals") in format ``fmt``."""
+    if kind == "requests":
+        return _t3_template(fmt)
+    if kind == "proactive":
+        return _t2_template(fmt)
+    return _t4_template()
+
+
+# --------------------------------------------------------------------------- finding the rows
+
+
+_SPACE_AWAY_FROM_NUMBERS = re.compile(r"(?<![0-9+\-/／—–.])\s+|\s+(?![0-9+\-/／—–])")
+
+
+def stream_key(text: str) -> str:
+    """The text matched against row labels: NFKC, simplified characters, and no whitespace
+    except one space where it separates numbers (``230 000023`` keeps its cell boundary)."""
+    text = to_simplified(unicodedata.normalize("NFKC", text))
+    return _SPACE_AWAY_FROM_NUMBERS.sub("", re.sub(r"\s+", " ", text))
+
+
+_VALUE_RUN = re.compile(r"[0-9][0-9.,，+\-/／—–\s]*|[+\-/／—–][0-9/／—–][0-9.,+\-/／—–\s]*|[/／—–](?=[^0-9]|$)")
+_SIGN_SPLIT = re.compile(r"(?=[+\-])")
+_NUMBERING_TAIL = re.compile(r"([0-9])[.、．]$")
+
+
+def _align(key: str, specs: tuple[RowSpec, ...], table_start: int) -> list[tuple[RowSpec, int, int]]:
+    """The longest chain of rows in template order, each at one occurrence of its label words.
+
+    Returns (spec, label start, label end) for the rows found, in order.
+    """
+    occurrences = [[(m.start(), m.end()) for m in spec.pattern.finditer(key, table_start)] for spec in specs]
+    # best[i][j]: (rows matched, -(sum of starts)) of the best chain ending with spec i at occurrence j
+    best: list[list[tuple[int, int, tuple[int, int] | None]]] = []
+    for i, occ in enumerate(occurrences):
+        row: list[tuple[int, int, tuple[int, int] | None]] = []
+        for start, _ in occ:
+            choice: tuple[int, int, tuple[int, int] | None] = (1, -start, None)
+            for pi in range(i):
+                for pj, (p_start, p_end) in enumerate(occurrences[pi]):
+                    if p_end <= start:
+                        count, neg, _ = best[pi][pj]
+                        candidate = (count + 1, neg - start, (pi, pj))
+                        if candidate[:2] > choice[:2]:
+                            choice = candidate
+            row.append(choice)
+        best.append(row)
+    end: tuple[int, int] | None = None
+    top = (0, 0)
+    for i, row in enumerate(best):
+        for j, (count, neg, _) in enumerate(row):
+            if (count, neg) > top:
+                top, end = (count, neg), (i, j)
+    chain: list[tuple[RowSpec, int, int]] = []
+    while end is not None:
+        i, j = end
+        start, stop = occurrences[i][j]
+        chain.append((specs[i], start, stop))
+        end = best[i][j][2]
+    return chain[::-1]
+
+
+def _value_run(zone: str, next_numbering: str | None) -> str:
+    """The run of numbers right after a row's label: the first run in ``zone`` (its label's tail
+    and the next label's start), less the next label's numbering glued to it."""
+    match = _VALUE_RUN.search(zone)
+    if not match:
+        return ""
+    run = match.group(0)
+    if next_numbering:
+        glued = _NUMBERING_TAIL.search(run.rstrip())
+        if glued and glued.group(1) == next_numbering:
+            run = run.rstrip()[:glued.start()]
+    return run.strip().rstrip(".,，、．")
+
+
+# --------------------------------------------------------------------------- splitting a run
+
+
+def _chunks(run: str) -> list[str]:
+    """The pieces of a run whose boundaries are printed: spaces, signs, placeholders."""
+    out: list[str] = []
+    for piece in run.replace("，", ",").split():
+        for part in _SIGN_SPLIT.split(piece):
+            if not part:
+                continue
+            buffer = ""
+            for char in part:
+                if char in "/／—–" or (char == "-" and not buffer):
+                    if buffer:
+                        out.append(buffer)
+                        buffer = ""
+                    out.append(char)
+                else:
+                    buffer += char
+            if buffer:
+                out.append(buffer)
+    return [c for c in out if c]
+
+
+def _number(text: str, decimal: bool) -> Value:
+    """A cell's value from a piece of a run, or raise ValueError when it is not a valid number."""
+    if text in {"/", "／", "—", "–", "-"}:
+        return text
+    sign = ""
+    if text[:1] in "+-":
+        sign, text = text[0], text[1:]
+    if re.fullmatch(r"0|[1-9][0-9]*", text):
+        return int(sign + text) if sign == "-" else int(text)
+    if re.fullmatch(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+", text):
+        return int(text.replace(",", ""))
+    if decimal and re.fullmatch(r"(?:0|[1-9][0-9]*)\.[0-9]+", text):
+        return float(sign + text)
+    raise ValueError(text)
+
+
+def _splits(chunk: str, parts: int, decimals: tuple[bool, ...]) -> Iterator[tuple[Value, ...]]:
+    """Every way to cut ``chunk`` into ``parts`` valid numbers (columns allow decimals per ``decimals``)."""
+    if parts == 1:
+        try:
+            yield (_number(chunk, decimals[0]),)
+        except ValueError:
+            pass
+        return
+    sign = chunk[0] if chunk[:1] in "+-" else ""
+    for cut in range(len(sign) + 1, len(chunk) - parts + 2):
+        head = chunk[:cut]
+        try:
+            first = _number(head, decimals[0])
+        except ValueError:
+            continue
+        for rest in _splits(chunk[cut:], parts - 1, decimals[1:]):
+            yield (first, *rest)
+
+
+def candidates(run: str, columns: int, decimals: tuple[bool, ...]) -> list[tuple[Value, ...]] | None:
+    """Every reading of a run of numbers as ``columns`` cells, in column order.
+
+    Returns [] when no reading exists (too few digits: blank cells whose places cannot be
+    told, or digits that make no valid numbers), [(None,)*columns] for an empty run (a row of
+    blank cells), and None when the run is too long to enumerate within the bounds.
+    """
+    chunks = _chunks(run)
+    if not chunks:
+        return [tuple(None for _ in range(columns))]
+    if sum(len(c) for c in chunks) > MAX_RUN_DIGITS * 2:
+        return None
+    out: list[tuple[Value, ...]] = []
+    for sizes in _compositions(columns, [len(c.lstrip("+-")) if c not in "/／—–-" else 1 for c in chunks]):
+        position = 0
+        per_chunk = []
+        for chunk, size in zip(chunks, sizes):
+            per_chunk.append(list(_splits(chunk, size, decimals[position:position + size])))
+            position += size
+        for combination in product(*per_chunk):
+            out.append(tuple(v for part in combination for v in part))
+            if len(out) > MAX_SPLITS_PER_ROW:
+                return None
+    return out
+
+
+def _compositions(total: int, limits: list[int]) -> Iterator[tuple[int, ...]]:
+    """Ways to give each chunk 1…limit cells so that the cells add up to ``total``."""
+    if not limits:
+        if total == 0:
+            yield ()
+        return
+    rest_max = sum(limits[1:])
+    for size in range(max(1, total - rest_max), min(limits[0], total - (len(limits) - 1)) + 1):
+        for tail in _compositions(total - size, limits[1:]):
+            yield (size, *tail)
+
+
+# --------------------------------------------------------------------------- reading a table
+
+
+def read_flat_table(text: str, tmpl: Template) -> list[ReadRow]:
+    """The rows of ``tmpl`` found in the flattened table ``text``, with their cells.
+
+    Rows whose label is not in the text are not returned (the caller decides whether their
+    words are printed anywhere). Every returned row has a cell for each of its columns.
+    """
+    key = stream_key(text)
+    if tmpl.kind == "appeals":
+        return _read_appeals(key, tmpl)
+    chain = _align(key, tmpl.rows, 0)
+    rows: list[ReadRow] = []
+    options: list[list[tuple[Value, ...]] | None] = []
+    for k, (spec, _, stop) in enumerate(chain):
+        following = chain[k + 1] if k + 1 < len(chain) else None
+        zone = key[stop:following[1]] if following else key[stop:]
+        run = _value_run(zone, following[0].numbering if following else None)
+        decimals = tuple(c in spec.decimals for c in spec.columns)
+        rows.append(ReadRow(spec, printed=run))
+        options.append(candidates(run, len(spec.columns), decimals))
+    _decide(rows, options, tmpl)
+    return rows
+
+
+def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
+    """Table 四 flattened: the header, then one run of 15 cells after the last header word."""
+    spec = tmpl.rows[0]
+    last = None
+    for match in spec.pattern.finditer(key):
+        last = match
+    if last is None:
+        return []
+    run = _value_run(key[last.end():], None)
+    row = ReadRow(spec, printed=run)
+    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl)
+    return [row]
+
+
+def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], tmpl: Template) -> None:
+    """Fill each row's cells: read where one reading exists, derived where the arithmetic
+    leaves one value, unread otherwise."""
+    ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
+    solutions = _solve(rows, options, ambiguous, tmpl) if ambiguous else []
+    for k, (row, opts) in enumerate(zip(rows, options)):
+        columns = row.spec.columns
+        if not opts:  # no reading at all, or too many to try
+            row.cells = {c: ReadCell(None, "unread") for c in columns}
+            continue
+        if len(opts) == 1:
+            row.cells = {c: ReadCell(v) for c, v in zip(columns, opts[0])}
+            continue
+        for i, column in enumerate(columns):
+            printed = {o[i] for o in opts}
+            if len(printed) == 1:  # every split agrees on this cell: it is read as printed
+                row.cells[column] = ReadCell(opts[0][i])
+                continue
+            found = {s[k][i] for s in solutions} if solutions else set()
+            if len(found) == 1:
+                row.cells[column] = ReadCell(found.pop(), "derived")
+            else:
+                row.cells[column] = ReadCell(None, "unread")
+
+
+def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], ambiguous: list[int],
+           tmpl: Template) -> list[dict[int, tuple[Value, ...]]]:
+    """Every combination of the ambiguous rows' readings that satisfies the identities that can
+    be evaluated (all their cells known), as {row index: reading}; [] when none or too many."""
+    index = {row.spec.path: k for k, row in enumerate(rows)}
+    fixed: dict[int, tuple[Value, ...]] = {k: opts[0] for k, opts in enumerate(options) if opts and len(opts) == 1}
+    unsure = {rows[k].spec.path for k in ambiguous}
+    usable = []
+    for left, right in tmpl.identities:
+        paths = {path for path, _ in [*left, *right]}
+        if paths & unsure and all(path in index and options[index[path]] for path in paths):
+            usable.append((left, right))
+    if not usable:
+        return []
+    column_index = {k: {c: i for i, c in enumerate(rows[k].spec.columns)} for k in range(len(rows))}
+
+    def value(assignment: dict[int, tuple[Value, ...]], path: Path, column: str) -> Value:
+        k = index[path]
+        return assignment[k][column_index[k][column]]
+
+    def holds(assignment: dict[int, tuple[Value, ...]], identity: tuple) -> bool | None:
+        left, right = identity
+        values = []
+        for path, column in [*left, *right]:
+            if index[path] not in assignment:
+                return None
+            values.append(value(assignment, path, column))
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            return None
+        total_left = sum(values[:len(left)])
+        total_right = sum(values[len(left):])
+        return abs(total_left - total_right) < 1e-6
+
+    order = sorted(ambiguous, key=lambda k: len(options[k] or ()))
+    # identities checked as soon as their last row is assigned
+    solutions: list[dict[int, tuple[Value, ...]]] = []
+    tried = 0
+
+    def search(depth: int, assignment: dict[int, tuple[Value, ...]]) -> bool:
+        nonlocal tried
+        if depth == len(order):
+            solutions.append({k: assignment[k] for k in ambiguous})
+            return len(solutions) <= 1000
+        k = order[depth]
+        for reading in options[k] or ():
+            tried += 1
+            if tried > MAX_COMBINATIONS:
+                return False
+            assignment[k] = reading
+            if all(holds(assignment, identity) is not False for identity in usable):
+                if not search(depth + 1, assignment):
+                    return False
+            del assignment[k]
+        return True
+
+    if not search(0, dict(fixed)):
+        return []
+    return solutions
+
+
+# --------------------------------------------------------------------------- which table a paragraph is
+
+
+_KIND_WORDS = {
+    "requests": [spec.pattern for spec in _t3_template("2021").rows if spec.path not in {("other", "other"),
+                                                                                        ("total",)}],
+    "proactive": [re.compile(p) for p in (r"第二十条", r"信息内容", r"规章", r"规范性文件", r"行政许可", r"行政处罚",
+                                          r"行政强制", r"事业性收费", r"制发件数|新制作数量")],
+    "appeals": [re.compile(p) for p in (r"结果维持", r"结果纠正", r"其他结果", r"尚未审结", r"未经复议", r"复议后起诉")],
+}
+_MIN_WORDS = {"requests": 5, "proactive": 4, "appeals": 3}
+_PROSE_MARKS = re.compile(r"[。，；！？]")
+_FLAT_T2_FORMAT = {"2019": re.compile(r"新制作|新公开|对外公开总数|上一年项目|对外管理服务|集中采购|采购项目"),
+                   "2021": re.compile(r"制发件数|废止件数|现行有效|收费金额")}
+
+
+def flat_table_kind(text: str) -> str | None:
+    """Which format table a paragraph is, when it is one flattened into text, else None.
+
+    A flattened table holds the words of many of its rows (or header cells) and is not prose:
+    at most a few commas and full stops for its length.
+    """
+    if len(text) < 20:
+        return None
+    key = stream_key(text)
+    if len(_PROSE_MARKS.findall(key)) > max(4, len(key) // 100):
+        return None
+    scores = {kind: sum(1 for p in words if p.search(key)) for kind, words in _KIND_WORDS.items()}
+    kind = max(scores, key=lambda k: scores[k] / _MIN_WORDS[k])
+    return kind if scores[kind] >= _MIN_WORDS[kind] else None
+
+
+def flat_format(kind: str, text: str) -> str | None:
+    """The format ("2021" | "2019") a flattened table's own words show, or None."""
+    key = stream_key(text)
+    if kind == "proactive":
+        for fmt in ("2019", "2021"):
+            if _FLAT_T2_FORMAT[fmt].search(key):
+                return fmt
+        return None
+    if kind == "requests":
+        if re.search(r"不补正|逾期不补|缴纳费用|收费通知", key):
+            return "2021"
+        if "其他处理" in key:
+            return "2019"
+    return None
