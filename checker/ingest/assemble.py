@@ -18,13 +18,13 @@ The result validates against ``schemas/report.schema.json``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from checker.errors import InputError
 from checker.ingest import metadata
 from checker.ingest.layout import Layout, Location, Paragraph, Table
 from checker.ingest.reading import Reading
-from checker.ingest.normalize import clean, is_traditional, match_key
+from checker.ingest.normalize import clean, has_glosses, is_traditional, match_key, strip_glosses
 from checker.ingest.evidence import Source, incomplete, weigh
 from checker.ingest.stream import Template, flat_format, flat_table_kind, read_flat_table, template
 from checker.ingest.tables import (
@@ -45,7 +45,7 @@ SECTION_NAMES = ("overview", "proactive", "requests", "appeals", "problems", "ot
 _NUMBERING = re.compile(r"(?:第[一二三四五六七八九十]+部分[、.:]?|[一二三四五六七八九十]+[、.．:])")
 _NUMBER_ONLY = re.compile(r"[一二三四五六七八九十]+[、.．]")
 _SECTION_TITLES = tuple((name, re.compile(pattern)) for name, pattern in (
-    ("overview", r"^(工作)?(总体情况|概述|概况|基本情况)"),
+    ("overview", r"^(?:本年度|年度)?(?:政府信息公开)?(?:工作)?(?:的)?(总体情况|概述|概况|基本情况)"),
     ("proactive", r"^主动公开.{0,8}(情况|信息)$"),
     ("requests", r"(收到和处理|收到及处理|依申请公开).{0,14}情况$|^依申请公开|^政府信息公开申请.{0,4}情况$"),
     ("appeals", r"复议.{0,12}诉讼"),
@@ -111,6 +111,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     Raises:
         InputError: the text is not a report, or no reported year can be found.
     """
+    layout = _without_glosses(layout)
     all_text = "\n".join(_block_texts(layout.blocks))
     doc = _Doc(traditional=is_traditional(all_text))
     front, segments = _split_sections(layout.blocks, doc)
@@ -188,6 +189,20 @@ def _weigh_evidence(blocks: list[Paragraph | Table], segments: list[_Segment], t
         where_cut = (prose[-1] if prose else last).loc if (prose or last) else None  # type: ignore[union-attr]
         doc.notice("text-incomplete", "", where_cut, last=last_words, parts=tail)
     weigh(document, Source.of(blocks), regions, doc.reading, where)
+
+
+def _without_glosses(layout: Layout) -> Layout:
+    """The layout with pinyin glosses (mirror pages: ``公開(gōng kāi)``) removed from every text."""
+    if not any(has_glosses(text) for text in _block_texts(layout.blocks)):
+        return layout
+    blocks: list[Paragraph | Table] = []
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append(replace(block, text=strip_glosses(block.text)))
+        else:
+            rows = [[replace(cell, text=strip_glosses(cell.text)) for cell in row] for row in block.rows]
+            blocks.append(Table(rows, block.loc))
+    return Layout(blocks, layout.media_type, dict(layout.hints))
 
 
 def _ordered(document: dict) -> dict:

@@ -24,14 +24,14 @@ import re
 
 # The words a part title starts with (after its numbering), as reports write them.
 PART_TITLE_START = (
-    r"(?:工作)?总体情况|概述|基本情况|主动公开(?:政府)?信息|主动公开(?:工作)?情况|收到和处理|收到及处理|"
+    r"(?:本年度|年度)?(?:政府信息公开)?(?:工作)?(?:的)?总体情况|(?:工作)?总体情况|概述|基本情况|主动公开(?:政府)?信息|主动公开(?:工作)?情况|收到和处理|收到及处理|"
     r"依申请公开(?:政府信息)?(?:工作)?情况|政府信息公开(?:的)?行政复议|因政府信息公开|政府信息公开申请行政复议|"
     r"(?:政府信息公开)?(?:工作)?存在的?主要问题|存在(?:的)?问题|其他需要报告|其他事项"
 )
 _INLINE_PART = re.compile(rf"(?<!第)[一二三四五六七八九十]{{1,2}}\s*[、．.]\s*(?={PART_TITLE_START})")
 _HEADING_END = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、．.]\s*\S{0,30}?(?:情况|事项|措施|打算|计划|思路)")
 _TITLE_FIRST = re.compile(r"^(\S{4,60}?(?:报告|年报))\s+(?=\S)")
-_SUBHEADING_AFTER_SENTENCE = re.compile(r"(?<=[。；！？!?;])\s*(?=[（(][一二三四五六七八九十]{1,2}[)）])")
+_SUBHEADING_AFTER_SENTENCE = re.compile(r"(?<=[。；！？!?;\s])\s*(?=[（(][一二三四五六七八九十]{1,2}[)）])")
 _MARKS = re.compile(r"[\u3000]{2,}|\u3000+(?=[（(]?[一二三四五六七八九十]{1,2}[、）)])")
 _CHROME_WORD = re.compile(
     r"当前位置|您的位置|首页|来源[:：]|发布时间|时间[:：]|浏览次数|字号|微信|微博|QQ空间|分享|打印|关闭|"
@@ -41,14 +41,15 @@ _TRAILING_CHROME = re.compile(
     r"\s+((?:附件下载|文件下载|打印本页|【打印】|【关闭】|关闭窗口|分享到|扫一扫在手机打开当前页)[\s\S]{0,60})$"
 )
 #: A line at least this long, with an inline part heading or paragraph marks, is reflowed.
-LONG_LINE = 300
+LONG_LINE = 200
 
 
 def needs_reflow(line: str) -> bool:
     """Whether a line looks like a whole report (or a large part of one) that lost its breaks."""
     if len(line) < LONG_LINE:
         return False
-    return len(_INLINE_PART.findall(line)) >= 2 or bool(_MARKS.search(line))
+    inline = [m.start() for m in _INLINE_PART.finditer(line)]
+    return len(inline) >= 2 or any(k > 0 and line[k - 1] in " 。；" for k in inline) or bool(_MARKS.search(line))
 
 
 def reflow(line: str) -> list[str]:
