@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import combinations, product
 
 from checker.ingest.normalize import to_simplified
 
@@ -62,6 +62,7 @@ class RowSpec:
     columns: tuple[str, ...]
     numbering: str | None = None  # "1"…"8": the sub-row's number, which may be glued to digits
     decimals: tuple[str, ...] = ()  # columns that hold amounts (a decimal point is allowed)
+    signed: tuple[str, ...] = ()  # columns that hold a change (a sign is allowed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,8 +167,9 @@ _AMOUNTS = {"amount"}
 
 def _t2_template(fmt: str) -> Template:
     rows = _T2_2021 if fmt == "2021" else _T2_2019
-    specs = tuple(RowSpec(path, _rx(pattern), columns, None, tuple(c for c in columns if c in _AMOUNTS or
-                                                                       (path == ("fees",) and fmt == "2019")))
+    specs = tuple(RowSpec(path, _rx(pattern), columns, None,
+                          tuple(c for c in columns if c in _AMOUNTS or (path == ("fees",) and fmt == "2019")),
+                          tuple(c for c in columns if c == "change"))
                   for path, pattern, columns in rows)
     return Template("proactive", specs)
 
@@ -282,7 +284,7 @@ def _chunks(run: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _number(text: str, decimal: bool) -> Value:
+def _number(text: str) -> Value:
     """A cell's value from a piece of a run, or raise ValueError when it is not a valid number."""
     if text in {"/", "／", "—", "–", "-"}:
         return text
@@ -290,56 +292,80 @@ def _number(text: str, decimal: bool) -> Value:
     if text[:1] in "+-":
         sign, text = text[0], text[1:]
     if re.fullmatch(r"0|[1-9][0-9]*", text):
-        return int(sign + text) if sign == "-" else int(text)
+        return -int(text) if sign == "-" else int(text)
     if re.fullmatch(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+", text):
         return int(text.replace(",", ""))
-    if decimal and re.fullmatch(r"(?:0|[1-9][0-9]*)\.[0-9]+", text):
-        return float(sign + text)
+    if re.fullmatch(r"(?:0|[1-9][0-9]*)\.[0-9]+", text):
+        return -float(text) if sign == "-" else float(text)
     raise ValueError(text)
 
 
-def _splits(chunk: str, parts: int, decimals: tuple[bool, ...]) -> Iterator[tuple[Value, ...]]:
-    """Every way to cut ``chunk`` into ``parts`` valid numbers (columns allow decimals per ``decimals``)."""
+def _splits(chunk: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut ``chunk`` into ``parts`` pieces that are valid numbers."""
     if parts == 1:
         try:
-            yield (_number(chunk, decimals[0]),)
+            _number(chunk)
         except ValueError:
-            pass
+            return
+        yield (chunk,)
         return
-    sign = chunk[0] if chunk[:1] in "+-" else ""
-    for cut in range(len(sign) + 1, len(chunk) - parts + 2):
+    sign = 1 if chunk[:1] in "+-" else 0
+    for cut in range(sign + 1, len(chunk) - parts + 2):
         head = chunk[:cut]
         try:
-            first = _number(head, decimals[0])
+            _number(head)
         except ValueError:
             continue
-        for rest in _splits(chunk[cut:], parts - 1, decimals[1:]):
-            yield (first, *rest)
+        for rest in _splits(chunk[cut:], parts - 1):
+            yield (head, *rest)
 
 
-def candidates(run: str, columns: int, decimals: tuple[bool, ...]) -> list[tuple[Value, ...]] | None:
+def _fits(piece: str, decimal: bool, signed: bool) -> bool:
+    """Whether a piece of a run can stand in a column (amounts take decimals, changes a sign)."""
+    if piece[:1] in "+" or (piece[:1] == "-" and len(piece) > 1):
+        if not signed:
+            return False
+    return decimal or "." not in piece
+
+
+def capacity(run: str) -> int:
+    """The most cells a run can fill (each digit or placeholder one cell)."""
+    return sum(1 if c in "/／—–-" else len(c.lstrip("+-")) for c in _chunks(run))
+
+
+def candidates(run: str, columns: int, decimals: tuple[bool, ...], signed: tuple[bool, ...] | None = None,
+               blanks: bool = False) -> list[tuple[Value, ...]] | None:
     """Every reading of a run of numbers as ``columns`` cells, in column order.
 
-    Returns [] when no reading exists (too few digits: blank cells whose places cannot be
-    told, or digits that make no valid numbers), [(None,)*columns] for an empty run (a row of
-    blank cells), and None when the run is too long to enumerate within the bounds.
+    Without ``blanks`` every cell holds a piece of the run; with ``blanks`` (the table shows
+    that its rows may leave cells blank) the pieces may also stand in some of the cells, in
+    order, with the others blank (None). Returns [] when no reading exists, [(None,)*columns]
+    for an empty run (a row of blank cells), and None when the run is too long to enumerate
+    within the bounds.
     """
+    signed = signed or (False,) * columns
     chunks = _chunks(run)
     if not chunks:
         return [tuple(None for _ in range(columns))]
     if sum(len(c) for c in chunks) > MAX_RUN_DIGITS * 2:
         return None
+    limits = [1 if c in "/／—–-" else len(c.lstrip("+-")) for c in chunks]
     out: list[tuple[Value, ...]] = []
-    for sizes in _compositions(columns, [len(c.lstrip("+-")) if c not in "/／—–-" else 1 for c in chunks]):
-        position = 0
-        per_chunk = []
-        for chunk, size in zip(chunks, sizes):
-            per_chunk.append(list(_splits(chunk, size, decimals[position:position + size])))
-            position += size
-        for combination in product(*per_chunk):
-            out.append(tuple(v for part in combination for v in part))
-            if len(out) > MAX_SPLITS_PER_ROW:
-                return None
+    for filled in (range(len(chunks), columns + 1) if blanks else (columns,)):
+        for sizes in _compositions(filled, limits):
+            per_chunk = [list(_splits(chunk, size)) for chunk, size in zip(chunks, sizes)]
+            for combination in product(*per_chunk):
+                pieces = [p for part in combination for p in part]
+                places = combinations(range(columns), filled) if filled < columns else (tuple(range(columns)),)
+                for place in places:
+                    if not all(_fits(p, decimals[c], signed[c]) for p, c in zip(pieces, place)):
+                        continue
+                    row: list[Value] = [None] * columns
+                    for p, c in zip(pieces, place):
+                        row[c] = _number(p)
+                    out.append(tuple(row))
+                    if len(out) > MAX_SPLITS_PER_ROW:
+                        return None
     return out
 
 
@@ -369,15 +395,16 @@ def read_flat_table(text: str, tmpl: Template) -> list[ReadRow]:
         return _read_appeals(key, tmpl)
     chain = _align(key, tmpl.rows, 0)
     rows: list[ReadRow] = []
-    options: list[list[tuple[Value, ...]] | None] = []
     for k, (spec, _, stop) in enumerate(chain):
         following = chain[k + 1] if k + 1 < len(chain) else None
         zone = key[stop:following[1]] if following else key[stop:]
-        run = _value_run(zone, following[0].numbering if following else None)
-        decimals = tuple(c in spec.decimals for c in spec.columns)
-        rows.append(ReadRow(spec, printed=run))
-        options.append(candidates(run, len(spec.columns), decimals))
-    _decide(rows, options, tmpl)
+        rows.append(ReadRow(spec, printed=_value_run(zone, following[0].numbering if following else None)))
+    # A row whose digits cannot fill its cells shows that this table leaves cells blank: then no
+    # row's digits can be assumed to fill every cell, and blank cells count as 0 in the arithmetic.
+    blanks = any(0 < capacity(row.printed) < len(row.spec.columns) for row in rows)
+    options = [candidates(row.printed, len(row.spec.columns), tuple(c in row.spec.decimals for c in row.spec.columns),
+                          tuple(c in row.spec.signed for c in row.spec.columns), blanks) for row in rows]
+    _decide(rows, options, tmpl, blanks)
     return rows
 
 
@@ -391,15 +418,16 @@ def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
         return []
     run = _value_run(key[last.end():], None)
     row = ReadRow(spec, printed=run)
-    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl)
+    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl, False)
     return [row]
 
 
-def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], tmpl: Template) -> None:
+def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], tmpl: Template,
+            blank_zero: bool) -> None:
     """Fill each row's cells: read where one reading exists, derived where the arithmetic
     leaves one value, unread otherwise."""
     ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
-    solutions = _solve(rows, options, ambiguous, tmpl) if ambiguous else []
+    solutions = _solve(rows, options, ambiguous, tmpl, blank_zero) if ambiguous else []
     for k, (row, opts) in enumerate(zip(rows, options)):
         columns = row.spec.columns
         if not opts:  # no reading at all, or too many to try
@@ -421,7 +449,7 @@ def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], 
 
 
 def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], ambiguous: list[int],
-           tmpl: Template) -> list[dict[int, tuple[Value, ...]]]:
+           tmpl: Template, blank_zero: bool) -> list[dict[int, tuple[Value, ...]]]:
     """Every combination of the ambiguous rows' readings that satisfies the identities that can
     be evaluated (all their cells known), as {row index: reading}; [] when none or too many."""
     index = {row.spec.path: k for k, row in enumerate(rows)}
@@ -446,7 +474,8 @@ def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], a
         for path, column in [*left, *right]:
             if index[path] not in assignment:
                 return None
-            values.append(value(assignment, path, column))
+            found = value(assignment, path, column)
+            values.append(0 if found is None and blank_zero else found)
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             return None
         total_left = sum(values[:len(left)])
