@@ -129,14 +129,17 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
         doc.locate("/title", title[1])
     body = _paragraphs(front, segments)
     paragraphs = [doc.text(b.text) for b in body]
-    period = metadata.period(paragraphs)
-    found_year = year or metadata.year(title[0] if title else "", period, paragraphs, layout.hints)
+    period = metadata.period(body, doc)
+    reported = metadata.year(title, period, front, body, doc) if year is None else None
+    found_year = year or (reported.value if reported else None)
     if found_year is None:
         raise InputError(
             "找不到报告年度：标题和正文中都没有写明“XXXX年”或统计期限。请在报告标题中写明年度，或用 --year 参数指定（例如 --year 2024）。",
             "The reported year was not found in the title or the text. Add it to the title or pass --year.",
         )
-    document["agency"] = metadata.agency(title[0] if title else "", layout.hints)
+    if reported and reported.inferred:
+        doc.notice("year-inferred", "/year", reported.location, year=reported.value, evidence=reported.evidence)
+    document["agency"] = metadata.agency(title, front, body, layout.hints, doc)
     document["year"] = found_year
     published = metadata.published(body, front, layout.hints, doc)
     if published:
