@@ -57,6 +57,10 @@ _CANONICAL_TITLES = {"总体情况", "主动公开政府信息情况", "收到�
 _PART_HEADING = re.compile(r"^\(([一二三四五六七八九十]+)\)")
 _PROBLEMS_SUBHEADING = re.compile(
     r"^(?:[(（][一二三四五六七八九十]{1,2}[)）]|[0-9]{1,2}[.、．])?(?:存在的?)?(?:主要)?(?:问题|不足)(?:及|和|与)?.{0,8}$")
+_GLUED_HEADING = re.compile(
+    r"^([(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]?[^，。；,;]{1,18}?"
+    r"(?:情况|方面|做法|工作|建设|管理|保障|机制|公开|服务|问题|措施|举措|成效|概况))"
+    r"(?=\d{4}年|今年|本年|全年|我[区县市局委办厅镇乡署]|一是|[1１][.、．]|按照|根据|围绕|坚持|严格|进一步)")
 _NUMBERED_PART = re.compile(r"^\d{1,2}[.、](?!\d)")
 _TABLE_CAPTION = re.compile(r"^(第二十条|信息内容|表[一二三四]|申请人情况|\(数据项目\))")
 
@@ -391,8 +395,15 @@ def _parts(paragraphs: list[Paragraph], doc: _Doc) -> list[dict]:
 
 
 def _part(text: str) -> dict:
-    """A part from its first paragraph: heading up to the first 。, the rest as text."""
+    """A part from its first paragraph: heading up to the first 。, the rest as text.
+
+    A sub-heading whose line break was lost (``（一）基本情况今年，我区……``) ends where a
+    heading word meets the start of a sentence (a year, 今年, 我区, 一是, 1. …).
+    """
     head, sep, rest = text.partition("。")
+    glued = _GLUED_HEADING.match(text) if len(head) > 25 else None
+    if glued:
+        return {"heading": glued.group(1).strip(), "text": text[glued.end(1):].strip()}
     if not sep and len(text) > 40:
         head, rest = text[:40], text[40:]
     return {"heading": head.strip(), "text": rest.strip()}

@@ -86,6 +86,9 @@ _YEAR_IN_TITLE = re.compile(r"(\d{4})年")
 _BREADCRUMB = re.compile(r"首页|当前位置|您的位置|[/>›»].*[/>›»]")
 _NAME_END = re.compile(r"(局|政府|政府机关|机关|委员会|委|办公室|办|厅|署|院|中心|办事处|乡|镇|所|队|站|部|会|区|县|市)$")
 # Header labels that a crawler or a page puts before the title; a year prefix such as 【2019】.
+_FIELD_LABEL = re.compile(
+    r"^\s*(?:栏目|所属栏目|发布机构|文号|来源|信息来源|发布时间|发布日期|原文链接|本地目录|索引号|主题分类|分类|"
+    r"发文机关|成文日期|所属机构|关键词|浏览次数)\s*[:：]")
 _TITLE_LABEL = re.compile(r"^\s*(?:标题|题目|文章标题|信息名称|名称|主题|附件\s*\d{0,2})\s*[:：]\s*")
 _BRACKET_PREFIX = re.compile(r"^\s*[【\[［〔(（]\s*\d{4}\s*(?:年度?)?\s*[】\]］〕)）]\s*")
 _SITE_SUFFIX = re.compile(r"\s*[-_|–—]+\s*[^-_|–—]{2,30}(?:网|网站|门户|公众网|政府网|官网|平台)\s*$")
@@ -194,10 +197,14 @@ def _clean_title(text: str) -> str:
 
 def title(front: list[Paragraph | Table], layout: Layout, doc: DocText) -> tuple[str, Location] | None:
     """The report title, joined from up to three short lines (or pieces of a line) before the first section."""
-    lines = [(_clean_title(piece), para.loc) for para in _front_paragraphs(front)[:12] for piece in _pieces(para)]
+    raw = [(piece, para.loc) for para in _front_paragraphs(front)[:12] for piece in _pieces(para)]
+    lines = [(_clean_title(piece), loc) for piece, loc in raw]
     found: list[tuple[str, Location]] = []
+    labelled: list[tuple[str, Location]] = []  # a crawler's or CMS's 标题: field, used when the body prints none
     for k, (text, loc) in enumerate(lines):
         key = match_key(numerals(text))
+        if _FIELD_LABEL.match(raw[k][0]):
+            continue  # another field of a page header (栏目: …, 来源: …), not the title
         if "。" in key or len(key) > 70 or _BREADCRUMB.search(key) or not _TITLE_END.search(key):
             continue
         pieces = [text]
@@ -209,11 +216,14 @@ def title(front: list[Paragraph | Table], layout: Layout, doc: DocText) -> tuple
             start = lines[k - 1][1]
         joined = squeeze_cjk_spaces(doc.text("".join(p.strip() for p in pieces)))
         if _TITLE_WORDS.search(match_key(joined)):
-            if not _COVER_LETTER.search(match_key(joined)):
+            if _TITLE_LABEL.match(raw[k][0]):
+                labelled.append((joined, start))
+            elif not _COVER_LETTER.search(match_key(joined)):
                 return joined, start
-            found.append((joined, start))
-    if found:
-        return found[0]
+            else:
+                found.append((joined, start))
+    if labelled or found:
+        return (labelled or found)[0]
     hinted = layout.hints.get("title")
     if hinted and _TITLE_WORDS.search(match_key(hinted)):
         return squeeze_cjk_spaces(doc.text(_clean_title(hinted))), Location()

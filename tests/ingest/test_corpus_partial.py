@@ -17,7 +17,7 @@ PRESENT = {
     "007": ["overview"], "009": ["overview"], "011": ["overview"], "013": ["overview"],
     "015": ["overview", "proactive"], "017": ["overview", "proactive"],
     "019": ["overview", "proactive", "requests", "appeals", "problems"], "021": ["overview"],
-    "023": ["overview"], "025": [], "027": ["overview", "proactive"], "029": ["overview"],
+    "023": ["overview"], "025": ["overview"], "027": ["overview", "proactive"], "029": ["overview"],
     "031": ["overview", "proactive", "requests"], "033": ["overview", "proactive", "requests"],
     "035": ["overview"], "037": ["overview", "proactive"], "039": ["overview"], "041": ["overview"],
     "043": ["overview"], "047": ["overview"], "049": ["overview", "proactive", "requests"],
