@@ -247,7 +247,7 @@ def section_name(text: str) -> str | None:
 def _split_sections(blocks: list[Paragraph | Table], doc: _Doc) -> tuple[list[Paragraph | Table], list[_Segment]]:
     """Blocks before the first section, and the sections with their blocks."""
     front: list[Paragraph | Table] = []
-    segments: dict[str, _Segment] = {}
+    ordered: list[_Segment] = []
     current: _Segment | None = None
     skip = False
     for i, block in enumerate(blocks):
@@ -258,18 +258,36 @@ def _split_sections(blocks: list[Paragraph | Table], doc: _Doc) -> tuple[list[Pa
         if heading:
             name, text, joined = heading
             skip = joined
-            if name in segments:
-                current = segments[name]
+            earlier = next((seg for seg in ordered if seg.name == name), None)
+            if earlier is not None and not _holds_table(earlier):
+                _fold_into_previous(front, ordered, earlier)
+                earlier = None
+            if earlier is not None:
+                current = earlier
             else:
-                current = _Segment(name, block, doc.text(text), len(segments))  # type: ignore[arg-type]
-                segments[name] = current
+                current = _Segment(name, block, doc.text(text), len(ordered))  # type: ignore[arg-type]
+                ordered.append(current)
             continue
         (current.blocks if current else front).append(block)
-    ordered = list(segments.values())
     _recover_parts(front, ordered)
     for position, segment in enumerate(ordered):
         segment.position = position
     return front, ordered
+
+
+def _holds_table(segment: _Segment) -> bool:
+    """Whether a part holds a format table (a grid, or a flattened table)."""
+    return any(isinstance(b, Table) or flat_table_kind(b.text) for b in segment.blocks)
+
+
+def _fold_into_previous(front: list[Paragraph | Table], segments: list[_Segment], segment: _Segment) -> None:
+    """A part title printed twice: the earlier occurrence, which holds no table, is a sub-part of
+    the narrative before it (reports that number their narrative 一…六 and then their tables
+    一…三 again print 主动公开… twice). Its heading and blocks join the preceding part."""
+    k = segments.index(segment)
+    target = segments[k - 1].blocks if k > 0 else front
+    target.extend([segment.heading, *segment.blocks] if segment.heading is not None else segment.blocks)
+    del segments[k]
 
 
 def _recover_parts(front: list[Paragraph | Table], segments: list[_Segment]) -> None:
