@@ -16,9 +16,9 @@ and how many cells each row has. This module does the same:
    numbering) go to the label.
 3. **Split** each run into the row's cells. A space, a sign or a placeholder is a real cell
    boundary; a run of digits may hold several cells, and a number never starts with 0 unless
-   it is 0. A row whose digits can be split only one way is read. A row with no digits at all
-   is a row of blank cells. A row with fewer digits than cells has blank cells whose places
-   cannot be told: it is unread.
+   it is 0. A blank cell leaves no trace, so the pieces may fill only some of the cells. A row
+   whose digits can be read only one way (``0000000``) is read. A row with no digits at all is
+   a row of blank cells.
 4. **Use the table's own arithmetic** (row totals, the balance 一+二=三+四, result totals, table
    四's totals) to decide rows that can be split several ways: every combination of the
    candidate splits is tried (bounded), and a cell is *derived* when it has the same value in
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from math import comb
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
@@ -252,11 +253,15 @@ def _value_run(zone: str, next_numbering: str | None) -> str:
     match = _VALUE_RUN.search(zone)
     if not match:
         return ""
-    run = match.group(0)
-    if next_numbering:
-        glued = _NUMBERING_TAIL.search(run.rstrip())
-        if glued and glued.group(1) == next_numbering:
-            run = run.rstrip()[:glued.start()]
+    run = match.group(0).rstrip()
+    if next_numbering and run.endswith(next_numbering):
+        after = zone[match.start() + len(run):match.start() + len(run) + 1]
+        if after in ("、", ".", "．"):  # "0000002、其他法律…": the 2 numbers the next row
+            run = run[:-len(next_numbering)]
+    elif next_numbering:
+        glued = _NUMBERING_TAIL.search(run)
+        if glued and glued.group(1) == next_numbering:  # "10000016.属于…"
+            run = run[:glued.start()]
     return run.strip().rstrip(".,，、．")
 
 
@@ -271,8 +276,9 @@ def _chunks(run: str) -> list[str]:
             if not part:
                 continue
             buffer = ""
-            for char in part:
-                if char in "/／—–" or (char == "-" and not buffer):
+            for k, char in enumerate(part):
+                signed_number = char == "-" and not buffer and part[k + 1:k + 2].isdigit()
+                if char in "/／—–" or (char == "-" and not buffer and not signed_number):
                     if buffer:
                         out.append(buffer)
                         buffer = ""
@@ -328,6 +334,15 @@ def _fits(piece: str, decimal: bool, signed: bool) -> bool:
     return decimal or "." not in piece
 
 
+def _fewest_numbers(chunk: str) -> int:
+    """The fewest numbers a piece of a run can be cut into (a 0 starts no number but 0 itself)."""
+    body = chunk.lstrip("+-")
+    if not body or not body[0].isdigit():
+        return 1
+    leading_zeros = len(body) - len(body.lstrip("0"))
+    return leading_zeros + (1 if body.lstrip("0") else 0)
+
+
 def capacity(run: str) -> int:
     """The most cells a run can fill (each digit or placeholder one cell)."""
     return sum(1 if c in "/／—–-" else len(c.lstrip("+-")) for c in _chunks(run))
@@ -350,8 +365,14 @@ def candidates(run: str, columns: int, decimals: tuple[bool, ...], signed: tuple
     if sum(len(c) for c in chunks) > MAX_RUN_DIGITS * 2:
         return None
     limits = [1 if c in "/／—–-" else len(c.lstrip("+-")) for c in chunks]
+    digits = sum(limits)
+    fewest = sum(_fewest_numbers(c) for c in chunks)
+    fills = range(max(len(chunks), fewest), columns + 1) if blanks else (columns,)
+    if sum(comb(digits - 1, filled - 1) * comb(columns, filled) for filled in fills if filled <= digits) \
+            > MAX_SPLITS_PER_ROW * 20:
+        return None  # more ways to cut the run than can be tried: it cannot be read
     out: list[tuple[Value, ...]] = []
-    for filled in (range(len(chunks), columns + 1) if blanks else (columns,)):
+    for filled in fills:
         for sizes in _compositions(filled, limits):
             per_chunk = [list(_splits(chunk, size)) for chunk, size in zip(chunks, sizes)]
             for combination in product(*per_chunk):
@@ -399,12 +420,17 @@ def read_flat_table(text: str, tmpl: Template) -> list[ReadRow]:
         following = chain[k + 1] if k + 1 < len(chain) else None
         zone = key[stop:following[1]] if following else key[stop:]
         rows.append(ReadRow(spec, printed=_value_run(zone, following[0].numbering if following else None)))
-    # A row whose digits cannot fill its cells shows that this table leaves cells blank: then no
-    # row's digits can be assumed to fill every cell, and blank cells count as 0 in the arithmetic.
-    blanks = any(0 < capacity(row.printed) < len(row.spec.columns) for row in rows)
+    # A blank cell leaves no trace in run-together digits. A row that no identity of the table
+    # checks (table 二) is read only when every reading with blank cells agrees; in a table with
+    # arithmetic a row's digits are taken to fill its cells, unless some row of the table shows
+    # blanks (fewer digits than cells): then every reading with blanks is a candidate. Blanks
+    # count as 0 in the arithmetic.
+    checked = {path for left, right in tmpl.identities for path, _ in (*left, *right)}
+    shows_blanks = any(0 < capacity(row.printed) < len(row.spec.columns) for row in rows)
     options = [candidates(row.printed, len(row.spec.columns), tuple(c in row.spec.decimals for c in row.spec.columns),
-                          tuple(c in row.spec.signed for c in row.spec.columns), blanks) for row in rows]
-    _decide(rows, options, tmpl, blanks)
+                          tuple(c in row.spec.signed for c in row.spec.columns),
+                          blanks=shows_blanks or row.spec.path not in checked) for row in rows]
+    _decide(rows, options, tmpl, blank_zero=True)
     return rows
 
 
@@ -418,7 +444,7 @@ def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
         return []
     run = _value_run(key[last.end():], None)
     row = ReadRow(spec, printed=run)
-    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl, False)
+    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl, blank_zero=True)
     return [row]
 
 
@@ -450,61 +476,91 @@ def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], 
 
 def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], ambiguous: list[int],
            tmpl: Template, blank_zero: bool) -> list[dict[int, tuple[Value, ...]]]:
-    """Every combination of the ambiguous rows' readings that satisfies the identities that can
-    be evaluated (all their cells known), as {row index: reading}; [] when none or too many."""
+    """Every combination of the ambiguous rows' readings that satisfies the table's identities,
+    as {row index: reading}; [] when there is none, too many, or the table's printed rows show
+    that it does not balance (then no split can be trusted to follow its arithmetic).
+
+    Each identity is a sum over cells equal to 0 (left minus right). Identities that touch a
+    row that was not found or cannot be read at all are not used.
+    """
     index = {row.spec.path: k for k, row in enumerate(rows)}
-    fixed: dict[int, tuple[Value, ...]] = {k: opts[0] for k, opts in enumerate(options) if opts and len(opts) == 1}
-    unsure = {rows[k].spec.path for k in ambiguous}
-    usable = []
+    col = [{c: i for i, c in enumerate(row.spec.columns)} for row in rows]
+    unsure = set(ambiguous)
+    fixed = {k: opts[0] for k, opts in enumerate(options) if opts and len(opts) == 1}
+
+    def number(value: Value) -> float | None:
+        if value is None and blank_zero:
+            return 0.0
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    # identity → (constant from fixed rows, terms on ambiguous rows [(row, column index, sign)])
+    equations: list[tuple[float, list[tuple[int, int, int]]]] = []
     for left, right in tmpl.identities:
-        paths = {path for path, _ in [*left, *right]}
-        if paths & unsure and all(path in index and options[index[path]] for path in paths):
-            usable.append((left, right))
-    if not usable:
-        return []
-    column_index = {k: {c: i for i, c in enumerate(rows[k].spec.columns)} for k in range(len(rows))}
+        terms = [(path, column, 1) for path, column in left] + [(path, column, -1) for path, column in right]
+        if not all(path in index and options[index[path]] for path, _, _ in terms):
+            continue
+        constant, free, usable = 0.0, [], True
+        for path, column, sign in terms:
+            k = index[path]
+            if k in unsure:
+                free.append((k, col[k][column], sign))
+                continue
+            value = number(fixed[k][col[k][column]])
+            if value is None:
+                usable = False
+                break
+            constant += sign * value
+        if not usable:
+            continue
+        if not free:
+            if abs(constant) > 1e-6:
+                return []  # the printed rows already break the table's arithmetic
+            continue
+        equations.append((constant, free))
 
-    def value(assignment: dict[int, tuple[Value, ...]], path: Path, column: str) -> Value:
-        k = index[path]
-        return assignment[k][column_index[k][column]]
+    def holds(constant: float, free: list[tuple[int, int, int]], assignment: dict[int, tuple[Value, ...]]) -> bool:
+        total = constant
+        for k, i, sign in free:
+            value = number(assignment[k][i])
+            if value is None:
+                return True  # a text cell: the identity says nothing
+            total += sign * value
+        return abs(total) < 1e-6
 
-    def holds(assignment: dict[int, tuple[Value, ...]], identity: tuple) -> bool | None:
-        left, right = identity
-        values = []
-        for path, column in [*left, *right]:
-            if index[path] not in assignment:
-                return None
-            found = value(assignment, path, column)
-            values.append(0 if found is None and blank_zero else found)
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-            return None
-        total_left = sum(values[:len(left)])
-        total_right = sum(values[len(left):])
-        return abs(total_left - total_right) < 1e-6
-
-    order = sorted(ambiguous, key=lambda k: len(options[k] or ()))
-    # identities checked as soon as their last row is assigned
+    # Readings of each ambiguous row that satisfy the identities touching no other ambiguous row.
+    choices: dict[int, list[tuple[Value, ...]]] = {}
+    for k in ambiguous:
+        local = [(c, f) for c, f in equations if {r for r, _, _ in f} == {k}]
+        choices[k] = [o for o in options[k] or () if all(holds(c, f, {k: o}) for c, f in local)]
+        if not choices[k]:
+            return []
+    order = sorted(ambiguous, key=lambda k: len(choices[k]))
+    rank = {k: n for n, k in enumerate(order)}
+    due: dict[int, list[tuple[float, list[tuple[int, int, int]]]]] = {k: [] for k in order}
+    for constant, free in equations:
+        rows_in = {r for r, _, _ in free}
+        if len(rows_in) > 1:
+            due[max(rows_in, key=rank.__getitem__)].append((constant, free))
     solutions: list[dict[int, tuple[Value, ...]]] = []
-    tried = 0
+    steps = 0
 
     def search(depth: int, assignment: dict[int, tuple[Value, ...]]) -> bool:
-        nonlocal tried
+        nonlocal steps
         if depth == len(order):
-            solutions.append({k: assignment[k] for k in ambiguous})
+            solutions.append(dict(assignment))
             return len(solutions) <= 1000
         k = order[depth]
-        for reading in options[k] or ():
-            tried += 1
-            if tried > MAX_COMBINATIONS:
+        for reading in choices[k]:
+            steps += 1
+            if steps > MAX_COMBINATIONS:
                 return False
             assignment[k] = reading
-            if all(holds(assignment, identity) is not False for identity in usable):
-                if not search(depth + 1, assignment):
-                    return False
+            if all(holds(c, f, assignment) for c, f in due[k]) and not search(depth + 1, assignment):
+                return False
             del assignment[k]
         return True
 
-    if not search(0, dict(fixed)):
+    if not search(0, {}):
         return []
     return solutions
 
