@@ -195,6 +195,8 @@ def _weigh_evidence(blocks: list[Paragraph | Table], segments: list[_Segment], t
                 doc.reading.mark_unread(f"/tables/{name}")
         where_cut = (prose[-1] if prose else last).loc if (prose or last) else None  # type: ignore[union-attr]
         doc.notice("text-incomplete", "", where_cut, last=last_words, parts=tail)
+        if last_is_table and isinstance(last, Table):
+            _unread_last_row(last, document, doc)
     weigh(document, Source.of(blocks), regions, doc.reading, where)
 
 
@@ -210,6 +212,24 @@ def _without_glosses(layout: Layout) -> Layout:
             rows = [[replace(cell, text=strip_glosses(cell.text)) for cell in row] for row in block.rows]
             blocks.append(Table(rows, block.loc))
     return Layout(blocks, layout.media_type, dict(layout.hints))
+
+
+def _unread_last_row(table: Table, document: dict, doc: _Doc) -> None:
+    """A text cut off inside a table: its last row may be cut mid-row, so its cells are unread."""
+    last_row = table.rows[-1][0].loc.row if table.rows else None
+    if last_row is None:
+        return
+    for pointer, where in list(doc.source_map.items()):
+        if not pointer.startswith("/tables/") or where.get("table") != table.loc.table or where.get("row") != last_row:
+            continue
+        parts = pointer.strip("/").split("/")
+        node = document
+        for part in parts[:-1]:
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict) and parts[-1] in node:
+            del node[parts[-1]]
+            del doc.source_map[pointer]
+            doc.reading.mark_unread(pointer)
 
 
 def _ordered(document: dict) -> dict:

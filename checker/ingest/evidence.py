@@ -174,17 +174,19 @@ def incomplete(paragraphs: list[Paragraph], last_is_table: bool, present: set[st
     A text is taken as cut off when the parts after the last one present are all absent
     (at least 六), and either its last paragraph stops mid-sentence (no closing punctuation, not
     a date or signature line), or it stops inside a table, or two or more trailing parts are
-    absent (a report that leaves out parts usually leaves out one, not the whole tail).
+    absent (a report that leaves out parts usually leaves out one, not the whole tail). A text
+    in which no part was found is cut off only when it visibly stops mid-sentence.
     """
     order = [name for name in SECTION_ORDER if name in present]
-    if not order or "other" in present:
+    if "other" in present:
         return None
-    last_index = SECTION_ORDER.index(order[-1])
-    tail = list(SECTION_ORDER[last_index + 1:])
+    tail = list(SECTION_ORDER[SECTION_ORDER.index(order[-1]) + 1:]) if order else list(SECTION_ORDER)
     if any(name in present for name in tail):
         return None
     last = paragraphs[-1].text.strip() if paragraphs else ""
     mid_sentence = bool(last) and not _SENTENCE_END.search(last) and not _DATE_LINE.search(last)
+    if not order:  # no part found at all: only a text that visibly stops mid-sentence is cut off
+        return (last[-30:], tail) if mid_sentence else None
     if not (mid_sentence or last_is_table or len(tail) >= 2):
         return None
     return last[-30:], tail

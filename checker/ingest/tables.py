@@ -269,7 +269,7 @@ def t3_header_positions(rows: list[Row]) -> list[int] | None:
 
 def t3_layout(rows: list[Row]) -> str | None:
     """"2021" when （六） has sub-rows, "2019" when it is one row, None when unknown."""
-    ids = {classify_t3(r) for r in rows if r.has_numbers or r.labels}
+    ids = {classify_t3(r) for r in rows if r.has_numbers or _all_blank_values(r)}
     if ids & {("other", "no_correction"), ("other", "fee_unpaid"), ("other", "other")}:
         return "2021"
     if ("other",) in ids:
@@ -307,8 +307,9 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
 
 
 def _all_blank_values(row: Row) -> bool:
-    rest = row.cells[row.last_label + 1:]
-    return len(rest) >= len(APPLICANT_COLUMNS) and all(not c.text.strip() for c in rest)
+    """A row of a table's body whose cells are all blank or placeholders (／, 无): it is kept."""
+    rest = row.keys[row.last_label + 1:]
+    return len(rest) >= len(APPLICANT_COLUMNS) and all(_is_value_key(k) and not _is_number_key(k) for k in rest)
 
 
 def _has(values: dict, path: Path) -> bool:

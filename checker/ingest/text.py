@@ -197,7 +197,7 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
     if _is_pdf_layout(lines):
         _read_layout_text(lines, builder)
     else:
-        _read_flowing_text(lines, builder, wrapped=_is_wrapped(lines))
+        _read_flowing_text(lines, builder, wrapped=_is_wrapped(_outside_cell_tables(lines)))
     media_type = "text/markdown" if markdown else "text/plain"
     return Layout(builder.blocks, media_type)
 
@@ -343,7 +343,7 @@ def _read_loose_rows(lines: list[_Line], start: int, builder: _Builder) -> int:
 # --------------------------------------------------------------------------- one cell per line
 
 _CELL_LINE_MAX = 45
-_VALUE_LINE = re.compile(rf"^{_VALUE}$")
+_VALUE_LINE = re.compile(rf"^(?:{_VALUE}|无|空|暂无|不适用)$")
 
 
 def _is_cell_line(text: str) -> bool:
@@ -380,6 +380,20 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
     if values < 4 or values * 2 < labels:
         return start
     return end
+
+
+def _outside_cell_tables(lines: list[_Line]) -> list[_Line]:
+    """The lines that are not part of a one-cell-per-line table (whether prose wraps is judged on these)."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        end = _cell_line_region(lines, i) if lines[i].text.strip() else i
+        if end > i:
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
 
 
 def _cell_line_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
@@ -427,14 +441,15 @@ def _cell_line_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
         else:
             cells.append(text)
         joined = gap == 0 and not value and k + 1 < len(items) and not is_value[k + 1] and sep > 0
-        last_in_row = k + 1 == len(items) or (not is_value[k + 1] and value)
+        last_in_row = k + 1 == len(items) or not is_value[k + 1]
         spare = gap - sep - (extra if last_in_row else 0)
         if k + 1 == len(items):
             spare = 0
-        if spare > 0 and extra + sep > 0 and spare % unit == 0 and (value or (k + 1 < len(items) and is_value[k + 1])):
-            cells.extend([""] * (spare // unit))
-        if extra > 0 and not last_in_row and gap >= sep + extra and not value:
-            end_row()
+        if spare > 0 and extra + sep > 0 and spare % unit == 0:
+            cells.extend([""] * (spare // unit))  # blank cells: each is one more cell's worth of blank lines
+        next_is_value = k + 1 < len(items) and is_value[k + 1]
+        if extra > 0 and not value and not next_is_value and gap >= sep + extra:
+            end_row()  # a header or group-label row ends where the blank lines mark a row end
     end_row()
     return rows
 
