@@ -50,7 +50,10 @@ _HEADINGS = {name: re.compile(rf"{_NUMBER}(?:{words})") for name, words in _PART
 _T4_WORDS = tuple(re.compile(p) for p in (r"结果维持", r"结果纠正", r"其他结果", r"尚未审结", r"未经复议", r"复议后"))
 _MIN_ROWS = {"proactive": 4, "requests": 5, "appeals": 3}
 _SENTENCE_END = re.compile(r"[。！？!?；;：:）)”\"》]$")
-_DATE_LINE = re.compile(r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}\s*日?\s*$")
+_DATE_LINE = re.compile(r"[\d〇零一二三四五六七八九]{4}\s*[年\-/.]\s*[\d〇零一二三四五六七八九十]{1,3}\s*[月\-/.]"
+                        r"\s*[\d〇零一二三四五六七八九十]{1,3}\s*日?\s*$")
+_SIGNATURE = re.compile(r"^\S{2,30}(?:人民政府|政府办公室|办公厅|办公室|局|厅|委员会|委|署|中心|办事处|管委会|管理委员会|"
+                        r"分局|公司|院|所|站|镇|乡|街道)$")
 
 
 def source_key(text: str) -> str:
@@ -183,8 +186,11 @@ def incomplete(paragraphs: list[Paragraph], last_is_table: bool, present: set[st
     tail = list(SECTION_ORDER[SECTION_ORDER.index(order[-1]) + 1:]) if order else list(SECTION_ORDER)
     if any(name in present for name in tail):
         return None
-    last = paragraphs[-1].text.strip() if paragraphs else ""
-    mid_sentence = bool(last) and not _SENTENCE_END.search(last) and not _DATE_LINE.search(last)
+    closing = [p.text.strip() for p in paragraphs]
+    while closing and (_DATE_LINE.search(closing[-1]) or _SIGNATURE.match(closing[-1])):
+        closing.pop()  # the signature and date under the report are not where a text is cut
+    last = closing[-1] if closing else ""
+    mid_sentence = bool(last) and not _SENTENCE_END.search(last)
     if not order:  # no part found at all: only a text that visibly stops mid-sentence is cut off
         return (last[-30:], tail) if mid_sentence else None
     if not (mid_sentence or last_is_table or len(tail) >= 2):

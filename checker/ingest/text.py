@@ -197,7 +197,10 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
     if _is_pdf_layout(lines):
         _read_layout_text(lines, builder)
     else:
-        _read_flowing_text(lines, builder, wrapped=_is_wrapped(_outside_cell_tables(lines)))
+        tables = _cell_tables(lines)
+        covered = {k for start, (end, _) in tables.items() for k in range(start, end)}
+        wrapped = _is_wrapped([line for k, line in enumerate(lines) if k not in covered])
+        _read_flowing_text(lines, builder, wrapped=wrapped, cell_tables=tables)
     media_type = "text/markdown" if markdown else "text/plain"
     return Layout(builder.blocks, media_type)
 
@@ -253,8 +256,14 @@ def _wrap_width(lines: list[_Line]) -> int:
     return lengths[len(lengths) // 2] if lengths else 0
 
 
-def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool) -> None:
-    """Text that is not a column layout: paragraphs and explicit tables."""
+def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool,
+                       cell_tables: dict[int, tuple[int, int]]) -> None:
+    """Text that is not a column layout: paragraphs and explicit tables.
+
+    ``cell_tables``: the tables written one cell per line, by first line: (end, blank lines after).
+    """
+    ends = [gap for _, gap in cell_tables.values()]
+    table_end = _mode(ends) if len(ends) >= 2 else None  # how many blank lines end a table here
     width = _wrap_width(lines) if wrapped else 0
     pending: list[_Line] = []
     i = 0
@@ -270,9 +279,10 @@ def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool) 
         elif _LOOSE_ROW.match(stripped) and not _HEADING_START.match(stripped):
             _flush(pending, builder)
             i = _read_loose_rows(lines, i, builder)
-        elif stripped and (end := _cell_line_region(lines, i)) > i:
+        elif i in cell_tables:
             _flush(pending, builder)
-            builder.table(_cell_line_rows(lines[i:end]))
+            end, after = cell_tables[i]
+            builder.table(_cell_line_rows(lines[i:end], after - table_end if table_end is not None else 0))
             i = end
         elif not stripped:
             _flush(pending, builder)
@@ -382,21 +392,28 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
     return end
 
 
-def _outside_cell_tables(lines: list[_Line]) -> list[_Line]:
-    """The lines that are not part of a one-cell-per-line table (whether prose wraps is judged on these)."""
-    out: list[_Line] = []
+def _cell_tables(lines: list[_Line]) -> dict[int, tuple[int, int]]:
+    """The tables written one cell per line: first line → (end, blank lines after the table)."""
+    found: dict[int, tuple[int, int]] = {}
     i = 0
     while i < len(lines):
-        end = _cell_line_region(lines, i) if lines[i].text.strip() else i
-        if end > i:
-            i = end
+        text = lines[i].text
+        if not text.strip() or "\t" in text or _is_pipe_line(text.strip()):
+            i += 1
             continue
-        out.append(lines[i])
-        i += 1
-    return out
+        end = _cell_line_region(lines, i)
+        if end == i:
+            i += 1
+            continue
+        after = end
+        while after < len(lines) and not lines[after].text.strip():
+            after += 1
+        found[i] = (end, after - end)
+        i = end
+    return found
 
 
-def _cell_line_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
+def _cell_line_rows(region: list[_Line], spare_after: int = 0) -> list[tuple[_Line, list[str]]]:
     """Rows of a one-cell-per-line table.
 
     The blank lines between cells follow a pattern: ``s`` after a cell inside a row, ``s + r``
@@ -443,8 +460,8 @@ def _cell_line_rows(region: list[_Line]) -> list[tuple[_Line, list[str]]]:
         joined = gap == 0 and not value and k + 1 < len(items) and not is_value[k + 1] and sep > 0
         last_in_row = k + 1 == len(items) or not is_value[k + 1]
         spare = gap - sep - (extra if last_in_row else 0)
-        if k + 1 == len(items):
-            spare = 0
+        if k + 1 == len(items):  # blank lines beyond the usual end of a table are blank cells
+            spare = spare_after if value else 0
         if spare > 0 and extra + sep > 0 and spare % unit == 0:
             cells.extend([""] * (spare // unit))  # blank cells: each is one more cell's worth of blank lines
         next_is_value = k + 1 < len(items) and is_value[k + 1]
