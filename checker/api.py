@@ -41,6 +41,11 @@ def apply_overrides(doc: dict[str, Any], *, agency_kind: str | None = None, agen
         out["published"] = published
     if year is not None:
         out["year"] = year
+        reading = out.get("reading")
+        if isinstance(reading, dict) and isinstance(reading.get("notices"), list):
+            # the year is given: a notice that it was inferred from the text no longer applies
+            reading["notices"] = [n for n in reading["notices"] if not (isinstance(n, dict)
+                                                                        and n.get("code") == "year-inferred")]
     return out
 
 

@@ -4,6 +4,14 @@ Frame instances run once over the cell frame of all reports (pandera); JSON inst
 once per report on a single merged schema (jsonschema); pair (cross-year) instances run once
 over the profiles of the reports given with their previous year's. Outcomes per (report,
 rule) are aggregated with numpy; findings are built only for failures.
+
+Documents read from a file that could not be read whole carry a ``reading`` block. For those
+few (and only those: the others cost nothing), :class:`_PartlyRead` makes every instance that
+needs something printed in the source but not read ``not_assessable`` (reason ``unread``),
+unless its outcome rests on what the document holds, and every equality of sums over a cell
+split by that very arithmetic ``not_assessable`` (reason ``derived``). One mechanism for all
+kinds: it knows the inputs of a frame instance from its frame columns, and of a JSON instance
+from the paths it reads and requires.
 """
 
 from __future__ import annotations
@@ -17,12 +25,13 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from checker.compile import Compiled, applicability, format_mask, frame_failures
-from checker.document import MISSING, pointer_to_path, resolve
-from checker.frame import build_frame
-from checker.kinds.base import Payload
+from checker.document import MISSING, cells, path_to_pointer, pointer_to_path, resolve
+from checker.frame import UNREAD, build_frame, column_inputs, derived_pointers, status_col, unread_pointers
+from checker.kinds.base import FrameCheck, JsonCheck, Payload
 from checker.kinds.pair import Profile
 from checker.loader import Instance
 from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
+from checker.notices import reading_notices
 from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
 
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
@@ -78,6 +87,10 @@ class _RuleAcc:
     failed: np.ndarray
     not_assessable: np.ndarray
     unknown: np.ndarray
+    unread: np.ndarray | None = None
+    """Rows where an instance was left undecided because an input was not read (None: none)."""
+    derived: np.ndarray | None = None
+    """Rows where an instance was left undecided because an input cell was derived (None: none)."""
 
 
 Pair = tuple[Profile, Profile]
@@ -125,8 +138,8 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     app_cache = {r.id: applicability(r, df) for r in rules}
     failures: list[tuple[int, Instance, list[Payload]]] = []
 
-    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray,
-                scope: np.ndarray | bool = True) -> np.ndarray:
+    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
+                unread: np.ndarray | None = None, derived: np.ndarray | None = None) -> np.ndarray:
         applies, unknown = app_cache[inst.rule.id]
         fmt = format_mask(inst, df) & scope
         active = applies & ~unknown & fmt
@@ -138,11 +151,23 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
         failed[failed_rows] = True
         failed &= active & assessable
         a.failed += failed
+        if unread is not None:
+            a.unread = (active & unread) if a.unread is None else a.unread | (active & unread)
+        if derived is not None:
+            a.derived = (active & derived) if a.derived is None else a.derived | (active & derived)
         return np.flatnonzero(failed)
 
+    # The few documents that could not be read whole (a ``reading`` block): what their checks
+    # could not see makes those checks not assessable. Nothing is done for the others.
+    partly = _PartlyRead.of(docs, df)
     frame_fail = frame_failures(compiled.frame, df)
     for inst in compiled.frame_instances:
-        rows = account(inst, compiled.frame.assessable[inst.key], frame_fail.get(inst.key, np.array([], dtype=int)))
+        assessable = compiled.frame.assessable[inst.key]
+        failed_rows = frame_fail.get(inst.key, np.array([], dtype=int))
+        unread = derived = None
+        if partly is not None:
+            assessable, unread, derived = partly.frame(inst.check, assessable, failed_rows)
+        rows = account(inst, assessable, failed_rows, unread=unread, derived=derived)
         if len(rows):
             for r, payloads in zip(rows, inst.check.details(df, rows, docs)):
                 failures.append((int(r), inst, payloads))
@@ -150,9 +175,14 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     if compiled.json_instances:
         decidable = _decidability(docs, compiled.json_instances)
         for inst in compiled.json_instances:
-            rows = account(inst, decidable[inst.key], np.flatnonzero(compiled.plan.failing(inst, docs)))
+            decided, failing = decidable[inst.key], compiled.plan.failing(inst, docs)
+            unread, kept = None, dict[int, list[Payload]]()
+            if partly is not None:
+                decided, unread, kept = partly.json(inst.check, decided, failing)
+            rows = account(inst, decided, np.flatnonzero(failing), unread=unread)
             for r in rows:
-                failures.append((int(r), inst, inst.check.describe(docs[r]) or [Payload("/")]))
+                payloads = kept.get(int(r)) or inst.check.describe(docs[r]) or [Payload("/")]
+                failures.append((int(r), inst, payloads))
 
     paired = np.array([r for r, p in enumerate(pairs or ()) if p is not None], dtype=int)
     if compiled.pair_instances and len(paired):
@@ -177,6 +207,147 @@ def _pair_failures(instances: list[Instance], pairs: list[Pair], rows: np.ndarra
             i = position[int(r)]
             out.append((int(r), inst, [Payload(inst.check.pointer, {**values[i], "previous": prev[i].label})]))
     return out
+
+
+class _PartlyRead:
+    """What the checks of the documents with a ``reading`` block could not see.
+
+    A thing absent from a document whose pointer is at or under one of its unread pointers was
+    printed in the source but not read: it is never missing, and a check that needs it is not
+    assessable (reason ``unread``), unless its outcome rests on what the document does hold
+    (``FrameCheck.failure_stands`` / ``pass_stands``; a structure check still fails on the parts
+    that are really absent). A check of a table's arithmetic (``uses_derived`` False) is not
+    assessable where one of its cells was split by that arithmetic (reason ``derived``).
+
+    Built only when some document has a reading block, over those documents alone (``rows``),
+    as boolean matrices: cells read from the frame's ``UNREAD`` status, other places (sections,
+    texts, tables, metadata, the paths of JSON checks) computed once per distinct unread list.
+    """
+
+    def __init__(self, docs: list[dict[str, Any]], df: Any, rows: np.ndarray) -> None:
+        self.docs, self.rows, self.n = docs, rows, len(docs)
+        self.unread = [tuple(unread_pointers(docs[r])) for r in rows]
+        self.positions = {c.pointer: j for j, c in enumerate(cells())}
+        self.cell_unread = df.iloc[rows][[status_col(c.id) for c in cells()]].to_numpy() == UNREAD
+        self.cell_derived = np.zeros(self.cell_unread.shape, dtype=bool)
+        for i, r in enumerate(rows.tolist()):
+            for pointer in derived_pointers(docs[r]):
+                if pointer in self.positions:
+                    self.cell_derived[i, self.positions[pointer]] = True
+        self.places: dict[tuple[str, bool], int] = {}  # (pointer, presence only) → column of ``place_unread``
+        self.place_unread = np.zeros((len(rows), 0), dtype=bool)
+        self._inputs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    @classmethod
+    def of(cls, docs: list[dict[str, Any]], df: Any) -> _PartlyRead | None:
+        """The reading state of ``docs``, or None when none of them has a reading block."""
+        rows = [r for r, d in enumerate(docs) if "reading" in d]
+        return cls(docs, df, np.asarray(rows, dtype=np.intp)) if rows else None
+
+    def _columns(self, places: list[tuple[str, bool]]) -> np.ndarray:
+        """The columns of ``place_unread`` for these places (computed on first use)."""
+        new = [p for p in dict.fromkeys(places) if p not in self.places]
+        if new:
+            block = np.zeros((len(self.rows), len(new)), dtype=bool)
+            by_unread: dict[tuple[str, ...], tuple[list[bool], list[int]]] = {}
+            for i, unread in enumerate(self.unread):
+                if not unread:
+                    continue
+                found = by_unread.get(unread)
+                if found is None:
+                    found = by_unread[unread] = _relations(unread, new)
+                always, if_absent = found
+                block[i] = always
+                for k in if_absent:  # a place the check reads the presence of, with something unread under it
+                    block[i, k] = resolve(self.docs[self.rows[i]], pointer_to_path(new[k][0])) is MISSING
+            for k, place in enumerate(new):
+                self.places[place] = self.place_unread.shape[1] + k
+            self.place_unread = np.concatenate([self.place_unread, block], axis=1)
+        return np.asarray([self.places[p] for p in places], dtype=np.intp)
+
+    def _unread_mask(self, cell_js: np.ndarray, place_ks: np.ndarray) -> np.ndarray:
+        """Partly read documents (positions in ``rows``) where one of these cells or places was not read."""
+        return self.cell_unread[:, cell_js].any(axis=1) | self.place_unread[:, place_ks].any(axis=1)
+
+    def _full(self, mask: np.ndarray) -> np.ndarray | None:
+        """A mask over the partly read documents as a mask over all documents (None when empty)."""
+        if not mask.any():
+            return None
+        out = np.zeros(self.n, dtype=bool)
+        out[self.rows[mask]] = True
+        return out
+
+    def frame(self, check: FrameCheck, assessable: np.ndarray,
+              failed_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """(assessable rows, rows left undecided as unread, rows left undecided as derived) of a frame instance."""
+        found = self._inputs.get(id(check))
+        if found is None:
+            read_cells: set[int] = set()
+            places: list[tuple[str, bool]] = []
+            for column in check.columns:
+                for pointer, presence in column_inputs(column):
+                    if column[0] in "vs" and pointer in self.positions:
+                        read_cells.add(self.positions[pointer])
+                    else:
+                        places.append((pointer, presence))
+            found = self._inputs[id(check)] = (np.asarray(sorted(read_cells), dtype=np.intp), self._columns(places))
+        cell_js, place_ks = found
+        unread = self._unread_mask(cell_js, place_ks)
+        derived = (self.cell_derived[:, cell_js].any(axis=1) if not check.uses_derived
+                   else np.zeros(len(self.rows), dtype=bool))
+        if not (unread.any() or derived.any()):
+            return assessable, None, None
+        failed = np.isin(self.rows, failed_rows)
+        stands = assessable[self.rows] & np.where(failed, check.failure_stands, check.pass_stands)
+        off_unread = unread & ~stands
+        out = assessable.copy()
+        out[self.rows[off_unread | derived]] = False
+        return out, self._full(off_unread), self._full(derived & ~off_unread)
+
+    def json(self, check: JsonCheck, decided: np.ndarray,
+             failing: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, dict[int, list[Payload]]]:
+        """(decidable rows, rows left undecided as unread, payloads of the failures that stand) of a
+        JSON instance.
+
+        A structure check (presence only) that fails keeps its findings about places that are
+        really absent; any other JSON check reading or requiring an unread place is not assessable.
+        """
+        required = self._columns([(path_to_pointer(p), True) for p in check.requires])
+        read = self._columns([(path_to_pointer(p), check.presence_only) for p in check.reads])
+        off = self.place_unread[:, required].any(axis=1)
+        reads_unread = self.place_unread[:, read].any(axis=1) & ~off
+        kept: dict[int, list[Payload]] = {}
+        if check.presence_only:
+            for i in np.flatnonzero(reads_unread & failing[self.rows] & decided[self.rows]).tolist():
+                r = int(self.rows[i])
+                payloads = [p for p in check.describe(self.docs[r]) if not self._affected(i, p.pointer)]
+                if payloads:
+                    kept[r] = payloads
+                    reads_unread[i] = False
+        off |= reads_unread
+        if not off.any():
+            return decided, None, kept
+        out = decided.copy()
+        out[self.rows[off]] = False
+        return out, self._full(off), kept
+
+    def _affected(self, i: int, pointer: str) -> bool:
+        """Whether the place a finding points at (its presence) was not read in the ``i``-th partly read document."""
+        return bool(self.place_unread[i, self._columns([(pointer, True)])[0]])
+
+
+def _relations(unread: tuple[str, ...], places: list[tuple[str, bool]]) -> tuple[list[bool], list[int]]:
+    """For one list of unread pointers and some places: which places are unread whatever the document
+    holds (at or under an unread pointer, or reading the value of something with an unread part), and
+    which are unread only when absent (presence-only places with an unread part under them)."""
+    always, if_absent = [], []
+    for k, (pointer, presence) in enumerate(places):
+        hit = any(u == pointer or pointer.startswith(u + "/") for u in unread)
+        below = not hit and any(u.startswith(pointer + "/") for u in unread)
+        always.append(hit or (below and not presence))
+        if below and presence:
+            if_absent.append(k)
+    return always, if_absent
 
 
 def _decidability(docs: list[dict[str, Any]], instances: list[Instance]) -> dict[str, np.ndarray]:
@@ -215,6 +386,19 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         sev = Severity.ERROR if escalated[r, position[inst.rule.id]] else inst.rule.severity
         for p in payloads:
             per_report[r].append(_finding(docs[r], inst, sev, p))
+    # Not assessable for a reason of reading: 1 unread (it wins), 2 derived; only rows of partly read reports.
+    reasons: np.ndarray | None = None
+    for j, a in enumerate(acc):
+        if a.unread is not None or a.derived is not None:
+            if reasons is None:
+                reasons = np.zeros((n, m), dtype=np.int8)
+            why = np.zeros(n, dtype=np.int8)
+            if a.derived is not None:
+                why[a.derived] = 2
+            if a.unread is not None:
+                why[a.unread] = 1
+            reasons[:, j] = np.where((codes[:, j] == NA) & ~a.unknown, why, 0)
+    with_reasons = set(np.flatnonzero(reasons.any(axis=1)).tolist()) if reasons is not None else set()
     out = []
     for r, doc in enumerate(docs):
         agency = doc.get("agency") or {}
@@ -222,8 +406,13 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         out.append(ReportResult(
             source=sources[r], agency=agency.get("name", ""), year=doc.get("year"), format=doc.get("format"),
             agency_kind=agency.get("kind"), agency_level=agency.get("level"), published=doc.get("published"),
-            outcomes=_LazyOutcomes(rules, codes[r], acc, r), findings=findings, score=scores[r]))
+            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if r in with_reasons else None),  # type: ignore
+            findings=findings, score=scores[r],
+            notices=reading_notices(doc) if "reading" in doc else ()))
     return out
+
+
+_REASONS = ("inputs", "unread", "derived")
 
 
 class _LazyOutcomes:
@@ -232,19 +421,22 @@ class _LazyOutcomes:
     A batch of 100,000 reports rarely needs them all; the numbers stay in the batch arrays.
     """
 
-    __slots__ = ("_rules", "_codes", "_acc", "_row", "_items")
+    __slots__ = ("_rules", "_codes", "_acc", "_row", "_reasons", "_items")
 
-    def __init__(self, rules: tuple[Rule, ...], codes: np.ndarray, acc: list[_RuleAcc], row: int) -> None:
+    def __init__(self, rules: tuple[Rule, ...], codes: np.ndarray, acc: list[_RuleAcc], row: int,
+                 reasons: np.ndarray | None = None) -> None:
         self._rules, self._codes, self._acc, self._row = rules, codes, acc, row
+        self._reasons = reasons  # per rule: 0, or a reason of reading (1 unread, 2 derived); None when all 0
         self._items: tuple[RuleOutcome, ...] | None = None
 
     def _build(self) -> tuple[RuleOutcome, ...]:
         if self._items is None:
             r, items = self._row, []
+            reasons = self._reasons.tolist() if self._reasons is not None else [0] * len(self._rules)
             for j, rule in enumerate(self._rules):
                 a = self._acc[j]
                 code = int(self._codes[j])
-                reason = ("metadata" if a.unknown[r] else "inputs") if code == NA else ""
+                reason = (("metadata" if a.unknown[r] else _REASONS[reasons[j]])) if code == NA else ""
                 items.append(RuleOutcome(rule.id, CODES[code], int(a.active[r] - a.not_assessable[r]),
                                          int(a.failed[r]), int(a.not_assessable[r]), reason))
             self._items = tuple(items)

@@ -3,7 +3,9 @@
 Column families (all in one pandas DataFrame so one pandera schema sees everything):
 
 * ``v:<cell id>`` — the cell's number (float64); NaN when blank, text or absent.
-* ``s:<cell id>`` — the cell's status (int8): 0 number, 1 blank, 2 text, 3 absent.
+* ``s:<cell id>`` — the cell's status (int8): 0 number, 1 blank, 2 text, 3 absent, 4 unread
+  (absent from the document, but at or under a pointer its ``reading`` block lists as
+  unread: its words are printed in the source and the reader could not place them).
 * ``t:<field>`` — texts (object dtype, None when absent): ``title``, ``preamble``,
   ``source.url``, ``sections.<id>.heading`` and ``sections.<id>.text``,
   ``sections.overview.heads`` (the sub-part headings of 总体情况 one per line, or when it
@@ -28,9 +30,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS, cells
+from checker.document import MISSING, SECTION_IDS, cells, pointer_to_path, resolve
 
-NUMBER, BLANK, TEXT, ABSENT = 0, 1, 2, 3
+NUMBER, BLANK, TEXT, ABSENT, UNREAD = 0, 1, 2, 3, 4
 FORMATS = ("2021", "2019")
 KINDS = ("government", "department", "office", "subdistrict", "other")
 LEVELS = ("national", "provincial", "prefectural", "county", "township")
@@ -358,10 +360,13 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     meta: list[float] = []  # row after row, in _meta_names() order
     texts: list[str | None] = []  # row after row, in text_names() order
     ordinals = _Ordinals()
+    read_partly: list[int] = []  # documents with a reading block (few: most are read whole)
     for r, doc in enumerate(docs):
         fmt = doc.get("format") if doc.get("format") in layout else FORMATS[0]
         _describe(doc, ordinals, meta, texts)
         cell_values[fmt].add(r, _read_tables(doc, layout[fmt], meta))
+        if "reading" in doc:
+            read_partly.append(r)
     # The blocks are built in the layout pandas keeps them in (one row per frame column).
     # Numbers first, the format with the most numeric rows in whole columns; then every
     # NaN is an absent cell, except in the other rows, which are written last.
@@ -372,6 +377,8 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     status = np.isnan(values).view(np.int8) * np.int8(ABSENT - NUMBER) + np.int8(NUMBER)
     for found in by_size:
         found.place_others(status, values)
+    for r in read_partly:
+        _mark_unread(status, r, docs[r])
     meta_names, text_names_ = _meta_names(), text_names()
     meta_block = np.fromiter(meta, dtype=float, count=len(meta)).reshape(n, len(meta_names)).T.copy()
     text_block = np.empty((len(text_names_), n), dtype=object)
@@ -382,6 +389,89 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
                       _frame(meta_block, [meta_col(k) for k in meta_names]),
                       _frame(text_block, [text_col(k) for k in text_names_])],
                      axis=1)
+
+
+def unread_pointers(doc: dict[str, Any]) -> list[str]:
+    """The unread pointers of ``doc``'s reading block that hold nothing in the document.
+
+    A pointer the document does hold a value at (a user filled it in) is no longer unread:
+    the document wins.
+    """
+    reading = doc.get("reading")
+    unread = reading.get("unread") if isinstance(reading, dict) else None
+    if not isinstance(unread, list):
+        return []
+    return [p for p in unread if isinstance(p, str) and p.startswith("/")
+            and resolve(doc, pointer_to_path(p)) is MISSING]
+
+
+def derived_pointers(doc: dict[str, Any]) -> list[str]:
+    """The derived cell pointers of ``doc``'s reading block (cells split by the table's arithmetic)."""
+    reading = doc.get("reading")
+    derived = reading.get("derived") if isinstance(reading, dict) else None
+    return [p for p in derived if isinstance(p, str)] if isinstance(derived, list) else []
+
+
+_META_POINTERS = {"year": "/year", "format": "/format", "kind": "/agency/kind", "level": "/agency/level",
+                  "published": "/published", "period_start": "/period/start", "period_end": "/period/end"}
+
+
+@cache
+def column_inputs(column: str) -> tuple[tuple[str, bool], ...]:
+    """The document places a frame column is made from: (JSON Pointer, presence only) pairs.
+
+    *Presence only* means the column tells whether the place holds something, not what it
+    holds (the table flags and section positions). Cell columns give the cell's pointer.
+    """
+    family, _, name = column.partition(":")
+    if family in ("v", "s"):
+        cell = _cell_pointers().get(name)
+        return ((cell, False),) if cell else ()
+    if family == "m":
+        if name.startswith("table:"):
+            return (("/tables/" + name[6:], True),)
+        if name.startswith("pos:"):
+            return (("/sections/" + name[4:], True),)
+        return ((_META_POINTERS[name], False),) if name in _META_POINTERS else ()
+    if family == "t":
+        if name == "all":
+            return (("/title", False), ("/preamble", False), *((f"/sections/{s}", False) for s in SECTION_IDS))
+        if name == "sections.overview.heads":
+            return (("/sections/overview/parts", False), ("/sections/overview/text", False))
+        return (("/" + name.replace(".", "/"), False),)
+    return ()
+
+
+@cache
+def _cell_pointers() -> dict[str, str]:
+    return {c.id: c.pointer for c in cells()}
+
+
+@cache
+def _cells_under() -> dict[str, tuple[int, ...]]:
+    """Every pointer at or above a table cell → the positions (in ``cells()``) of the cells at or under it."""
+    out: dict[str, list[int]] = {}
+    for j, c in enumerate(cells()):
+        pointer = c.pointer
+        while pointer:
+            out.setdefault(pointer, []).append(j)
+            pointer = pointer.rsplit("/", 1)[0]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _mark_unread(status: np.ndarray, row: int, doc: dict[str, Any]) -> None:
+    """Mark ``UNREAD`` the absent cells of frame row ``row`` (of the document's format) that are at
+    or under an unread pointer of ``doc`` (``status`` holds one row per frame column)."""
+    unread = unread_pointers(doc)
+    if not unread:
+        return
+    fmt = doc.get("format") if doc.get("format") in FORMATS else FORMATS[0]
+    under = _cells_under()
+    all_cells = cells()
+    for pointer in unread:
+        for j in under.get(pointer, ()):
+            if status[j, row] == ABSENT and fmt in all_cells[j].formats and resolve(doc, all_cells[j].path) is MISSING:
+                status[j, row] = UNREAD
 
 
 def _frame(block: np.ndarray, columns: list[str]) -> pd.DataFrame:

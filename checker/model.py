@@ -175,6 +175,23 @@ class CategoryScore(NamedTuple):
     not_assessable: int
 
 
+class Coverage(NamedTuple):
+    """How much of the rule set could be judged for one report.
+
+    ``decided`` rules passed, failed or were waived; ``applicable`` adds the not assessable
+    ones (not applicable rules count in neither); ``ratio`` is decided ÷ applicable (None when
+    nothing applies).
+    """
+
+    decided: int
+    applicable: int
+    ratio: float | None
+
+    def percent(self) -> int | None:
+        """The ratio in whole percent, rounded down (59.9 % shows as 59 %, below the 60 % line)."""
+        return None if self.ratio is None else int(self.ratio * 100 + 1e-9)
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """The scored result: overall 0–100, grade, per-category scores and counts."""
@@ -190,11 +207,45 @@ class Score:
     earned: float
     possible: float
     capped: bool
+    coverage: Coverage = Coverage(0, 0, None)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingNotice:
+    """What the reader could not read in one report, in words for the user (see ``checker.notices``).
+
+    Attributes:
+        code: ``table-unread`` | ``cells-derived`` | ``part-unplaced`` | ``text-incomplete`` |
+            ``year-inferred``.
+        target: JSON Pointer of the part or table concerned ("" for the whole report).
+        message: what could not be read, where its words are, and what it means for the checks.
+        advice: what to do.
+        location: where in the original file (line, page, table), if known.
+        values: the values quoted (as the document's reading block gives them).
+    """
+
+    code: str
+    target: str
+    message: Text
+    advice: Text
+    location: dict[str, int] | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """JSON-ready form (message and advice in ``lang``)."""
+        return {"code": self.code, "target": self.target, "message": self.message.get(lang),
+                "advice": self.advice.get(lang), "location": dict(self.location) if self.location else None,
+                "values": dict(self.values)}
 
 
 @dataclass(frozen=True, slots=True)
 class ReportResult:
-    """Everything gkcheck found about one report."""
+    """Everything gkcheck found about one report.
+
+    ``notices`` are the reading notices of a report read from a file that could not be read
+    whole; they never cost points, they make the rules that needed what was not read not
+    assessable (and the report cannot pass, see ``checker.verdict``).
+    """
 
     source: str
     agency: str
@@ -206,6 +257,12 @@ class ReportResult:
     outcomes: Sequence[RuleOutcome]
     findings: tuple[Finding, ...]
     score: Score
+    notices: tuple[ReadingNotice, ...] = ()
+
+    @property
+    def coverage(self) -> Coverage:
+        """How many of the applicable rules could be decided."""
+        return self.score.coverage
 
     def outcome_of(self, rule_id: str) -> Outcome:
         """The outcome of one rule."""

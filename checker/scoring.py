@@ -14,8 +14,13 @@ Formula (also printed by ``gkcheck check --explain-score``):
    (完整性, 准确性, 规范性, 时效性). With nothing decided the score is empty (—).
 4. Grade: 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, else 不合格. A report with any failed
    error-severity rule is graded at most 良好, whatever its score.
+5. Coverage travels with the score: decided rules (pass, fail or waived) ÷ applicable rules
+   (decided or not assessable), counted in rules, not points. Below 60 % the grade is
+   withheld (未评级, "Not graded": 可判断的规则不足六成); the score is still shown, with
+   its coverage.
 
-Adding a failure never raises the score: it adds to the denominator only.
+Adding a failure never raises the score: it adds to the denominator only. Reading notices
+(what the reader could not read) never cost points: they only make rules not assessable.
 """
 
 from __future__ import annotations
@@ -24,21 +29,28 @@ from typing import Sequence
 
 import numpy as np
 
-from checker.model import CATEGORIES, CategoryScore, Outcome, Score, Severity
+from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Score, Severity
 
 FACTOR = {Severity.ERROR: 3.0, Severity.WARNING: 1.0, Severity.INFO: 0.0}
 GRADES = ((90.0, "优秀"), (75.0, "良好"), (60.0, "合格"), (-1.0, "不合格"))
-GRADE_EN = {"优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "—": "—"}
+WITHHELD = "未评级"
+GRADE_EN = {"优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "—": "—", WITHHELD: "Not graded"}
+MIN_COVERAGE = 0.6
+"""Below this share of decided rules the grade is withheld."""
+WITHHELD_REASON = ("可判断的规则不足六成", "fewer than 60% of the applicable rules could be judged")
 
 # Outcome codes in the batch matrix.
 CODES = (Outcome.PASS, Outcome.FAIL, Outcome.NOT_ASSESSABLE, Outcome.NOT_APPLICABLE, Outcome.WAIVED)
 PASS, FAIL, NA, NAPP, WAIVED = range(5)
 
 
-def grade_for(score: float | None, has_error: bool) -> tuple[str, bool]:
-    """(grade, capped) for a score; ``capped`` when an error kept it from 优秀."""
+def grade_for(score: float | None, has_error: bool, coverage: float | None = None) -> tuple[str, bool]:
+    """(grade, capped) for a score; ``capped`` when an error kept it from 优秀. With a
+    ``coverage`` below :data:`MIN_COVERAGE` the grade is withheld (:data:`WITHHELD`)."""
     if score is None:
         return "—", False
+    if coverage is not None and coverage < MIN_COVERAGE:
+        return WITHHELD, False
     grade = next(g for limit, g in GRADES if score >= limit)
     if has_error and grade == "优秀":
         return "良好", True
@@ -73,12 +85,19 @@ def score_matrix(codes: np.ndarray, points: np.ndarray, categories: Sequence[str
     errors = error_fail.tolist()
     earned_l, possible_l = tot_e.tolist(), tot_p.tolist()
     out = []
+    coverages: dict[tuple[int, int], Coverage] = {}  # a batch has few distinct pairs
     for r in range(codes.shape[0]):
-        grade, capped = grade_for(overall[r], errors[r])
+        decided_r = counts[PASS][r] + counts[FAIL][r] + counts[WAIVED][r]
+        applicable = decided_r + counts[NA][r]
+        coverage = coverages.get((decided_r, applicable))
+        if coverage is None:
+            coverage = coverages[(decided_r, applicable)] = Coverage(
+                decided_r, applicable, round(decided_r / applicable, 4) if applicable else None)
+        grade, capped = grade_for(overall[r], errors[r], decided_r / applicable if applicable else None)
         cat_scores = tuple(CategoryScore(cat, cat_percent[cat][r], cat_counts[cat][0][r], cat_counts[cat][1][r],
                                          cat_counts[cat][2][r]) for cat in per_cat)
         out.append(Score(overall[r], grade, cat_scores, counts[PASS][r], counts[FAIL][r], counts[NA][r],
-                         counts[NAPP][r], counts[WAIVED][r], earned_l[r], possible_l[r], capped))
+                         counts[NAPP][r], counts[WAIVED][r], earned_l[r], possible_l[r], capped, coverage))
     return out
 
 

@@ -1,7 +1,9 @@
 """The pass/fail verdict of a run: the exit-code contract, independent of any renderer.
 
 Exit codes: 0 passed; 1 a finding at or above ``fail_on`` (not waived), or a score below
-``min_score``; 2 usage, input or rule-set error (raised before a verdict exists).
+``min_score``, or a report that could not be read whole (a table printed in the source but
+not read, or a text that seems cut off: such a report never passes, whatever its findings);
+2 usage, input or rule-set error (raised before a verdict exists).
 """
 
 from __future__ import annotations
@@ -9,9 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from checker.model import ReportResult, Severity
+from checker.model import ReportResult, Severity, Text
 
 PASSED, FAILED, ERROR = 0, 1, 2
+
+UNDECIDABLE = {
+    "text-incomplete": Text("文本可能不完整，无法判定", "the text may be incomplete: no verdict is possible"),
+    "table-unread": Text("表格未能完整读取，无法判定", "a table could not be read completely: no verdict is possible"),
+}
+"""Reading notices that keep a report from passing, and the reason the verdict gives."""
+
+
+def undecided_reasons(result: ReportResult) -> list[Text]:
+    """Why the report cannot pass because of what could not be read (text first, each reason once)."""
+    codes = {n.code for n in result.notices}
+    return [reason for code, reason in UNDECIDABLE.items() if code in codes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +36,10 @@ class Policy:
     min_score: float | None = None
 
     def report_failed(self, result: ReportResult) -> bool:
-        """True when this report fails the policy."""
+        """True when this report fails the policy (or could not be read whole)."""
         if any(f.severity.rank >= self.fail_on.rank and not f.waived for f in result.findings):
+            return True
+        if result.notices and undecided_reasons(result):
             return True
         overall = result.score.overall
         return self.min_score is not None and overall is not None and overall < self.min_score

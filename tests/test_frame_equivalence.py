@@ -5,7 +5,8 @@ compare it with :func:`reference_frame`, a plain per-document, per-cell implemen
 the frame as ``checker/frame.py`` documents it, on the bundled report documents and on
 many variants of them: missing sections, tables, rows and cells, blank (None) cells, text
 and bools in number cells, decimals and huge integers, nodes of the wrong type, extra
-unknown keys, 2019-format and unknown-format documents, and (when ``../shared/corpus`` is
+unknown keys, 2019-format and unknown-format documents, reading blocks listing unread tables,
+rows and cells (absent ones become UNREAD, filled-in ones keep their value), and (when ``../shared/corpus`` is
 there) the reports of the corpus as gkcheck reads them. They also check that a batch gives
 the same rows as each of its documents alone, and the frame's layout (columns, dtypes,
 index, contiguous columns).
@@ -25,8 +26,8 @@ import pandas as pd
 import pytest
 
 from checker.document import SECTION_IDS, Cell, cells
-from checker.frame import (ABSENT, BLANK, FORMATS, KINDS, LEVELS, NUMBER, TABLES, TEXT, build_frame, meta_col,
-                           status_col, text_col, text_names, value_col)
+from checker.frame import (ABSENT, BLANK, FORMATS, KINDS, LEVELS, NUMBER, TABLES, TEXT, UNREAD, build_frame,
+                           meta_col, status_col, text_col, text_names, value_col)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = sorted((ROOT / "examples").glob("*.json")) + sorted((ROOT / "tests" / "data").glob("*.report.json"))
@@ -52,23 +53,47 @@ def _cell_value(tables: dict[str, Any], cell: Cell) -> Any:
     return node
 
 
+def _holds(doc: Doc, pointer: str) -> bool:
+    """Whether ``doc`` holds a value (anything, null included) at ``pointer``."""
+    node: Any = doc
+    for key in pointer.split("/")[1:]:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return True
+
+
+def _unread(doc: Doc) -> list[str]:
+    """The document's unread pointers that hold nothing in it (a value filled in wins)."""
+    reading = doc.get("reading")
+    unread = reading.get("unread") if isinstance(reading, dict) else None
+    if not isinstance(unread, list):
+        return []
+    return [p for p in unread if isinstance(p, str) and p.startswith("/") and not _holds(doc, p)]
+
+
 def _cells_row(doc: Doc) -> tuple[list[float], list[int]]:
     """Values and status codes of every cell, in ``cells()`` order.
 
     The cells of the document's format are classified together: when all of them are
     numbers (or missing), a NaN number (which JSON cannot hold) counts as absent; otherwise
     each one is classified by its type (a bool is text) and only the missing ones are absent.
+    A missing cell of the document's format at or under an unread pointer of its reading
+    block is unread.
     """
     fmt = doc.get("format") if doc.get("format") in FORMATS else FORMATS[0]
     tables = doc.get("tables") or {}
     found = {c.id: _cell_value(tables, c) for c in cells() if fmt in c.formats}
     numeric = all(v is _MISSING or type(v) in (int, float) for v in found.values())
+    unread = _unread(doc)
     values, status = [], []
     for c in cells():
         v = found.get(c.id, _MISSING)
         number = float(v) if type(v) in (int, float) else np.nan
         values.append(number)
-        if v is _MISSING:
+        if v is _MISSING and c.id in found and any(c.pointer == u or c.pointer.startswith(u + "/") for u in unread):
+            status.append(UNREAD)
+        elif v is _MISSING:
             status.append(ABSENT)
         elif numeric:
             status.append(ABSENT if np.isnan(number) else NUMBER)
@@ -274,6 +299,53 @@ def _section_texts(doc: Doc, rng: random.Random) -> None:
                     sec.pop(key, None)
 
 
+def _unread_rows(doc: Doc, rng: random.Random) -> None:
+    """Delete some table rows and list them (and one row still there) as unread."""
+    unread: list[str] = []
+
+    def walk(node: Any, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key in [k for k, v in node.items() if isinstance(v, dict)]:
+                if rng.random() < 0.15:
+                    del node[key]
+                    unread.append(f"{pointer}/{key}")
+                elif rng.random() < 0.05:
+                    unread.append(f"{pointer}/{key}")  # filled in: the document wins
+                else:
+                    walk(node[key], f"{pointer}/{key}")
+    walk(doc.get("tables"), "/tables")
+    doc["reading"] = {"unread": unread}
+
+
+def _unread_cells(doc: Doc, rng: random.Random) -> None:
+    """Delete some cells and list them as unread; list a few present cells and absent places too."""
+    unread = ["/tables/requests/new/total", "/sections/problems", "/tables/nowhere/x"]
+
+    def walk(node: Any, pointer: str) -> None:
+        if isinstance(node, dict):
+            for key in list(node):
+                if isinstance(node[key], dict):
+                    walk(node[key], f"{pointer}/{key}")
+                elif rng.random() < 0.1:
+                    del node[key]
+                    unread.append(f"{pointer}/{key}")
+    walk(doc.get("tables"), "/tables")
+    doc["reading"] = {"unread": unread, "derived": ["/tables/requests/carried_in/total"],
+                      "notices": [{"code": "table-unread", "target": "/tables/requests", "values": {"count": 3}}]}
+
+
+def _unread_table(doc: Doc, rng: random.Random) -> None:
+    (doc.get("tables") or {}).pop("requests", None) if isinstance(doc.get("tables"), dict) else None
+    doc["reading"] = {"unread": ["/tables/requests"]}
+
+
+def _unread_group(doc: Doc, rng: random.Random) -> None:
+    tables = doc.get("tables")
+    if isinstance(tables, dict) and isinstance(tables.get("requests"), dict):
+        tables["requests"].pop("withheld", None)
+    doc["reading"] = {"unread": ["/tables/requests/withheld/state_secret", "/tables/requests/withheld/prohibited_by_law"]}
+
+
 MUTATIONS: dict[str, Callable[[Doc, random.Random], None]] = {
     "blank cells": _set_cells([None], 0.2),
     "text cells": _set_cells(["12", "—", "", "无", " 3 "], 0.2),
@@ -321,6 +393,14 @@ MUTATIONS: dict[str, Callable[[Doc, random.Random], None]] = {
     "title not text": lambda doc, rng: (_replace(("title",), 42)(doc, rng), _replace(("preamble",), "")(doc, rng)),
     "source url": _replace(("source",), {"url": "https://example.gov.cn/r.html"}),
     "source url not text": _replace(("source",), {"url": ["x"]}),
+    "unread rows": _unread_rows,
+    "unread cells": _unread_cells,
+    "unread table": _unread_table,
+    "unread rows of a missing group": _unread_group,
+    "unread everything": _replace(("reading",), {"unread": ["/tables"]}),
+    "reading odd": _replace(("reading",), {"unread": [1, None, "", "tables/requests", "/tables/requests/new"]}),
+    "reading not an object": _replace(("reading",), ["/tables/requests"]),
+    "reading notices only": _replace(("reading",), {"notices": [{"code": "year-inferred", "target": "/year"}]}),
 }
 
 
@@ -367,7 +447,7 @@ def test_variants_match_the_reference(base_docs: list[Doc], variant_docs: list[D
     assert_same_frame(frame, reference_frame(docs))
     # The variants do reach every kind of cell.
     status = frame[[status_col(c.id) for c in cells()]].to_numpy()
-    assert {NUMBER, BLANK, TEXT, ABSENT} <= set(np.unique(status).tolist())
+    assert {NUMBER, BLANK, TEXT, ABSENT, UNREAD} <= set(np.unique(status).tolist())
 
 
 def test_batch_rows_equal_single_documents(base_docs: list[Doc], variant_docs: list[Doc]) -> None:

@@ -61,8 +61,12 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
 
 
 def _cards(summary: AuditSummary, scores: list[float], problems: int, lang: str) -> str:
+    withheld = sum(1 for r in summary.checked if r.result and r.result.get("grade") == "未评级")
+    partly = sum(1 for r in summary.checked if r.result and r.result.get("notices"))
     items = [(_t(lang, "已检查报告", "Reports checked"), f"{len(summary.checked):,}"),
              (_t(lang, "未通过", "Failing"), f"{summary.failed:,}"),
+             (_t(lang, "未评级（可判断规则不足六成）", "Not graded (under 60% judged)"), f"{withheld:,}"),
+             (_t(lang, "有读取提示的报告", "Reports with reading notices"), f"{partly:,}"),
              (_t(lang, "平均得分", "Average score"), f"{mean(scores):.1f}" if scores else "—"),
              (_t(lang, "跨年度配对", "Year pairs"), f"{sum(1 for r in summary.checked if r.previous):,}"),
              (_t(lang, "输入问题", "Input problems"), f"{problems:,}"),
@@ -142,20 +146,27 @@ def _ranking_table(table: Table, lang: str) -> str:
         note = _t(lang, f"只列出得分最低的 {TABLE_LIMIT} 份报告；完整排名见 summary.xlsx 和 ranking.csv。",
                   f"Only the {TABLE_LIMIT} lowest-scoring reports are listed; the full ranking is in summary.xlsx and "
                   "ranking.csv.")
-    cols = [0, 1, 2, 4, 5, 6, 7, 8, 9, 11]
-    head = "".join(f'<th data-n="{int(i in (0, 2, 6, 8, 9))}">{escape(table.headers[i])}</th>' for i in cols)
+    from checker.audit.outputs import (AGENCY, COVERAGE, ERRORS, GRADE, LEVEL, NOTICES, PASSED, RANK, REGION, RESULT,
+                                       SCORE, WARNINGS, YEAR)
+
+    cols = [RANK, AGENCY, YEAR, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, PASSED]
+    numeric = (RANK, YEAR, SCORE, COVERAGE, NOTICES, ERRORS, WARNINGS)
+    head = "".join(f'<th data-n="{int(i in numeric)}">{escape(table.headers[i])}</th>' for i in cols)
     body = []
     for r in rows:
         cells = []
         for i in cols:
             v = "" if r[i] is None else r[i]
             cells.append(f'<td>{escape(str(v))}</td>')
-        link = f'<td><a href="{escape(r[13], quote=True)}">{escape(_t(lang, "结果", "result"))}</a></td>'
-        cls = ' class="bad"' if r[11] in ("否", "no") else ""
+        link = f'<td><a href="{escape(r[RESULT], quote=True)}">{escape(_t(lang, "结果", "result"))}</a></td>'
+        cls = ' class="bad"' if r[PASSED] in ("否", "no") else ""
         body.append(f"<tr{cls}>{''.join(cells)}{link}</tr>")
+    note += _t(lang, "“可判断规则占比”不足 60% 的报告不评等级（未评级），不参加排名；“读取提示”为原文中未能读出的内容条数。",
+               " Reports where fewer than 60% of the rules could be judged are not graded (Not graded) and not "
+               "ranked; 'Reading notices' counts what could not be read from the file.")
     return (f'<section><h2>{escape(_t(lang, "排名（点击表头排序）", "Ranking (click a header to sort)"))}</h2>'
             f'<p class="note">{escape(note)}</p><table class="sortable"><thead><tr>{head}'
-            f'<th>{escape(table.headers[13])}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
+            f'<th>{escape(table.headers[RESULT])}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
 
 
 def _problem_table(table: Table, lang: str) -> str:

@@ -27,6 +27,7 @@ from checker.audit.runner import AuditSummary, Row, results_file
 from checker.audit.store import Store
 from checker.loader import RuleSet
 from checker.render.labels import KIND_ZH, LEVEL_ZH
+from checker.scoring import WITHHELD
 
 EXCEL_MAX_ROWS = 1_000_000
 _CONFLICTS_SHOWN = 5  # other reports named in a conflict row (a common name can have hundreds)
@@ -65,26 +66,45 @@ def tables(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[in
             _problems(summary, lang)]
 
 
+def _graded(r: Row) -> bool:
+    """Whether a checked row has a score and a grade (a withheld grade is not ranked with graded ones)."""
+    return r.result is not None and r.result["score"] is not None and r.result["grade"] != WITHHELD
+
+
 def ranked(summary: AuditSummary) -> list[Row]:
-    """Checked rows, best score first (reports without a score last)."""
-    return sorted(summary.checked, key=lambda r: (r.result["score"] is None, -(r.result["score"] or 0),  # type: ignore
-                                                  r.meta.get("agency") or "", r.path))
+    """Checked rows: graded reports best score first, then reports whose grade was withheld (too
+    little could be judged), then reports without a score."""
+    return sorted(summary.checked, key=lambda r: (r.result["score"] is None, not _graded(r),  # type: ignore
+                                                  -(r.result["score"] or 0), r.meta.get("agency") or "", r.path))
+
+
+# Positions of the ranking table's columns that the dashboard shows.
+RANK, AGENCY, YEAR, KIND, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, INFOS, PASSED, FILE, \
+    RESULT = range(16)
 
 
 def _ranking(summary: AuditSummary, lang: str) -> Table:
     headers = [_t(lang, "名次", "Rank"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"),
                _t(lang, "机关类型", "Kind"), _t(lang, "层级", "Level"), _t(lang, "地区", "Region"),
-               _t(lang, "得分", "Score"), _t(lang, "等级", "Grade"), _t(lang, "错误", "Errors"),
+               _t(lang, "得分", "Score"), _t(lang, "等级", "Grade"),
+               _t(lang, "可判断规则占比%", "Rules judged %"), _t(lang, "读取提示", "Reading notices"),
+               _t(lang, "错误", "Errors"),
                _t(lang, "警告", "Warnings"), _t(lang, "提示", "Info"), _t(lang, "是否通过", "Passed"),
                _t(lang, "文件", "File"), _t(lang, "检查结果", "Result")]
     rows = []
-    for n, r in enumerate(ranked(summary), 1):
+    n = 0
+    for r in ranked(summary):
         res = r.result or {}
+        graded = _graded(r) or res.get("score") is None
+        n += graded
         kind, level = r.meta.get("kind"), r.meta.get("level")
-        rows.append([n, r.meta.get("agency") or "", r.meta.get("year"),
+        coverage = res.get("coverage")
+        rows.append([n if graded else None, r.meta.get("agency") or "", r.meta.get("year"),
                      KIND_ZH.get(kind, kind or "") if lang != "en" else kind or "",
                      LEVEL_ZH.get(level, level or "") if lang != "en" else level or "", r.meta.get("region") or "",
-                     res.get("score"), res.get("grade"), res.get("errors"), res.get("warnings"), res.get("infos"),
+                     res.get("score"), res.get("grade"),
+                     None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
+                     res.get("errors"), res.get("warnings"), res.get("infos"),
                      _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), r.path,
                      results_file(r, summary.variant)])
     return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows)

@@ -69,7 +69,8 @@ class ResultJson:
 
     def _lazy(self, outcomes: Any) -> bytes | None:
         """The outcomes straight from the engine's batch arrays (None when not the engine's lazy view)."""
-        if type(outcomes).__name__ != "_LazyOutcomes" or getattr(outcomes, "_items", True) is not None:
+        if (type(outcomes).__name__ != "_LazyOutcomes" or getattr(outcomes, "_items", True) is not None
+                or getattr(outcomes, "_reasons", True) is not None):  # reasons of reading: the plain way
             return None
         try:
             rules, codes, acc, r = outcomes._rules, outcomes._codes, outcomes._acc, outcomes._row

@@ -9,6 +9,7 @@ Tables:
 * ``documents`` — sha256 → the compressed document of files that needed real ingest work
   (text, HTML, Word, PDF), valid for one gkcheck version: a rule change does not re-read PDFs.
 * ``results`` — keyed by (report key, variant, previous report key): the score, counts,
+  coverage (decided and applicable rules), number of reading notices,
   findings (one JSON value) and findings per rule (one small JSON value) of a report checked
   with one rule set, language and policy, against one previous-year report (or none). The full result of each report is its result
   JSON file in the output folder.
@@ -28,9 +29,9 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
 
-from checker.audit.worker import Checked, Ingested
+from checker.audit.worker import Checked, Ingested, coverage_fields
 
-LAYOUT = 3  # PRAGMA user_version: bump when the tables change
+LAYOUT = 4  # PRAGMA user_version: bump when the tables change
 _TABLES = ("stat", "ingested", "documents", "results", "findings", "state")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file
 CREATE TABLE IF NOT EXISTS documents (sha256 TEXT PRIMARY KEY, version TEXT, doc BLOB);
 CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score REAL, grade TEXT,
     errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error BLOB, findings BLOB,
-    rules BLOB, PRIMARY KEY (key, variant, previous));
+    rules BLOB, decided INTEGER, applicable INTEGER, notices INTEGER, PRIMARY KEY (key, variant, previous));
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
 """
 _BATCH = 900  # SQLite's default limit on bound parameters is 999
@@ -114,20 +115,22 @@ class Store:
         out = {}
         keys = sorted({k for k, _ in wanted})
         for row in self._select_in(
-                "SELECT key, previous, score, grade, errors, warnings, infos, max_rank, passed, error "
-                "FROM results WHERE variant = ? AND key IN ({})", keys, (variant,)):
+                "SELECT key, previous, score, grade, errors, warnings, infos, max_rank, passed, error, decided, "
+                "applicable, notices FROM results WHERE variant = ? AND key IN ({})", keys, (variant,)):
             if (row[0], row[1]) in wanted:
                 out[(row[0], row[1])] = {"score": row[2], "grade": row[3], "errors": row[4], "warnings": row[5],
                                          "infos": row[6], "max_rank": row[7], "passed": bool(row[8]),
-                                         "error": orjson.loads(row[9]) if row[9] else None}
+                                         "error": orjson.loads(row[9]) if row[9] else None,
+                                         **coverage_fields(row[10] or 0, row[11] or 0), "notices": row[12] or 0}
         return out
 
     def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> None:
         """Record a chunk of checked reports (each with its previous key) in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
                 (c.key, variant, prev, c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
-                 orjson.dumps(c.error) if c.error else None, c.findings, c.rules) for c, prev in items])
+                 orjson.dumps(c.error) if c.error else None, c.findings, c.rules, *c.coverage, c.notices)
+                for c, prev in items])
 
     def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, list[list[Any]]]]:
         """(key, previous, findings) of these results, by key; a finding is [rule_id, severity, category,

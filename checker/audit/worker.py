@@ -252,6 +252,8 @@ class Checked(_Sent):
         rules: a JSON object (UTF-8): rule id → number of findings.
         body: the result JSON, when the worker could not write it to the output folder itself.
         error: (category, zh, en) when the report could not be checked.
+        coverage: (decided rules, applicable rules).
+        notices: how many reading notices the report has.
     """
 
     key: str
@@ -264,11 +266,20 @@ class Checked(_Sent):
     rules: bytes = b"{}"
     body: bytes | None = None
     error: tuple[str, str, str] | None = None
+    coverage: tuple[int, int] = (0, 0)
+    notices: int = 0
 
     def stored(self) -> dict[str, Any]:
         """The summary the audit attaches to the report's row (as :meth:`Store.results` returns it)."""
         return {"score": self.score, "grade": self.grade, "errors": self.counts[0], "warnings": self.counts[1],
-                "infos": self.counts[2], "max_rank": self.max_rank, "passed": self.passed, "error": self.error}
+                "infos": self.counts[2], "max_rank": self.max_rank, "passed": self.passed, "error": self.error,
+                **coverage_fields(*self.coverage), "notices": self.notices}
+
+
+def coverage_fields(decided: int, applicable: int) -> dict[str, Any]:
+    """The coverage of a stored result: decided and applicable rules, and the ratio (None when nothing applies)."""
+    return {"decided": decided, "applicable": applicable,
+            "coverage": round(decided / applicable, 4) if applicable else None}
 
 
 def check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
@@ -349,8 +360,10 @@ def _compact(key: str, result: Any, ctx: RenderContext, body: bytes | None) -> C
         rows.append([f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
                      orjson.dumps(f.location).decode() if f.location else None])
     max_rank = 3 if counts[3] else 2 if counts[2] else 1 if counts[1] else 0
+    coverage = result.score.coverage
     return Checked(key, result.score.overall, result.score.grade, (counts[3], counts[2], counts[1]), max_rank,
-                   not ctx.policy.report_failed(result), orjson.dumps(rows), orjson.dumps(per_rule), body)
+                   not ctx.policy.report_failed(result), orjson.dumps(rows), orjson.dumps(per_rule), body,
+                   coverage=(coverage.decided, coverage.applicable), notices=len(result.notices))
 
 
 def stored_profile(cells: bytes, clauses: bytes, meta: dict[str, Any]) -> StoredProfile:

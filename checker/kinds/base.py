@@ -36,9 +36,21 @@ class FrameCheck:
     Attributes:
         columns: the frame columns the check reads (pandera validates only these plus the
             metadata that decides whether a rule applies).
+        failure_stands: a failure rests on what the document holds, so it stands when some of
+            the check's inputs could not be read from the source (more of the source could only
+            add failures: a blank cell is blank whatever else the table holds). False for checks
+            that fail on what is *not* there (a required wording).
+        pass_stands: a pass stands when some inputs could not be read (a required wording was
+            found in what was read). Otherwise such a report is ``not_assessable`` (``unread``).
+        uses_derived: the check may decide on cells split by the table's own arithmetic
+            (``reading.derived``); False for checks of that arithmetic (equalities of sums),
+            which would only confirm the split.
     """
 
     columns: list[str]
+    failure_stands: bool = True
+    pass_stands: bool = False
+    uses_derived: bool = True
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
         """Rows where every input of the check is known (True) — others are not_assessable."""

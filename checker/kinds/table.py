@@ -21,6 +21,7 @@ class SumCompare(FrameCheck):
             if cid not in index:
                 raise KeyError(cid)
         self.left, self.right, self.op = list(left), list(right), op
+        self.uses_derived = op != "eq"  # an equality of sums is the arithmetic derived cells were split by
         self.cells = list(dict.fromkeys([*left, *right]))
         self.pointer = index[at or right[0]].pointer
         self.columns = [value_col(c) for c in self.cells] + [status_col(c) for c in self.cells]

@@ -73,6 +73,10 @@ class TextCheck(FrameCheck):
         self.min_length, self.max_length = min_length, max_length
         self.requires = list(requires) if requires is not None else ([] if all_texts else [at])
         self.when = when
+        # A required wording or length fails on what is not there: more of the source could
+        # supply it. A forbidden wording or length fails on what is there.
+        self.failure_stands = self.pattern is None and min_length is None
+        self.pass_stands = self.not_pattern is None and max_length is None and when is None
         extra = [value_col(when["cell"]), status_col(when["cell"])] if when else []
         self.columns = list(dict.fromkeys([*self.targets, *(_presence_column(p) for p in self.requires), *extra]))
 
@@ -170,6 +174,7 @@ class PartHeading(FrameCheck):
             raise KeyError(at)
         self.column = text_col("sections.overview.heads")
         self.columns = [self.column]
+        self.failure_stands, self.pass_stands = False, True  # fails on a heading that is not there
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
         return df[self.column].notna().to_numpy()

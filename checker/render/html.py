@@ -1,7 +1,8 @@
 """A self-contained, printable HTML report (``--format html``) for an agency officer.
 
 One file, no external assets and no script (a Content-Security-Policy forbids any): the
-score and grade, category scores, the findings with their legal basis and fix, and the three
+reading notices (what could not be read from the file) in a box at the top, the score, grade
+and coverage, category scores, the findings with their legal basis and fix, and the three
 tables redrawn from the report document with the cells (or rows) that findings point at
 highlighted and linked to the finding. Printable on A4 (``@page``), Chinese typography.
 
@@ -19,11 +20,14 @@ from typing import Any, Sequence
 
 from checker import __version__
 from checker.document import MISSING, cells, label, resolve
+from checker.frame import unread_pointers
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.context import RenderContext
-from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, severity_label, field_label, location_text, section_title
+from checker.notices import title
+from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, field_label, grade_text,
+                                   location_text, section_title, severity_label)
 from checker.resources import load_schema
-from checker.scoring import GRADE_EN
+from checker.verdict import undecided_reasons
 
 TABLES = ("proactive", "requests", "appeals")
 
@@ -77,8 +81,8 @@ def _report(i: int, result: ReportResult, ctx: RenderContext) -> str:
     ordered = _in_display_order(result.findings)
     marks = _marks(ordered)
     doc = ctx.documents.get(result.source)
-    parts = [f'<section class="report" id="report-{i}">', _header(result, ctx), _score(result, ctx),
-             _findings(i, ordered, ctx)]
+    parts = [f'<section class="report" id="report-{i}">', _header(result, ctx), _reading(result, ctx),
+             _score(result, ctx), _findings(i, ordered, ctx)]
     if doc is not None:
         parts.append(_tables(i, doc, marks, ctx))
     parts.append("</section>")
@@ -104,17 +108,44 @@ def _header(result: ReportResult, ctx: RenderContext) -> str:
             f'<p class="meta">{" · ".join(esc(b) for b in bits)}</p>{source}</header>')
 
 
+def _reading(result: ReportResult, ctx: RenderContext) -> str:
+    """The reading notices: what could not be read from the file, where, and what to do ("" when none)."""
+    if not result.notices:
+        return ""
+    t = ctx.t
+    items = []
+    for n in result.notices:
+        where = "  ".join(x for x in (location_text(n.location, ctx.lang),
+                                      field_label(n.target, ctx.lang) if n.target else "") if x)
+        rows = []
+        if where or n.target:
+            rows.append((t("位置", "Where"), f'{esc(where)} <code>{esc(n.target or "/")}</code>'))
+        if n.advice.get(ctx.lang):
+            rows.append((t("建议", "What to do"), esc(n.advice.get(ctx.lang))))
+        dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+        items.append(f'<li class="notice notice-{esc(n.code)}"><p class="notice-title">{esc(title(n.code).get(ctx.lang))}'
+                     f'</p><p class="message">{esc(n.message.get(ctx.lang))}</p><dl>{dl}</dl></li>')
+    note = t("以下内容印在原文中，但未能读出：不扣分，需要它们的检查记为“无法判断”。",
+             "What follows is printed in the source but could not be read: it costs no points, "
+             "and the checks that need it are not assessable.")
+    return (f'<section class="reading"><h2>{t("读取提示", "Reading notices")}</h2>'
+            f'<p class="note">{esc(note)}</p><ul>{"".join(items)}</ul></section>')
+
+
 def _score(result: ReportResult, ctx: RenderContext) -> str:
     t, s = ctx.t, result.score
     failed = ctx.policy.report_failed(result)
-    grade = s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade)
+    grade, why = grade_text(s, ctx.lang)
     overall = "—" if s.overall is None else f"{s.overall:.1f}"
     counts: defaultdict[str, int] = defaultdict(int)
     for f in result.findings:
         counts["waived" if f.waived else f.severity.value] += 1
     verdict = (f'<span class="verdict {"fail" if failed else "pass"}">'
                f'{t("未通过", "FAILED") if failed else t("通过", "PASSED")}</span>')
-    capped = f'<p class="note">{t("有错误，等级最高为良好", "capped: errors present")}</p>' if s.capped else ""
+    reasons = "".join(f'<p class="note verdict-reason">{esc(r.get(ctx.lang))}</p>'
+                      for r in undecided_reasons(result)) if failed else ""
+    capped = f'<p class="note">{esc(why.strip(" ()（）"))}</p>' if why else ""
+    coverage = f'<p class="coverage">{esc(coverage_text(s.coverage, ctx.lang))}</p>'
     bars = []
     for c in s.categories:
         name = c.category if ctx.lang != "en" else CATEGORY_EN[c.category]
@@ -123,9 +154,10 @@ def _score(result: ReportResult, ctx: RenderContext) -> str:
         bars.append(f'<div class="bar"><span class="bar-name">{esc(name)}</span>'
                     f'<span class="bar-track"><span class="bar-fill" style="width:{width:.1f}%"></span></span>'
                     f'<span class="bar-value">{esc(value)}</span></div>')
-    tally = t(f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']} · 已豁免 {counts['waived']}",
+    tally = t(f"错误 {counts['error']} · 警告 {counts['warning']} · 提示 {counts['info']} · 已豁免 {counts['waived']}"
+              f" · 读取提示 {len(result.notices)}",
               f"errors {counts['error']} · warnings {counts['warning']} · info {counts['info']} · "
-              f"waived {counts['waived']}")
+              f"waived {counts['waived']} · reading notices {len(result.notices)}")
     rules = t(f"规则：通过 {s.passed} · 未通过 {s.failed} · 无法判断 {s.not_assessable} · 不适用 {s.not_applicable}"
               f" · 已豁免 {s.waived}",
               f"rules: {s.passed} passed · {s.failed} failed · {s.not_assessable} not assessable · "
@@ -134,7 +166,7 @@ def _score(result: ReportResult, ctx: RenderContext) -> str:
             f'<span class="score-label">{t("得分", "Score")}</span>'
             f'<span class="score-value" data-score="{esc(overall)}">{esc(overall)}</span>'
             f'<span class="score-max">/ 100</span>'
-            f'<span class="grade">{t("等级", "Grade")}：{esc(grade)}</span>{verdict}{capped}</div>'
+            f'<span class="grade">{t("等级", "Grade")}：{esc(grade)}</span>{capped}{verdict}{reasons}{coverage}</div>'
             f'<div class="categories"><h2>{t("分类得分", "By category")}</h2>{"".join(bars)}'
             f'<p class="tally">{esc(tally)}</p><p class="tally">{esc(rules)}</p></div></div>')
 
@@ -209,10 +241,18 @@ def _tables(i: int, doc: dict[str, Any], marks: dict[str, list[_Mark]], ctx: Ren
     tables: dict[str, Any] = doc["tables"] if isinstance(doc.get("tables"), dict) else {}
     layout = t("2021年格式", "2021 format") if fmt == "2021" else t("2019年试行格式", "2019 trial format")
     missing = t("报告中没有这张表。", "The report has no such table.")
+    unread = unread_pointers(doc)
+    not_read = t("该表印在原文中，但未能读出（见读取提示）。",
+                 "The table is printed in the source but could not be read (see the reading notices).")
     out = ['<section class="tables">']
     for n, table in enumerate(TABLES):
         heading = f"<h3>{esc(label('sections', table, ctx.lang))}<span class=\"layout\">{esc(layout)}</span></h3>"
-        body = _table(i, table, fmt, doc, marks, ctx) if table in tables else f'<p class="missing">{missing}</p>'
+        if table in tables:
+            body = _table(i, table, fmt, doc, marks, ctx, unread)
+        elif _under(f"/tables/{table}", unread):
+            body = f'<p class="missing unread">{not_read}</p>'
+        else:
+            body = f'<p class="missing">{missing}</p>'
         # the section heading travels with the first table: never alone at the foot of a page
         out.append(f'<div class="table-block">{intro if n == 0 else ""}{heading}{body}</div>')
     out.append("</section>")
@@ -239,8 +279,12 @@ def _layout(table: str, fmt: str) -> list[tuple[str, list[tuple[str, Any]]]]:
                   if item[0].split(".")[0] in order else len(order))
 
 
+def _under(pointer: str, unread: list[str]) -> bool:
+    return any(pointer == u or pointer.startswith(u + "/") for u in unread)
+
+
 def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, list[_Mark]],
-           ctx: RenderContext) -> str:
+           ctx: RenderContext, unread: list[str]) -> str:
     out = ['<table class="grid">']
     header: tuple[str, ...] = ()
     for row, row_cells in _layout(table, fmt):
@@ -252,7 +296,7 @@ def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, l
         row_pointer = f"/tables/{table}/" + row.replace(".", "/")
         row_marks = marks.get(row_pointer, [])
         row_class = f' class="flag {_worst(row_marks)}"' if row_marks else ""
-        tds = "".join(_cell(i, c, doc, marks.get(c.pointer, []), ctx) for _, c in row_cells)
+        tds = "".join(_cell(i, c, doc, marks.get(c.pointer, []), ctx, unread) for _, c in row_cells)
         out.append(f'<tr{row_class}><th scope="row">{esc(label(table, row, ctx.lang))}{_refs(i, row_marks)}</th>'
                    f"{tds}</tr>")
     out.append("</table>")
@@ -264,10 +308,13 @@ def _column_title(cell: Any, lang: str) -> str:
     return cell.en.split(" · ")[-1] if lang == "en" else cell.zh.split("·")[-1]
 
 
-def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: RenderContext) -> str:
+def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: RenderContext,
+          unread: list[str] | None = None) -> str:
     value = resolve(doc, cell.path)
     classes = []
-    if value is MISSING:
+    if value is MISSING and unread and _under(cell.pointer, unread):
+        shown, classes = "?", ["unread"]
+    elif value is MISSING:
         shown, classes = "", ["missing"]
     elif value is None:
         shown, classes = "", ["blank"]
@@ -333,6 +380,14 @@ code { font-family: "Noto Sans Mono CJK SC", "Sarasa Mono SC", Consolas, monospa
 .grade-优秀 .score-value, .grade-良好 .score-value { color: var(--ok); }
 .grade-合格 .score-value { color: var(--warning); }
 .grade-不合格 .score-value { color: var(--error); }
+.grade-未评级 .score-value { color: var(--muted); }
+.coverage { margin: 1mm 0 0; font-size: 9pt; font-weight: 700; }
+.reading { border: 0.5mm solid #8e44ad; border-radius: 2mm; background: #f6effa; padding: 1mm 4mm 2mm;
+  margin: 4mm 0 2mm; break-inside: avoid; }
+.reading h2 { margin-top: 1mm; border-bottom-color: #8e44ad; }
+.reading ul { margin: 0; padding-left: 0; list-style: none; }
+.notice { margin: 2mm 0; }
+.notice-title { margin: 0; font-weight: 700; color: #6c3483; }
 .verdict { margin-top: 1.5mm; padding: 0.5mm 3mm; border-radius: 2mm; font-weight: 700; color: #fff; }
 .verdict.fail { background: var(--error); }
 .verdict.pass { background: var(--ok); }
@@ -386,6 +441,8 @@ h2, h3 { break-after: avoid; page-break-after: avoid; }
 table.grid td { text-align: right; font-variant-numeric: tabular-nums; min-width: 9mm; }
 table.grid td.text { text-align: center; color: var(--warning); }
 table.grid td.missing { background: #f6f8fa; }
+table.grid td.unread { background: #f6effa; color: #6c3483; text-align: center; }
+p.unread { color: #6c3483; }
 tr.flag.sev-error > *, td.flag.sev-error { background: var(--error-bg); }
 tr.flag.sev-warning > *, td.flag.sev-warning { background-color: var(--warning-bg); }
 tr.flag.sev-info > *, td.flag.sev-info { background-color: var(--info-bg); }

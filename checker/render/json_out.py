@@ -12,8 +12,9 @@ from typing import Any, Sequence
 from checker import __version__
 from checker.model import ReportResult
 from checker.render.context import RenderContext
+from checker.verdict import undecided_reasons
 
-RESULT_VERSION = "1.0"
+RESULT_VERSION = "1.1"
 
 
 def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
@@ -33,13 +34,19 @@ def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
 
 
 def result_head(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
-    """The first part of :func:`result_to_dict`: source, report, passed and score."""
+    """The first part of :func:`result_to_dict`: source, report, passed, score, coverage and
+    reading notices."""
     score = result.score
+    coverage = score.coverage
+    failed = ctx.policy.report_failed(result)
     return {
         "source": result.source,
         "report": {"agency": result.agency, "kind": result.agency_kind, "level": result.agency_level,
                    "year": result.year, "format": result.format, "published": result.published},
-        "passed": not ctx.policy.report_failed(result),
+        "passed": not failed,
+        "verdict_reasons": [r.get(ctx.lang) for r in undecided_reasons(result)] if failed else [],
+        "coverage": {"decided": coverage.decided, "applicable": coverage.applicable, "ratio": coverage.ratio},
+        "notices": [n.to_dict(ctx.lang) for n in result.notices],
         "score": {
             "overall": score.overall, "grade": score.grade, "capped": score.capped,
             "earned": score.earned, "possible": score.possible,

@@ -2,7 +2,9 @@
 
 One ``testsuite`` per report and one ``testcase`` per rule: ``classname`` is the report file,
 the name is the rule id, name and title. A failed rule is a ``failure`` carrying its messages;
-a rule that is not assessable, not applicable or waived is ``skipped`` with the reason.
+a rule that is not assessable, not applicable or waived is ``skipped`` with the reason. A
+report's coverage and reading notices are properties of its suite; the notices' wording and
+advice are its ``system-out``.
 Run-level notices (waivers that cover no checked report) form a suite of their own named
 after the configuration file.
 """
@@ -15,11 +17,19 @@ from typing import Sequence
 from checker.model import Finding, Outcome, ReportResult
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
+from checker.verdict import undecided_reasons
 
 _SKIP_ZH = {Outcome.NOT_ASSESSABLE: "无法判断：所需数据空白、不是数字或缺失",
             Outcome.NOT_APPLICABLE: "不适用于本报告", Outcome.WAIVED: "已豁免"}
 _SKIP_EN = {Outcome.NOT_ASSESSABLE: "not assessable: an input is blank, non-numeric or missing",
             Outcome.NOT_APPLICABLE: "not applicable to this report", Outcome.WAIVED: "waived"}
+# Reasons of not assessable outcomes other than blank or missing inputs.
+_REASON_ZH = {"metadata": "无法判断：机关类型或层级未知",
+              "unread": "无法判断：所需内容印在原文中，但未能读出（见读取提示）",
+              "derived": "无法判断：所需单元格的数字在原文中连在一起，是按本条核对的勾稽关系拆分得出的"}
+_REASON_EN = {"metadata": "not assessable: the agency's kind or level is unknown",
+              "unread": "not assessable: an input is printed in the source but could not be read (see the reading notices)",
+              "derived": "not assessable: an input cell was split from run-together digits by the very arithmetic this rule checks"}
 
 
 def render_junit(results: Sequence[ReportResult], ctx: RenderContext) -> str:
@@ -39,9 +49,17 @@ def _suite(result: ReportResult, ctx: RenderContext) -> ET.Element:
     suite = ET.Element("testsuite", name=result.source or result.agency)
     props = ET.SubElement(suite, "properties")
     score = result.score
+    failed = ctx.policy.report_failed(result)
+    coverage = score.coverage
+    pct = coverage.percent()
     for name, value in (("agency", result.agency), ("year", result.year), ("score", score.overall),
-                        ("grade", score.grade), ("passed", not ctx.policy.report_failed(result))):
+                        ("grade", score.grade), ("passed", not failed),
+                        ("coverage", f"{coverage.decided}/{coverage.applicable}" + ("" if pct is None else f" ({pct}%)")),
+                        ("notices", len(result.notices))):
         ET.SubElement(props, "property", name=name, value="" if value is None else str(value))
+    if failed:
+        for why in undecided_reasons(result):
+            ET.SubElement(props, "property", name="verdict_reason", value=why.get(ctx.lang))
     by_rule: dict[str, list[Finding]] = {}
     for f in result.findings:
         by_rule.setdefault(f.rule_id, []).append(f)
@@ -60,10 +78,27 @@ def _suite(result: ReportResult, ctx: RenderContext) -> ET.Element:
         elif outcome.outcome is not Outcome.PASS:
             counts["skipped"] += 1
             reason = (_SKIP_EN if ctx.lang == "en" else _SKIP_ZH)[outcome.outcome]
+            if outcome.outcome is Outcome.NOT_ASSESSABLE:
+                reason = (_REASON_EN if ctx.lang == "en" else _REASON_ZH).get(outcome.reason, reason)
             waived = next((f.waived for f in findings if f.waived), None)
             skipped = ET.SubElement(case, "skipped", message=f"{reason}：{waived}" if waived else reason)
             if findings:
                 skipped.text = _details(findings, ctx)
+    blocking = undecided_reasons(result)
+    if blocking:  # the report cannot pass: CI views show it as a failing case, not only as a property
+        counts["tests"] += 1
+        counts["failures"] += 1
+        case = ET.SubElement(suite, "testcase", classname=result.source or result.agency,
+                             name=ctx.t("读取：报告未能完整读取", "reading: the report could not be read whole"), time="0")
+        failure = ET.SubElement(case, "failure", message="；".join(r.get(ctx.lang) for r in blocking)
+                                if ctx.lang != "en" else "; ".join(r.get(ctx.lang) for r in blocking), type="reading")
+        failure.text = "\n".join(f"- {n.message.get(ctx.lang)}" for n in result.notices
+                                  if n.code in ("table-unread", "text-incomplete"))
+    if result.notices:
+        out = ET.SubElement(suite, "system-out")
+        out.text = "\n".join([ctx.t("读取提示：", "Reading notices:")] + [
+            f"- {n.message.get(ctx.lang)}" + (f"\n  {ctx.t('建议', 'What to do')}：{n.advice.get(ctx.lang)}"
+                                              if n.advice.get(ctx.lang) else "") for n in result.notices])
     suite.set("tests", str(counts["tests"]))
     suite.set("failures", str(counts["failures"]))
     suite.set("skipped", str(counts["skipped"]))

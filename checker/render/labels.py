@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from checker.document import SECTION_IDS, cell_by_pointer, field_title, label, pointer_to_path
-from checker.model import Severity
+from checker.model import Coverage, ReportResult, Score, Severity
+from checker.scoring import GRADE_EN, WITHHELD, WITHHELD_REASON
+from checker.verdict import undecided_reasons
 
 KIND_ZH = {"government": "人民政府", "department": "政府部门", "office": "政府办公厅（室）",
            "subdistrict": "街道办事处", "other": "其他机关"}
@@ -53,3 +55,31 @@ def field_label(pointer: str, lang: str) -> str:
     if lang == "en":
         return ""
     return field_title(path)
+
+
+def coverage_text(coverage: Coverage, lang: str) -> str:
+    """"可判断的规则 28/55（51%）" (English: "Rules that could be judged: 28/55 (51%)")."""
+    pct = coverage.percent()
+    shown = f"{coverage.decided}/{coverage.applicable}" + ("" if pct is None else
+                                                           (f" ({pct}%)" if lang == "en" else f"（{pct}%）"))
+    return f"Rules that could be judged: {shown}" if lang == "en" else f"可判断的规则 {shown}"
+
+
+def grade_text(score: Score, lang: str) -> tuple[str, str]:
+    """(the grade, why it is capped or withheld, in brackets; "" when neither)."""
+    grade = GRADE_EN.get(score.grade, score.grade) if lang == "en" else score.grade
+    if score.grade == WITHHELD:
+        return grade, f" ({WITHHELD_REASON[1]})" if lang == "en" else f"（{WITHHELD_REASON[0]}）"
+    if score.capped:
+        return grade, " (capped: errors present)" if lang == "en" else "（有错误，最高评为良好）"
+    return grade, ""
+
+
+def verdict_text(result: ReportResult, failed: bool, lang: str) -> str:
+    """"通过", "未通过", or "未通过（表格未能完整读取，无法判定）" when the report could not be read whole."""
+    if not failed:
+        return "PASSED" if lang == "en" else "通过"
+    reasons = [r.get(lang) for r in undecided_reasons(result)]
+    if not reasons:
+        return "FAILED" if lang == "en" else "未通过"
+    return f"FAILED ({'; '.join(reasons)})" if lang == "en" else f"未通过（{'；'.join(reasons)}）"

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.context import RenderContext
-from checker.render.labels import field_label, location_text
-from checker.scoring import GRADE_EN
+from checker.render.labels import coverage_text, field_label, grade_text, location_text, verdict_text
+from checker.scoring import WITHHELD
 
 _MARK = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -42,11 +42,11 @@ def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
 def _report(result: ReportResult, ctx: RenderContext) -> str:
     t, s = ctx.t, result.score
     failed = ctx.policy.report_failed(result)
-    verdict = t("❌ 未通过", "❌ FAILED") if failed else t("✅ 通过", "✅ PASSED")
+    verdict = ("❌ " + md(verdict_text(result, True, ctx.lang))) if failed else t("✅ 通过", "✅ PASSED")
     who = md(result.agency or t("（未识别的机关）", "(unknown body)"))
     year = t(f"{result.year} 年度", f"year {result.year}") if result.year else ""
     overall = "—" if s.overall is None else f"{s.overall:.1f}"
-    grade = s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade)
+    grade = "".join(grade_text(s, ctx.lang)) if s.grade == WITHHELD else grade_text(s, ctx.lang)[0]
     counts = {sev: sum(f.severity is sev and not f.waived for f in result.findings) for sev in Severity}
     waived = sum(bool(f.waived) for f in result.findings)
     cats = " · ".join(f"{c.category if ctx.lang != 'en' else CATEGORY_EN[c.category]} "
@@ -57,9 +57,19 @@ def _report(result: ReportResult, ctx: RenderContext) -> str:
                  f" · 已豁免 {waived}",
                  f" · errors {counts[Severity.ERROR]} · warnings {counts[Severity.WARNING]} · "
                  f"info {counts[Severity.INFO]} · waived {waived}"),
+             "", md(coverage_text(s.coverage, ctx.lang)) + t(f" · 读取提示 {len(result.notices)}",
+                                                            f" · reading notices {len(result.notices)}"),
              "", t("分类得分：", "By category: ") + cats]
     if result.source:
         lines += ["", t("文件：", "File: ") + md(result.source)]
+    if result.notices:
+        lines += ["", t("**读取提示**（未能读出的内容不扣分，相关检查记为“无法判断”）：",
+                        "**Reading notices** (what could not be read costs no points; the checks that need it "
+                        "are not assessable):"), ""]
+        for n in result.notices:
+            advice = n.advice.get(ctx.lang)
+            lines.append(f"- ⚠️ {md(n.message.get(ctx.lang))}"
+                         + (f"<br>{t('建议', 'What to do')}：{md(advice)}" if advice else ""))
     lines += ["", _table(result.findings, result.source, ctx) if result.findings
               else t("没有发现问题。", "No problems found.")]
     return "\n".join(lines)

@@ -5,7 +5,8 @@ basis and the fix); every finding is a result located in the checked file — a 
 is known (from the source map, or from the JSON Pointer in a JSON report), with the JSON
 Pointer as a logical location and table/row/column/page in the properties. Waived findings
 carry ``suppressions`` with the waiver's justification. Run-level notices about waivers
-point at the configuration file.
+point at the configuration file. The reading notices of each report (what could not be read
+from it) are ``toolExecutionNotifications`` of the invocation, located in the report's file.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import json
 from typing import Any, Sequence
 
 from checker import __version__
-from checker.model import Finding, ReportResult, Rule, Severity
+from checker.model import Finding, ReadingNotice, ReportResult, Rule, Severity
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
 from checker.render.sources import artifact_uri, finding_line, place_line
+from checker.verdict import UNDECIDABLE, undecided_reasons
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -39,7 +41,7 @@ def render_sarif(results: Sequence[ReportResult], ctx: RenderContext) -> str:
                 "name": "gkcheck", "version": __version__, "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI, "language": "en-US" if ctx.lang == "en" else "zh-CN",
                 "rules": [_descriptor(r, ctx) for r in rules]}},
-            "invocations": [{"executionSuccessful": True}],
+            "invocations": [_invocation(results, ctx)],
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
             "properties": {"reports": [_summary(r, ctx) for r in results],
@@ -47,6 +49,39 @@ def render_sarif(results: Sequence[ReportResult], ctx: RenderContext) -> str:
         }],
     }
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _invocation(results: Sequence[ReportResult], ctx: RenderContext) -> dict[str, Any]:
+    """The run's invocation, with each report's reading notices as tool execution notifications."""
+    notes = [_notification(n, r.source, ctx) for r in results for n in r.notices]
+    out: dict[str, Any] = {"executionSuccessful": True}
+    if notes:
+        out["toolExecutionNotifications"] = notes
+    return out
+
+
+def _notification(n: ReadingNotice, source: str, ctx: RenderContext) -> dict[str, Any]:
+    """A reading notice as a SARIF notification located in the checked file."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(source)}}
+    line = place_line(n.target, n.location, source) if n.target else (n.location or {}).get("line")
+    if line:
+        physical["region"] = {"startLine": int(line)}
+    logical = {"fullyQualifiedName": n.target or "/", "kind": "element"}
+    label = field_label(n.target, ctx.lang) if n.target else ""
+    if label:
+        logical["name"] = label
+    properties: dict[str, Any] = {"code": n.code, "target": n.target, "advice": n.advice.get(ctx.lang),
+                                  "source": source, "blocksVerdict": n.code in UNDECIDABLE}
+    where = location_text(n.location, ctx.lang)
+    if where:
+        properties["where"] = where
+    properties.update({k: v for k, v in (n.location or {}).items() if k in ("table", "row", "column", "page")})
+    return {"descriptor": {"id": n.code},
+            "level": "warning" if n.code in UNDECIDABLE else "note",
+            "message": {"text": (" " if ctx.lang == "en" else "").join(
+                x for x in (n.message.get(ctx.lang), n.advice.get(ctx.lang)) if x)},
+            "locations": [{"physicalLocation": physical, "logicalLocations": [logical]}],
+            "properties": properties}
 
 
 def _descriptor(rule: Rule, ctx: RenderContext) -> dict[str, Any]:
@@ -118,6 +153,11 @@ def _fingerprint(f: Finding, source: str) -> str:
 
 
 def _summary(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
+    coverage = result.score.coverage
+    failed = ctx.policy.report_failed(result)
     return {"source": result.source, "agency": result.agency, "year": result.year,
             "score": result.score.overall, "grade": result.score.grade,
-            "passed": not ctx.policy.report_failed(result)}
+            "passed": not failed,
+            "verdictReasons": [r.get(ctx.lang) for r in undecided_reasons(result)] if failed else [],
+            "coverage": {"decided": coverage.decided, "applicable": coverage.applicable, "ratio": coverage.ratio},
+            "notices": len(result.notices)}

@@ -11,13 +11,17 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.notices import title
 from checker.render.context import RenderContext
-from checker.render.labels import KIND_ZH, LEVEL_ZH, SECTION_ORDER, severity_label, field_label, location_text, section_title
-from checker.scoring import FACTOR, GRADE_EN
+from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, field_label, grade_text,
+                                   location_text, section_title, severity_label, verdict_text)
+from checker.scoring import FACTOR, GRADE_EN, WITHHELD
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
-_GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim"}
+_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)")}
+_GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim",
+                WITHHELD: "bold magenta"}
 
 
 def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
@@ -66,15 +70,19 @@ def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
     text.append(" / 100   ")
     text.append(t("等级：", "Grade: "))
     text.append(s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade), style=_GRADE_STYLE.get(s.grade, ""))
-    if s.capped:
-        text.append(t("（有错误，最高评为良好）", " (capped: errors present)"), style="dim")
-    verdict = ctx.policy.report_failed(result)
+    if s.capped or s.grade == WITHHELD:
+        text.append(grade_text(s, ctx.lang)[1], style="dim")
+    failed = ctx.policy.report_failed(result)
     text.append("   ")
-    text.append(t("未通过" if verdict else "通过", "FAILED" if verdict else "PASSED"),
-                style="bold red" if verdict else "bold green")
+    text.append(verdict_text(result, failed, ctx.lang), style="bold red" if failed else "bold green")
+    text.append("\n")
+    text.append(coverage_text(s.coverage, ctx.lang), style="bold" if s.grade == WITHHELD else "")
     text.append("\n")
     text.append(t(f"错误 {counts[Severity.ERROR]} · 警告 {counts[Severity.WARNING]} · 提示 {counts[Severity.INFO]}",
                   f"errors {counts[Severity.ERROR]} · warnings {counts[Severity.WARNING]} · info {counts[Severity.INFO]}"))
+    if result.notices:
+        text.append(t(f" · 读取提示 {len(result.notices)}", f" · reading notices {len(result.notices)}"),
+                    style="magenta")
     text.append(t(f"    规则：通过 {s.passed} · 未通过 {s.failed} · 无法判断 {s.not_assessable} · 不适用 {s.not_applicable}",
                   f"    rules: {s.passed} passed · {s.failed} failed · {s.not_assessable} not assessable · "
                   f"{s.not_applicable} not applicable"), style="dim")
@@ -86,6 +94,35 @@ def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
         value = "—" if c.score is None else f"{c.score:.1f}"
         text.append(f"{name} {value}   ")
     return text
+
+
+def _notice_blocks(result: ReportResult, ctx: RenderContext) -> list[RichText]:
+    """The reading notices: what could not be read, where, and what to do (before the findings)."""
+    if not result.notices:
+        return []
+    t = ctx.t
+    blocks = [RichText("\n" + t("读取提示（未能读出的内容不扣分，相关检查记为“无法判断”）",
+                                "Reading notices (what could not be read costs no points; the checks "
+                                "that need it are not assessable)"), style="bold underline magenta")]
+    for n in result.notices:
+        text = RichText("  ")
+        head, message = title(n.code).get(ctx.lang), n.message.get(ctx.lang)
+        if message.startswith(head):  # 文本可能不完整：…
+            text.append("⚠ ", style="bold magenta")
+            text.append(message)
+        else:
+            text.append("⚠ " + head, style="bold magenta")
+            text.append("\n    " + message)
+        where = location_text(n.location, ctx.lang)
+        if where or n.target:
+            text.append("\n    " + t("位置：", "Where: "), style="dim")
+            text.append("  ".join(x for x in (where, field_label(n.target, ctx.lang) if n.target else "", n.target)
+                                  if x), style="dim")
+        if n.advice.get(ctx.lang):
+            text.append("\n    " + t("建议：", "What to do: "), style="green")
+            text.append(n.advice.get(ctx.lang))
+        blocks.append(text)
+    return blocks
 
 
 def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
@@ -143,16 +180,22 @@ def _explain(result: ReportResult, ctx: RenderContext) -> Table:
         rule = ctx.rule(o.rule_id)
         points = rule.weight * FACTOR[rule.severity]
         outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
+        if o.reason in _REASON:  # not assessable because of what could not be read
+            outcome += _REASON[o.reason][1 if ctx.lang == "en" else 0]
         counted = o.outcome.value in ("pass", "fail")
         table.add_row(o.rule_id, rule.category if ctx.lang != "en" else CATEGORY_EN[rule.category],
                       rule.severity.zh if ctx.lang != "en" else rule.severity.value, str(rule.weight),
                       f"{points:g}" if counted else t("不计", "—"), outcome)
     s = result.score
     table.caption = t(f"通过 {s.earned:g} 分 ÷ 已判定 {s.possible:g} 分。严重程度系数：错误 3、警告 1、提示 0（提示不影响得分）；"
-                      "无法判断、不适用和已豁免的规则不计入分母。等级：优秀 ≥ 90、良好 ≥ 75、合格 ≥ 60；有错误时最高为良好。",
+                      "无法判断、不适用和已豁免的规则不计入分母。等级：优秀 ≥ 90、良好 ≥ 75、合格 ≥ 60；有错误时最高为良好。"
+                      f"{coverage_text(s.coverage, 'zh')}（已判定 = 通过、未通过或已豁免；适用 = 已判定或无法判断），"
+                      "不足六成时不评等级（未评级）。读取提示不扣分，只使相关规则无法判断。",
                       f"{s.earned:g} points passed ÷ {s.possible:g} decided. Severity factors: error 3, warning 1, info 0; "
                       "not assessable, not applicable and waived rules leave the denominator. Grades: ≥90, ≥75, ≥60; "
-                      "a report with errors is at most 'Good'.")
+                      f"a report with errors is at most 'Good'. {coverage_text(s.coverage, 'en')} (decided = passed, "
+                      "failed or waived; applicable = decided or not assessable); below 60% no grade is given "
+                      "('Not graded'). Reading notices cost no points: they only make rules not assessable.")
     return table
 
 
@@ -160,7 +203,7 @@ def _report(console: Console, result: ReportResult, ctx: RenderContext) -> None:
     console.print(Panel(Group(_header(result, ctx), RichText(""), _score_block(result, ctx)),
                         title=ctx.t("政府信息公开工作年度报告 合规检查", "Annual disclosure report compliance check"),
                         title_align="left", border_style="blue"))
-    for block in _findings(result, ctx):
+    for block in [*_notice_blocks(result, ctx), *_findings(result, ctx)]:
         console.print(block)
     if ctx.explain_score:
         console.print()
