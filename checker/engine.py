@@ -338,14 +338,14 @@ class _PartlyRead:
 
 def _relations(unread: tuple[str, ...], places: list[tuple[str, bool]]) -> tuple[list[bool], list[int]]:
     """For one list of unread pointers and some places: which places are unread whatever the document
-    holds (at or under an unread pointer, or reading the value of something with an unread part), and
-    which are unread only when absent (presence-only places with an unread part under them)."""
+    holds (the value of something at or under an unread pointer, or with an unread part), and which
+    are unread only when absent (a check of presence: a place that is there is there)."""
     always, if_absent = [], []
     for k, (pointer, presence) in enumerate(places):
         hit = any(u == pointer or pointer.startswith(u + "/") for u in unread)
         below = not hit and any(u.startswith(pointer + "/") for u in unread)
-        always.append(hit or (below and not presence))
-        if below and presence:
+        always.append((hit or below) and not presence)
+        if (hit or below) and presence:
             if_absent.append(k)
     return always, if_absent
 

@@ -392,17 +392,18 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 def unread_pointers(doc: dict[str, Any]) -> list[str]:
-    """The unread pointers of ``doc``'s reading block that hold nothing in the document.
+    """The unread pointers of ``doc``'s reading block that still apply.
 
-    A pointer the document does hold a value at (a user filled it in) is no longer unread:
-    the document wins.
+    A pointer where the document holds a value (a cell a user filled in) is no longer unread:
+    the document wins. A part or table that is present but listed (read only in part, e.g. a
+    text cut off inside it) stays unread: what is absent under it was not read.
     """
     reading = doc.get("reading")
     unread = reading.get("unread") if isinstance(reading, dict) else None
     if not isinstance(unread, list):
         return []
     return [p for p in unread if isinstance(p, str) and p.startswith("/")
-            and resolve(doc, pointer_to_path(p)) is MISSING]
+            and ((held := resolve(doc, pointer_to_path(p))) is MISSING or isinstance(held, dict))]
 
 
 def derived_pointers(doc: dict[str, Any]) -> list[str]:

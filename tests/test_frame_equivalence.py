@@ -54,17 +54,18 @@ def _cell_value(tables: dict[str, Any], cell: Cell) -> Any:
 
 
 def _holds(doc: Doc, pointer: str) -> bool:
-    """Whether ``doc`` holds a value (anything, null included) at ``pointer``."""
+    """Whether ``doc`` holds a value (anything but an object, null included) at ``pointer``."""
     node: Any = doc
     for key in pointer.split("/")[1:]:
         if not isinstance(node, dict) or key not in node:
             return False
         node = node[key]
-    return True
+    return not isinstance(node, dict)
 
 
 def _unread(doc: Doc) -> list[str]:
-    """The document's unread pointers that hold nothing in it (a value filled in wins)."""
+    """The document's unread pointers that still apply (a value filled in wins; a part or table
+    listed is read in part)."""
     reading = doc.get("reading")
     unread = reading.get("unread") if isinstance(reading, dict) else None
     if not isinstance(unread, list):

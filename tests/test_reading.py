@@ -35,7 +35,7 @@ ROW = "/tables/requests/withheld/state_secret"
 def unread(doc: Doc, *pointers: str, notices: list[dict[str, Any]] | None = None,
            derived: list[str] | None = None) -> Doc:
     """``doc`` without what is at ``pointers``, which are listed as unread."""
-    out = patch(doc, remove=[p for p in pointers if _holds(doc, p)])
+    out = patch(doc, remove=[p for p in pointers if _present(doc, p)])
     reading: dict[str, Any] = {"unread": list(pointers)}
     if derived:
         reading["derived"] = derived
@@ -45,13 +45,24 @@ def unread(doc: Doc, *pointers: str, notices: list[dict[str, Any]] | None = None
     return out
 
 
-def _holds(doc: Doc, pointer: str) -> bool:
+def _present(doc: Doc, pointer: str) -> bool:
+    """Whether anything (a value, a part, a table) is at ``pointer``."""
     node: Any = doc
     for key in pointer.split("/")[1:]:
         if not isinstance(node, dict) or key not in node:
             return False
         node = node[key]
     return True
+
+
+def _holds(doc: Doc, pointer: str) -> bool:
+    """Whether the document holds a value (not a part or table: those listed unread were read in part)."""
+    if not _present(doc, pointer):
+        return False
+    node: Any = doc
+    for key in pointer.split("/")[1:]:
+        node = node[key]
+    return not isinstance(node, dict)
 
 
 def outcome(result: ReportResult, rule_id: str) -> tuple[str, str]:
@@ -154,8 +165,12 @@ def test_a_value_the_user_filled_in_wins(clean_doc: Doc) -> None:
     doc["tables"]["requests"]["withheld"]["state_secret"]["commercial"] = None
     result = check(doc)
     assert [f.pointer for f in result.findings if f.rule_id == "GK-V-001"] == [ROW]
-    # a filled-in row lacking a column: the row is there, so the column is missing
+    # a row listed as unread is a row read in part: a cell absent under it was not read (not missing);
+    # a cell outside any unread place is missing
     del doc["tables"]["requests"]["withheld"]["state_secret"]["commercial"]
+    result = check(doc)
+    assert outcome(result, "GK-T3-001") == ("not_assessable", "unread")
+    del doc["tables"]["requests"]["withheld"]["prohibited_by_law"]["commercial"]
     result = check(doc)
     assert outcome(result, "GK-T3-001") == ("fail", "")
     assert any("缺少" in m and "列" in m for m in messages(result, "GK-T3-001"))
@@ -229,7 +244,7 @@ def test_notices_never_cost_points(clean_doc: Doc) -> None:
     defective = load_defective()
     plain = check(defective)
     with_notices = copy.deepcopy(defective)
-    with_notices["reading"] = {"unread": [ROW, "/sections/overview"], "derived": [],
+    with_notices["reading"] = {"unread": [ROW + "/total", "/title"], "derived": [],
                                "notices": [TABLE_UNREAD, {"code": "text-incomplete", "target": ""}]}
     result = check(with_notices)
     assert result.score == plain.score
@@ -295,7 +310,7 @@ def test_nothing_not_read_is_reported(pointers: list[str]) -> None:
        st.lists(st.sampled_from(["table-unread", "cells-derived", "part-unplaced", "text-incomplete",
                                  "year-inferred"]), max_size=4))
 def test_notices_alone_never_change_the_score(pointers: list[str], codes: list[str]) -> None:
-    """Notices, and unread pointers at places the document holds, change no outcome and no score."""
+    """Notices, and unread pointers at values the document holds, change no outcome and no score."""
     base = load_defective()
     plain = check(base)
     doc = copy.deepcopy(base)
