@@ -10,7 +10,8 @@ Codes:
 
 * ``table-unread`` — a table is printed in the source but (some of) its cells could not be
   read. Values: ``count`` (cells not read; 0 or missing: the whole table), ``rows`` (row labels),
-  ``reason`` (``layout`` | ``run-together`` | ``blank-position``).
+  ``reason`` (``layout`` | ``run-together`` | ``blank-position`` | ``empty``: the part holds only
+  its heading).
 * ``cells-derived`` — digits run together in the source were split by the table's own
   arithmetic. Values: ``count``, ``sample`` (a digit run as printed).
 * ``part-unplaced`` — a heading that could not be placed among the six parts. Values: ``heading``.
@@ -216,6 +217,13 @@ def _table_unread(target: str, values: dict[str, Any], location: dict[str, int] 
         rows_zh = "，涉及" + "".join(f"“{_quote(r)}”" for r in shown) + (f"等 {len(rows)} 行" if len(rows) > 3 else "行")
         rows_en = "; rows " + ", ".join(f"“{_quote(r)}”" for r in shown) + (
             f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+    if values.get("reason") == "empty":
+        message = Text(f"{what.zh}：{where.zh}只有这一部分的标题，没有表格，也没有文字（表格可能是图片，或在复制时丢失）；"
+                       "相关检查记为“无法判断”。",
+                       f"{what.en}: {where.en} the part has its heading and nothing else, neither table nor text (the "
+                       "table may be an image, or was lost when the text was copied); the checks that need it are "
+                       "marked “not assessable”.")
+        return message, Text(_ASK_FOR_FILE.zh.format(what="该表"), _ASK_FOR_FILE.en.format(what="the table"))
     if count:
         lost_zh, lost_en = f"但其中 {count} 个单元格未能读出", f"but {count} of its cells could not be read"
         fix = Text("这些单元格", "these cells")

@@ -10,6 +10,8 @@ characters, pinyin glosses dropped, all whitespace removed):
   column headings of table 四) but of which no cell was read is *unread*;
 * a **row** or **cell** of a table that was read, whose row label is printed in the table's
   part (or anywhere, when the part itself was not found), is *unread*;
+* a part 二–四 that holds its heading and nothing else (a table printed as an image, or lost
+  when the page was copied) has its table *unread*;
 * what is not printed stays absent: the rules report it missing, rightly.
 
 One ``table-unread`` notice per table says how many cells could not be read and where the
@@ -112,19 +114,26 @@ def weigh(document: dict, source: Source, regions: dict[str, list[int]], reading
     fmt = document.get("format", "2021")
     tables = document.get("tables", {})
     for kind in ("proactive", "requests", "appeals"):
-        _weigh_table(kind, fmt, tables.get(kind), source, regions.get(kind), reading, tables_from.get(kind, []))
+        _weigh_table(kind, fmt, tables.get(kind), source, regions.get(kind), reading, tables_from.get(kind, []),
+                     kind in sections)
 
 
 def _weigh_table(kind: str, fmt: str, table: dict | None, source: Source, region: list[int] | None,
-                 reading: Reading, where: list[Location]) -> None:
+                 reading: Reading, where: list[Location], sections_present: bool) -> None:
     root = f"/tables/{kind}"
     tmpl = template(kind, fmt)
     if not table:
+        if reading.is_unread(root):
+            return
         printed = _printed_rows(kind, tmpl, source, region)
-        if printed >= _MIN_ROWS[kind] and not reading.is_unread(root):
+        if printed >= _MIN_ROWS[kind]:
             location = where[0] if where else _first_location(source, region)
             reading.mark_unread(root)
             reading.notice("table-unread", root, location, count=0)
+        elif region is not None and len(region) == 1 and sections_present:
+            # the part is its heading alone: a table printed as an image, or lost in copying
+            reading.mark_unread(root)
+            reading.notice("table-unread", root, source.locations[region[0]], count=0, reason="empty")
         return
     unread_rows: list[str] = []
     for spec in tmpl.rows:
@@ -136,7 +145,7 @@ def _weigh_table(kind: str, fmt: str, table: dict | None, source: Source, region
         missing = [p for p in missing if not reading.is_unread(p)]
         if not missing:
             continue
-        if kind != "appeals" and not source.find(spec.pattern, region):
+        if kind != "appeals" and not source.find(spec.evidence or spec.pattern, region):
             continue  # the row is not printed: it is missing, and the rules say so
         for pointer in missing:
             reading.mark_unread(pointer)

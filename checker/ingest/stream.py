@@ -62,6 +62,7 @@ class RowSpec:
     pattern: re.Pattern[str]
     columns: tuple[str, ...]
     numbering: str | None = None  # "1"…"8": the sub-row's number, which may be glued to digits
+    evidence: re.Pattern[str] | None = None  # the label as printed anywhere, when ``pattern`` needs its place
     decimals: tuple[str, ...] = ()  # columns that hold amounts (a decimal point is allowed)
     signed: tuple[str, ...] = ()  # columns that hold a change (a sign is allowed)
 
@@ -130,10 +131,20 @@ _T3_TAIL = {
 }
 
 
+# Labels that the stream finds by their place in the row order ("其他" after 缴纳费用, "总计" after
+# the results) are printed elsewhere too (the header has 其他 and 总计): as evidence that the row
+# is printed, they must stand as a row label does, before its numbers.
+_T3_EVIDENCE = {
+    ("other", "other"): _rx(r"(?:^|[^0-9])3[.、．]?其他(?!处理)|其他(?=[0-9/／—–\-])"),
+    ("total",): _rx(r"[(（]七[)）]总计|[(（]七[)）]合计|(?:总计|合计)(?=[0-9/／—–\-])"),
+}
+
+
 def _t3_template(fmt: str) -> Template:
     rows = [*_T3_ROWS_COMMON, *_T3_TAIL[fmt], (("total",), r"总计|合计", None),
             (("carried_over",), r"结转下年|下年度继续", None)]
-    specs = tuple(RowSpec(path, _rx(pattern), APPLICANT_COLUMNS, numbering) for path, pattern, numbering in rows)
+    specs = tuple(RowSpec(path, _rx(pattern), APPLICANT_COLUMNS, numbering, _T3_EVIDENCE.get(path))
+                  for path, pattern, numbering in rows)
     results = [s.path for s in specs if s.path not in {("new",), ("carried_in",), ("total",), ("carried_over",)}]
     identities = []
     for spec in specs:  # each row: the six applicant columns add up to 总计
@@ -168,9 +179,9 @@ _AMOUNTS = {"amount"}
 
 def _t2_template(fmt: str) -> Template:
     rows = _T2_2021 if fmt == "2021" else _T2_2019
-    specs = tuple(RowSpec(path, _rx(pattern), columns, None,
-                          tuple(c for c in columns if c in _AMOUNTS or (path == ("fees",) and fmt == "2019")),
-                          tuple(c for c in columns if c == "change"))
+    specs = tuple(RowSpec(path, _rx(pattern), columns,
+                          decimals=tuple(c for c in columns if c in _AMOUNTS or (path == ("fees",) and fmt == "2019")),
+                          signed=tuple(c for c in columns if c == "change"))
                   for path, pattern, columns in rows)
     return Template("proactive", specs)
 
