@@ -281,17 +281,34 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     """Table 3 cells keyed by row path and applicant column."""
     template = T3_TEMPLATE[layout]
     sequence: list[tuple[Path | None, Row, list[int] | None]] = []
+    # A row broken by a page or table break: its first half (a label and blank cells) is held until
+    # the next row with numbers shows whether it continues it (a repeated header may come between).
+    held: tuple[Path | None, Row, list[int] | None] | None = None
+    held_in_sequence = False  # the held half is also a row of its own (its label names a row)
     for rows in tables:
         positions = t3_header_positions(rows)
         seen_numbers = False
         for row in rows:
             path = classify_t3(row)
+            if _is_column_header(row):
+                if held is None and sequence and _all_blank_values(sequence[-1][1]):
+                    held, held_in_sequence = sequence[-1], True
+                continue
+            if held is not None and row.has_numbers and _continues(held, row):
+                if held_in_sequence:
+                    sequence.remove(held)
+                path = held[0] or _T3_RULES.first(held[1].labels[-1] + (row.labels[-1] if row.labels else ""))
+            held, held_in_sequence = None, False
+            if path in (None, ("group",)) and not row.has_numbers and row.labels and _all_blank_values(row):
+                held = (None, row, positions)
             if path is None and not row.has_numbers:
                 continue
             if path is not None and path not in template:
                 continue
             if row.has_numbers or (seen_numbers and _all_blank_values(row)):
                 sequence.append((path, row, positions))
+                if not row.has_numbers:
+                    held, held_in_sequence = sequence[-1], True
             seen_numbers = seen_numbers or row.has_numbers
     _fill_gaps(sequence, template)
     found: dict[Path, list[TableCell]] = {}
@@ -304,6 +321,29 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
         for column, cell in zip(APPLICANT_COLUMNS, found.get(path, ())):
             result.put("/tables/requests", path, column, cell, traditional=traditional)
     return result
+
+
+def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> bool:
+    """Whether ``row`` is the second half of the row ``last``, broken by a page or a table break:
+    ``last`` has a label and blank cells and ends its table or page, ``row`` starts the next one,
+    carries the numbers, and its own label names no other row (or, joined to the first half's, the same)."""
+    stub_path, stub, _ = last
+    if stub.has_numbers or not stub.labels or not _all_blank_values(stub):
+        return False
+    first, second = stub.cells[0].loc, row.cells[0].loc
+    broken = (first.table != second.table) or (first.page is not None and second.page is not None
+                                                 and first.page != second.page)
+    if not broken:
+        return False
+    own = _T3_RULES.first(row.labels[-1]) if row.labels else None  # the continuation's own label, not its groups
+    joined = _T3_RULES.first(stub.labels[-1] + (row.labels[-1] if row.labels else ""))
+    return own in (None, ("group",), stub_path) and (stub_path is not None or joined not in (None, ("group",)))
+
+
+def _is_column_header(row: Row) -> bool:
+    """A header row of table 三 (the balance note, 申请人情况, the applicant columns)."""
+    return not row.has_numbers and any("勾稽" in k or "申请人情况" in k or isinstance(_T3_HEADERS.first(k), str)
+                                       for k in row.labels)
 
 
 def _all_blank_values(row: Row) -> bool:
