@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from checker.errors import InputError
 from checker.ingest import metadata
-from checker.ingest.layout import Layout, Location, Paragraph, Table
+from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
 from checker.ingest.reading import Reading
 from checker.ingest.normalize import clean, has_glosses, is_traditional, match_key, strip_glosses
 from checker.ingest.evidence import Source, incomplete, weigh
@@ -34,6 +34,7 @@ from checker.ingest.tables import (
     extract_t2,
     extract_t3,
     extract_t4,
+    place_floated,
     t2_layout,
     t3_layout,
     table_kind,
@@ -55,6 +56,7 @@ _SECTION_TITLES = tuple((name, re.compile(pattern)) for name, pattern in (
 _CANONICAL_TITLES = {"总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
                      "政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"}
 _PART_HEADING = re.compile(r"^\(([一二三四五六七八九十]+)\)")
+_LONE_NUMBER = re.compile(r"^\s*[0-9]{1,9}\s*$")
 _PROBLEMS_SUBHEADING = re.compile(
     r"^(?:[(（][一二三四五六七八九十]{1,2}[)）]|[0-9]{1,2}[.、．])?(?:存在的?)?(?:主要)?(?:问题|不足)(?:及|和|与)?.{0,8}$")
 _GLUED_HEADING = re.compile(
@@ -468,10 +470,15 @@ class _TableInfo:
 def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) -> list[_TableInfo]:
     infos: list[_TableInfo] = []
     previous: str | None = None
+    run: list[_TableInfo] = []  # the grids printed one after another (a converter splits one table into several)
     for section, blocks in [(None, front)] + [(s.name, s.blocks) for s in segments]:
         context = ""
         for block in blocks:
             if isinstance(block, Paragraph):
+                if _LONE_NUMBER.match(block.text) and run and all(i.kind == "requests" for i in run):
+                    _place_floated(run, TableCell(block.text.strip(), block.loc))
+                    continue
+                run = []
                 flat = flat_table_kind(block.text)
                 if flat:
                     infos.append(_TableInfo(flat, [], block))
@@ -481,7 +488,20 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
             kind = table_kind(block, section, previous)
             previous = kind
             infos.append(_TableInfo(kind, [Row(list(r), context) for r in block.rows], block=block))
+            run.append(infos[-1])
     return infos
+
+
+def _place_floated(run: list[_TableInfo], number: TableCell) -> None:
+    """A number printed alone after grids of table 三: put it back in the one row it can belong to."""
+    rows = [row for info in run for row in info.rows]
+    placed = place_floated(rows, number)
+    if placed is rows:
+        return
+    at = 0
+    for info in run:
+        info.rows = placed[at:at + len(info.rows)]
+        at += len(info.rows)
 
 
 def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: int) -> tuple[str, dict]:

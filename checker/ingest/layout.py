@@ -59,6 +59,7 @@ class TableCell:
     text: str
     loc: Location
     origin: bool = True
+    derived: bool = False  # placed by the table's own arithmetic (a number that floated out of its row)
 
 
 @dataclass(slots=True)

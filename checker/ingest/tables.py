@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -235,7 +235,10 @@ class Extracted:
             node = node.setdefault(part, {})
         node[column] = cell_value(cell, traditional=traditional)
         if cell is not None:
-            self.locations[f"{pointer_root}/{'/'.join(path)}/{column}"] = cell.loc
+            pointer = f"{pointer_root}/{'/'.join(path)}/{column}"
+            self.locations[pointer] = cell.loc
+            if cell.derived:
+                self.derived.append(pointer)
 
 
 # --------------------------------------------------------------------------- table 3
@@ -288,8 +291,12 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     for rows in tables:
         positions = t3_header_positions(rows)
         seen_numbers = False
+        value_rows = sum(1 for row in rows if row.has_numbers)
         for row in rows:
             path = classify_t3(row)
+            if path is None and not row.labels and value_rows == 1 and row.context:
+                found = _T3_RULES.first(row.context)  # the label printed just above a one-row table
+                path = found if found in template else None
             if _is_column_header(row):
                 if held is None and sequence and _all_blank_values(sequence[-1][1]):
                     held, held_in_sequence = sequence[-1], True
@@ -305,7 +312,7 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
                 continue
             if path is not None and path not in template:
                 continue
-            if row.has_numbers or (seen_numbers and _all_blank_values(row)):
+            if row.has_numbers or ((seen_numbers or path is not None) and _all_blank_values(row)):
                 sequence.append((path, row, positions))
                 if not row.has_numbers:
                     held, held_in_sequence = sequence[-1], True
@@ -338,6 +345,39 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     own = _T3_RULES.first(row.labels[-1]) if row.labels else None  # the continuation's own label, not its groups
     joined = _T3_RULES.first(stub.labels[-1] + (row.labels[-1] if row.labels else ""))
     return own in (None, ("group",), stub_path) and (stub_path is not None or joined not in (None, ("group",)))
+
+
+def place_floated(rows: list[Row], number: TableCell) -> list[Row]:
+    """Put back a number that a converter floated out of its table (printed alone after it).
+
+    It belongs to a row of table 三 that is one value short: each such row and each place in it
+    is tried, and the number is placed only when exactly one (row, place) makes that row add up
+    (the six applicant columns to 总计). The row's cells are then derived (placed by arithmetic).
+    Otherwise the rows are left as they are (and read as unread).
+    """
+    value = cell_value(number)
+    if not isinstance(value, int):
+        return rows
+    fits: list[tuple[int, list[TableCell]]] = []
+    for k, row in enumerate(rows):
+        if classify_t3(row) in (None, ("group",)) or not row.has_numbers:
+            continue
+        cells = [c for c in row.cells[row.last_label + 1:] if c.origin]
+        while cells and not cells[-1].text.strip():
+            cells.pop()
+        if len(cells) != len(APPLICANT_COLUMNS) - 1:
+            continue
+        for at in range(len(cells) + 1):
+            trial = [*cells[:at], number, *cells[at:]]
+            values = [cell_value(c) for c in trial]
+            if all(isinstance(v, int) for v in values) and sum(values[:-1]) == values[-1]:  # type: ignore[arg-type]
+                fits.append((k, trial))
+    if len({(k, tuple(cell_value(c) for c in trial)) for k, trial in fits}) != 1:
+        return rows
+    k, trial = fits[0]
+    row = rows[k]
+    cells = [*row.cells[:row.last_label + 1], *(replace(c, derived=True) for c in trial)]
+    return [*rows[:k], Row(cells, row.context), *rows[k + 1:]]
 
 
 def _is_column_header(row: Row) -> bool:

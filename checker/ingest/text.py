@@ -506,7 +506,7 @@ def _read_pipe_block(lines: list[_Line], start: int, builder: _Builder) -> int:
     texts = [ln.text.strip() for ln in block]
     markdown = any(_is_md_separator(t) for t in texts)
     cells = [_pipe_cells(t, markdown=markdown) for t in texts]
-    if not any(_is_numeric(c) for row in cells for c in row):
+    if not markdown and not any(_is_numeric(c) for row in cells for c in row):
         for line, row in zip(block, cells):
             builder.paragraph(" ".join(c for c in row if c), line, line)
         return i
