@@ -29,8 +29,9 @@ PART_TITLE_START = (
     r"(?:政府信息公开)?(?:工作)?存在的?主要问题|存在(?:的)?问题|其他需要报告|其他事项"
 )
 _INLINE_PART = re.compile(rf"(?<!第)[一二三四五六七八九十]{{1,2}}\s*[、．.]\s*(?={PART_TITLE_START})")
-_HEADING_END = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、．.]\s*\S{0,30}?(?:情况|事项|措施|打算|计划|思路)")
-_TITLE_FIRST = re.compile(r"^(\S{4,60}?(?:报告|年报))\s+(?=\S)")
+_HEADING_END = re.compile(r"^[一二三四五六七八九十]{1,2}\s*[、．.]\s*\S{0,30}?(?:情况|事项|措施|打算|计划|思路|概述|概况)")
+_TITLE_FIRST = re.compile(
+    r"^(\S{4,60}?(?:报告|年报))(?:\s+(?=\S)|(?=本报告|本年度报告|根据|按照|依据|依照|现将|为全面|\d{4}年[，,]))")
 _SUBHEADING_AFTER_SENTENCE = re.compile(r"(?<=[。；！？!?;\s])\s*(?=[（(][一二三四五六七八九十]{1,2}[)）])")
 _MARKS = re.compile(r"[\u3000]{2,}|\u3000+(?=[（(]?[一二三四五六七八九十]{1,2}[、）)])")
 _CHROME_WORD = re.compile(
@@ -40,6 +41,9 @@ _CHROME_WORD = re.compile(
 _TRAILING_CHROME = re.compile(
     r"\s+((?:附件下载|文件下载|打印本页|【打印】|【关闭】|关闭窗口|分享到|扫一扫在手机打开当前页)[\s\S]{0,60})$"
 )
+_SIGNATURE_END = re.compile(
+    r"(?<=[。；;！!])\s*(\S{2,30}?)\s*((?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,2}月"
+    r"[\d〇零一二三四五六七八九十]{1,3}日)\s*$")
 #: A line at least this long, with an inline part heading or paragraph marks, is reflowed.
 LONG_LINE = 200
 
@@ -84,15 +88,24 @@ def _split_chrome(first: str) -> list[str]:
     if title and "。" not in title.group(1):
         return [title.group(1), *_split_chrome(first[title.end():])]
     end = first.find("。")
-    head_end = first.rfind(" ", 0, end) if end > 0 else -1
+    head_end = first.rfind(" ", 0, end) if end > 0 else len(first)
     if head_end <= 0 or not _CHROME_WORD.search(first[:head_end]):
         return [first]
     items = [item for item in re.split(r"\s+", first[:head_end]) if item]
-    return [*items, first[head_end:].strip()]
+    rest = first[head_end:].strip()
+    return [*items, rest] if rest else items
 
 
 def _split_trailing_chrome(last: str) -> list[str]:
     match = _TRAILING_CHROME.search(last)
+    if match:
+        return [*_split_signature(last[:match.start()].strip()), match.group(1).strip()]
+    return _split_signature(last)
+
+
+def _split_signature(last: str) -> list[str]:
+    """The body, the signing body and the date, when they run on at the end (``…无。XX局2026年1月31日``)."""
+    match = _SIGNATURE_END.search(last)
     if not match:
         return [last]
-    return [last[:match.start()].strip(), match.group(1).strip()]
+    return [piece for piece in (last[:match.start()].strip(), match.group(1), match.group(2)) if piece]

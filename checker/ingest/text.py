@@ -192,14 +192,16 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
         InputError: the bytes cannot be decoded as text.
     """
     text = decode_text(data) if isinstance(data, bytes) else data
-    lines = _reflowed(_split_lines(text))
+    split = _split_lines(text)
+    lines = _reflowed(split)
+    flattened = len(lines) > len(split)  # a text that lost its breaks is not wrapped: its pieces are paragraphs
     builder = _Builder()
     if _is_pdf_layout(lines):
         _read_layout_text(lines, builder)
     else:
         tables = _cell_tables(lines)
         covered = {k for start, (end, _) in tables.items() for k in range(start, end)}
-        wrapped = _is_wrapped([line for k, line in enumerate(lines) if k not in covered])
+        wrapped = not flattened and _is_wrapped([line for k, line in enumerate(lines) if k not in covered])
         _read_flowing_text(lines, builder, wrapped=wrapped, cell_tables=tables)
     media_type = "text/markdown" if markdown else "text/plain"
     return Layout(builder.blocks, media_type)
