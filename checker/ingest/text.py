@@ -266,6 +266,7 @@ def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool,
     """
     ends = [gap for _, gap in cell_tables.values()]
     table_end = _mode(ends) if len(ends) >= 2 else None  # how many blank lines end a table here
+    spacing = _cell_spacing([lines[start:end] for start, (end, _) in cell_tables.items()]) if cell_tables else None
     width = _wrap_width(lines) if wrapped else 0
     pending: list[_Line] = []
     i = 0
@@ -284,7 +285,7 @@ def _read_flowing_text(lines: list[_Line], builder: _Builder, *, wrapped: bool,
         elif i in cell_tables:
             _flush(pending, builder)
             end, after = cell_tables[i]
-            builder.table(_cell_line_rows(lines[i:end], after - table_end if table_end is not None else 0))
+            builder.table(_cell_line_rows(lines[i:end], after - table_end if table_end is not None else 0, spacing))
             i = end
         elif not stripped:
             _flush(pending, builder)
@@ -368,7 +369,7 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
     """End of a table written one cell per line that starts at ``start`` (``start`` when none).
 
     The region runs over short non-sentence lines (blank lines included) and must hold at
-    least four lines that are a single value, making up at least a third of its cells.
+    least four lines that are a single value, making up at least a quarter of its cells.
     """
     first = lines[start].text.strip()
     if not _is_cell_line(first):
@@ -389,7 +390,7 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
             return start
     while end > start and not lines[end - 1].text.strip():
         end -= 1
-    if values < 4 or values * 2 < labels:
+    if values < 4 or values * 3 < labels:
         return start
     return end
 
@@ -415,16 +416,9 @@ def _cell_tables(lines: list[_Line]) -> dict[int, tuple[int, int]]:
     return found
 
 
-def _cell_line_rows(region: list[_Line], spare_after: int = 0) -> list[tuple[_Line, list[str]]]:
-    """Rows of a one-cell-per-line table.
-
-    The blank lines between cells follow a pattern: ``s`` after a cell inside a row, ``s + r``
-    at the end of a row. A blank cell shows as ``s + 1`` more blank lines; where the extra
-    blank lines are not a whole number of cells, the row is left with the cells it shows (and
-    the assembler reads it as unread). Lines with no blank line between them are one cell
-    (a wrapped label); a label after values starts a new row.
-    """
-    items: list[tuple[_Line, str, int]] = []  # (line, text, blank lines after it)
+def _cell_items(region: list[_Line]) -> list[tuple[_Line, str, int]]:
+    """The non-blank lines of a region, each with the number of blank lines after it."""
+    items: list[tuple[_Line, str, int]] = []
     for line in region:
         text = line.text.strip()
         if text:
@@ -432,11 +426,38 @@ def _cell_line_rows(region: list[_Line], spare_after: int = 0) -> list[tuple[_Li
         elif items:
             line0, text0, gap = items[-1]
             items[-1] = (line0, text0, gap + 1)
+    return items
+
+
+def _cell_spacing(regions: list[list[_Line]]) -> tuple[int, int]:
+    """(s, r) of a document's one-cell-per-line tables: the blank lines after a cell inside a row,
+    and the extra blank lines at the end of a row. Blank cells only ever add blank lines, so the
+    smallest gap between two values is ``s`` and the smallest after a row's last value ``s + r``."""
+    inner: list[int] = []
+    ends: list[int] = []
+    for region in regions:
+        items = _cell_items(region)
+        is_value = [bool(_VALUE_LINE.match(text)) for _, text, _ in items]
+        for k, (_, _, gap) in enumerate(items[:-1]):
+            if is_value[k]:
+                (inner if is_value[k + 1] else ends).append(gap)
+    sep = min(inner) if inner else 0
+    return sep, max(min(ends) - sep, 0) if ends else 0
+
+
+def _cell_line_rows(region: list[_Line], spare_after: int = 0, spacing: tuple[int, int] | None = None
+                    ) -> list[tuple[_Line, list[str]]]:
+    """Rows of a one-cell-per-line table.
+
+    The blank lines between cells follow a pattern (``spacing``, from the whole document): ``s``
+    after a cell inside a row, ``s + r`` at the end of a row. A blank cell shows as ``s + 1`` more
+    blank lines; where the extra blank lines are not a whole number of cells, the row is left
+    with the cells it shows (and the assembler reads it as unread). Lines with no blank line
+    between them are one cell (a wrapped label); a label after values starts a new row.
+    """
+    items = _cell_items(region)
     is_value = [bool(_VALUE_LINE.match(text)) for _, text, _ in items]
-    inner = [gap for k, (_, _, gap) in enumerate(items[:-1]) if is_value[k] and is_value[k + 1]]
-    sep = _mode(inner) if inner else _mode([gap for _, _, gap in items[:-1]] or [0])
-    ends = [gap - sep for k, (_, _, gap) in enumerate(items[:-1]) if is_value[k] and not is_value[k + 1]]
-    extra = max(_mode(ends), 0) if ends else 0
+    sep, extra = spacing if spacing is not None else _cell_spacing([region])
     unit = sep + 1
     rows: list[tuple[_Line, list[str]]] = []
     cells: list[str] = []
@@ -451,7 +472,7 @@ def _cell_line_rows(region: list[_Line], spare_after: int = 0) -> list[tuple[_Li
 
     for k, (line, text, gap) in enumerate(items):
         value = is_value[k]
-        if not value and cells and any(_VALUE_LINE.match(c) for c in cells if c):
+        if not value and cells and any(not c or _VALUE_LINE.match(c) for c in cells):
             end_row()
         if anchor is None:
             anchor = line
@@ -464,7 +485,7 @@ def _cell_line_rows(region: list[_Line], spare_after: int = 0) -> list[tuple[_Li
         spare = gap - sep - (extra if last_in_row else 0)
         if k + 1 == len(items):  # blank lines beyond the usual end of a table are blank cells
             spare = spare_after if value else 0
-        if spare > 0 and extra + sep > 0 and spare % unit == 0:
+        if spare > 0 and spare % unit == 0:
             cells.extend([""] * (spare // unit))  # blank cells: each is one more cell's worth of blank lines
         next_is_value = k + 1 < len(items) and is_value[k + 1]
         if extra > 0 and not value and not next_is_value and gap >= sep + extra:
