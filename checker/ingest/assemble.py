@@ -573,7 +573,7 @@ def _read_flat(paragraph: Paragraph, tmpl: Template, extracted: Extracted, doc: 
                 continue
             if cell.state == "unread":
                 extracted.unread.append(pointer)
-                extracted.printed.setdefault(pointer, row.printed)
+                extracted.printed.setdefault(pointer, row.printed.replace("\ue000", "无"))
                 continue
             node = extracted.values
             for part in path:
@@ -582,7 +582,7 @@ def _read_flat(paragraph: Paragraph, tmpl: Template, extracted: Extracted, doc: 
             extracted.locations[pointer] = paragraph.loc
             if cell.state == "derived":
                 extracted.derived.append(pointer)
-                extracted.printed.setdefault(pointer, row.printed)
+                extracted.printed.setdefault(pointer, row.printed.replace("\ue000", "无"))
 
 
 def _flat_cell(path: tuple[str, ...], column: str) -> tuple[tuple[str, ...], str]:

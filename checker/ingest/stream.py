@@ -217,7 +217,8 @@ def stream_key(text: str) -> str:
     return _SPACE_AWAY_FROM_NUMBERS.sub("", re.sub(r"\s+", " ", text))
 
 
-_VALUE_RUN = re.compile(r"[0-9][0-9.,，+\-/／—–\s]*|[+\-/／—–][0-9/／—–][0-9.,+\-/／—–\s]*|[/／—–](?=[^0-9]|$)")
+_VALUE_RUN = re.compile(r"[0-9\ue000][0-9.,，+\-/／—–\ue000\s]*|[+\-/／—–][0-9/／—–\ue000][0-9.,+\-/／—–\ue000\s]*"
+                        r"|[/／—–\ue000](?=[^0-9]|$)")
 _SIGN_SPLIT = re.compile(r"(?=[+\-])")
 _NUMBERING_TAIL = re.compile(r"([0-9])[.、．]$")
 
@@ -258,9 +259,15 @@ def _align(key: str, specs: tuple[RowSpec, ...], table_start: int) -> list[tuple
     return chain[::-1]
 
 
+_NONE = "\ue000"  # a 无 cell inside a run of numbers (one character, read back as 无)
+_NONE_CELL = re.compile(r"无(?=[0-9/／—–\-无]|$)")
+
+
 def _value_run(zone: str, next_numbering: str | None) -> str:
     """The run of numbers right after a row's label: the first run in ``zone`` (its label's tail
-    and the next label's start), less the next label's numbering glued to it."""
+    and the next label's start), less the next label's numbering glued to it. A 无 standing
+    before a number (or at the end) is a cell that reads 无."""
+    zone = _NONE_CELL.sub(_NONE, zone)
     match = _VALUE_RUN.search(zone)
     if not match:
         return ""
@@ -289,7 +296,7 @@ def _chunks(run: str) -> list[str]:
             buffer = ""
             for k, char in enumerate(part):
                 signed_number = char == "-" and not buffer and part[k + 1:k + 2].isdigit()
-                if char in "/／—–" or (char == "-" and not buffer and not signed_number):
+                if char in "/／—–\ue000" or (char == "-" and not buffer and not signed_number):
                     if buffer:
                         out.append(buffer)
                         buffer = ""
@@ -305,6 +312,8 @@ def _number(text: str) -> Value:
     """A cell's value from a piece of a run, or raise ValueError when it is not a valid number."""
     if text in {"/", "／", "—", "–", "-"}:
         return text
+    if text == _NONE:
+        return "无"
     sign = ""
     if text[:1] in "+-":
         sign, text = text[0], text[1:]
@@ -356,7 +365,7 @@ def _fewest_numbers(chunk: str) -> int:
 
 def capacity(run: str) -> int:
     """The most cells a run can fill (each digit or placeholder one cell)."""
-    return sum(1 if c in "/／—–-" else len(c.lstrip("+-")) for c in _chunks(run))
+    return sum(1 if c in "/／—–-\ue000" else len(c.lstrip("+-")) for c in _chunks(run))
 
 
 def candidates(run: str, columns: int, decimals: tuple[bool, ...], signed: tuple[bool, ...] | None = None,
@@ -375,7 +384,7 @@ def candidates(run: str, columns: int, decimals: tuple[bool, ...], signed: tuple
         return [tuple(None for _ in range(columns))]
     if sum(len(c) for c in chunks) > MAX_RUN_DIGITS * 2:
         return None
-    limits = [1 if c in "/／—–-" else len(c.lstrip("+-")) for c in chunks]
+    limits = [1 if c in "/／—–-\ue000" else len(c.lstrip("+-")) for c in chunks]
     digits = sum(limits)
     fewest = sum(_fewest_numbers(c) for c in chunks)
     fills = range(max(len(chunks), fewest), columns + 1) if blanks else (columns,)
@@ -438,11 +447,35 @@ def read_flat_table(text: str, tmpl: Template) -> list[ReadRow]:
     # count as 0 in the arithmetic.
     checked = {path for left, right in tmpl.identities for path, _ in (*left, *right)}
     shows_blanks = any(0 < capacity(row.printed) < len(row.spec.columns) for row in rows)
-    options = [candidates(row.printed, len(row.spec.columns), tuple(c in row.spec.decimals for c in row.spec.columns),
-                          tuple(c in row.spec.signed for c in row.spec.columns),
-                          blanks=shows_blanks or row.spec.path not in checked) for row in rows]
-    _decide(rows, options, tmpl, blank_zero=True)
+    options, with_blanks = [], []
+    for row in rows:
+        decimals = tuple(c in row.spec.decimals for c in row.spec.columns)
+        signed = tuple(c in row.spec.signed for c in row.spec.columns)
+        relaxed = candidates(row.printed, len(row.spec.columns), decimals, signed, blanks=True)
+        found = relaxed if shows_blanks or row.spec.path not in checked else candidates(
+            row.printed, len(row.spec.columns), decimals, signed)
+        if found and len(found) == 1 and not _own_identities_hold(row, found[0], tmpl):
+            # the one reading without blank cells breaks the row's own arithmetic: a blank cell may
+            # have vanished, so every reading with blanks is a candidate (the arithmetic decides)
+            found = relaxed
+        options.append(found)
+        with_blanks.append(relaxed)
+    _decide(rows, options, tmpl, blank_zero=True, with_blanks=with_blanks)
     return rows
+
+
+def _own_identities_hold(row: ReadRow, reading: tuple[Value, ...], tmpl: Template) -> bool:
+    """Whether a reading satisfies the identities that involve this row alone (its row total)."""
+    col = {c: i for i, c in enumerate(row.spec.columns)}
+    for left, right in tmpl.identities:
+        if {path for path, _ in (*left, *right)} != {row.spec.path}:
+            continue
+        values = [reading[col[c]] for _, c in left], [reading[col[c]] for _, c in right]
+        if any(not isinstance(v, (int, float)) for v in (*values[0], *values[1]) if v is not None):
+            continue
+        if abs(sum(v or 0 for v in values[0]) - sum(v or 0 for v in values[1])) > 1e-6:
+            return False
+    return True
 
 
 def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
@@ -455,16 +488,30 @@ def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
         return []
     run = _value_run(key[last.end():], None)
     row = ReadRow(spec, printed=run)
-    _decide([row], [candidates(run, len(spec.columns), (False,) * len(spec.columns))], tmpl, blank_zero=True)
+    plain = (False,) * len(spec.columns)
+    relaxed = candidates(run, len(spec.columns), plain, blanks=True)
+    found = candidates(run, len(spec.columns), plain)
+    if not found or (len(found) == 1 and not _own_identities_hold(row, found[0], tmpl)):
+        found = relaxed  # a blank cell may have vanished
+    _decide([row], [found], tmpl, blank_zero=True, with_blanks=[relaxed])
     return [row]
 
 
 def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], tmpl: Template,
-            blank_zero: bool) -> None:
+            blank_zero: bool, with_blanks: list[list[tuple[Value, ...]] | None] | None = None) -> None:
     """Fill each row's cells: read where one reading exists, derived where the arithmetic
-    leaves one value, unread otherwise."""
+    leaves one value, unread otherwise.
+
+    ``options`` may assume that no cell is blank; ``with_blanks`` are the readings without
+    that assumption. When no combination of the assumed readings satisfies the arithmetic, the
+    assumption is wrong somewhere (a blank cell vanished): the readings with blanks are used.
+    """
     ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
     solutions = _solve(rows, options, ambiguous, tmpl, blank_zero) if ambiguous else []
+    if ambiguous and not solutions and with_blanks is not None and with_blanks != options:
+        options = with_blanks
+        ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
+        solutions = _solve(rows, options, ambiguous, tmpl, blank_zero) if ambiguous else []
     for k, (row, opts) in enumerate(zip(rows, options)):
         columns = row.spec.columns
         if not opts:  # no reading at all, or too many to try

@@ -301,7 +301,7 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
                 if held is None and sequence and _all_blank_values(sequence[-1][1]):
                     held, held_in_sequence = sequence[-1], True
                 continue
-            if held is not None and row.has_numbers and _continues(held, row):
+            if held is not None and (row.has_numbers or _all_blank_values(row)) and _continues(held, row):
                 if held_in_sequence:
                     sequence.remove(held)
                 path = held[0] or _T3_RULES.first(held[1].labels[-1] + (row.labels[-1] if row.labels else ""))
