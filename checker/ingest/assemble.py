@@ -34,6 +34,7 @@ from checker.ingest.tables import (
     extract_t2,
     extract_t3,
     extract_t4,
+    is_row_label,
     place_floated,
     t2_layout,
     t3_layout,
@@ -473,6 +474,7 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
     run: list[_TableInfo] = []  # the grids printed one after another (a converter splits one table into several)
     for section, blocks in [(None, front)] + [(s.name, s.blocks) for s in segments]:
         context = ""
+        listed = 0  # row labels printed one after another before a grid (a converter detached them)
         for block in blocks:
             if isinstance(block, Paragraph):
                 if _LONE_NUMBER.match(block.text) and run and all(i.kind == "requests" for i in run):
@@ -484,6 +486,9 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
                     infos.append(_TableInfo(flat, [], block))
                     previous = flat
                 context = match_key(block.text) if len(block.text) <= 40 else ""
+                listed = listed + 1 if context and is_row_label(context) else 0
+                if listed > 1:
+                    context = ""  # a list of labels: none of them belongs to the grid that follows
                 continue
             kind = table_kind(block, section, previous)
             previous = kind

@@ -291,10 +291,10 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     for rows in tables:
         positions = t3_header_positions(rows)
         seen_numbers = False
-        value_rows = sum(1 for row in rows if row.has_numbers)
+        body_rows = sum(1 for row in rows if row.has_numbers or _all_blank_values(row))
         for row in rows:
             path = classify_t3(row)
-            if path is None and not row.labels and value_rows == 1 and row.context:
+            if path is None and not row.labels and body_rows == 1 and row.context:
                 found = _T3_RULES.first(row.context)  # the label printed just above a one-row table
                 path = found if found in template else None
             if _is_column_header(row):
@@ -308,8 +308,9 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
             held, held_in_sequence = None, False
             if path in (None, ("group",)) and not row.has_numbers and row.labels and _all_blank_values(row):
                 held = (None, row, positions)
-            if path is None and not row.has_numbers:
-                continue
+            if path is None and not row.has_numbers and not (seen_numbers and not row.labels
+                                                             and _all_blank_values(row)):
+                continue  # (a row of blank cells whose label was printed apart is kept for its place)
             if path is not None and path not in template:
                 continue
             if row.has_numbers or ((seen_numbers or path is not None) and _all_blank_values(row)):
@@ -335,8 +336,8 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     ``last`` has a label and blank cells and ends its table or page, ``row`` starts the next one,
     carries the numbers, and its own label names no other row (or, joined to the first half's, the same)."""
     stub_path, stub, _ = last
-    if stub.has_numbers or not stub.labels or not _all_blank_values(stub):
-        return False
+    if stub.has_numbers or not stub.labels or not _all_blank_values(stub) or not row.labels:
+        return False  # (the second half of a broken row carries the rest of its label)
     first, second = stub.cells[0].loc, row.cells[0].loc
     broken = (first.table != second.table) or (first.page is not None and second.page is not None
                                                  and first.page != second.page)
@@ -345,6 +346,11 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     own = _T3_RULES.first(row.labels[-1]) if row.labels else None  # the continuation's own label, not its groups
     joined = _T3_RULES.first(stub.labels[-1] + (row.labels[-1] if row.labels else ""))
     return own in (None, ("group",), stub_path) and (stub_path is not None or joined not in (None, ("group",)))
+
+
+def is_row_label(key: str) -> bool:
+    """Whether a text (a match key) is the label of a row of table 三."""
+    return _T3_RULES.first(key) not in (None, ("group",))
 
 
 def place_floated(rows: list[Row], number: TableCell) -> list[Row]:

@@ -77,7 +77,8 @@ class _Builder:
         self.blocks.append(Paragraph(text, Location(line=first.no, end_line=end, page=first.page)))
 
     def table(self, rows: list[tuple[_Line, list[str]]]) -> None:
-        rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells)]
+        # a delimited row whose cells are all blank is a row of the table (kept); a stray line is not
+        rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells) or len(cells) >= 2]
         if not rows:
             return
         self.tables += 1
