@@ -19,8 +19,10 @@ Per page:
   cut by a page break continues on the next page.
 
 Across pages, a table that ends its page is joined with a table that starts the
-next page when their outer edges line up: repeated header rows are dropped and
-a merged label cell cut by the page break is joined with its continuation.
+next page when their outer edges line up: repeated header rows are dropped,
+a merged label cell cut by the page break is joined with its continuation, and a
+row cut by the page break (its numbered label start over blank cells, then the
+rest of the label with the values) becomes one row again.
 
 Locations: a paragraph carries its page and the 1-based line on that page where
 it starts (lines counted over all text on the page, tables included); a cell
@@ -63,6 +65,7 @@ _HEADING_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][�
 _NUMBERED_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.、．]|第)")
 _PAGE_NUMBER = re.compile(r"^\s*([-—–－~]\s*\d{1,3}\s*[-—–－~]|\d{1,3}|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3})\s*$")
 _NUMBER = re.compile(r"^[\d\s.,，]+$")
+_PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _EDGE_TOLERANCE = 1.0
 _ALIGN_TOLERANCE = 6.0
@@ -496,6 +499,7 @@ def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
         if index:
             cells = _drop_repeated_header(cells, pieces[0], columns, offset)
             cells = _join_cut_labels(placed, cells, offset)
+            cells = _join_broken_row(placed, cells, offset)
         placed.extend(cells)
         offset = max((c.row + c.rowspan for c in placed), default=offset)
     return placed
@@ -549,6 +553,80 @@ def _join_cut_labels(placed: list[SpanCell], cells: list[SpanCell], offset: int)
         else:
             kept.append(cell)
     return kept
+
+
+def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int) -> list[SpanCell]:
+    """Join a row broken by the page break: a label without values, then the rest with the values.
+
+    When a page break cuts a row, its first part can hold only the start of the row label
+    (``1.本机关不掌握`` over blank value cells) and the first row of the next page the rest
+    of the label and the values (``相关政府信息 | 6 | 0 …``). The two rows are one row when:
+
+    * the last row before the break (``offset - 1``) holds no number or other value, only
+      blank cells right of its last label, and that label starts with its own numbering
+      (``1.``, ``（二）``, ``一、``): it is the start of a row;
+    * the first row after the break has, in the same grid columns, a label that does not
+      start with a numbering (it continues the label, it is not the next row) and only
+      values (or blank cells: a row blank in all its cells) right of it;
+    * every cell starting in that first row has a cell of the same columns in the row
+      before the break, or lies under a label already joined across the break.
+
+    The joined row keeps the place of the first part; the rows after it move up by one.
+    """
+    stub = {(c.col, c.colspan): c for c in placed if c.row == offset - 1 and c.rowspan == 1}
+    first = [c for c in cells if c.row == offset]
+    if not stub or not first:
+        return cells
+    labels = [c for c in stub.values() if c.text and not _is_value_text(c.text)]
+    if not labels:
+        return cells
+    label = max(labels, key=lambda c: c.col)
+    if any(c.text for c in stub.values() if c.col > label.col) or any(
+            _is_value_text(c.text) for c in stub.values() if c.text):
+        return cells
+    if not _NUMBERED_START.match(label.text):
+        return cells
+    rest = next((c for c in first if (c.col, c.colspan) == (label.col, label.colspan) and c.rowspan == 1), None)
+    if rest is None or not rest.text or _is_value_text(rest.text) or _NUMBERED_START.match(rest.text):
+        return cells
+    if any(c.text and not _is_value_text(c.text) for c in first if c.col > rest.col):
+        return cells
+    spanning = [c for c in placed if c.row < offset < c.row + c.rowspan]
+    covered = {col for c in spanning for col in range(c.col, c.col + c.colspan)}
+    for cell in first:
+        if (cell.col, cell.colspan) not in stub and (
+                cell.text or not covered.issuperset(range(cell.col, cell.col + cell.colspan))):
+            return cells
+    kept = []
+    for cell in cells:
+        if cell.row > offset:
+            cell.row -= 1
+            kept.append(cell)
+            continue
+        if cell.row < offset:
+            kept.append(cell)
+            continue
+        part = stub.get((cell.col, cell.colspan))
+        if part is None:  # a blank cell under a label joined across the break
+            continue
+        if cell.rowspan == 1:
+            if cell.text != part.text:  # a label repeated on the new page is kept once
+                part.text = join_lines([part.text, cell.text])
+        elif not part.text:  # a merged cell starting with the broken row takes the blank first part's place
+            placed.remove(part)
+            cell.row = offset - 1
+            kept.append(cell)
+        else:
+            part.text = join_lines([part.text, cell.text])
+            part.rowspan = cell.rowspan
+    for cell in spanning:
+        cell.rowspan -= 1
+    return kept
+
+
+def _is_value_text(text: str) -> bool:
+    """A cell text that is a value: a number or a placeholder such as ``/``, ``-``, ``无``."""
+    return bool(_NUMBER.match(text) or _PLACEHOLDER.match(text.strip()))
 
 
 def _continues(label: SpanCell, cell: SpanCell) -> bool:

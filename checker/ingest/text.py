@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from charset_normalizer import from_bytes
 
@@ -42,12 +43,24 @@ _SENTENCE_END = ("。", "！", "？", "!", "?")
 _LOOSE_ROW = re.compile(
     rf"^(?P<label>[^\s\d.，。；;,|][^，。；;,|]{{0,23}}?)\s+(?P<values>{_VALUE}(?:\s+{_VALUE})*)\s*$"
 )
-_LAYOUT_ROW = re.compile(rf"^(?P<label>.*?)(?P<values>(?:^|(?<=\s)){_VALUE}(?:\s+{_VALUE})*)\s*$")
+_LAYOUT_VALUE = rf"(?:{_VALUE}|无)"
+_LAYOUT_ROW = re.compile(rf"^(?P<label>.*?)(?P<values>(?:^|(?<=\s)){_LAYOUT_VALUE}(?:\s+{_LAYOUT_VALUE})*)\s*$")
+_TABLE_STARTS = (re.compile(r"第二十条|信息内容"), re.compile(r"申请人情况|勾稽"),
+                 re.compile(r"行政复议|行政诉讼|复议后起诉"))
+_LAYOUT_VALUE_WORD = re.compile(rf"^{_LAYOUT_VALUE}$")
+_PAGE_CHROME = re.compile(
+    r"^\s*(?:(?P<labelled>第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页)"
+    r"|(?P<number>\d{1,4})(?:\s*/\s*\d{1,4})?)\s*$"
+)
+_ROW_NUMBERING = re.compile(
+    r"^(?:(?P<l1>[一二三四五六七八九十]+\s*、)|(?P<l2>[（(]\s*[一二三四五六七八九十]+\s*[)）])"
+    r"|(?P<l3>\d{1,2}\s*[.、．]|[（(]\s*\d{1,2}\s*[)）]))\s*(?=[^\s\d.、．])"
+)
 _DIGITS_ONLY = re.compile(r"^[+-]?[0-9０-９]+(?:[.．][0-9０-９]+)?$")
 _CHUNK_SPLIT = re.compile(r"\s{2,}")
 _GAP_AT_END = re.compile(r"\s{2,}$")
 _BLANK = re.compile(r"^\s*$")
-_HEADER_WORDS = re.compile(r"第二十条|信息内容|本年.{0,6}(数量|件数|金额)|勾稽|申请人情况")
+_HEADER_WORDS = re.compile(r"第二十条|信息内容|本年.{0,6}(数量|件数|金额)|勾稽|申请人情况|行政复议|行政诉讼|复议后起诉")
 _MAX_LABEL_CHUNK = 24
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -76,8 +89,13 @@ class _Builder:
         end = last.no if last.no != first.no else None
         self.blocks.append(Paragraph(text, Location(line=first.no, end_line=end, page=first.page)))
 
-    def table(self, rows: list[tuple[_Line, list[str]]]) -> None:
-        # a delimited row whose cells are all blank is a row of the table (kept); a stray line is not
+    def table(self, rows: list[tuple[_Line, list[str]]], *, filler_is_cell: bool = True) -> None:
+        """Add a table; short rows are filled up to the widest row with blank cells.
+
+        A delimited row whose cells are all blank is a row of the table (kept); a stray line
+        is not. ``filler_is_cell=False`` marks the filling as no cell of the file (``origin``
+        False), so a row whose blank places are unknown is not read as ending in blanks.
+        """
         rows = [(line, cells) for line, cells in rows if any(c.strip() for c in cells) or len(cells) >= 2]
         if not rows:
             return
@@ -88,7 +106,8 @@ class _Builder:
             padded = [c.strip() for c in cells] + [""] * (width - len(cells))
             grid.append(
                 [
-                    TableCell(text, Location(line=line.no, page=line.page, table=self.tables, row=r, column=c))
+                    TableCell(text, Location(line=line.no, page=line.page, table=self.tables, row=r, column=c),
+                              origin=filler_is_cell or c <= len(cells))
                     for c, text in enumerate(padded, start=1)
                 ]
             )
@@ -606,7 +625,8 @@ def _cells_per_line(block: list[_Line], texts: list[str]) -> list[tuple[_Line, l
 
 def _read_layout_text(lines: list[_Line], builder: _Builder) -> None:
     """Column layout from ``pdftotext -layout``: find table regions, the rest is prose."""
-    lines = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
+    chrome = _page_chrome(lines)
+    lines = [ln for k, ln in enumerate(lines) if k not in chrome]
     parsed = [_layout_values(ln.text) for ln in lines]
     regions = _table_regions(lines, parsed)
     pending: list[_Line] = []
@@ -622,9 +642,36 @@ def _read_layout_text(lines: list[_Line], builder: _Builder) -> None:
             i += 1
         if start < end:
             _flush(pending, builder)
-            builder.table(_layout_rows(lines[start:end], parsed[start:end]))
+            for first, stop in _split_tables(lines, parsed, start, end):
+                builder.table(_layout_rows(lines[first:stop], parsed[first:stop]), filler_is_cell=False)
         i = max(i, end)
     _flush(pending, builder)
+
+
+def _page_chrome(lines: list[_Line]) -> set[int]:
+    """Indices of page-number lines: ``-3-`` anywhere, and at the top or bottom of a page
+    ``第 3 页`` or a bare number that counts up with the pages (``3``, ``3/12``)."""
+    chrome = {k for k, ln in enumerate(lines) if _PAGE_NUMBER.match(ln.text)}
+    if not any(ln.page for ln in lines):
+        return chrome
+    edges: dict[int, list[int]] = {}
+    for k, ln in enumerate(lines):
+        if ln.text.strip() and k not in chrome and ln.page is not None:
+            edges.setdefault(ln.page, []).append(k)
+    counted: dict[tuple[str, int], list[int]] = {}  # (edge, number - page) -> lines
+    for page, ks in edges.items():
+        for edge, k in (("top", ks[0]), ("bottom", ks[-1])):
+            match = _PAGE_CHROME.match(lines[k].text)
+            if not match:
+                continue
+            if match.group("labelled"):
+                chrome.add(k)
+            else:
+                counted.setdefault((edge, int(match.group("number")) - page), []).append(k)
+    for ks in counted.values():
+        if len(ks) >= 2:
+            chrome.update(ks)
+    return chrome
 
 
 def _starts_layout_paragraph(previous: str, current: str) -> bool:
@@ -637,7 +684,10 @@ _LayoutValues = tuple[list[str], list[str]]  # label chunks and values of a layo
 
 
 def _layout_values(text: str) -> _LayoutValues | None:
-    """Split a layout line into label chunks and trailing values, or None."""
+    """Split a layout line into label chunks and trailing values, or None.
+
+    The values must hold a number, or be two or more placeholders (``/``, ``-``, ``无``).
+    """
     stripped = text.strip()
     match = _LAYOUT_ROW.match(stripped)
     if not match:
@@ -646,7 +696,7 @@ def _layout_values(text: str) -> _LayoutValues | None:
     if label and not _GAP_AT_END.search(label) and not _BLANK.search(label):
         return None
     values = match.group("values").split()
-    if not any(_is_numeric(v) for v in values):
+    if not any(_is_numeric(v) for v in values) and len(values) < 2:
         return None
     chunks = [c for c in _CHUNK_SPLIT.split(label.strip()) if c]
     return chunks, values
@@ -663,11 +713,12 @@ def _is_layout_label(text: str) -> bool:
 
 
 def _table_regions(lines: list[_Line], parsed: list[_LayoutValues | None]) -> list[tuple[int, int]]:
-    """Index ranges [start, end) of table regions around lines with values.
+    """Index ranges [start, end) of table regions around lines with numbers.
 
-    ``parsed`` holds :func:`_layout_values` of each line.
+    ``parsed`` holds :func:`_layout_values` of each line. A line of placeholders only
+    (``5.属于三类内部事务信息  /  /  /``) is a row inside a region but does not start one.
     """
-    numeric = [i for i, values in enumerate(parsed) if values]
+    numeric = [i for i, values in enumerate(parsed) if values and any(_is_numeric(v) for v in values[1])]
     regions: list[tuple[int, int]] = []
     for idx in numeric:
         if regions and idx < regions[-1][1]:
@@ -688,51 +739,482 @@ def _table_regions(lines: list[_Line], parsed: list[_LayoutValues | None]) -> li
     return regions
 
 
+def _split_tables(lines: list[_Line], parsed: list[_LayoutValues | None], start: int,
+                  end: int) -> list[tuple[int, int]]:
+    """A region cut where the header of another table starts after value rows.
+
+    When a section heading is missing, table 三 runs on into table 四 (or 二 into 三) in one
+    region. A header line naming a table (``申请人情况``, ``行政复议 … 行政诉讼``) after
+    value rows starts a new table, unless the same table's header was seen already (a
+    header repeated on a new page).
+    """
+    parts: list[tuple[int, int]] = []
+    first = start
+    seen: set[int] = set()
+    has_values = False
+    for k in range(start, end):
+        text = lines[k].text
+        if not parsed[k]:
+            found = {i for i, words in enumerate(_TABLE_STARTS) if words.search(text)}
+            if found and has_values and not found & seen:
+                parts.append((first, k))
+                first, has_values = k, False
+            seen |= found
+        has_values = has_values or parsed[k] is not None
+    parts.append((first, end))
+    merged: list[tuple[int, int]] = []
+    for a, b in parts:
+        if merged and not any(parsed[a:b]):  # a header without values stays with the table before
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def _layout_rows(region: list[_Line], parsed: list[_LayoutValues | None]) -> list[tuple[_Line, list[str]]]:
     """Rows of a layout table; wrapped label fragments join their value row.
 
-    ``parsed`` holds :func:`_layout_values` of each line of the region.
+    ``parsed`` holds :func:`_layout_values` of each line of the region. Label lines are
+    given to value rows by :func:`_label_owners`; the values of a row with fewer values
+    than the complete rows of its part of the table are put in their columns
+    (:func:`_column_cells`), with blank cells where no value stands.
     """
     value_rows = [k for k, p in enumerate(parsed) if p]
     first = value_rows[0]
-    fragments: dict[int, list[tuple[int, str]]] = {k: [] for k in value_rows}
-    headers: list[int] = []
-    claimed: set[int] = set()
-    for k in value_rows:
-        if not parsed[k][0]:
-            _claim_adjacent(region, parsed, k, fragments, claimed)
-    for k, ln in enumerate(region):
-        text = ln.text.strip()
-        if parsed[k] or not text or k in claimed:
-            continue
-        if k < first or _is_header_text(text):
-            headers.append(k)
-            continue
-        nearest = min(value_rows, key=lambda v: (abs(v - k), v < k))
-        fragments[nearest].append((k, " ".join(_CHUNK_SPLIT.split(text))))
+    headers = [k for k, ln in enumerate(region)
+               if not parsed[k] and ln.text.strip() and (k < first or _is_header_text(ln.text))]
+    header_set = set(headers)
+    owners, label_rows, bare = _label_owners(region, parsed, value_rows, header_set)
+    headers = sorted(header_set)
+    lines_of: dict[int, list[int]] = {k: [] for k in [*value_rows, *label_rows]}
+    for k, owner in owners.items():
+        lines_of[owner].append(k)
+    segment_of = _segments(region, parsed, value_rows, header_set)
+    placed, widths = _column_cells(region, parsed, value_rows, segment_of, header_set)
     rows: list[tuple[int, _Line, list[str]]] = []
     for k in headers:
         rows.append((k, region[k], _CHUNK_SPLIT.split(region[k].text.strip())))
     for k in value_rows:
-        chunks, values = parsed[k]
-        parts = sorted(fragments[k] + [(k, " ".join(chunks))])
-        label = " ".join(text for _, text in parts if text)
-        rows.append((k, region[k], [label, *values] if label else values))
+        label = _label_text(region, parsed, [k, *lines_of[k]])
+        cells = placed.get(k) or (parsed[k] or ([], []))[1]
+        rows.append((k, region[k], [label, *cells] if label else cells))
+    segment_width: dict[int, int] = {}
+    for k in value_rows:
+        segment_width[segment_of[k]] = max(segment_width.get(segment_of[k], 0), widths[k])
+    for k in label_rows:
+        label = _label_text(region, parsed, lines_of[k])
+        width = segment_width.get(segment_of[k], 0)
+        if any(_LAYOUT_VALUE_WORD.match(chunk) for j in lines_of[k] for chunk in region[j].text.split()):
+            width = 0  # something like a value stands on its lines: its blank places are unknown
+        rows.append((k, region[k], [label] if k in bare else [label, *[""] * width]))
     rows.sort(key=lambda row: row[0])
     return [(line, cells) for _, line, cells in rows]
 
 
-def _claim_adjacent(region: list[_Line], parsed: list, k: int,
-                    fragments: dict[int, list[tuple[int, str]]], claimed: set[int]) -> None:
-    """A value row without a label takes the label lines right above and below it."""
+def _label_text(region: list[_Line], parsed: list, lines: list[int]) -> str:
+    """The label of a row from the label chunks of its lines, read column by column.
+
+    Chunks starting at about the same place on their lines (within two characters) are one
+    label column; the columns are read left to right, each top to bottom, so a group label
+    beside a wrapped row label (``（六）`` between ``1.申请人…逾期不`` and ``补正…``) does not
+    cut the row label in two.
+    """
+    chunks: list[tuple[int, int, str]] = []
+    for k in lines:
+        text = region[k].text
+        ends = _label_ends(text, parsed[k]) if parsed[k] else None
+        for start, end in _chunk_spans(text):
+            if ends is None or end in ends:
+                chunks.append((start, k, text[start:end]))
+    if not chunks:
+        return ""
+    column: dict[int, int] = {}
+    starts = sorted({start for start, _, _ in chunks})
+    index = 0
+    for i, start in enumerate(starts):
+        if i and start - starts[i - 1] > 2:
+            index += 1
+        column[start] = index
+    ordered = sorted(chunks, key=lambda chunk: (column[chunk[0]], chunk[1], chunk[0]))
+    return " ".join(text for _, _, text in ordered)
+
+
+def _row_level(chunk: str) -> int | None:
+    """The numbering level a label chunk starts with: 1 for 一、, 2 for （一）, 3 for 1. (else None)."""
+    match = _ROW_NUMBERING.match(chunk)
+    if not match:
+        return None
+    return 1 if match.group("l1") else 2 if match.group("l2") else 3
+
+
+def _last_chunk(text: str) -> str:
+    chunks = _CHUNK_SPLIT.split(text.strip())
+    return chunks[-1] if chunks else ""
+
+
+def _label_owners(region: list[_Line], parsed: list, value_rows: list[int],
+                  headers: set[int]) -> tuple[dict[int, int], list[int], set[int]]:
+    """Which row each label line belongs to: line index → value row or label-only row.
+
+    Between two value rows, a label line whose last chunk starts with its own numbering
+    (``4、``, ``（二）``) starts a row: lines before it continue the row above; it and the
+    lines after it are the label of the row below when that row's own label does not start
+    with a numbering, else a row of its own without values (all its cells blank). A
+    numbered line between deeper-numbered labels (``（四）无`` between ``1.`` and ``2.``) is a
+    group label, not a row. Blank lines and page breaks do not matter. Label lines not
+    decided so go to the value row without a label right next to them, else to the nearest
+    value row (page breaks not counted, ties to the row below). Label lines between a header
+    and a value row with its own label may be a row without values or the first half of
+    that row's label: they become a row of their own without cells (unread, never merged).
+
+    Returns the owners, the label-only rows (each known by its first line) and those of them
+    without cells.
+    """
+    owners: dict[int, int] = {}
+    label_rows: list[int] = []
+    bare: set[int] = set()
+    numbered: dict[int, int] = {}
+    for k in range(value_rows[0], len(region)):
+        if k in headers or not region[k].text.strip():
+            continue
+        chunk = (parsed[k][0][-1] if parsed[k][0] else "") if parsed[k] else _last_chunk(region[k].text)
+        level = _row_level(chunk)
+        if level is not None:
+            numbered[k] = level
+    starts_row = _row_starts(numbered)
+    undecided: dict[int, tuple[int, int | None]] = {}  # line -> the value rows around it
+    bounds = [*value_rows, len(region)]
+    for a, b in zip(value_rows, bounds[1:]):
+        vb = b if b < len(region) else None
+        gap = [k for k in range(a + 1, b) if region[k].text.strip()]
+        above: int | None = a
+        if any(k in headers for k in gap):
+            last_header = max(k for k in gap if k in headers)
+            for k in gap:
+                if k < last_header and k not in headers:
+                    if any(h in headers for h in range(a + 1, k)):
+                        headers.add(k)
+                    else:
+                        owners[k] = a
+            gap = [k for k in gap if k > last_header]
+            above = None
+        starts = [k for k in gap if k in starts_row]
+        if not starts:
+            if vb is not None and vb in starts_row and above is not None:
+                owners.update({k: above for k in gap})
+            elif above is None and vb is not None and not parsed[vb][0]:
+                owners.update({k: vb for k in gap})
+            elif above is None and gap:  # a label over a labelled row: its own row, or its first half?
+                label_rows.append(gap[0])
+                bare.add(gap[0])
+                owners.update({k: gap[0] for k in gap})
+            else:
+                undecided.update({k: (a, vb) for k in gap})
+            continue
+        for k in gap:
+            if k < starts[0]:
+                if above is not None:
+                    owners[k] = above
+                else:
+                    headers.add(k)
+        for i, start in enumerate(starts):
+            stop = starts[i + 1] if i + 1 < len(starts) else b
+            owner = start
+            if i + 1 == len(starts) and vb is not None and vb not in starts_row:
+                owner = vb
+            else:
+                label_rows.append(start)
+            for k in gap:
+                if start <= k < stop:
+                    owners[k] = owner
+    claimed = set(owners)
+    for k in value_rows:
+        if not parsed[k][0]:
+            for j in _adjacent(region, parsed, k, claimed, headers):
+                if j in undecided:
+                    owners[j] = k
+                    claimed.add(j)
+    for k, around in undecided.items():
+        if k not in owners:
+            owners[k] = min((v for v in around if v is not None), key=lambda v: (_distance(region, v, k), v < k))
+    return {k: v for k, v in owners.items() if k not in headers}, label_rows, bare
+
+
+def _row_starts(numbered: dict[int, int]) -> set[int]:
+    """The numbered label lines that start a row (line → numbering level given).
+
+    A numbered line between deeper-numbered labels on both sides is a group label
+    (``（四）无`` between ``1.`` and ``2.``), not a row.
+    """
+    lines = sorted(numbered)
+    return {k for i, k in enumerate(lines)
+            if not (0 < i < len(lines) - 1 and numbered[lines[i - 1]] > numbered[k] < numbered[lines[i + 1]])}
+
+
+def _adjacent(region: list[_Line], parsed: list, k: int, claimed: set[int], headers: set[int]) -> list[int]:
+    """The label lines right above and below a value row (up to a blank line or another row)."""
+    out = []
     for step in (-1, 1):
         j = k + step
         while 0 <= j < len(region) and region[j].text.strip() and not parsed[j] and j not in claimed:
-            if _is_header_text(region[j].text):
+            if j in headers or _is_header_text(region[j].text):
                 break
-            fragments[k].append((j, " ".join(_CHUNK_SPLIT.split(region[j].text.strip()))))
-            claimed.add(j)
+            out.append(j)
             j += step
+    return out
+
+
+def _distance(region: list[_Line], a: int, b: int) -> int:
+    """Lines from a to b, blank lines at a page break not counted."""
+    lo, hi = min(a, b), max(a, b)
+    distance = 1
+    run: list[int] = []
+    for j in range(lo + 1, hi + 1):
+        if j < hi and not region[j].text.strip():
+            run.append(j)
+            continue
+        if run and not _page_changes(region, run[0] - 1, j):
+            distance += len(run)
+        run = []
+        if j < hi:
+            distance += 1
+    return distance
+
+
+def _page_changes(region: list[_Line], a: int, b: int) -> bool:
+    return region[a].page is not None and region[b].page is not None and region[a].page != region[b].page
+
+
+def _segments(region: list[_Line], parsed: list, value_rows: list[int],
+              headers: set[int]) -> dict[int, int]:
+    """Parts of a table region between header lines (table 二's blocks): the part of each line."""
+    segment_of: dict[int, int] = {}
+    segment = 0
+    has_values = False
+    for k in range(len(region)):
+        if k in headers and has_values:
+            segment += 1
+            has_values = False
+        segment_of[k] = segment
+        has_values = has_values or bool(parsed[k])
+    return segment_of
+
+
+_Span = tuple[int, int]  # start and end position of a word on its line
+
+
+def _column_cells(region: list[_Line], parsed: list, value_rows: list[int], segment_of: dict[int, int],
+                  headers: set[int]) -> tuple[dict[int, list[str]], dict[int, int]]:
+    """Value rows put in their columns, and the number of columns, per value row.
+
+    Columns are told apart within a part of the table (between header lines) on one page:
+    positions on the line shift from page to page. Two sources give them:
+
+    * the complete rows (the most values in the part): each column spans from the leftmost
+      start to the rightmost end of its values there (:func:`_columns_of_complete_rows`);
+    * the header cells over evenly spaced values (:func:`_header_lattice`), when they show
+      more columns than the complete rows hold (a part where every row has a blank cell).
+
+    A row with fewer values gets blank cells where no value stands. A row is left as it is
+    (fewer cells: unread) when one of its values cannot be placed in exactly one column.
+    """
+    groups: dict[tuple[int, int | None], list[int]] = {}
+    for k in value_rows:
+        groups.setdefault((segment_of[k], region[k].page), []).append(k)
+    placed: dict[int, list[str]] = {}
+    widths: dict[int, int] = {}
+    for (segment, _), rows in groups.items():
+        width = max(len(parsed[k][1]) for k in rows)
+        widths.update({k: width for k in rows})
+        spans = {k: _value_spans(region[k].text, len(parsed[k][1])) for k in rows}
+        header = [span for h in headers if segment_of[h] == segment for span in _chunk_spans(region[h].text)]
+        labels_end = max((end for k in range(rows[0], rows[-1] + 1) if k not in headers
+                          for end in _label_ends(region[k].text, parsed[k])), default=None)
+        lattice = _header_lattice(spans, header, labels_end)
+        if lattice is not None and lattice[1] > width:
+            where_of, count = lattice
+            widths.update({k: count for k in rows})
+            for k in rows:
+                cells = [""] * count
+                for j, text in zip(where_of[k], parsed[k][1]):
+                    cells[j] = text
+                placed[k] = cells
+            continue
+        columns = _columns_of_complete_rows(spans, width)
+        named = _header_line_columns([region[h].text for h in sorted(headers) if segment_of[h] == segment],
+                                     labels_end)
+        if named is not None and len(named) > width:
+            columns, width = named, len(named)
+            widths.update({k: width for k in rows})
+        if columns is None:
+            continue
+        for k in rows:
+            if len(parsed[k][1]) == width:
+                continue
+            where = _place(spans[k], columns)
+            if where is None:
+                continue
+            cells = [""] * width
+            for j, text in zip(where, parsed[k][1]):
+                cells[j] = text
+            placed[k] = cells
+    return placed, widths
+
+
+def _header_line_columns(header: list[str], labels_end: int | None) -> list[_Span] | None:
+    """The columns named by the last header line: its cells right of the row labels.
+
+    Table 二's blocks print their column names on one line (``信息内容  采购项目数量  采购总金额``);
+    a block with one row whose first cell is blank is placed by them. None without such a
+    line of two or more names, or when the names overlap.
+    """
+    for text in reversed(header):
+        spans = [(a, b) for a, b in _chunk_spans(text) if labels_end is None or a > labels_end]
+        if len(spans) >= 2:
+            if any(spans[j][1] + 1 >= spans[j + 1][0] - 1 for j in range(len(spans) - 1)):
+                return None
+            return spans
+    return None
+
+
+def _columns_of_complete_rows(spans: dict[int, list[_Span]], width: int) -> list[_Span] | None:
+    """Extent of each column over the rows holding ``width`` values; None when they overlap."""
+    if width < 2:
+        return None
+    complete = [row for row in spans.values() if len(row) == width]
+    columns = [(min(row[j][0] for row in complete), max(row[j][1] for row in complete)) for j in range(width)]
+    if any(columns[j][1] + 1 >= columns[j + 1][0] - 1 for j in range(width - 1)):
+        return None
+    return columns
+
+
+def _place(values: list[_Span], columns: list[_Span]) -> list[int] | None:
+    """The column of each value: the only column its span meets (one character of slack)."""
+    where = []
+    for start, end in values:
+        hits = [j for j, (lo, hi) in enumerate(columns) if start < hi + 1 and end > lo - 1]
+        if len(hits) != 1:
+            return None
+        where.append(hits[0])
+    if any(b <= a for a, b in pairwise(where)):
+        return None
+    return where
+
+
+def _header_lattice(spans: dict[int, list[_Span]], header: list[_Span],
+                    labels_end: int | None) -> tuple[dict[int, list[int]], int] | None:
+    """Columns from evenly spaced values and the header cells over them, or None.
+
+    The values of the part must sit on one evenly spaced grid (by their starts, ends or
+    centres: left-aligned, right-aligned or centred columns), within a quarter of the
+    spacing and two characters. Every grid column between the first and the last one holding a value must have
+    a header cell over it (a cell no wider than one and a half columns, over the column's
+    place), and the grid is widened left and right while header cells stand over the next
+    places right of the row labels. Returns each row's column indices and the column count.
+    """
+    if not header or sum(len(row) for row in spans.values()) < 2:
+        return None
+    best: tuple[float, float, float, dict[int, list[float]]] | None = None
+    for anchor in (0, 1, 2):  # starts, ends, centres of the values
+        points = {k: [(a, b - 1, (a + b - 1) / 2)[anchor] for a, b in row] for k, row in spans.items()}
+        fit = _fit_lattice([x for row in points.values() for x in row])
+        if fit is not None and (best is None or fit[2] < best[2]):
+            best = (*fit, points)
+    if best is None:
+        return None
+    origin, spacing, _, points = best
+    for parts in range(16, 0, -1):  # values only in some columns: the header shows the finer grid
+        pitch = spacing / parts
+        if pitch < 3:
+            continue
+        index = {k: [round((x - origin) / pitch) for x in row] for k, row in points.items()}
+        if any(abs(x - origin - pitch * n) > _misfit(pitch) for k, row in points.items() for x, n in zip(row, index[k])):
+            continue
+        narrow = [(a, b - 1) for a, b in header if b - a <= 1.5 * pitch]
+
+        def covered(n: int, pitch: float = pitch, narrow: list[_Span] = narrow) -> bool:
+            x = origin + pitch * n  # a header cell stands over grid column n
+            return any(a - 0.5 <= x <= b + 0.5 for a, b in narrow)
+
+        used = {n for row in index.values() for n in row}
+        low, high = min(used), max(used)
+        if all(covered(n) for n in range(low, high + 1)):
+            break
+    else:
+        return None
+    while covered(low - 1) and (labels_end is None or origin + pitch * (low - 1) - pitch / 2 > labels_end):
+        low -= 1
+    while covered(high + 1):
+        high += 1
+    where_of = {k: [n - low for n in row] for k, row in index.items()}
+    if any(len(set(row)) != len(row) or row != sorted(row) for row in where_of.values()):
+        return None
+    return where_of, high - low + 1
+
+
+def _fit_lattice(xs: list[float]) -> tuple[float, float, float] | None:
+    """Origin, spacing and worst misfit (in spacings) of an even grid through positions, or None.
+
+    The spacing starts as the smallest gap between distinct positions, or a half, a third …
+    of it (values two columns apart), and is refined by least squares; every position must
+    lie within :func:`_misfit` of a grid point. The widest spacing that fits is taken.
+    """
+    distinct = sorted(set(xs))
+    gaps = [b - a for a, b in pairwise(distinct) if b - a >= 2]
+    if not gaps:
+        return None
+    for parts in range(1, 17):
+        if min(gaps) / parts < 3:
+            return None
+        fit = _refine_lattice(xs, distinct[0], min(gaps) / parts)
+        if fit is not None:
+            return fit
+    return None
+
+
+def _refine_lattice(xs: list[float], origin: float, pitch: float) -> tuple[float, float, float] | None:
+    for _ in range(3):
+        ns = [round((x - origin) / pitch) for x in xs]
+        count = len(xs)
+        mean_n = sum(ns) / count
+        mean_x = sum(xs) / count
+        var = sum((n - mean_n) ** 2 for n in ns)
+        if var == 0:
+            return None
+        pitch = sum((n - mean_n) * (x - mean_x) for n, x in zip(ns, xs)) / var
+        if pitch <= 0:
+            return None
+        origin = mean_x - pitch * mean_n
+    worst = max(abs((x - origin) / pitch - round((x - origin) / pitch)) for x in xs)
+    if worst * pitch > _misfit(pitch):
+        return None
+    return origin, pitch, worst
+
+
+def _misfit(pitch: float) -> float:
+    """How far (in characters) a value may stand from its grid column: a quarter column, two at most."""
+    return min(pitch / 4, 2.0)
+
+
+def _chunk_spans(text: str) -> list[_Span]:
+    """Start and end positions of the chunks (runs of text between gaps of 2+ spaces) of a line."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+(?: \S+)*", text)]
+
+
+def _label_ends(text: str, parsed: _LayoutValues | None) -> list[int]:
+    """End positions of the label chunks of a table line (all its chunks when it has no values)."""
+    spans = _chunk_spans(text)
+    if parsed:
+        words = len(re.findall(r"\S+", text)) - len(parsed[1])
+        cut = [m.end() for m in re.finditer(r"\S+", text)][words - 1] if words > 0 else 0
+        return [end for _, end in spans if end <= cut]
+    return [end for _, end in spans]
+
+
+def _value_spans(text: str, count: int) -> list[tuple[int, int]]:
+    """Start and end positions on the line of its last ``count`` words (its values)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    return words[-count:]
 
 
 def _is_header_text(text: str) -> bool:

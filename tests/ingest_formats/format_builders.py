@@ -18,6 +18,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 VERTICAL_LABEL = "三、本年度办理结果"
+PAGE_BREAK = "\f"  # a block of pdf_bytes: start a new page
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def pdf_bytes(blocks: list[str | TableSpec], *, repeat_rows: int = 0, page_numbe
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 
@@ -201,6 +202,9 @@ def pdf_bytes(blocks: list[str | TableSpec], *, repeat_rows: int = 0, page_numbe
     cell_style = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
     flow = []
     for block in blocks:
+        if block == PAGE_BREAK:
+            flow.append(PageBreak())
+            continue
         if isinstance(block, str):
             flow.append(Paragraph(escape(block), body))
             continue

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from format_builders import CORPUS, VERTICAL_LABEL, pdf_bytes, t2_spec, t3_spec, t4_spec, value
+from format_builders import (
+    CORPUS,
+    PAGE_BREAK,
+    VERTICAL_LABEL,
+    Cell,
+    TableSpec,
+    pdf_bytes,
+    t2_spec,
+    t3_spec,
+    t4_spec,
+    value,
+)
 
 from checker.ingest.layout import Paragraph, Table
 from checker.ingest.pdf import read_pdf
@@ -158,3 +169,66 @@ def test_paragraph_continues_over_page_break():
     layout = read_pdf(pdf_bytes(["一、总体情况", text, "二、主动公开政府信息情况"]))
     texts = _paragraphs(layout)
     assert texts == ["一、总体情况", text, "二、主动公开政府信息情况"]
+
+
+# ----------------------------------------------------------------------------- a row broken by a page break
+
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+
+
+def _piece(rows: list[tuple[list[tuple[int, int, str]], list[str]]], *, header: bool) -> TableSpec:
+    """A piece of table 三 (10 columns): optional header row, then rows of label cells
+    (column, colspan, text) and seven value texts ("" for a blank cell)."""
+    cells: list[Cell] = []
+    r = 0
+    if header:
+        cells += [Cell(0, 0, 1, 3, "申请人情况"), *(Cell(0, 3 + i, 1, 1, name) for i, name in enumerate(APPLICANTS))]
+        r = 1
+    for labels, values in rows:
+        cells += [Cell(r, col, 1, span, text) for col, span, text in labels]
+        cells += [Cell(r, 3 + i, 1, 1, text) for i, text in enumerate(values)]
+        r += 1
+    return TableSpec(r, 10, tuple(cells))
+
+
+def _broken(stub: str, rest: str, following: str, values: tuple[str, ...] = ("6", "0", "0", "0", "0", "0", "6"),
+            ) -> list[list[str]]:
+    """Read a table whose row ``stub``+``rest`` is broken by a page break; the row texts."""
+    blank = [""] * 7
+    first = _piece([([(0, 3, "一、本年新收政府信息公开申请数量")], ["12", "3", "0", "0", "1", "0", "16"]),
+                    ([(0, 1, "（四）无法提供"), (1, 2, stub)], blank)], header=True)
+    second = _piece([([(0, 1, "（四）无法提供"), (1, 2, rest)], list(values)),
+                     ([(0, 1, "（四）无法提供"), (1, 2, following)], ["1", "0", "0", "0", "0", "0", "1"])],
+                    header=False)
+    layout = read_pdf(pdf_bytes(["三、收到和处理政府信息公开申请情况", first, PAGE_BREAK, second, "四、其他"]))
+    (table,) = _tables(layout)
+    return [[c.text for c in row] for row in table.rows]
+
+
+def test_row_broken_by_page_break_is_joined():
+    rows = _broken("1.本机关不掌握", "相关政府信息", "2.没有现成信息需要另行制作")
+    assert len(rows) == 4
+    assert rows[2] == ["（四）无法提供", "1.本机关不掌握相关政府信息", "6", "0", "0", "0", "0", "0", "6"]
+    assert rows[3][1] == "2.没有现成信息需要另行制作" and rows[3][2] == "1"
+
+
+def test_next_row_on_the_new_page_is_not_joined():
+    """A blank row at the end of a page is a row of its own when the next one starts with its number."""
+    rows = _broken("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")
+    assert len(rows) == 5
+    assert rows[2][1] == "1.本机关不掌握相关政府信息" and rows[2][2:] == [""] * 7
+    assert rows[3][1] == "2.没有现成信息需要另行制作" and rows[3][2] == "6"
+
+
+def test_unnumbered_rows_across_a_page_break_are_not_joined():
+    """Without numbering a blank row and the next row cannot be told from one broken row: kept apart."""
+    rows = _broken("本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确")
+    assert len(rows) == 5
+    assert rows[2][2:] == [""] * 7 and rows[3][1] == "没有现成信息需要另行制作"
+
+
+def test_blank_row_broken_by_page_break_is_joined():
+    rows = _broken("2.没有现成信息需要另", "行制作", "3.补正后申请内容仍不明确", values=("",) * 7)
+    assert len(rows) == 4
+    assert rows[2] == ["（四）无法提供", "2.没有现成信息需要另行制作", *[""] * 7]
+    assert rows[3][1] == "3.补正后申请内容仍不明确"
