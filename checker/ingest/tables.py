@@ -187,7 +187,9 @@ class Row:
                 self.labels.append(key)
                 self.last_label = i
         self.has_numbers = any(numbers[self.last_label + 1:])
-        self.is_header = bool(self.labels) and not any(numbers)
+        # a header names columns only: a row with a value or a placeholder (／, 无) after its label is a row
+        self.is_header = bool(self.labels) and not any(numbers) and not any(
+            key and not numbers[i] and _PLACEHOLDER.match(key) for i, key in enumerate(self.keys))
 
     def values(self, count: int, positions: list[int] | None = None) -> list[TableCell] | None:
         """The ``count`` value cells of the row, by header positions when they fit.
@@ -209,6 +211,8 @@ class Row:
     def _fits(self, positions: list[int]) -> bool:
         if positions[-1] >= len(self.cells) or self.last_label >= positions[0]:
             return False
+        if any(not self.cells[p].origin and not self.cells[p].text.strip() for p in positions):
+            return False  # padding that stands for no cell of the file
         between = self.cells[self.last_label + 1:positions[0]] + self.cells[positions[-1] + 1:]
         return not any(c.text.strip() for c in between)
 
