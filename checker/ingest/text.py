@@ -395,7 +395,7 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
     if not _is_cell_line(first):
         return start
     end = start
-    values = labels = 0
+    values = labels = rows = blank = 0
     while end < len(lines):
         text = lines[end].text.strip()
         if text:
@@ -405,14 +405,28 @@ def _cell_line_region(lines: list[_Line], start: int) -> int:
                 values += 1
             else:
                 labels += 1
+                rows += _is_request_row_label(text)
+        else:
+            blank += 1
         end += 1
-        if labels > 12 and values == 0:
+        if labels > 80 and values == 0 and rows < 5:
             return start
     while end > start and not lines[end - 1].text.strip():
         end -= 1
-    if values < 4 or values * 3 < labels:
-        return start
-    return end
+    if values >= 4 and values * 3 >= labels:
+        return end
+    # a table of blank cells only (no request received): the rows of table 三, one per line,
+    # with the blank lines of their blank cells between them
+    if values == 0 and rows >= 5 and blank >= 7 * rows:
+        return end
+    return start
+
+
+def _is_request_row_label(text: str) -> bool:
+    from checker.ingest.normalize import match_key
+    from checker.ingest.tables import is_row_label
+
+    return is_row_label(match_key(text))
 
 
 def _cell_tables(lines: list[_Line]) -> dict[int, tuple[int, int]]:
