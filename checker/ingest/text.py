@@ -25,6 +25,7 @@ from charset_normalizer import from_bytes
 
 from checker.errors import InputError
 from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
+from checker.ingest.normalize import strip_glosses
 from checker.ingest.reflow import needs_reflow, reflow
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
@@ -212,6 +213,7 @@ def read_text(data: bytes | str, *, markdown: bool = False) -> Layout:
         InputError: the bytes cannot be decoded as text.
     """
     text = decode_text(data) if isinstance(data, bytes) else data
+    text = strip_glosses(text)  # pinyin glosses of mirror pages would hide line ends and headings
     split = _split_lines(text)
     lines = _reflowed(split)
     flattened = len(lines) > len(split)  # a text that lost its breaks is not wrapped: its pieces are paragraphs
