@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from math import comb
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
@@ -308,6 +309,12 @@ def _chunks(run: str) -> list[str]:
     return [c for c in out if c]
 
 
+_INTEGER = re.compile(r"0|[1-9][0-9]*")
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
+_DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)\.[0-9]+")
+
+
+@lru_cache(maxsize=65536)
 def _number(text: str) -> Value:
     """A cell's value from a piece of a run, or raise ValueError when it is not a valid number."""
     if text in {"/", "／", "—", "–", "-"}:
@@ -317,33 +324,35 @@ def _number(text: str) -> Value:
     sign = ""
     if text[:1] in "+-":
         sign, text = text[0], text[1:]
-    if re.fullmatch(r"0|[1-9][0-9]*", text):
+    if _INTEGER.fullmatch(text):
         return -int(text) if sign == "-" else int(text)
-    if re.fullmatch(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+", text):
+    if _GROUPED.fullmatch(text):
         return int(text.replace(",", ""))
-    if re.fullmatch(r"(?:0|[1-9][0-9]*)\.[0-9]+", text):
+    if _DECIMAL.fullmatch(text):
         return -float(text) if sign == "-" else float(text)
     raise ValueError(text)
 
 
-def _splits(chunk: str, parts: int) -> Iterator[tuple[str, ...]]:
+def _valid(text: str) -> bool:
+    try:
+        _number(text)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=16384)
+def _splits(chunk: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """Every way to cut ``chunk`` into ``parts`` pieces that are valid numbers."""
     if parts == 1:
-        try:
-            _number(chunk)
-        except ValueError:
-            return
-        yield (chunk,)
-        return
+        return ((chunk,),) if _valid(chunk) else ()
     sign = 1 if chunk[:1] in "+-" else 0
+    out: list[tuple[str, ...]] = []
     for cut in range(sign + 1, len(chunk) - parts + 2):
         head = chunk[:cut]
-        try:
-            _number(head)
-        except ValueError:
-            continue
-        for rest in _splits(chunk[cut:], parts - 1):
-            yield (head, *rest)
+        if _valid(head):
+            out.extend((head, *rest) for rest in _splits(chunk[cut:], parts - 1))
+    return tuple(out)
 
 
 def _fits(piece: str, decimal: bool, signed: bool) -> bool:
@@ -447,20 +456,19 @@ def read_flat_table(text: str, tmpl: Template) -> list[ReadRow]:
     # count as 0 in the arithmetic.
     checked = {path for left, right in tmpl.identities for path, _ in (*left, *right)}
     shows_blanks = any(0 < capacity(row.printed) < len(row.spec.columns) for row in rows)
-    options, with_blanks = [], []
+    def readings(row: ReadRow, blanks: bool) -> list[tuple[Value, ...]] | None:
+        return candidates(row.printed, len(row.spec.columns), tuple(c in row.spec.decimals for c in row.spec.columns),
+                          tuple(c in row.spec.signed for c in row.spec.columns), blanks=blanks)
+
+    options = []
     for row in rows:
-        decimals = tuple(c in row.spec.decimals for c in row.spec.columns)
-        signed = tuple(c in row.spec.signed for c in row.spec.columns)
-        relaxed = candidates(row.printed, len(row.spec.columns), decimals, signed, blanks=True)
-        found = relaxed if shows_blanks or row.spec.path not in checked else candidates(
-            row.printed, len(row.spec.columns), decimals, signed)
+        found = readings(row, blanks=shows_blanks or row.spec.path not in checked)
         if found and len(found) == 1 and not _own_identities_hold(row, found[0], tmpl):
             # the one reading without blank cells breaks the row's own arithmetic: a blank cell may
             # have vanished, so every reading with blanks is a candidate (the arithmetic decides)
-            found = relaxed
+            found = readings(row, blanks=True)
         options.append(found)
-        with_blanks.append(relaxed)
-    _decide(rows, options, tmpl, blank_zero=True, with_blanks=with_blanks)
+    _decide(rows, options, tmpl, blank_zero=True, with_blanks=lambda: [readings(row, blanks=True) for row in rows])
     return rows
 
 
@@ -489,27 +497,28 @@ def _read_appeals(key: str, tmpl: Template) -> list[ReadRow]:
     run = _value_run(key[last.end():], None)
     row = ReadRow(spec, printed=run)
     plain = (False,) * len(spec.columns)
-    relaxed = candidates(run, len(spec.columns), plain, blanks=True)
     found = candidates(run, len(spec.columns), plain)
     if not found or (len(found) == 1 and not _own_identities_hold(row, found[0], tmpl)):
-        found = relaxed  # a blank cell may have vanished
-    _decide([row], [found], tmpl, blank_zero=True, with_blanks=[relaxed])
+        found = candidates(run, len(spec.columns), plain, blanks=True)  # a blank cell may have vanished
+    _decide([row], [found], tmpl, blank_zero=True,
+            with_blanks=lambda: [candidates(run, len(spec.columns), plain, blanks=True)])
     return [row]
 
 
 def _decide(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], tmpl: Template,
-            blank_zero: bool, with_blanks: list[list[tuple[Value, ...]] | None] | None = None) -> None:
+            blank_zero: bool, with_blanks: Callable[[], list[list[tuple[Value, ...]] | None]] | None = None
+            ) -> None:
     """Fill each row's cells: read where one reading exists, derived where the arithmetic
     leaves one value, unread otherwise.
 
-    ``options`` may assume that no cell is blank; ``with_blanks`` are the readings without
+    ``options`` may assume that no cell is blank; ``with_blanks`` gives the readings without
     that assumption. When no combination of the assumed readings satisfies the arithmetic, the
     assumption is wrong somewhere (a blank cell vanished): the readings with blanks are used.
     """
     ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
     solutions = _solve(rows, options, ambiguous, tmpl, blank_zero) if ambiguous else []
-    if ambiguous and not solutions and with_blanks is not None and with_blanks != options:
-        options = with_blanks
+    if ambiguous and not solutions and with_blanks is not None:
+        options = with_blanks()
         ambiguous = [k for k, opts in enumerate(options) if opts is not None and len(opts) > 1]
         solutions = _solve(rows, options, ambiguous, tmpl, blank_zero) if ambiguous else []
     for k, (row, opts) in enumerate(zip(rows, options)):
@@ -576,20 +585,27 @@ def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], a
             continue
         equations.append((constant, free))
 
-    def holds(constant: float, free: list[tuple[int, int, int]], assignment: dict[int, tuple[Value, ...]]) -> bool:
+    def holds(constant: float, free: list[tuple[int, int, int]], assignment: dict[int, tuple[float | None, ...]]
+              ) -> bool:
         total = constant
         for k, i, sign in free:
-            value = number(assignment[k][i])
+            value = assignment[k][i]
             if value is None:
                 return True  # a text cell: the identity says nothing
             total += sign * value
         return abs(total) < 1e-6
 
-    # Readings of each ambiguous row that satisfy the identities touching no other ambiguous row.
-    choices: dict[int, list[tuple[Value, ...]]] = {}
+    # Readings of each ambiguous row (as numbers) that satisfy the identities touching no other
+    # ambiguous row; the search works on their numbers and gives back the readings.
+    choices: dict[int, list[tuple[tuple[float | None, ...], tuple[Value, ...]]]] = {}
     for k in ambiguous:
         local = [(c, f) for c, f in equations if {r for r, _, _ in f} == {k}]
-        choices[k] = [o for o in options[k] or () if all(holds(c, f, {k: o}) for c, f in local)]
+        kept = []
+        for reading in options[k] or ():
+            numbers = tuple(number(v) for v in reading)
+            if all(holds(c, f, {k: numbers}) for c, f in local):
+                kept.append((numbers, reading))
+        choices[k] = kept
         if not choices[k]:
             return []
     order = sorted(ambiguous, key=lambda k: len(choices[k]))
@@ -602,20 +618,22 @@ def _solve(rows: list[ReadRow], options: list[list[tuple[Value, ...]] | None], a
     solutions: list[dict[int, tuple[Value, ...]]] = []
     steps = 0
 
-    def search(depth: int, assignment: dict[int, tuple[Value, ...]]) -> bool:
+    chosen: dict[int, tuple[Value, ...]] = {}
+
+    def search(depth: int, assignment: dict[int, tuple[float | None, ...]]) -> bool:
         nonlocal steps
         if depth == len(order):
-            solutions.append(dict(assignment))
+            solutions.append(dict(chosen))
             return len(solutions) <= 1000
         k = order[depth]
-        for reading in choices[k]:
+        for numbers, reading in choices[k]:
             steps += 1
             if steps > MAX_COMBINATIONS:
                 return False
-            assignment[k] = reading
+            assignment[k], chosen[k] = numbers, reading
             if all(holds(c, f, assignment) for c, f in due[k]) and not search(depth + 1, assignment):
                 return False
-            del assignment[k]
+            del assignment[k], chosen[k]
         return True
 
     if not search(0, {}):
