@@ -529,7 +529,7 @@ def _tables(tables: list[_TableInfo], paragraphs: list[str], doc: _Doc, year: in
     _prune_other(requests, fmt)
     for kind, extracted in (("proactive", proactive), ("requests", requests), ("appeals", appeals)):
         _record_reading(kind, extracted, flat[kind], doc)
-    note = balance_note(t3, paragraphs) if t3 else None
+    note = balance_note(t3, paragraphs) if t3 or flat["requests"] else None
     if note:
         requests.values = {"note": doc.text(note[0]), **requests.values}
         if note[1]:
