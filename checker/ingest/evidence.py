@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from checker.ingest.layout import Location, Paragraph, Table
 from checker.ingest.normalize import strip_glosses, to_simplified
@@ -63,28 +62,32 @@ def source_key(text: str) -> str:
     return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", strip_glosses(text))))
 
 
-@dataclass(slots=True)
 class Source:
-    """The source file's blocks as normalised text, each with its place in the file."""
+    """The source file's blocks as normalised text (made on first search: a document with
+    nothing missing never needs it), each with its place in the file."""
 
-    keys: list[str]
-    locations: list[Location]
+    def __init__(self, blocks: list[Paragraph | Table]) -> None:
+        self.blocks = blocks
+        self.locations = [block.loc for block in blocks]
+        self._keys: list[str] | None = None
 
     @classmethod
     def of(cls, blocks: list[Paragraph | Table]) -> Source:
-        keys, locations = [], []
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                keys.append(source_key(block.text))
-            else:
-                keys.append("".join(source_key(cell.text) for row in block.rows for cell in row))
-            locations.append(block.loc)
-        return cls(keys, locations)
+        return cls(blocks)
+
+    @property
+    def keys(self) -> list[str]:
+        if self._keys is None:
+            self._keys = [source_key(block.text) if isinstance(block, Paragraph) else
+                          "".join(source_key(cell.text) for row in block.rows for cell in row)
+                          for block in self.blocks]
+        return self._keys
 
     def find(self, pattern: re.Pattern[str], within: list[int] | None = None) -> tuple[str, Location] | None:
         """The first match of ``pattern`` (in the blocks ``within``, default all) and its block's place."""
-        for k in within if within is not None else range(len(self.keys)):
-            match = pattern.search(self.keys[k])
+        keys = self.keys
+        for k in within if within is not None else range(len(keys)):
+            match = pattern.search(keys[k])
             if match:
                 return match.group(0), self.locations[k]
         return None

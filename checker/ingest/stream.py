@@ -196,6 +196,7 @@ def _t4_template() -> Template:
     return Template("appeals", (spec,), identities)
 
 
+@lru_cache(maxsize=8)
 def template(kind: str, fmt: str) -> Template:
     """The template of table ``kind`` ("proactive" | "requests" | "appeals") in format ``fmt``."""
     if kind == "requests":
@@ -657,6 +658,7 @@ _FLAT_T2_FORMAT = {"2019": re.compile(r"新制作|新公开|对外公开总数|�
                    "2021": re.compile(r"制发件数|废止件数|现行有效|收费金额")}
 
 
+@lru_cache(maxsize=4096)
 def flat_table_kind(text: str) -> str | None:
     """Which format table a paragraph is, when it is one flattened into text, else None.
 
