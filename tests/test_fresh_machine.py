@@ -30,8 +30,9 @@ def test_a_suite_running_bare_python_fails(tmp_path: Path) -> None:
     (tmp_path / "gk_testlib.py").write_text((TESTS / "gk_testlib.py").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "test_bare.py").write_text(
         "import subprocess\n\n"
+        "PROGRAM = 'python3'  # from PATH: what a test must never do\n\n"
         "def test_runs_bare_python():\n"
-        "    subprocess.run(['python3', '-c', 'pass'])\n", encoding="utf-8")
+        "    subprocess.run([PROGRAM, '-c', 'pass'])\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != GUARD_LOG_ENV}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                           capture_output=True, text=True, env=env, cwd=tmp_path)
