@@ -200,7 +200,7 @@ def _weigh_evidence(blocks: list[Paragraph | Table], segments: list[_Segment], t
         doc.notice("text-incomplete", "", where_cut, last=last_words, parts=tail)
         if last_is_table and isinstance(last, Table):
             _unread_last_row(last, document, doc)
-    weigh(document, Source.of(blocks), regions, doc.reading, where)
+    weigh(document, Source(blocks), regions, doc.reading, where)
 
 
 def _without_glosses(layout: Layout) -> Layout:

@@ -30,7 +30,6 @@ import unicodedata
 from checker.ingest.layout import Location, Paragraph, Table
 from checker.ingest.normalize import strip_glosses, to_simplified
 from checker.ingest.reading import Reading
-from checker.ingest.reflow import PART_TITLE_START
 from checker.ingest.stream import template
 
 SECTION_ORDER = ("overview", "proactive", "requests", "appeals", "problems", "other")
@@ -70,10 +69,6 @@ class Source:
         self.blocks = blocks
         self.locations = [block.loc for block in blocks]
         self._keys: list[str] | None = None
-
-    @classmethod
-    def of(cls, blocks: list[Paragraph | Table]) -> Source:
-        return cls(blocks)
 
     @property
     def keys(self) -> list[str]:
@@ -210,4 +205,4 @@ def incomplete(paragraphs: list[Paragraph], last_is_table: bool, present: set[st
     return last[-30:], tail
 
 
-__all__ = ["PART_TITLE_START", "Source", "incomplete", "source_key", "weigh"]
+__all__ = ["Source", "incomplete", "source_key", "weigh"]
