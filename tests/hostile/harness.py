@@ -27,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import checker
+
 #: A safety net under every run, far above any bound a case asserts: a regression must
 #: fail its case, not take the machine down with it.
 _ADDRESS_SPACE_CAP = 12 * 1024**3
@@ -78,7 +80,11 @@ class Case:
 def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str, str] | None = None,
                 stdin: bytes | None = None) -> Run:
     """Run ``python -m checker ARGS`` in its own process group; kill the group after ``seconds``."""
-    full_env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", **(env or {})}
+    # The child runs the same checker this test process imported (a worktree, a checkout or
+    # the installed package), whatever folder it is started in.
+    code_root = str(Path(checker.__file__).resolve().parent.parent)
+    python_path = os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH", "")) if p)
+    full_env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "PYTHONPATH": python_path, **(env or {})}
 
     def limit() -> None:  # in the child, before exec
         resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_CAP, _ADDRESS_SPACE_CAP))
