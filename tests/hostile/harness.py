@@ -86,14 +86,11 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
     python_path = os.pathsep.join(p for p in (code_root, os.environ.get("PYTHONPATH", "")) if p)
     full_env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "PYTHONPATH": python_path, **(env or {})}
 
-    def limit() -> None:  # in the child, before exec
-        resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_CAP, _ADDRESS_SPACE_CAP))
-
     start = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "checker", *args], cwd=cwd, env=full_env,
                             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                            preexec_fn=limit)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    resource.prlimit(proc.pid, resource.RLIMIT_AS, (_ADDRESS_SPACE_CAP, _ADDRESS_SPACE_CAP))
     killed = threading.Event()
 
     def kill() -> None:
