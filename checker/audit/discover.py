@@ -160,7 +160,7 @@ def read_manifest(path: Path) -> list[tuple[Entry, tuple[str, str]]]:
     shown = clean(str(path))
     text = _manifest_text(path, shown)
     limit = limits.FIELD_CHARS.value()
-    old_limit = csv.field_size_limit(limit + 1)  # longer fields are found below, with their line
+    old_limit = csv.field_size_limit(limit)  # a longer field raises csv.Error: reported below with its line
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
@@ -172,7 +172,8 @@ def read_manifest(path: Path) -> list[tuple[Entry, tuple[str, str]]]:
                                  "path of a report file on each row.")
             rows = [(reader.line_num, row) for row in reader]
         except csv.Error as exc:
-            where_zh, where_en = f"清单 {shown} 第 {reader.line_num + 1} 行", f"the manifest {shown}, line {reader.line_num + 1}"
+            line = max(reader.line_num, 1)  # the line being read
+            where_zh, where_en = f"清单 {shown} 第 {line} 行", f"the manifest {shown}, line {line}"
             if "field larger than field limit" in str(exc):
                 raise limits.FIELD_CHARS.exceeded(f">{limit}", where_zh=where_zh, where_en=where_en) from None
             raise InputError(f"{where_zh}：不是有效的 CSV（{exc}）。", f"{where_en}: not valid CSV ({exc}).") from None

@@ -99,7 +99,7 @@ class Store:
     def stats(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
         """Cached (size, mtime_ns, sha256) of these paths."""
         return {row[0]: (row[1], row[2], row[3]) for row in self._select_in(
-            "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", paths)}
+            "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", [p for p in paths if encodable(p)])}
 
     def ingested(self, hashes: Iterable[str], version: str) -> dict[str, dict[str, Any]]:
         """What ingest found for these contents (only records of ``version``): file_kind, error, notes, meta."""
