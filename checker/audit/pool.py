@@ -31,6 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
@@ -96,9 +97,31 @@ class Feed:
         return False, None
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _forking() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while a child is forked: Python runs at-fork hooks (e.g. logging's) in both
+    processes, and an interrupt raised inside one is printed and lost. The signal is delivered when the
+    fork is done (in the parent; the child ignores it, see :func:`die_with_parent`)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def die_with_parent(parent: int) -> None:
-    """In a child process: exit when the process ``parent`` is gone, and ignore Ctrl-C."""
+    """In a child process: exit when the process ``parent`` is gone, ignore Ctrl-C (the parent handles it),
+    and let SIGTERM end it at once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
@@ -121,7 +144,8 @@ def start_child(target: Callable[..., Any], *args: Any) -> multiprocessing.proce
     """Start ``target(*args)`` in a forked child that dies with this process and ignores Ctrl-C (Linux)."""
     proc = multiprocessing.get_context("fork").Process(target=_child_main, args=(os.getpid(), target, args),
                                                        daemon=True)
-    proc.start()
+    with _forking():
+        proc.start()
     return proc
 
 
@@ -162,7 +186,8 @@ class _Worker:
         self.slot = ctx.RawArray("d", 2)
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, self.slot, os.getpid()), daemon=True)
-        self.proc.start()
+        with _forking():
+            self.proc.start()
         child.close()
         self.task: Any = None
         self.busy = False
