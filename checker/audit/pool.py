@@ -76,6 +76,9 @@ class TaskError(Exception):
         super().__init__(f"{kind}: {text}")
         self.kind, self.text = kind, text
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:
+        return TaskError, (self.kind, self.text)
+
 
 class Feed:
     """The tasks a pool runs: an iterator that the consumer can add tasks to (retries) while it runs."""
@@ -269,6 +272,8 @@ class Pool:
                 return w.conn.recv()  # type: ignore[no-any-return]
             except (EOFError, OSError):
                 pass  # died while sending: below
+            except Exception as exc:  # noqa: BLE001 - a reply that does not unpickle here: the task failed
+                return False, TaskError(type(exc).__name__, str(exc))
         deadline, index = w.slot[0], int(w.slot[1])
         if w.proc.sentinel in ready or not w.proc.is_alive():
             w.proc.join(1)
