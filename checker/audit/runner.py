@@ -1,7 +1,8 @@
 """The batch audit: discover → ingest in parallel → pair years → check in vectorized chunks → outputs.
 
-1. **Ingest** (worker processes, or a Dask cluster): files whose content (sha256, cached by
-   path, size and mtime) has no record for this gkcheck and rule-set version are read,
+1. **Ingest** (supervised worker processes, :mod:`checker.audit.pool`, or a Dask cluster): files
+   whose content (sha256, cached by path, size and mtime) has no record for this gkcheck, the
+   content of these rules and these limits are read,
    hashed, ingested and validated. What arrives is committed to the database every 5,000
    files or 2 seconds, and when the phase ends or is interrupted.
 2. **Pairing** (main process): reports of the same body in consecutive years; duplicates
@@ -9,8 +10,11 @@
 3. **Check** (workers): reports without a stored result for (key, rule set/language/policy,
    previous-year report) are checked in chunks, each chunk in ONE vectorized engine pass,
    with the cross-year rules for the paired ones. Each chunk is committed as it arrives.
-4. **Outputs** are written from the database (skipped when nothing changed since the last
-   outputs in the same folder).
+4. **Outputs** are written from the database (skipped when the outputs' own hashes show them
+   whole and made from the same rows and options).
+
+Each report is its own boundary in every phase: whatever goes wrong with one report is stored as
+that report's failure (with its reason) and the audit goes on.
 
 Memory stays bounded: only metadata of all reports is held; documents live one chunk at a time.
 """
