@@ -35,5 +35,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'checker' has no attribute {name!r}")
 
 
-__all__ = ["check", "check_many", "compiled_ruleset", "apply_overrides", "load_ruleset", "RuleSet",
-           "Finding", "Outcome", "ReportResult", "Severity", "__version__"]
+__all__ = [
+    "Finding",
+    "Outcome",
+    "ReportResult",
+    "RuleSet",
+    "Severity",
+    "__version__",
+    "apply_overrides",
+    "check",
+    "check_many",
+    "compiled_ruleset",
+    "load_ruleset",
+]

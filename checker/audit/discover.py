@@ -138,7 +138,7 @@ def _glob(pattern: str) -> list[str]:
 
 
 def _walk(folder: Path) -> list[str]:
-    out = []
+    out: list[str] = []
     for root, dirs, files in os.walk(folder):  # symbolic links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         out.extend(os.path.join(root, f) for f in sorted(files)

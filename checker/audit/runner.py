@@ -229,7 +229,7 @@ class AuditSummary:
         checked = self.checked
         now = sum(1 for r in checked if r.fresh)
         return Counts(len(checked), now, len(checked) - now,
-                      sum(1 for r in checked if not r.result["passed"]),  # type: ignore[index]
+                      sum(1 for r in checked if r.result is not None and not r.result["passed"]),
                       sum(status[s] for s in FAILED_STATUSES), status["non_report"], status["duplicate"],
                       status["listed_twice"], status["missing"])
 

@@ -124,7 +124,7 @@ class Store:
         """Record a chunk of phase-1 results in one transaction; return them as recorded (a record the
         database cannot hold is recorded as that file's failure)."""
         def rows(i: Ingested) -> list[tuple[str, tuple[Any, ...]]]:
-            out = [("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)",
+            out: list[tuple[str, tuple[Any, ...]]] = [("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)",
                     (i.sha256, version, i.file_kind, i.info_json or json_bytes(i.info()), i.cells, i.clauses))]
             if encodable(i.path):  # a file name that is not UTF-8 is hashed again next time
                 out.append(("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)", (i.path, i.size, i.mtime_ns, i.sha256)))
