@@ -3,13 +3,48 @@
 Public API::
 
     from checker import check, check_many, load_ruleset, ReportResult, Finding
+
+The names are imported on first use (the engine's dependencies take seconds to import), so
+that ``python -m checker`` and the ``gkcheck`` command can answer Ctrl-C pressed while they
+start with one line instead of a traceback (see :mod:`checker.__main__`).
 """
 
-from checker.api import apply_overrides, check, check_many, compiled_ruleset
-from checker.loader import RuleSet, load_ruleset
-from checker.model import Finding, Outcome, ReportResult, Severity
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checker.api import apply_overrides, check, check_many, compiled_ruleset
+    from checker.loader import RuleSet, load_ruleset
+    from checker.model import Finding, Outcome, ReportResult, Severity
 
 __version__ = "0.1.0"
 
-__all__ = ["check", "check_many", "compiled_ruleset", "apply_overrides", "load_ruleset", "RuleSet",
-           "Finding", "Outcome", "ReportResult", "Severity", "__version__"]
+_EXPORTS = {"check": "checker.api", "check_many": "checker.api", "compiled_ruleset": "checker.api",
+            "apply_overrides": "checker.api", "load_ruleset": "checker.loader", "RuleSet": "checker.loader",
+            "Finding": "checker.model", "Outcome": "checker.model", "ReportResult": "checker.model",
+            "Severity": "checker.model"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'checker' has no attribute {name!r}")
+
+
+__all__ = [
+    "Finding",
+    "Outcome",
+    "ReportResult",
+    "RuleSet",
+    "Severity",
+    "__version__",
+    "apply_overrides",
+    "check",
+    "check_many",
+    "compiled_ruleset",
+    "load_ruleset",
+]

@@ -1,7 +1,7 @@
 """The command line: a thin shell over the library (options → library calls → renderer).
 
 Exit codes: 0 passed; 1 findings at or above ``--fail-on`` (or score below ``--min-score``);
-2 usage, input or rule-set error. Errors are printed in Chinese (English with ``--lang en``),
+2 usage, input or rule-set error; 130 interrupted (Ctrl-C). Errors are printed in Chinese (English with ``--lang en``),
 never as a traceback.
 """
 
@@ -315,6 +315,9 @@ def _lang_of(argv: Sequence[str]) -> str:
     return "zh"
 
 
+INTERRUPTED = 130  # Ctrl-C, as shells report it
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and exit with its code, printing errors without tracebacks."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -332,12 +335,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except GkcheckError as exc:
         _error(("Error: " if lang == "en" else "错误：") + exc.message(lang))
         code = ERROR
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         _error("Interrupted." if lang == "en" else "已中断。")
-        code = ERROR
-    except KeyboardInterrupt:
-        _error("Interrupted." if lang == "en" else "已中断。")
-        code = ERROR
+        code = INTERRUPTED
     except OSError as exc:
         _error(f"Cannot access a file: {exc}" if lang == "en" else
                f"无法读写文件：{exc.filename or ''}（{exc.strerror}）")

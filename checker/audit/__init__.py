@@ -24,4 +24,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["AuditOptions", "AuditSummary", "run_audit", "write_outputs"]

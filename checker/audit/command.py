@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-
-from checker.verdict import PASSED
 
 if TYPE_CHECKING:
     from checker.audit.runner import AuditSummary
 
-INTERRUPTED = 130
+INTERRUPTED, TERMINATED = 130, 143
 
 
 @click.command("audit")
@@ -38,43 +37,93 @@ INTERRUPTED = 130
 def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int | None, chunk_size: int,
                   rule_files: tuple[str, ...], lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
                   executor: str, scheduler: str | None, force: bool, quiet: bool) -> int:
-    """批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。"""
-    # Imported here so that `gkcheck check` starts without the audit's dependencies.
-    from checker.audit.outputs import write_outputs
-    from checker.audit.progress import make_progress
-    from checker.audit.runner import AuditOptions, run_audit
-    from checker.audit.worker import Settings
+    """批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。
 
+    \b
+    退出码：
+      0    全部报告都已检查并通过
+      1    有报告未通过（--fail-on、--min-score；--exit-zero 时不计），
+           或有报告未能检查（无法读取、格式不符、处理出错、处理超时，见 problems.csv）
+      2    命令用法、清单、规则文件、输出文件夹或数据库有误，有路径找不到，或没有一份报告能够检查
+      130  已中断（Ctrl-C）；143 被终止（SIGTERM）。已检查的报告保存在数据库中，重新运行即可继续
+    单份报告的处理时间上限为 300 秒（环境变量 GKCHECK_LIMIT_REPORT_SECONDS）。
+    """
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
-    opts = AuditOptions(paths, Path(output), Path(db) if db else None, jobs, chunk_size, rule_files or None, lang,
-                        fail_on, min_score, executor, scheduler, force)
+    previous = _terminate_as_interrupt()
     try:
+        # Imported here so that `gkcheck check` starts without the audit's dependencies.
+        from checker.audit.outputs import write_outputs
+        from checker.audit.progress import make_progress
+        from checker.audit.runner import AuditOptions, run_audit
+        from checker.audit.worker import Settings
+
+        opts = AuditOptions(paths, Path(output), Path(db) if db else None, jobs, chunk_size, rule_files or None,
+                            lang, fail_on, min_score, executor, scheduler, force)
         summary = run_audit(opts, make_progress(lang, quiet))
         wrote = write_outputs(summary, Settings(opts.rule_files).compiled().ruleset)
-    except KeyboardInterrupt:
+        _report(summary, wrote, lang)
+        return summary.exit_code(exit_zero)
+    except KeyboardInterrupt as exc:
         click.echo("已中断。已检查的报告已保存在数据库中，重新运行同一命令将从中断处继续。" if lang != "en" else
                    "Interrupted. Reports already checked are kept in the database; run the same command to resume.",
                    err=True)
-        return INTERRUPTED
-    _report(summary, wrote, lang)
-    return PASSED if exit_zero else summary.exit_code
+        return TERMINATED if isinstance(exc, _Terminated) else INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: workers stopped, what was checked kept, temporary files removed."""
+
+
+def _terminate_as_interrupt() -> Any:
+    """Make SIGTERM stop the audit as Ctrl-C does (returns the previous handler, None when not possible)."""
+    def handler(signum: int, frame: Any) -> None:
+        raise _Terminated
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (the library used from a thread)
+        return None
 
 
 def _report(summary: AuditSummary, wrote: bool, lang: str) -> None:
-    """The closing lines: counts, where the outputs are, and the verdict."""
+    """The closing lines: counts, what could not be checked, where the outputs are, and the verdict."""
     from checker.audit.outputs import problems
+    from checker.audit.safe import clean
 
-    checked, bad = len(summary.checked), len(problems(summary))
-    out = summary.options.output
+    c = summary.counts
+    bad = len(problems(summary))
+    out = clean(str(summary.options.output))
+    missing = [clean(r.path) for r in summary.rows if r.status == "missing"]
     if lang == "en":
-        lines = [f"Checked {checked} reports ({summary.checked_now} now, {checked - summary.checked_now} from the "
-                 f"database) in {summary.seconds:.1f} s; {summary.failed} fail; {bad} input problems; "
-                 f"{len(summary.conflicts)} conflicts.",
-                 f"Outputs in {out}/ (summary.xlsx, audit.html, …)" if wrote else f"Outputs in {out}/ are up to date."]
+        lines = [(f"Checked {c.checked} reports ({c.checked_now} now, {c.from_database} from the database) in "
+                  f"{summary.seconds:.1f} s; {c.failing} fail; {c.failed} could not be checked; {bad} input problems; "
+                  f"{len(summary.conflicts)} conflicts.")]
+        if c.listed_twice:
+            lines.append(f"{c.listed_twice} manifest rows list a file already listed (checked once; see problems.csv).")
+        lines.append(f"Outputs in {out}/ (summary.xlsx, audit.html, …)" if wrote else f"Outputs in {out}/ are up to date.")
+        errors = [f"Not found: {m}" for m in missing]
+        if c.failed:
+            errors.append(f"{c.failed} reports could not be checked (unreadable, invalid, failed or timed out): "
+                          "see problems.csv.")
+        if not c.checked:
+            errors.append("No report could be checked: see problems.csv for why.")
     else:
-        lines = [f"共检查 {checked} 份报告（本次检查 {summary.checked_now} 份，{checked - summary.checked_now} 份沿用数据库结果），"
-                 f"用时 {summary.seconds:.1f} 秒；未通过 {summary.failed} 份；输入问题 {bad} 项；冲突 {len(summary.conflicts)} 处。",
-                 f"结果在 {out}/（summary.xlsx、audit.html 等）" if wrote else f"{out}/ 中的结果已是最新。"]
+        lines = [(f"共检查 {c.checked} 份报告（本次检查 {c.checked_now} 份，{c.from_database} 份沿用数据库结果），"
+                  f"用时 {summary.seconds:.1f} 秒；未通过 {c.failing} 份；未能检查 {c.failed} 份；输入问题 {bad} 项；"
+                  f"冲突 {len(summary.conflicts)} 处。")]
+        if c.listed_twice:
+            lines.append(f"清单中有 {c.listed_twice} 行重复列出了已列出的文件（每个文件只检查一次，见 problems.csv）。")
+        lines.append(f"结果在 {out}/（summary.xlsx、audit.html 等）" if wrote else f"{out}/ 中的结果已是最新。")
+        errors = [f"找不到：{m}（请检查路径是否正确）" for m in missing]
+        if c.failed:
+            errors.append(f"有 {c.failed} 份报告未能检查（无法读取、格式不符、处理出错或超时），原因见 problems.csv。")
+        if not c.checked:
+            errors.append("没有一份报告能够检查，原因见 problems.csv。")
     for line in lines:
         click.echo(line)
+    for line in errors:
+        click.echo(line, err=True)

@@ -6,9 +6,10 @@ Every value that comes from a report (agency names, paths, messages) is HTML-esc
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from html import escape
 from statistics import mean
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from checker.loader import RuleSet
 from checker.render.labels import LEVEL_ZH
@@ -146,8 +147,21 @@ def _ranking_table(table: Table, lang: str) -> str:
         note = _t(lang, f"只列出得分最低的 {TABLE_LIMIT} 份报告；完整排名见 summary.xlsx 和 ranking.csv。",
                   f"Only the {TABLE_LIMIT} lowest-scoring reports are listed; the full ranking is in summary.xlsx and "
                   "ranking.csv.")
-    from checker.audit.outputs import (AGENCY, COVERAGE, ERRORS, GRADE, LEVEL, NOTICES, PASSED, RANK, REGION, RESULT,
-                                       SCORE, WARNINGS, YEAR)
+    from checker.audit.outputs import (
+        AGENCY,
+        COVERAGE,
+        ERRORS,
+        GRADE,
+        LEVEL,
+        NOTICES,
+        PASSED,
+        RANK,
+        REGION,
+        RESULT,
+        SCORE,
+        WARNINGS,
+        YEAR,
+    )
 
     cols = [RANK, AGENCY, YEAR, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, PASSED]
     numeric = (RANK, YEAR, SCORE, COVERAGE, NOTICES, ERRORS, WARNINGS)

@@ -12,30 +12,41 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import multiprocessing
+import json
+import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import orjson
 from rustpy_xlsxwriter import Format, write_worksheets
 
+from checker import __version__
 from checker.audit.dashboard import render_dashboard
+from checker.audit.pool import start_child
 from checker.audit.runner import AuditSummary, Row, results_file
+from checker.audit.safe import clean, csv_cell, json_bytes, json_value
 from checker.audit.store import Store
+from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
 from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.scoring import WITHHELD
 
 EXCEL_MAX_ROWS = 1_000_000
+XLSX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
 _CONFLICTS_SHOWN = 5  # other reports named in a conflict row (a common name can have hundreds)
 STATUS_ZH = {"duplicate": "重复文件", "unreadable": "无法读取", "non_report": "不是年度报告", "invalid": "文档格式不符",
-             "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告"}
+             "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告",
+             "error": "处理出错", "timeout": "处理超时", "listed_twice": "清单重复列出"}
 STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report": "not a report",
              "invalid": "invalid document", "missing": "missing", "mislabelled": "mislabelled",
-             "conflict": "conflict"}
+             "conflict": "conflict", "error": "processing failed", "timeout": "timed out",
+             "listed_twice": "listed twice"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
                      res.get("score"), res.get("grade"),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
-                     _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), r.path,
+                     _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), clean(r.path),
                      results_file(r, summary.variant)])
     return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows)
 
@@ -147,7 +158,7 @@ def _yoy(summary: AuditSummary, lang: str) -> Table:
         a, b = r.result["score"], prev.result["score"]
         change = round(a - b, 1) if a is not None and b is not None else None
         rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, r.result["grade"],
-                     prev.result["grade"], r.path, prev.path])
+                     prev.result["grade"], clean(r.path), clean(prev.path)])
     return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows)
 
 
@@ -156,10 +167,11 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
     out = []
     for r in summary.rows:
         if r.status != "checked" and r.reason:
-            out.append((r.path, r.status, r.reason[0], r.reason[1]))
+            out.append((clean(r.path), r.status, r.reason[0], r.reason[1]))
         for zh, en in r.notes:
-            out.append((r.path, "mislabelled", zh, en))
-    for body, year, paths in summary.conflicts:
+            out.append((clean(r.path), "mislabelled", zh, en))
+    for body, year, raw in summary.conflicts:
+        paths = [clean(p) for p in raw]
         for p in paths:
             others = [x for x in paths if x != p]
             shown = "、".join(others[:_CONFLICTS_SHOWN])
@@ -184,7 +196,7 @@ def _finding_table(findings: Iterable[tuple[Row, list[Any]]], lang: str, size: i
 
 
 def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
-    return [r.path, r.meta.get("agency"), r.meta.get("year"), f[0], f[1], f[2], f[4] if lang == "en" else f[3], f[5],
+    return [clean(r.path), r.meta.get("agency"), r.meta.get("year"), f[0], f[1], f[2], f[4] if lang == "en" else f[3], f[5],
             f[7] or ""]
 
 
@@ -195,62 +207,126 @@ def _finding_headers(lang: str) -> list[str]:
 
 
 def _fingerprint(summary: AuditSummary) -> str:
-    h = hashlib.sha256(summary.variant.encode())
+    """What the outputs are made of: gkcheck's version, the variant (rules' content, language, policy,
+    bounds) and every row's identity, status and reason."""
+    h = hashlib.sha256(f"{__version__}\0{summary.variant}\0{summary.options.lang}\n".encode())
     for r in summary.rows:
-        h.update(f"{r.path}\0{r.status}\0{r.key}\0{r.previous}\0{r.notes}\n".encode())
-    h.update(repr(summary.conflicts).encode())
+        h.update(repr((clean(r.path), r.status, r.key, r.previous, r.notes, r.reason)).encode("utf-8", "replace"))
+    h.update(repr(summary.conflicts).encode("utf-8", "replace"))
     return h.hexdigest()
 
 
 OUTPUT_FILES = ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv", "findings.csv",
                 "findings.jsonl", "audit.html")
+OUTPUTS_MANIFEST = ".gkcheck-outputs.json"
+"""Written last, atomically: the fingerprint the outputs were made from and the sha256 of each output file.
+The outputs are up to date only when it exists, its fingerprint is the run's, and every file's hash matches."""
+_LOCK = ".gkcheck-outputs.lock"
 
 
 def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
-    """Write every output into ``summary.options.output``; False when they were already up to date."""
+    """Write every output into ``summary.options.output``; False when they were already up to date.
+
+    Each file is written to a temporary file and renamed into place when complete, so an interrupted run
+    leaves whole files (old or new), never a part of one; "up to date" is decided from the outputs' own
+    hashes (:data:`OUTPUTS_MANIFEST`), so a damaged, missing or mixed set of outputs is always written again.
+    """
     out = summary.options.output
-    store = Store(summary.options.db_path)
-    try:
-        state = "outputs:" + str(out.resolve())
-        fingerprint = _fingerprint(summary)
-        if store.get_state(state) == fingerprint and all((out / f).exists() for f in OUTPUT_FILES):
+    fingerprint = _fingerprint(summary)
+    with _locked(out):  # another audit writing into the same folder waits; temporary files here are stale
+        if _up_to_date(out, fingerprint):
             return False
+        _unlink(out / OUTPUTS_MANIFEST)
+        _remove_temporaries(out)
         # the three largest outputs are written side by side: the findings CSV/JSONL and the workbook in
         # two forked processes (each streams the findings from the database; the first starts at once,
         # the second once the tables it also holds are built), the small tables and the dashboard here
         background = [_Background(_findings_files, summary)]
         try:
-            counts = per_rule(summary, store)
+            store = Store(summary.options.db_path, readonly=True)
+            try:
+                counts = per_rule(summary, store)
+            finally:
+                store.close()
             tabs = tables(summary, ruleset, counts)
             background.append(_Background(_workbook, summary, tabs, sum(n for _, n in counts.values())))
             for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
-            (out / "audit.html").write_text(render_dashboard(summary, tabs, ruleset), encoding="utf-8")
-        finally:
+            html = render_dashboard(summary, tabs, ruleset)
+            write_atomic(out / "audit.html", html.encode("utf-8", "replace"))
             for task in background:
                 task.wait()
-        store.set_state(state, fingerprint)
+        except BaseException:
+            for task in background:
+                task.kill()
+            _remove_temporaries(out)
+            raise
+        files = {name: _sha256(out / name) for name in OUTPUT_FILES}
+        write_atomic(out / OUTPUTS_MANIFEST, json.dumps({"fingerprint": fingerprint, "files": files}, indent=1))
         return True
-    finally:
-        store.close()
+
+
+def _up_to_date(out: Path, fingerprint: str) -> bool:
+    try:
+        manifest = json.loads((out / OUTPUTS_MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+        return (manifest["fingerprint"] == fingerprint and set(files) == set(OUTPUT_FILES)
+                and all(_sha256(out / name) == files[name] for name in OUTPUT_FILES))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the output folder (released when this process ends, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    with open(out / _LOCK, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_temporaries(out: Path) -> None:
+    """Remove the temporary files of outputs (left by a run killed while writing them)."""
+    for name in OUTPUT_FILES:
+        for tmp in out.glob(f".{name}.*.tmp"):
+            _unlink(tmp)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
 
 
 class _Background:
     """``fn(*args)`` in a forked process (Linux) while this one goes on; :meth:`wait` joins it.
 
     For the largest outputs, which need nothing from each other (a thread would overlap only the
-    parts that run without the GIL). If the child fails, :meth:`wait` runs ``fn`` again here, so
-    its error is raised in this process.
+    parts that run without the GIL). The child dies with this process and ignores Ctrl-C (this
+    process handles it and :meth:`kill` s the child). If the child fails, :meth:`wait` runs ``fn``
+    again here, so its error is raised in this process.
     """
 
     def __init__(self, fn: Callable[..., None], *args: Any) -> None:
         self.fn, self.args, self.proc = fn, args, None
         if sys.platform.startswith("linux"):
             try:
-                self.proc = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=True)
-                self.proc.start()
+                self.proc = start_child(fn, *args)
                 return
-            except Exception:  # no fork here (e.g. inside a daemonic process): write it in this one
+            except (AssertionError, OSError):  # no fork here (e.g. inside a daemonic process): write it in this one
                 self.proc = None
         fn(*args)
 
@@ -259,7 +335,13 @@ class _Background:
             return
         self.proc.join()
         if self.proc.exitcode != 0:
+            self.proc = None
             self.fn(*self.args)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
 
 
 def _findings(summary: AuditSummary) -> Iterator[tuple[Row, list[Any]]]:
@@ -277,10 +359,10 @@ def _findings(summary: AuditSummary) -> Iterator[tuple[Row, list[Any]]]:
 
 
 def _csv(path: Path, table: Table) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_writer(path, encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(table.headers)
-        w.writerows(table.rows)
+        w.writerows([csv_cell(v) for v in row] for row in table.rows)
 
 
 def _workbook(summary: AuditSummary, tabs: list[Table], size: int) -> None:
@@ -292,17 +374,24 @@ def _workbook(summary: AuditSummary, tabs: list[Table], size: int) -> None:
 def _findings_files(summary: AuditSummary) -> None:
     """findings.csv and findings.jsonl, in one pass over the findings."""
     lang, out = summary.options.lang, summary.options.output
-    with (out / "findings.csv").open("w", encoding="utf-8-sig", newline="") as fc, \
-            (out / "findings.jsonl").open("wb") as fj:
+    with atomic_writer(out / "findings.csv", encoding="utf-8-sig", newline="") as fc, \
+            atomic_binary_writer(out / "findings.jsonl") as fj:
         w = csv.writer(fc)
         w.writerow(_finding_headers(lang))
         for r, f in _findings(summary):
             row = _finding_row(r, f, lang)
-            w.writerow(row)
-            fj.write(orjson.dumps({"source": r.path, "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
-                                   "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
-                                   "pointer": f[5], "section": f[6],
-                                   "location": orjson.Fragment(f[7]) if f[7] else None}) + b"\n")
+            w.writerow([csv_cell(v) for v in row])
+            fj.write(_jsonl({"source": row[0], "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
+                             "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
+                             "pointer": f[5], "section": f[6]}, f[7]) + b"\n")
+
+
+def _jsonl(record: dict[str, Any], location: str | None) -> bytes:
+    """One line of findings.jsonl (``location``: the stored location JSON or None)."""
+    try:
+        return orjson.dumps({**record, "location": orjson.Fragment(location) if location else None})
+    except TypeError:  # an integer beyond 64 bits
+        return json_bytes({**record, "location": json_value(location.encode()) if location else None})
 
 
 def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
@@ -313,9 +402,34 @@ def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
         if len(set(t.headers)) != len(t.headers):
             raise ValueError(f"duplicate column header in table {t.name}: {t.headers}")
     head = Format().set_bold().set_background_color("#DDE6F0").set_border("thin")
-    write_worksheets([(t.sheet[:31], _records(t, lang)) for t in tabs], str(path),
-                     freeze_panes={"general": {"row": 1}}, column_width={"general": 14},
-                     header_format={"general": head})
+    # the writer takes a file name: a temporary file beside the workbook, renamed into place when complete
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write_worksheets([(t.sheet[:31], _records(t, lang)) for t in tabs], tmp,
+                         freeze_panes={"general": {"row": 1}}, column_width={"general": 14},
+                         header_format={"general": head})
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(Path(tmp))
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell value the workbook writer takes: text without lone surrogates and within Excel's 32,767
+    characters (the CSV files have it whole), integers it can hold."""
+    if isinstance(value, str):
+        return clean(value if len(value) <= XLSX_CELL_CHARS else value[:XLSX_CELL_CHARS - 1] + "…")
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
+        return str(value)
+    return value
 
 
 def _records(t: Table, lang: str) -> Iterator[dict[str, Any]]:
@@ -323,7 +437,7 @@ def _records(t: Table, lang: str) -> Iterator[dict[str, Any]]:
     An empty table gives one all-None record: the header row is written and no cell under it."""
     headers = t.headers
     for row in islice(t.rows, EXCEL_MAX_ROWS):
-        yield dict(zip(headers, row))
+        yield dict(zip(headers, map(_xlsx_cell, row)))
     more = len(t) - EXCEL_MAX_ROWS
     if more > 0:
         yield dict.fromkeys(headers) | {headers[0]: _t(lang, f"（另有 {more} 行，见 {t.name}.csv）",

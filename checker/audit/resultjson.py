@@ -25,7 +25,6 @@ from checker.render.json_out import result_head
 from checker.scoring import CODES, NA
 
 
-
 def _plain_value(value: Any) -> Any:
     """What orjson cannot write itself: numpy scalars as Python numbers, anything else as text."""
     item = getattr(value, "item", None)

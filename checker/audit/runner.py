@@ -1,7 +1,8 @@
 """The batch audit: discover → ingest in parallel → pair years → check in vectorized chunks → outputs.
 
-1. **Ingest** (worker processes, or a Dask cluster): files whose content (sha256, cached by
-   path, size and mtime) has no record for this gkcheck and rule-set version are read,
+1. **Ingest** (supervised worker processes, :mod:`checker.audit.pool`, or a Dask cluster): files
+   whose content (sha256, cached by path, size and mtime) has no record for this gkcheck, the
+   content of these rules and these limits are read,
    hashed, ingested and validated. What arrives is committed to the database every 5,000
    files or 2 seconds, and when the phase ends or is interrupted.
 2. **Pairing** (main process): reports of the same body in consecutive years; duplicates
@@ -9,8 +10,11 @@
 3. **Check** (workers): reports without a stored result for (key, rule set/language/policy,
    previous-year report) are checked in chunks, each chunk in ONE vectorized engine pass,
    with the cross-year rules for the paired ones. Each chunk is committed as it arrives.
-4. **Outputs** are written from the database (skipped when nothing changed since the last
-   outputs in the same folder).
+4. **Outputs** are written from the database (skipped when the outputs' own hashes show them
+   whole and made from the same rows and options).
+
+Each report is its own boundary in every phase: whatever goes wrong with one report is stored as
+that report's failure (with its reason) and the audit goes on.
 
 Memory stays bounded: only metadata of all reports is held; documents live one chunk at a time.
 """
@@ -19,24 +23,44 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
+import stat
 import sys
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from checker import __version__
+from checker import __version__, limits
 from checker.audit import pairing
 from checker.audit.discover import Entry, discover
+from checker.audit.pool import Feed, Pool, Stopped
+from checker.audit.safe import clean, json_bytes
 from checker.audit.store import Store
-from checker.audit.worker import (CheckItem, Checked, Ingested, Settings, StoredProfile, check_chunk, ingest_chunk,
-                                  result_name, stored_profile, write_result)
-from checker.verdict import FAILED, PASSED
+from checker.audit.worker import (
+    Checked,
+    CheckItem,
+    Ingested,
+    Settings,
+    StoredProfile,
+    check_budget,
+    check_chunk,
+    crashed,
+    failed,
+    failure,
+    ingest_chunk,
+    result_name,
+    stored_profile,
+    write_result,
+)
+from checker.errors import InputError, RuleSetError
+from checker.loader import RuleSet
+from checker.verdict import ERROR, FAILED, PASSED
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
 _COMMIT_FILES, _COMMIT_SECONDS = 5000, 2.0  # ingest records per transaction (fewer, larger transactions)
@@ -110,7 +134,9 @@ class Row:
 
     Attributes:
         path: the file.
-        status: ``checked``, ``duplicate``, ``unreadable``, ``non_report``, ``invalid`` or ``missing``.
+        status: ``checked``, ``duplicate``, ``listed_twice`` (a second manifest row for a file), ``missing``,
+            ``non_report``, or a failure: ``unreadable``, ``invalid``, ``error`` (gkcheck failed on it),
+            ``timeout`` (over ``limits.REPORT_SECONDS``).
         reason: (zh, en) why it was not checked.
         sha256: content hash.
         key: result key (content hash, combined with the manifest's overrides when any).
@@ -121,6 +147,7 @@ class Row:
         result: score, grade, errors, warnings, infos, max_rank, passed (checked rows).
         overrides: the manifest's columns for this file.
         file_kind: json, text, html, docx or pdf (by content; "" when unknown).
+        fresh: its result (or failure) was made in this run, not taken from the database.
     """
 
     path: str
@@ -135,6 +162,38 @@ class Row:
     result: dict[str, Any] | None = None
     overrides: dict[str, str] = field(default_factory=dict)
     file_kind: str = ""
+    fresh: bool = False
+
+
+FAILED_STATUSES = frozenset({"unreadable", "invalid", "error", "timeout"})
+"""Statuses of inputs that should have been checked and could not be (exit code 1)."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The numbers an audit reports, all derived from its rows (so none can disagree or go negative).
+
+    Attributes:
+        checked: reports with a result.
+        checked_now: of which checked in this run (the others come from the database).
+        from_database: of which taken from the database.
+        failing: checked reports that fail the policy (``--fail-on``, ``--min-score``).
+        failed: inputs that could not be checked (unreadable, invalid, gkcheck failed, over the time bound).
+        not_reports: files that are not annual reports.
+        duplicates: files with the same content as another (checked once).
+        listed_twice: second manifest rows for a file already listed.
+        missing: paths that matched nothing.
+    """
+
+    checked: int
+    checked_now: int
+    from_database: int
+    failing: int
+    failed: int
+    not_reports: int
+    duplicates: int
+    listed_twice: int
+    missing: int
 
 
 @dataclass
@@ -142,9 +201,9 @@ class AuditSummary:
     """What an audit found, for the outputs and the command's closing lines.
 
     Attributes:
-        rows: one per input file (and per path that matched nothing).
+        rows: one per input file (and per path that matched nothing, and per manifest row listing a file
+            again).
         conflicts: (body, year, paths) of bodies with several different reports for one year.
-        checked_now: reports checked in this run (the others came from the database).
         ingested_now: files ingested in this run.
         seconds: wall time so far.
         variant: the stored-result variant (rule-set version, language, policy).
@@ -153,7 +212,6 @@ class AuditSummary:
 
     rows: list[Row]
     conflicts: list[tuple[str, int, list[str]]]
-    checked_now: int
     ingested_now: int
     seconds: float
     variant: str
@@ -165,106 +223,224 @@ class AuditSummary:
         return [r for r in self.rows if r.result is not None]
 
     @property
-    def failed(self) -> int:
-        """How many checked reports fail the policy."""
-        return sum(1 for r in self.checked if not r.result["passed"])  # type: ignore[index]
+    def counts(self) -> Counts:
+        """Every number of the closing lines and the exit code."""
+        status = Counter(r.status for r in self.rows)
+        checked = self.checked
+        now = sum(1 for r in checked if r.fresh)
+        return Counts(len(checked), now, len(checked) - now,
+                      sum(1 for r in checked if r.result is not None and not r.result["passed"]),
+                      sum(status[s] for s in FAILED_STATUSES), status["non_report"], status["duplicate"],
+                      status["listed_twice"], status["missing"])
 
     @property
-    def exit_code(self) -> int:
-        """1 when any report fails the policy, else 0."""
-        return FAILED if self.failed else PASSED
+    def checked_now(self) -> int:
+        """Reports checked in this run."""
+        return self.counts.checked_now
+
+    @property
+    def failed(self) -> int:
+        """How many checked reports fail the policy."""
+        return self.counts.failing
+
+    def exit_code(self, exit_zero: bool = False) -> int:
+        """2 when a path matched nothing or no report could be checked; 1 when any input could not be
+        checked (unreadable, invalid, gkcheck failed on it, over the time bound) or, unless ``exit_zero``,
+        any report fails the policy; else 0."""
+        c = self.counts
+        if c.missing or not c.checked:
+            return ERROR
+        if c.failed or (c.failing and not exit_zero):
+            return FAILED
+        return PASSED
 
 
 def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSummary:
     """Audit every report under ``opts.paths``; outputs go to ``opts.output``.
 
+    One report's failure never stops the audit: whatever goes wrong with one file (a reader's
+    exception, a value the database cannot hold, a worker that crashes or goes over
+    ``limits.REPORT_SECONDS``) is stored as that report's failure, with its reason, and listed.
+
     Raises:
-        InputError: a manifest is malformed.
+        InputError: a manifest is malformed, or the output folder or the database cannot be written.
         KeyboardInterrupt: the run was interrupted; every committed chunk is kept.
     """
     start = time.perf_counter()
     progress = progress or _Silent()
-    entries, missing = discover(opts.paths)
+    entries, problems = discover(opts.paths)
     settings = Settings(opts.rule_files, opts.lang, opts.fail_on, opts.min_score)
     ruleset = settings.compiled().ruleset  # compiled before the workers fork: they inherit it
-    version = f"{__version__}|{ruleset.version}"
-    variant = f"{ruleset.version}|{opts.lang}|{opts.fail_on}|{opts.min_score}"
+    rules, bounds = rules_key(ruleset), _limits_key()
+    version = f"{__version__}|{rules}|{bounds}"
+    variant = f"{rules[:32]}|{opts.lang}|{opts.fail_on}|{opts.min_score}|{bounds}"
     # local workers write each result file as soon as the report is checked (a Dask worker may not
     # see the output folder: it returns the result JSON and this process writes it)
     settings = replace(settings, variant=variant,
                        results_dir=str(opts.output / "results") if opts.executor != "dask" else None)
-    (opts.output / "results").mkdir(parents=True, exist_ok=True)
+    writable_folder(opts.output)
+    (opts.output / "results").mkdir(exist_ok=True)
     store = Store(opts.db_path)
     try:
         with _executor(opts) as ex:
             sha_of, fresh, known = _ingest(entries, store, ex, settings, version, opts, progress)
             rows = _rows(entries, sha_of, fresh, known)
             pairs = _pair(rows)
-            results, checked_now = _check(rows, store, ex, settings, variant, opts, progress)
-        _attach(rows, results)
+            results, now = _check(rows, store, ex, settings, variant, opts, progress)
+        _attach(rows, results, now)
     finally:
         store.close()
-    rows.extend(Row(p, "missing", (why, "Nothing found at this path")) for p, why in missing)
+    rows.extend(Row(path, status, (zh, en)) for path, status, zh, en in problems)
     path_of = {r.key: r.path for r in rows if r.status == "checked"}
     conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
-    return AuditSummary(rows, conflicts, checked_now, len(fresh), time.perf_counter() - start, variant, opts)
+    return AuditSummary(rows, conflicts, len(fresh), time.perf_counter() - start, variant, opts)
+
+
+def rules_key(ruleset: RuleSet) -> str:
+    """The content hash of the rules actually used: gkcheck's version and the bytes of every rule file.
+
+    Stored ingest records and results are keyed by it, so that editing a rule (without changing its
+    file's ``version:``) checks the reports again.
+    """
+    # TODO(lead, issue 12): use the compiled rule set's ``fingerprint`` (sha256 of the rules and the
+    # effective configuration) once the rules helper adds it; this is the one place to change.
+    h = hashlib.sha256(__version__.encode())
+    for name in ruleset.files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise RuleSetError(f"无法读取规则文件 {name}：{exc.strerror}", f"Cannot read rule file {name}") from None
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def _limits_key() -> str:
+    """The bounds in force: a report refused or stopped by one is read again once the bound is raised."""
+    return ",".join(f"{b.name}={b.value()}" for b in limits.ALL)
+
+
+def writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed and make sure a file can be written in it (before any work is done).
+
+    Raises:
+        InputError: it cannot be created or written (read-only, a file of that name, no permission).
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".gkcheck-write-test-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise InputError(f"无法写入输出文件夹 {clean(str(folder))}（{why}）。请检查该文件夹的权限和磁盘空间，"
+                         "或用 -o 指定另一个可写的文件夹。",
+                         f"Cannot write to the output folder {clean(str(folder))} ({why}). Check its permissions "
+                         "and free space, or choose another folder with -o.") from None
 
 
 @contextmanager
-def _executor(opts: AuditOptions) -> Iterator[Executor]:
+def _executor(opts: AuditOptions) -> Iterator[Executor | Pool]:
     if opts.executor == "dask":
         from checker.audit.dask_executor import dask_executor
         with dask_executor(opts.scheduler) as ex:
             yield ex
         return
     jobs = opts.jobs or os.cpu_count() or 1
-    if jobs <= 1:
+    try:
+        pool = Pool(jobs, "fork" if sys.platform.startswith("linux") else None)
+    except AssertionError:  # inside a daemonic process (no children allowed): this process does the work
         yield _Inline()
         return
-    method = "fork" if sys.platform.startswith("linux") else None
-    ex = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
-    try:
-        yield ex
-    except BaseException:
-        ex.shutdown(wait=False, cancel_futures=True)
-        raise
-    ex.shutdown()
+    with pool:
+        yield pool
 
 
 class _Inline(Executor):
-    """Runs each task at once in this process (``--jobs 1``)."""
+    """Runs each task at once in this process (where no worker process can be started)."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - handed to the caller as the task's outcome
             future.set_exception(exc)
         return future
 
 
-def _stream(ex: Executor, fn: Callable[..., Any], chunks: Iterable[Any], settings: Settings,
-            window: int) -> Iterator[tuple[Any, Future[Any]]]:
-    """Submit chunks with at most ``window`` in flight; yield (chunk, future) as they complete."""
+def _stream(ex: Executor | Pool, fn: Callable[..., Any], feed: Feed, settings: Settings,
+            window: int) -> Iterator[tuple[Any, Any]]:
+    """Run ``fn(task, settings)`` for every task of ``feed``; yield (task, result or the exception that
+    stopped it) as each completes (at most ``window`` in flight on an executor)."""
+    if isinstance(ex, Pool):
+        yield from ex.stream(fn, feed, settings, seconds=lambda task: check_budget(len(task)))
+        return
     running: dict[Future[Any], Any] = {}
-    for chunk in chunks:
-        running[ex.submit(fn, chunk, settings)] = chunk
-        while len(running) >= window:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for f in done:
-                yield running.pop(f), f
-    while running:
+    while True:
+        while len(running) < window:
+            more, task = feed.next()
+            if not more:
+                break
+            running[ex.submit(fn, task, settings)] = task
+        if not running:
+            return
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for f in done:
-            yield running.pop(f), f
+            task = running.pop(f)
+            exc = f.exception()
+            yield task, exc if exc is not None else f.result()
+
+
+def _isolated(ex: Executor | Pool, fn: Callable[..., Any], chunks: Iterable[list[Any]], settings: Settings,
+              window: int, fail: Callable[[Any, BaseException], Any]) -> Iterator[list[Any]]:
+    """The results of ``fn`` over chunks of reports, one report's failure costing that report only.
+
+    A worker stopped (time bound, crash) on one report of a chunk has that report recorded as
+    failed (``fail(item, why)``) and the rest sent again. When the whole chunk failed (one engine
+    pass over all its reports): after an exception or a crash, each half is run again (a pass
+    costs ~0.4 s whatever its size, so halving finds the report in a few passes); after going over
+    the time bound, each report alone (halving would wait for the bound at every level).
+    """
+    feed = Feed(chunks)
+    for chunk, outcome in _stream(ex, fn, feed, settings, window):
+        if not isinstance(outcome, BaseException):
+            yield outcome
+            continue
+        index = outcome.index if isinstance(outcome, Stopped) else -1
+        if len(chunk) == 1:
+            yield [fail(chunk[0], outcome)]
+        elif 0 <= index < len(chunk):
+            yield [fail(chunk[index], outcome)]
+            feed.push(chunk[:index] + chunk[index + 1:])
+        elif isinstance(outcome, Stopped) and outcome.timed_out:
+            for item in chunk:
+                feed.push([item])
+        else:
+            half = len(chunk) // 2
+            feed.push(chunk[:half])
+            feed.push(chunk[half:])
+
+
+def _why(outcome: BaseException, path: str, doing_zh: str, doing_en: str) -> tuple[str, str, str]:
+    """The stored failure of a report whose task did not complete."""
+    if isinstance(outcome, Stopped) and outcome.timed_out:
+        err = limits.REPORT_SECONDS.exceeded(f">{limits.REPORT_SECONDS.value()}", where_zh=f"报告 {path}",
+                                             where_en=f"the report {path}")
+        return failure("timeout", err.zh, err.en)
+    if isinstance(outcome, Stopped):
+        return failure("error", f"{doing_zh}该报告的工作进程意外退出（退出码 {outcome.exitcode}，可能是内存不足），"
+                                "已跳过该报告，其余报告照常处理。",
+                       f"The worker {doing_en} this report exited unexpectedly (exit code {outcome.exitcode}, "
+                       "perhaps out of memory); it was skipped and the others were processed.")
+    return crashed(outcome, doing_zh, doing_en)
 
 
 def _window(opts: AuditOptions) -> int:
     return 2 * (opts.jobs or os.cpu_count() or 1) + 1
 
 
-def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings, version: str, opts: AuditOptions,
-            progress: Progress) -> tuple[dict[str, str], dict[str, Ingested], dict[str, dict[str, Any]]]:
+def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: Settings, version: str,
+            opts: AuditOptions, progress: Progress) -> tuple[dict[str, str], dict[str, Ingested],
+                                                             dict[str, dict[str, Any]]]:
     """Phase 1: hash (from the stat cache when unchanged) and ingest what is new.
 
     Returns (path → sha256, path → what was ingested now, sha256 → what ingest found for every content).
@@ -274,7 +450,7 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings
     for e in entries:
         try:
             st = os.stat(e.path)
-        except OSError:
+        except (OSError, ValueError):
             continue
         c = cached.get(e.path)
         if c and c[0] == st.st_size and c[1] == st.st_mtime_ns:
@@ -286,23 +462,49 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor, settings: Settings
     progress.phase("读取报告" if opts.lang != "en" else "Reading reports", len(todo))
     pending: list[Ingested] = []  # committed every few thousand files or seconds, and when the phase ends
     last = time.monotonic()
+
+    def fail(task: tuple[str, Any], why: BaseException) -> Ingested:
+        return failed_ingest(task[0], _why(why, clean(task[0]), "读取", "reading"))
+
     try:
-        for _, future in _stream(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs), settings, _window(opts)):
-            items: list[Ingested] = future.result()
+        for items in _isolated(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs), settings, _window(opts),
+                               fail):
             pending.extend(items)
-            for item in items:
-                fresh[item.path] = item
-                if item.sha256:
-                    sha_of[item.path] = item.sha256
-                    known[item.sha256] = {"file_kind": item.file_kind, **item.info()}
             if len(pending) >= _COMMIT_FILES or time.monotonic() - last > _COMMIT_SECONDS:
-                store.save_ingested(pending, version, __version__)
+                _record(store.save_ingested(pending, version, __version__), fresh, sha_of, known)
                 pending, last = [], time.monotonic()
             progress.advance(len(items))
     finally:  # also on Ctrl-C or an error: what was ingested is kept
-        store.save_ingested(pending, version, __version__)
+        _record(store.save_ingested(pending, version, __version__), fresh, sha_of, known)
     progress.done()
     return sha_of, fresh, known
+
+
+def _record(items: list[Ingested], fresh: dict[str, Ingested], sha_of: dict[str, str],
+            known: dict[str, dict[str, Any]]) -> None:
+    """Note what was ingested (as stored: a record the database could not hold became a failure)."""
+    for item in items:
+        fresh[item.path] = item
+        if item.sha256:
+            sha_of[item.path] = item.sha256
+            known[item.sha256] = {"file_kind": item.file_kind, **item.info()}
+
+
+def failed_ingest(path: str, error: tuple[str, str, str]) -> Ingested:
+    """The ingest record of a file whose reading failed in a way its worker could not record (its worker
+    went over the time bound or died), keyed by its content so that a re-run reuses it while the file and
+    the rules are unchanged."""
+    item = Ingested(path, error=error)
+    try:
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and st.st_size <= limits.INPUT_MB.bytes():
+            with open(path, "rb") as fh:
+                item.sha256 = hashlib.file_digest(fh, "sha256").hexdigest()
+            item.size, item.mtime_ns = st.st_size, st.st_mtime_ns
+    except (OSError, ValueError):
+        pass
+    item.info_json = json_bytes(item.info())
+    return item
 
 
 def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, bytes]) -> Iterator[list[tuple[str, Any]]]:
@@ -324,32 +526,45 @@ def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, byt
 
 def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingested],
           known: dict[str, dict[str, Any]]) -> list[Row]:
-    """One row per entry: what ingest found, manifest applied, duplicates marked."""
-    rows, first_of = [], {}
+    """One row per entry: what ingest found, manifest applied, duplicates marked (each entry its own
+    boundary: a row that cannot be built is that report's failure)."""
+    rows: list[Row] = []
+    first_of: dict[str, str] = {}
     for e in entries:
-        sha = sha_of.get(e.path, "")
-        info = known.get(sha)
-        if info is None:
-            item = fresh.get(e.path)
-            err = item.error if item and item.error else ("unreadable", "无法读取文件", "Cannot read the file")
-            rows.append(Row(e.path, err[0], (err[1], err[2]), sha))
-            continue
-        if info["error"]:
-            cat, zh, en = info["error"]
-            rows.append(Row(e.path, cat, (zh, en), sha, notes=[tuple(n) for n in info["notes"]]))
-            continue
-        key = _key(sha, e.overrides)
-        meta = {**info["meta"], **_meta_overrides(e.overrides)}
-        notes = [tuple(n) for n in info["notes"]] + _manifest_notes(info["meta"], e.overrides)
-        body = e.overrides.get("agency_id") or pairing.normalise_agency(meta.get("agency") or "")
-        if key in first_of:
-            rows.append(Row(e.path, "duplicate", (f"与 {first_of[key]} 内容完全相同（只检查一次）",
-                                                  f"Same content as {first_of[key]} (checked once)"), sha, key, meta))
-            continue
-        first_of[key] = e.path
-        rows.append(Row(e.path, "checked", None, sha, key, meta, body, notes, overrides=e.overrides,
-                        file_kind=info["file_kind"]))
+        try:
+            rows.append(_row(e, sha_of, fresh, known, first_of))
+        except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails, the audit goes on
+            rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, "")))
     return rows
+
+
+def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: dict[str, dict[str, Any]],
+         first_of: dict[str, str]) -> Row:
+    sha = sha_of.get(e.path, "")
+    info = known.get(sha)
+    if info is None:
+        item = fresh.get(e.path)
+        err = item.error if item and item.error else ("unreadable", "无法读取文件", "Cannot read the file")
+        return Row(e.path, _status(err[0]), (err[1], err[2]), sha)
+    if info["error"]:
+        cat, zh, en = info["error"]
+        return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]])
+    key = _key(sha, e.overrides)
+    meta = {**info["meta"], **_meta_overrides(e.overrides)}
+    notes = [tuple(n) for n in info["notes"]] + _manifest_notes(info["meta"], e.overrides)
+    body = e.overrides.get("agency_id") or pairing.normalise_agency(meta.get("agency") or "")
+    if key in first_of:
+        first = clean(first_of[key])
+        return Row(e.path, "duplicate", (f"与 {first} 内容完全相同（只检查一次）",
+                                         f"Same content as {first} (checked once)"), sha, key, meta)
+    first_of[key] = e.path
+    return Row(e.path, "checked", None, sha, key, meta, body, notes, overrides=e.overrides,
+               file_kind=info["file_kind"])
+
+
+def _status(category: str) -> str:
+    """The row status of a stored failure category (records of older versions said ``internal``)."""
+    return category if category in FAILED_STATUSES or category == "non_report" else "error"
 
 
 def _key(sha: str, overrides: dict[str, str]) -> str:
@@ -390,31 +605,38 @@ def _pair(rows: list[Row]) -> pairing.Pairing:
     return result
 
 
-def _check(rows: list[Row], store: Store, ex: Executor, settings: Settings, variant: str, opts: AuditOptions,
-           progress: Progress) -> tuple[dict[tuple[str, str], dict[str, Any]], int]:
+def _check(rows: list[Row], store: Store, ex: Executor | Pool, settings: Settings, variant: str,
+           opts: AuditOptions, progress: Progress) -> tuple[dict[tuple[str, str], dict[str, Any]],
+                                                            set[tuple[str, str]]]:
     """Phase 3: check every report without a stored result and result file, chunk by chunk.
 
-    Returns the result summary of every checkable row by (key, previous), and how many were checked now.
+    Returns the result summary of every checkable row by (key, previous), and the (key, previous)
+    of the reports checked now.
     """
     todo = [r for r in rows if r.status == "checked"]
     have = {} if opts.force else store.results(variant, {(r.key, r.previous) for r in todo})
     written = _result_names(opts.output / "results")
-    have = {k: v for k, v in have.items() if result_name(k[0], variant, k[1]) in written}
+    have = {k: v for k, v in have.items() if v["error"] or result_name(k[0], variant, k[1]) in written}
     todo = [r for r in todo if (r.key, r.previous) not in have]
     progress.phase("检查报告" if opts.lang != "en" else "Checking reports", len(todo))
     by_key = {r.key: r for r in rows if r.status == "checked"}
     chunks = (_items(todo[i:i + opts.chunk_size], store, by_key) for i in range(0, len(todo), opts.chunk_size))
-    for chunk, future in _stream(ex, check_chunk, chunks, settings, _window(opts)):
-        results = _results_or_retry(chunk, future, settings)
-        prev_of = {item.key: by_key[item.key].previous for item in chunk}
+    now: set[tuple[str, str]] = set()
+
+    def fail(item: CheckItem, why: BaseException) -> Checked:
+        return failed(item.key, _why(why, clean(item.path), "检查", "checking"))
+
+    for results in _isolated(ex, check_chunk, chunks, settings, _window(opts), fail):
+        prev_of = {c.key: by_key[c.key].previous for c in results}
         for c in results:
             if c.body is not None:  # a remote worker could not write it
                 write_result(opts.output / "results" / result_name(c.key, variant, prev_of[c.key]), c.body)
-        store.save_results([(c, prev_of[c.key]) for c in results], variant)
-        have.update(((c.key, prev_of[c.key]), c.stored()) for c in results)
+        stored = store.save_results([(c, prev_of[c.key]) for c in results], variant)
+        have.update(((c.key, prev_of[c.key]), c.stored()) for c in stored)
+        now.update((c.key, prev_of[c.key]) for c in stored)
         progress.advance(len(results))
     progress.done()
-    return have, len(todo)
+    return have, now
 
 
 def _result_names(folder: Path) -> set[str]:
@@ -445,30 +667,16 @@ def _items(rows: list[Row], store: Store, by_key: dict[str, Row]) -> list[CheckI
                       (profile(r), profile(by_key[r.previous])) if r.previous else None, r.previous) for r in rows]
 
 
-def _results_or_retry(chunk: list[CheckItem], future: Future[Any], settings: Settings) -> list[Checked]:
-    """The chunk's results; if the chunk crashed, each report alone, so one bad report is all that is lost."""
-    try:
-        return future.result()
-    except Exception:  # a bug triggered by one report: isolate it
-        out = []
-        for item in chunk:
-            try:
-                out.extend(check_chunk([item], settings))
-            except Exception as exc:
-                out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False,
-                                   error=("internal", f"检查时出错：{exc!r}", f"Checking failed: {exc!r}")))
-        return out
-
-
-def _attach(rows: list[Row], results: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """Attach the results to the checked rows (rows whose check failed become ``unreadable``)."""
+def _attach(rows: list[Row], results: dict[tuple[str, str], dict[str, Any]], now: set[tuple[str, str]]) -> None:
+    """Attach the results to the checked rows (a row whose check failed takes the failure's status)."""
     for r in rows:
         if r.status != "checked":
             continue
         res = results.get((r.key, r.previous))
+        r.fresh = (r.key, r.previous) in now
         if res is None or res["error"]:
-            err = res["error"] if res else ("unreadable", "没有检查结果", "No result")
-            r.status, r.reason = "unreadable", (err[1], err[2])
+            err = res["error"] if res else ("error", "没有检查结果", "No result")
+            r.status, r.reason = _status(err[0]), (err[1], err[2])
             continue
         r.result = res
 

@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import orjson
 
-from checker.audit.worker import Checked, Ingested, coverage_fields
+from checker.audit.safe import clean, encodable, json_bytes
+from checker.audit.worker import Checked, Ingested, coverage_fields, crashed
+from checker.errors import InputError
 
 LAYOUT = 4  # PRAGMA user_version: bump when the tables change
 _TABLES = ("stat", "ingested", "documents", "results", "findings", "state")
@@ -54,21 +57,39 @@ class Store:
 
     def __init__(self, path: str | Path, readonly: bool = False) -> None:
         self.path = str(path)
-        if readonly:
-            self.db = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=ro", uri=True)
-            return
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA wal_autocheckpoint=16384")  # checkpoint (and sync) every ~64 MB, not every 4 MB
-        if self.db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
-            with self.db:
-                for table in _TABLES:
-                    self.db.execute(f"DROP TABLE IF EXISTS {table}")
-                self.db.execute(f"PRAGMA user_version = {LAYOUT}")
-        self.db.executescript(_SCHEMA)
-        self.db.commit()
+        try:
+            if readonly:
+                self.db = sqlite3.connect(Path(self.path).resolve().as_uri() + "?mode=ro", uri=True)
+                return
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA wal_autocheckpoint=16384")  # checkpoint (and sync) every ~64 MB, not every 4 MB
+            if self.db.execute("PRAGMA user_version").fetchone()[0] != LAYOUT:
+                with self.db:
+                    for table in _TABLES:
+                        self.db.execute(f"DROP TABLE IF EXISTS {table}")
+                    self.db.execute(f"PRAGMA user_version = {LAYOUT}")
+            self.db.executescript(_SCHEMA)
+            with self.db:  # a write, now: a database that cannot be written is refused before any work
+                self.db.execute("INSERT OR REPLACE INTO state VALUES ('opened', '1')")
+        except (sqlite3.Error, OSError) as exc:
+            raise self.error(exc) from None
+
+    def error(self, exc: BaseException) -> InputError:
+        """The message for a database that cannot be opened or written (read-only, not a database, disk full)."""
+        where = clean(self.path)
+        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in str(exc):
+            return InputError(f"审核数据库 {where} 不是 gkcheck 的数据库文件（可能是其他文件）。请用 --db 指定另一个文件，"
+                              "或删除该文件后重新运行。",
+                              f"The audit database {where} is not a database file. Choose another file with --db, "
+                              "or delete it and run again.")
+        why = getattr(exc, "strerror", None) or str(exc)
+        return InputError(f"无法写入审核数据库 {where}（{why}）。请检查该文件及其所在文件夹是否可写、磁盘空间是否足够，"
+                          "或用 --db 指定另一个位置。",
+                          f"Cannot write the audit database {where} ({why}). Check that the file and its folder "
+                          "are writable and the disk has space, or choose another location with --db.")
 
     def close(self) -> None:
         """Commit and close."""
@@ -78,7 +99,7 @@ class Store:
     def stats(self, paths: Sequence[str]) -> dict[str, tuple[int, int, str]]:
         """Cached (size, mtime_ns, sha256) of these paths."""
         return {row[0]: (row[1], row[2], row[3]) for row in self._select_in(
-            "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", paths)}
+            "SELECT path, size, mtime_ns, sha256 FROM stat WHERE path IN ({})", [p for p in paths if encodable(p)])}
 
     def ingested(self, hashes: Iterable[str], version: str) -> dict[str, dict[str, Any]]:
         """What ingest found for these contents (only records of ``version``): file_kind, error, notes, meta."""
@@ -99,16 +120,58 @@ class Store:
         return dict(self._select_in("SELECT sha256, doc FROM documents WHERE version = ? AND sha256 IN ({})",
                                     list(hashes), (version,)))
 
-    def save_ingested(self, items: Sequence[Ingested], version: str, doc_version: str) -> None:
-        """Record a chunk of phase-1 results in one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)",
-                                [(i.path, i.size, i.mtime_ns, i.sha256) for i in items if i.sha256])
-            self.db.executemany("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)", [
-                (i.sha256, version, i.file_kind, orjson.dumps(i.info()), i.cells, i.clauses)
-                for i in items if i.sha256])
-            self.db.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                                [(i.sha256, doc_version, i.doc_blob) for i in items if i.doc_blob])
+    def save_ingested(self, items: Sequence[Ingested], version: str, doc_version: str) -> list[Ingested]:
+        """Record a chunk of phase-1 results in one transaction; return them as recorded (a record the
+        database cannot hold is recorded as that file's failure)."""
+        def rows(i: Ingested) -> list[tuple[str, tuple[Any, ...]]]:
+            out: list[tuple[str, tuple[Any, ...]]] = [("INSERT OR REPLACE INTO ingested VALUES (?, ?, ?, ?, ?, ?)",
+                    (i.sha256, version, i.file_kind, i.info_json or json_bytes(i.info()), i.cells, i.clauses))]
+            if encodable(i.path):  # a file name that is not UTF-8 is hashed again next time
+                out.append(("INSERT OR REPLACE INTO stat VALUES (?, ?, ?, ?)", (i.path, i.size, i.mtime_ns, i.sha256)))
+            if i.doc_blob:
+                out.append(("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (i.sha256, doc_version, i.doc_blob)))
+            return out
+
+        def as_failed(i: Ingested, exc: Exception) -> Ingested:
+            return Ingested(i.path, i.sha256, i.size, i.mtime_ns, i.file_kind, crashed(exc, "保存", "storing"),
+                            info_json=json_bytes({"error": crashed(exc, "保存", "storing"), "notes": [], "meta": {}}))
+
+        return self._save([i for i in items if i.sha256], rows, as_failed) + [i for i in items if not i.sha256]
+
+    def _save(self, items: Sequence[Any], rows: Any, as_failed: Any) -> list[Any]:
+        """Insert the rows of ``items`` in one transaction. When that fails for a reason other than the
+        database itself, each item is inserted alone, and one that cannot be is replaced by
+        ``as_failed(item, exc)``: one report's value never stops the audit.
+
+        Raises:
+            InputError: the database cannot be written (read-only, disk full, damaged).
+        """
+        try:
+            with self.db:
+                for item in items:
+                    for sql, values in rows(item):
+                        self.db.execute(sql, values)
+            return list(items)
+        except sqlite3.OperationalError as exc:
+            raise self.error(exc) from None
+        except (sqlite3.Error, ValueError, TypeError, OverflowError):  # one item's value: find it below
+            pass
+        out = []
+        for item in items:
+            try:
+                with self.db:
+                    for sql, values in rows(item):
+                        self.db.execute(sql, values)
+                out.append(item)
+            except sqlite3.OperationalError as exc:
+                raise self.error(exc) from None
+            except (sqlite3.Error, ValueError, TypeError, OverflowError) as exc:
+                stand_in = as_failed(item, exc)
+                with self.db:
+                    for sql, values in rows(stand_in):
+                        self.db.execute(sql, values)
+                out.append(stand_in)
+        return out
 
     def results(self, variant: str, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
         """Stored results of ``variant`` for these (key, previous) pairs."""
@@ -124,13 +187,20 @@ class Store:
                                          **coverage_fields(row[10] or 0, row[11] or 0), "notices": row[12] or 0}
         return out
 
-    def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> None:
-        """Record a chunk of checked reports (each with its previous key) in one transaction."""
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                (c.key, variant, prev, c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
-                 orjson.dumps(c.error) if c.error else None, c.findings, c.rules, *c.coverage, c.notices)
-                for c, prev in items])
+    def save_results(self, items: Sequence[tuple[Checked, str]], variant: str) -> list[Checked]:
+        """Record a chunk of checked reports (each with its previous key) in one transaction; return them as
+        recorded (a result the database cannot hold is recorded as that report's failure)."""
+        previous = {c.key: prev for c, prev in items}
+
+        def rows(c: Checked) -> list[tuple[str, tuple[Any, ...]]]:
+            return [("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (c.key, variant, previous[c.key], c.score, c.grade, *c.counts, c.max_rank, int(c.passed),
+                      json_bytes(c.error) if c.error else None, c.findings, c.rules, *c.coverage, c.notices))]
+
+        def as_failed(c: Checked, exc: Exception) -> Checked:
+            return Checked(c.key, None, "—", (0, 0, 0), 0, False, error=crashed(exc, "保存", "storing"))
+
+        return self._save([c for c, _ in items], rows, as_failed)
 
     def findings(self, variant: str, wanted: set[tuple[str, str]]) -> Iterator[tuple[str, str, list[list[Any]]]]:
         """(key, previous, findings) of these results, by key; a finding is [rule_id, severity, category,
@@ -156,8 +226,11 @@ class Store:
 
     def set_state(self, name: str, value: str) -> None:
         """Set a named value (committed)."""
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+        try:
+            with self.db:
+                self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+        except sqlite3.OperationalError as exc:
+            raise self.error(exc) from None
 
     def _select_in(self, sql: str, values: Sequence[Any], before: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows of ``sql``, whose last condition is ``<first selected column> IN ({})``, for ``values``.

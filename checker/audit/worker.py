@@ -13,25 +13,30 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
-import orjson
 
+from checker import limits
 from checker.api import apply_overrides, check_many, compiled_ruleset
+from checker.audit.pool import mark
 from checker.audit.resultjson import ResultJson
+from checker.audit.safe import clean, json_bytes, json_value
 from checker.compile import Compiled
-from checker.engine import gc_paused
 from checker.document import validate_document
+from checker.engine import gc_paused
 from checker.errors import InputError
 from checker.ingest import parse_document, read_bytes, sniff
 from checker.kinds.pair import CLAUSE_DTYPE, Profile, label, profile
 from checker.model import Severity
 from checker.render.context import RenderContext
+from checker.render.json_out import result_to_dict
 from checker.verdict import Policy
 
 _FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
@@ -103,6 +108,8 @@ class Ingested(_Sent):
         cells, clauses: the cross-year profile, as stored: the cells as a JSON object, the clauses
             as the bytes of their array.
         doc_blob: the compressed document when it came from real ingest (not JSON).
+        info_json: :meth:`info` as stored (JSON), made in the worker so that a value the database
+            cannot hold fails this report there, not the audit.
     """
 
     path: str
@@ -116,6 +123,7 @@ class Ingested(_Sent):
     cells: bytes = b"{}"
     clauses: bytes = b""
     doc_blob: bytes | None = None
+    info_json: bytes = b""
 
     def info(self) -> dict[str, Any]:
         """What the database keeps of it besides the profile: error, notes, metadata."""
@@ -123,31 +131,57 @@ class Ingested(_Sent):
 
 
 def ingest_chunk(tasks: Sequence[tuple[str, bytes | None]], settings: Settings) -> list[Ingested]:
-    """Phase 1 for a chunk of (path, the cached compressed document of its last known content or None)."""
+    """Phase 1 for a chunk of (path, the cached compressed document of its last known content or None).
+
+    Each file is one report's boundary: whatever goes wrong with it (an exception of a reader,
+    a value the database cannot hold) makes that file's record a failure with its reason, and
+    the chunk goes on. Each file may take ``limits.REPORT_SECONDS`` (see :func:`pool.mark`).
+    """
     cells = settings.compiled().pair_cells
+    seconds = limits.REPORT_SECONDS.value()
     out = []
     with gc_paused():
-        for path, cached in tasks:
+        for i, (path, cached) in enumerate(tasks):
+            mark(i, seconds)
+            item = Ingested(path)
             try:
-                out.append(_ingest_one(path, cached, cells))
-            except Exception as exc:  # a bug on one odd file must not stop the audit: it is listed instead
-                out.append(Ingested(path, error=("unreadable", f"读取时出错：{exc!r}", f"Reading failed: {exc!r}")))
+                _ingest_one(item, cached, cells)
+            except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the audit: it is listed
+                item = replace(item, error=crashed(exc, "读取", "reading"), notes=[], meta={}, cells=b"{}",
+                               clauses=b"", doc_blob=None, info_json=b"")
+            if not item.info_json:
+                item.info_json = json_bytes(item.info())  # an error and no metadata: always encodable
+            out.append(item)
     return out
 
 
-def _ingest_one(path: str, cached: bytes | None, cells: frozenset[str]) -> Ingested:
-    out = Ingested(path)
-    file = Path(path)
+def crashed(exc: BaseException, doing_zh: str, doing_en: str) -> tuple[str, str, str]:
+    """The stored failure of a report whose reading or checking raised ``exc`` (a gkcheck bug or a value
+    it cannot hold): category ``error``, with what happened."""
+    what = clean(f"{type(exc).__name__}: {exc}")[:500]
+    return ("error", f"{doing_zh}该报告时出错（{what}），已跳过该报告，其余报告照常处理。请将该文件反馈给开发者。",
+            (f"{doing_en.capitalize()} this report failed ({what}); it was skipped and the others were processed. "
+             "Please send the file to the developers."))
+
+
+def failure(category: str, zh: str, en: str) -> tuple[str, str, str]:
+    """A stored failure (category, zh, en) whose texts can be stored and written anywhere."""
+    return category, clean(zh), clean(en)
+
+
+def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str]) -> None:
+    """Fill ``out`` with what ingest finds in its file (an error, or the metadata and profile)."""
+    file = Path(out.path)
     try:
         stat = file.stat()
         out.size, out.mtime_ns = stat.st_size, stat.st_mtime_ns
         data = read_bytes(file)
     except OSError as exc:
-        out.error = ("unreadable", f"无法读取文件：{exc.strerror}", f"Cannot read the file: {exc.strerror}")
-        return out
+        out.error = failure("unreadable", f"无法读取文件：{exc.strerror}", f"Cannot read the file: {exc.strerror}")
+        return
     except InputError as exc:
-        out.error = ("unreadable", exc.zh, exc.en)
-        return out
+        out.error = failure("unreadable", exc.zh, exc.en)
+        return
     out.sha256 = hashlib.sha256(data).hexdigest()
     try:
         out.file_kind = _FAMILY[sniff(data, file.suffix)]
@@ -156,22 +190,22 @@ def _ingest_one(path: str, cached: bytes | None, cells: frozenset[str]) -> Inges
     except InputError as exc:
         category = ("non_report" if any(s in exc.zh for s in _NOT_A_REPORT)
                     else "invalid" if "文档格式" in exc.zh else "unreadable")
-        out.error = (category, exc.zh, exc.en)
-        return out
-    out.notes = _mislabelled(file, out.file_kind, doc)
+        out.error = failure(category, exc.zh, exc.en)
+        return
+    out.notes = [(clean(zh), clean(en)) for zh, en in _mislabelled(file, out.file_kind, doc)]
     out.meta = _meta(doc)
     prof = profile(doc, cells)
-    out.cells, out.clauses = orjson.dumps(prof.cells), prof.clauses.tobytes()
+    out.cells, out.clauses = json_bytes(prof.cells), prof.clauses.tobytes()
     if out.file_kind != "json":
-        out.doc_blob = zlib.compress(orjson.dumps(doc), 1)
-    return out
+        out.doc_blob = zlib.compress(json_bytes(doc), 1)
+    out.info_json = json_bytes(out.info())  # what the database keeps: must be storable, or this report fails
 
 
 def _cached(blob: bytes | None, sha256: str) -> dict[str, Any] | None:
     """The cached document when it belongs to these bytes (blob = sha256 hex + compressed JSON)."""
     if blob is None or blob[:64].decode("ascii") != sha256:
         return None
-    return orjson.loads(zlib.decompress(blob[64:]))
+    return json_value(zlib.decompress(blob[64:]))  # type: ignore[no-any-return]
 
 
 def _mislabelled(file: Path, family: str, doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -288,7 +322,15 @@ def check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]
         return _check_chunk(items, settings)
 
 
+def check_budget(n: int) -> float:
+    """Seconds a worker may spend reading and checking a chunk of ``n`` reports in one engine pass: the bound
+    on one report (``limits.REPORT_SECONDS``), 10 s for the pass's fixed cost (a new worker's first pass loads
+    modules: ~1 s, several on a busy machine) and 0.05 s per report (5,000 reports take well under 100 s)."""
+    return limits.REPORT_SECONDS.value() + 10 + 0.05 * n
+
+
 def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
+    mark(-1, check_budget(len(items)))
     compiled = settings.compiled()
     docs, kept, out = [], [], []
     for item in items:
@@ -296,18 +338,40 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
             docs.append(apply_manifest(_load(item), item.overrides))
             kept.append(item)
         except InputError as exc:
-            out.append(Checked(item.key, None, "—", (0, 0, 0), 0, False, error=("unreadable", exc.zh, exc.en)))
+            out.append(failed(item.key, failure("unreadable", exc.zh, exc.en)))
+        except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails
+            out.append(failed(item.key, crashed(exc, "读取", "reading")))
     pairs = [(profile_of(*i.pair[0]), profile_of(*i.pair[1])) if i.pair else None for i in kept]
-    results = check_many(docs, compiled, [i.path for i in kept], pairs)
+    results = check_many(docs, compiled, [clean(i.path) for i in kept], pairs)
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None
-    for item, result in zip(kept, results):
-        body = writer.dumps(result)
-        if folder is not None:
-            write_result(folder / result_name(item.key, settings.variant, item.previous_key), body)
-        out.append(_compact(item.key, result, ctx, None if folder is not None else body))
+    seconds = limits.REPORT_SECONDS.value()
+    for i, (item, result) in enumerate(zip(kept, results)):
+        mark(i, seconds)
+        try:  # the result of one report: what cannot be written or stored fails that report only
+            body = _result_json(writer, result, ctx)
+            compact = _compact(item.key, result, ctx, None if folder is not None else body)
+            if folder is not None:
+                write_result(folder / result_name(item.key, settings.variant, item.previous_key), body)
+        except Exception as exc:  # noqa: BLE001 - one report's result: that report fails
+            compact = failed(item.key, crashed(exc, "检查", "checking"))
+        out.append(compact)
     return out
+
+
+def failed(key: str, error: tuple[str, str, str]) -> Checked:
+    """The stored result of a report that could not be checked."""
+    return Checked(key, None, "—", (0, 0, 0), 0, False, error=error)
+
+
+def _result_json(writer: ResultJson, result: Any, ctx: RenderContext) -> bytes:
+    """The result JSON (the fast writer; the plain value by the standard library when orjson refuses a
+    value, e.g. an integer beyond 64 bits, which ``gkcheck check --format json`` writes)."""
+    try:
+        return writer.dumps(result)
+    except TypeError:
+        return json_bytes(result_to_dict(result, ctx))
 
 
 def result_name(key: str, variant: str, previous: str) -> str:
@@ -322,24 +386,32 @@ def result_name(key: str, variant: str, previous: str) -> str:
 
 
 def write_result(target: Path, body: bytes) -> None:
-    """Write a result file.
+    """Write a result file: to a temporary name beside it, renamed into place when complete.
 
-    Written in place, not through a temporary file and a rename (a third of the cost): a
-    result counts as done only once the database records it, which happens after its file
-    is complete, so a file cut short by a crash has no record and is written again.
+    A result counts as done only once the database records it, which happens after its file is
+    complete; the rename also keeps a file recorded earlier whole when a re-run (``--force``, a
+    rule change) is killed while writing it again. No fsync per file (its cost would dominate a
+    large audit): the database, not the file, says what is done.
     """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        fh = open(target, "wb")
-    except FileNotFoundError:  # its sub-folder's first result
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(target, "wb")
-    with fh:
-        fh.write(body)
+        try:
+            tmp.write_bytes(body)
+        except FileNotFoundError:  # its sub-folder's first result
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(body)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _load(item: CheckItem) -> dict[str, Any]:
     if item.doc_blob is not None:
-        return orjson.loads(zlib.decompress(item.doc_blob))
+        return json_value(zlib.decompress(item.doc_blob))  # type: ignore[no-any-return]
     try:
         data = Path(item.path).read_bytes()
     except OSError:
@@ -358,11 +430,11 @@ def _compact(key: str, result: Any, ctx: RenderContext, body: bytes | None) -> C
             counts[f.severity.rank] += 1
         per_rule[f.rule_id] = per_rule.get(f.rule_id, 0) + 1
         rows.append([f.rule_id, f.severity.value, f.category, f.message.zh, f.message.en, f.pointer, f.section,
-                     orjson.dumps(f.location).decode() if f.location else None])
+                     json_bytes(f.location).decode() if f.location else None])
     max_rank = 3 if counts[3] else 2 if counts[2] else 1 if counts[1] else 0
     coverage = result.score.coverage
     return Checked(key, result.score.overall, result.score.grade, (counts[3], counts[2], counts[1]), max_rank,
-                   not ctx.policy.report_failed(result), orjson.dumps(rows), orjson.dumps(per_rule), body,
+                   not ctx.policy.report_failed(result), json_bytes(rows), json_bytes(per_rule), body,
                    coverage=(coverage.decided, coverage.applicable), notices=len(result.notices))
 
 
@@ -373,4 +445,4 @@ def stored_profile(cells: bytes, clauses: bytes, meta: dict[str, Any]) -> Stored
 
 def profile_of(cells: bytes, clauses: bytes, name: str) -> Profile:
     """Rebuild a cross-year profile from what the database keeps (in the worker that needs it)."""
-    return Profile(orjson.loads(cells), np.frombuffer(clauses, dtype=CLAUSE_DTYPE), name)
+    return Profile(json_value(cells), np.frombuffer(clauses, dtype=CLAUSE_DTYPE), name)
