@@ -18,6 +18,7 @@ from checker.frame import KINDS, LEVELS
 from checker.render.html import esc
 from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.web.service import Checked
+from checker.web.upload import too_large_message
 
 ACCEPT = ".docx,.pdf,.html,.htm,.txt,.md,.json"
 APP_NAME = "政府信息公开工作年度报告 合规检查"
@@ -48,7 +49,7 @@ def upload_page(*, error_title: str = "", error: str = "", status: int = 200) ->
     limit = limits.INPUT_MB.value()
     kinds = "".join(f'<option value="{esc(k)}">{esc(KIND_ZH.get(k, k))}</option>' for k in KINDS)
     levels = "".join(f'<option value="{esc(k)}">{esc(LEVEL_ZH.get(k, k))}</option>' for k in LEVELS)
-    too_large = limits.INPUT_MB.exceeded("{size}", where_zh="上传的文件 {name}").zh
+    too_large = too_large_message("{size}", "{name}")
     problem = (f'<div class="gk-message gk-error" role="alert" id="gk-server-error" data-status="{status}">'
                f'<h2>{esc(error_title)}</h2><p class="gk-error-text">{esc(error)}</p>'
                '<p class="gk-error-next">请处理后重新选择文件，或换一个文件检查。</p></div>') if error else ""
@@ -60,14 +61,6 @@ def upload_page(*, error_title: str = "", error: str = "", status: int = 200) ->
 Word 文件还可以下载一份<strong>带批注的副本</strong>：每个问题以批注标在原文相应位置。</p>
 <form id="gk-form" class="gk-form" method="post" action="/check" enctype="multipart/form-data"
  data-limit="{limits.INPUT_MB.bytes()}" data-too-large="{esc(too_large)}">
-<input id="gk-file" class="gk-file" type="file" name="file" accept="{ACCEPT}" required>
-<label class="gk-drop" id="gk-drop" for="gk-file">
-<span class="gk-drop-title">把报告文件拖到这里</span>
-<span class="gk-drop-or">或者</span>
-<span class="gk-button">选择文件…</span>
-<span class="gk-drop-note">支持 Word（.docx）、PDF、网页（.html）、文本（.txt .md）和 JSON，不超过\u00a0{limit}\u00a0MB。
-选择文件后自动开始检查。</span>
-</label>
 <details class="gk-more">
 <summary>补充信息（可选：文件中没有写明，或读错了时填写）</summary>
 <div class="gk-fields">
@@ -76,16 +69,24 @@ Word 文件还可以下载一份<strong>带批注的副本</strong>：每个问�
 <label>机关类型 <select name="agency_kind"><option value="">按报告内容判断</option>{kinds}</select></label>
 <label>机关层级 <select name="agency_level"><option value="">按报告内容判断</option>{levels}</select></label>
 </div>
-<p class="gk-note">填写后再选择文件。填写的内容优先于报告中的记载。</p>
+<p class="gk-note">先填写，再选择文件。填写的内容优先于报告中的记载。</p>
 </details>
-<p class="gk-submit"><button type="submit" class="gk-button gk-primary" id="gk-start">开始检查</button></p>
+<input id="gk-file" class="gk-file" type="file" name="file" accept="{ACCEPT}" required>
+<label class="gk-drop" id="gk-drop" for="gk-file">
+<span class="gk-drop-title">把报告文件拖到这里</span>
+<span class="gk-drop-or">或者</span>
+<span class="gk-button">选择文件…</span>
+<span class="gk-drop-note">支持 Word（.docx）、PDF、网页（.html）、文本（.txt .md）和 JSON，不超过\u00a0{limit}\u00a0MB。
+选择文件后自动开始检查。</span>
+</label>
 <p class="gk-message gk-error" id="gk-client-error" role="alert" hidden></p>
+<p class="gk-submit"><button type="submit" class="gk-button gk-primary" id="gk-start">开始检查</button></p>
 </form>
 <div class="gk-busy" id="gk-busy" hidden role="status"><p class="gk-spinner"></p>
 <p>正在检查<span id="gk-busy-name"></span>，通常需要几秒钟，PDF 文件可能稍长……</p></div>
 <section class="gk-privacy">
 <h2>文件去了哪里？</h2>
-<p>文件只在这台电脑上检查，不会发送到互联网。检查时文件暂存在临时文件夹中，检查结束立即删除；
+<p>文件只在运行 gkcheck 的这台电脑上检查，不会发送到互联网。检查时文件暂存在临时文件夹中，检查结束立即删除；
 检查结果只出现在本页面和您下载的文件中，不会保存，也不写入日志。</p>
 </section>
 </main>
@@ -94,8 +95,7 @@ Word 文件还可以下载一份<strong>带批注的副本</strong>：每个问�
 
 
 def _footer() -> str:
-    return (f'<footer class="gk-footer">gkcheck {esc(__version__)} · 仅在本机运行 · '
-            '<a href="/healthz">运行状态</a></footer>')
+    return f'<footer class="gk-footer">gkcheck {esc(__version__)}</footer>'
 
 
 def _data_uri(mime: str, data: bytes) -> str:
@@ -126,11 +126,10 @@ def result_page(checked: Checked) -> str:
     elif checked.kind == "docx":
         hint = "这个 Word 文件未能生成带批注的副本；检查结果不受影响，请参阅下面的问题清单。"
     else:
-        hint = "带批注的副本只能为 Word（.docx）文件生成；这个文件的问题请参阅下面的清单，或下载检查报告打印。"
+        hint = "带批注的副本只能为 Word（.docx）文件生成。检查报告可下载后打印。"
     style, report = _report_parts(checked.html_text)
     agency = checked.result.agency or "（未识别的机关）"
     body = f"""<header class="gk-bar">{_brand()}
-<span class="gk-file-name">文件：{esc(checked.name)}</span>
 <a class="gk-button gk-again" href="/">检查另一份报告</a>
 </header>
 <nav class="gk-downloads" aria-label="下载">{"".join(links)}

@@ -12,6 +12,7 @@ and in the result, never logged.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import AsyncIterator
@@ -72,11 +73,31 @@ def safe_name(raw: str) -> str:
     return name or "report"
 
 
-def too_large(size_bytes: int, name: str = "") -> InputError:
-    """The message for an upload over ``limits.INPUT_MB`` (the CLI's words for a file over the bound)."""
+def megabytes(size_bytes: int) -> str:
+    """A size in MB with one decimal, rounded up (a file just over 2 MB shows as 2.1, never as 2.0)."""
+    return f"{math.ceil(size_bytes * 10 / 2**20) / 10:.1f}"
+
+
+SERVE_HINT = ("（环境变量须在启动 gkcheck serve 之前设置。）", " (Set it before starting gkcheck serve.)")
+
+
+def too_large_message(size: str, name: str = "") -> str:
+    """The Chinese message for an upload of ``size`` MB over ``limits.INPUT_MB`` (the page's script fills in
+    ``{size}`` and ``{name}`` of the same template before sending anything)."""
+    return too_large_error(size, name).zh
+
+
+def too_large_error(size: str, name: str = "") -> InputError:
+    """The bound's own message (as the CLI gives it), and where the setting goes for the server."""
     where_zh = f"上传的文件 {name}" if name else "上传的文件"
     where_en = f"the uploaded file {name}" if name else "the uploaded file"
-    return limits.INPUT_MB.exceeded(f"{size_bytes / 2**20:.1f}", where_zh=where_zh, where_en=where_en)
+    error = limits.INPUT_MB.exceeded(size, where_zh=where_zh, where_en=where_en)
+    return InputError(error.zh + SERVE_HINT[0], error.en + SERVE_HINT[1])
+
+
+def too_large(size_bytes: int, name: str = "") -> InputError:
+    """The error for an upload of ``size_bytes`` over ``limits.INPUT_MB``."""
+    return too_large_error(megabytes(size_bytes), name)
 
 
 def _bad_request(zh: str, en: str) -> UploadError:

@@ -8,8 +8,9 @@
   // With this script running, the drop zone replaces the browser's own file button.
   document.documentElement.classList.add("gk-js");
 
+  // MB with one decimal, rounded up (as the server says it: 2 MB and one byte is 2.1, never 2.0).
   function formatMB(bytes) {
-    return (bytes / 1048576).toFixed(1);
+    return (Math.ceil((bytes * 10) / 1048576) / 10).toFixed(1);
   }
 
   function setupUpload(form) {
