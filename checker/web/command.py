@@ -78,6 +78,8 @@ def serve_command(host: str, port: int, workers: int, open_browser: bool) -> int
         webbrowser.open(url)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stops gracefully on Ctrl+C, then raises it again: the usual way out
+        pass
     finally:
         sock.close()
     click.echo("gkcheck 检查网页已停止。")
