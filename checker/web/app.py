@@ -36,7 +36,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -184,6 +184,8 @@ def create_app(workdir: Path | None = None, *, workers: int = 2, queue: int = 16
             return _page_error(422, "无法检查这个文件", f"无法读取 {exc.name}：{exc.error.zh}")
         except _Busy:
             return _page_error(503, "请稍后再试", BUSY[0])
+        except ClientDisconnect:  # the browser went away mid-upload: nobody to answer
+            return Response(status_code=400)
         except Exception as exc:  # noqa: BLE001 - never a stack trace for a civil servant
             _log_internal(exc)
             return _page_error(500, "内部错误", INTERNAL[0])
@@ -198,6 +200,8 @@ def create_app(workdir: Path | None = None, *, workers: int = 2, queue: int = 16
             return _json_error(422, exc.error)
         except _Busy:
             return _json_error(503, InputError(*BUSY))
+        except ClientDisconnect:
+            return Response(status_code=400)
         except Exception as exc:  # noqa: BLE001 - an {error} answer, never a stack trace
             _log_internal(exc)
             return _json_error(500, InputError(*INTERNAL))

@@ -250,3 +250,18 @@ def test_file_names_are_made_safe() -> None:
 def test_error_page_escapes_the_message() -> None:
     page = pages.message_page(422, "无法检查", f"无法读取 {SCRIPT}.txt：……")
     assert SCRIPT not in page and "&lt;script&gt;" in page
+
+
+def test_an_upload_cut_off_by_the_browser_leaves_nothing(served: Served, caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    body, ctype = multipart(("a.json", DEFECTIVE.read_bytes() * 50))
+    with socket.create_connection((served.host, served.port)) as sock:
+        sock.sendall(f"POST /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ctype}\r\n"
+                     f"Content-Length: {len(body)}\r\n\r\n".encode() + body[: len(body) // 2])
+        time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while served.leftovers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert served.leftovers() == []
+    assert "Internal error" not in caplog.text
