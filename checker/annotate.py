@@ -48,12 +48,12 @@ from checker.verdict import Policy
 
 AUTHOR = "gkcheck"
 INITIALS = "GK"
-_W_P, _W_R, _W_T = qn("w:p"), qn("w:r"), qn("w:t")
+_W_P, _W_T = qn("w:p"), qn("w:t")
 _W_TR, _W_TC = qn("w:tr"), qn("w:tc")
 # Characters XML 1.0 does not allow (report text may carry them; a comment cannot).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# The part whose table each table pointer belongs to: its heading anchors a finding on a missing table.
-_TABLE_PART = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
+# Tables named after the part that holds them: a part's heading anchors a finding on its missing table.
+_TABLES = frozenset({"proactive", "requests", "appeals"})
 
 
 class _BodyMap(docx_reader._BodyReader):
@@ -161,8 +161,8 @@ class _Anchors:
             found = self.at(self.source_map.get("/" + "/".join(path[:n])))
             if found is not None:
                 return found
-        if len(path) >= 2 and path[0] == "tables" and path[1] in _TABLE_PART:
-            return self.of_pointer(f"/sections/{_TABLE_PART[path[1]]}")
+        if len(path) >= 2 and path[0] == "tables" and path[1] in _TABLES:
+            return self.of_pointer(f"/sections/{path[1]}")
         if len(path) >= 2 and path[0] == "sections" and path[1] in SECTION_IDS:
             i = SECTION_IDS.index(path[1])
             for other in (*reversed(SECTION_IDS[:i]), *SECTION_IDS[i + 1:]):
@@ -217,8 +217,7 @@ def _runs(p: etree._Element, parent: Any) -> list[Any]:
     """The runs a comment spans: the paragraph's own runs, or one new empty run when it has none
     (an empty cell, or text only inside hyperlinks)."""
     paragraph = Paragraph(p, parent)
-    runs = [r for r in paragraph.runs]
-    return runs or [paragraph.add_run()]
+    return list(paragraph.runs) or [paragraph.add_run()]
 
 
 def summary_text(result: ReportResult, lang: str = "zh", policy: Policy | None = None) -> str:
@@ -289,13 +288,12 @@ def annotate_docx(data: bytes, result: ReportResult, document: dict[str, Any], r
     source_map = document.get("source_map")
     places = {k: v for k, v in source_map.items() if isinstance(v, dict)} if isinstance(source_map, dict) else {}
     anchors = _Anchors(body, places)
-    parent = word._body
     title = anchors.title()
     if title is None:
         raise InputError("该 Word 文件中没有可以添加批注的段落。", "The Word file has no paragraph to comment on.")
 
     def comment(p: etree._Element, text: str) -> None:
-        word.add_comment(_runs(p, parent), text=_xml_text(text), author=AUTHOR, initials=INITIALS)
+        word.add_comment(_runs(p, word), text=_xml_text(text), author=AUTHOR, initials=INITIALS)
 
     comment(title, summary_text(result, lang, policy))
     for n, f in enumerate(_ordered(result.findings), 1):

@@ -157,7 +157,7 @@ def test_existing_comments_are_kept_and_empty_paragraphs_can_be_anchored(tmp_pat
     word = docx.Document(io.BytesIO(word_file(load(DEFECTIVE))))
     word.add_comment(word.paragraphs[1].runs, text="科长：请核对", author="张三", initials="ZS")
     empty = word.add_paragraph()
-    runs = _runs(empty._p, word._body)
+    runs = _runs(empty._p, word)
     assert len(runs) == 1 and runs[0].text == ""
     word.add_comment(runs, text="空段落上的批注", author="gkcheck")
     buf = io.BytesIO()
