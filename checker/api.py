@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import os
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Union
 
 from checker.compile import Compiled, compile_ruleset
 from checker.document import validate_document
@@ -49,17 +51,68 @@ def apply_overrides(doc: dict[str, Any], *, agency_kind: str | None = None, agen
     return out
 
 
-def check(doc: dict[str, Any], compiled: Compiled | None = None, source: str = "",
-          previous: dict[str, Any] | None = None) -> ReportResult:
-    """Validate one report document against the report schema, then check it.
+Source = Union[dict[str, Any], str, "os.PathLike[str]", bytes]
+"""What :func:`check` accepts: a report document, the path of a report file, or a file's bytes."""
 
-    With ``previous`` (the same body's report of the year before, also validated), the
-    cross-year rules are run too; without it they are not applicable.
+
+def load(report: Source, *, name: str | None = None, year: int | None = None) -> tuple[dict[str, Any], str]:
+    """(the report document, its source name) for a document, a file path or a file's bytes.
+
+    Args:
+        report: a report document (dict, used as it is), the path of a report file (str or
+            ``pathlib.Path``: .json .docx .pdf .html .txt .md), or the bytes of such a file.
+        name: the file name for bytes (its suffix helps tell text from Markdown; messages name it).
+        year: the reported year, when the file does not state it.
+
+    Raises:
+        InputError: the file cannot be read as a report (the message the CLI prints).
+        TypeError: ``report`` is none of the above.
     """
-    validate_document(doc)
+    from checker.ingest import parse_document, read_document
+    from checker.quiet import quiet_libraries
+
+    if isinstance(report, dict):
+        return report, name or ""
+    if isinstance(report, (bytes, bytearray, memoryview)):
+        with quiet_libraries():
+            return parse_document(bytes(report), name or "report", year=year), name or ""
+    if isinstance(report, (str, os.PathLike)):
+        with quiet_libraries():
+            return read_document(os.fspath(report), year=year), str(report)
+    raise TypeError(f"check() takes a report document (dict), a file path or a file's bytes, not {type(report).__name__}")
+
+
+def check(doc: Source, compiled: Compiled | None = None, source: str = "",
+          previous: Source | None = None, *, name: str | None = None, year: int | None = None,
+          published: str | None = None, agency_kind: str | None = None,
+          agency_level: str | None = None) -> ReportResult:
+    """Check one report: a document, or a report file of any supported kind (path or bytes).
+
+    ``checker.check("2024年报.docx")``, ``checker.check(Path("r.pdf"), year=2024)``,
+    ``checker.check(data, name="r.html")``, ``checker.check(document_dict)``.
+
+    Args:
+        doc: the report (see :func:`load`).
+        compiled: the rule set (the bundled rules by default).
+        source: the name the result carries (default: the path, or ``name`` for bytes).
+        previous: the same body's report of the year before (any form ``doc`` takes): the
+            cross-year rules run too; without it they are not applicable.
+        name: the file name, for bytes.
+        year, published, agency_kind, agency_level: override what the report states, as the
+            CLI's ``--year``, ``--published``, ``--agency-kind``, ``--agency-level`` do.
+
+    Raises:
+        InputError: the file cannot be read, or the document is not valid against the report schema.
+    """
+    document, shown = load(doc, name=name, year=year)
+    document = apply_overrides(document, agency_kind=agency_kind, agency_level=agency_level,
+                               published=published, year=year)
+    validate_document(document)
     compiled = compiled or compiled_ruleset()
-    pairs = [pair_of(doc, previous, compiled)] if previous is not None else None
-    return run([doc], compiled, [source], pairs)[0]
+    pairs = None
+    if previous is not None:
+        pairs = [pair_of(document, load(previous)[0], compiled)]
+    return run([document], compiled, [source or shown], pairs)[0]
 
 
 def pair_of(doc: dict[str, Any], previous: dict[str, Any], compiled: Compiled | None = None) -> Pair:
@@ -78,4 +131,4 @@ def check_many(docs: Sequence[dict[str, Any]], compiled: Compiled | None = None,
     return run(docs, compiled or compiled_ruleset(), sources, pairs)
 
 
-__all__ = ["RuleSet", "load_ruleset", "check", "check_many", "compiled_ruleset", "apply_overrides"]
+__all__ = ["RuleSet", "apply_overrides", "check", "check_many", "compiled_ruleset", "load", "load_ruleset"]

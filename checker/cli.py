@@ -54,6 +54,7 @@ def cli() -> None:
     gkcheck rules                          列出全部规则
     gkcheck explain GK-T3-010              查看一条规则的说明
     gkcheck convert 报告.docx -o 报告.json   把报告转换为可检查的 JSON 文档
+    gkcheck serve                          在浏览器中检查（本机网页）
     """
 
 
@@ -77,6 +78,8 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     previous: str | None = None
+    annotate: str | None = None
+    quiet: bool = False
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -141,21 +144,26 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="使用指定的规则文件代替内置规则（可多次指定）")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="终端颜色")
+@click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
+              help="另存一份带批注的 Word 文件：每个问题以批注标在原文相应位置（仅限 .docx 报告；原文件不变）")
+@click.option("-q", "--quiet", is_flag=True, help="屏幕上每份报告只显示一行结论（得分、等级、问题数）")
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
           config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
-          rule_files: tuple[str, ...], color: str) -> int:
+          rule_files: tuple[str, ...], color: str, annotate: str | None, quiet: bool) -> int:
     """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
     if config_path and no_config:
         raise click.UsageError("--config 与 --no-config 不能同时使用")
     if previous and len(files) != 1:
         raise click.UsageError("--previous 只能与一份报告一起使用")
+    if annotate and len(files) != 1:
+        raise click.UsageError("--annotate 只能与一份 Word 报告一起使用")
     opts = CheckOptions(files, output_format, outputs[0], lang, Policy(Severity(fail_on), min_score), exit_zero,
                         explain_score, rule_files, color,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
-                        outputs[1], config_path, no_config, select, ignore, previous)
+                        outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet)
     return execute_check(opts)
 
 
@@ -190,9 +198,12 @@ def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[l
 
 def execute_check(opts: CheckOptions) -> int:
     """Run ``gkcheck check`` with parsed options; returns the exit code."""
-    for target in [opts.output, *(path for _, path in opts.outputs)]:
+    for target in [opts.output, *(path for _, path in opts.outputs), opts.annotate]:
         if target:
             _refuse_overwriting_inputs(target, opts.files)
+    if opts.annotate:
+        from checker.annotate import check_target
+        check_target(opts.annotate, opts.files[0])
     config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
     compiled, waivers = configured_ruleset(config, opts.rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
@@ -208,6 +219,11 @@ def execute_check(opts: CheckOptions) -> int:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
                             documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown)
         _emit(results, opts, ctx)
+        if opts.annotate:
+            from checker.annotate import write_annotated
+            write_annotated(sources[0], opts.annotate, results[0], docs[0], compiled.ruleset, opts.lang, opts.policy)
+            if not opts.quiet:
+                _error(("Annotated copy written: " if opts.lang == "en" else "已写入带批注的 Word 文件：") + opts.annotate)
     _warn_notices(notices, config, opts.lang)
     if errors:
         return ERROR
@@ -220,6 +236,10 @@ def _emit(results: list[ReportResult], opts: CheckOptions, ctx: RenderContext) -
     targets = [(opts.output_format, opts.output), *opts.outputs]
     for output_format, path in targets:
         renderer = RENDERERS[output_format]
+        if path is None and opts.quiet and output_format == "text":
+            from checker.render.summary import summary_lines
+            sys.stdout.write(summary_lines(results, ctx))
+            continue
         if path is None:
             text = renderer(results, replace(ctx, console=_console(opts.color)))
             if text is not None:
@@ -302,8 +322,10 @@ def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
 
 
 from checker.audit.command import audit_command  # noqa: E402
+from checker.web.command import serve_command
 
 cli.add_command(audit_command, "audit")
+cli.add_command(serve_command, "serve")
 
 
 def _lang_of(argv: Sequence[str]) -> str:
@@ -322,6 +344,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and exit with its code, printing errors without tracebacks."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(args)
+    from checker.quiet import silence_libraries
+    silence_libraries()  # third-party warnings (pdfminer's FontBBox ...) never reach the terminal
     try:
         code = cli.main(args=args, prog_name="gkcheck", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -61,6 +62,32 @@ def _gate(inst: Instance) -> Callable[[pd.DataFrame], np.ndarray]:
 _GATE_COLUMNS = [meta_col("format"), meta_col("kind"), meta_col("level"), meta_col("year")]
 
 
+class _PerThread:
+    """A dict per thread: what a check run leaves for the engine, kept apart between threads that run
+    the same compiled rule set at once (``gkcheck serve``'s workers, a notebook's thread pool)."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _dict(self) -> dict[str, np.ndarray]:
+        d: dict[str, np.ndarray] | None = getattr(self._local, "d", None)
+        if d is None:
+            d = self._local.d = {}
+        return d
+
+    def __setitem__(self, key: str, value: np.ndarray) -> None:
+        self._dict()[key] = value
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._dict()[key]
+
+    def clear(self) -> None:
+        self._dict().clear()
+
+    def __reduce__(self) -> tuple[type[_PerThread], tuple[()]]:
+        return type(self), ()  # a copy in another process starts empty
+
+
 @dataclass(frozen=True)
 class FramePlan:
     """One pandera ``Check`` per frame instance, run on just the columns it reads.
@@ -72,14 +99,14 @@ class FramePlan:
     """
 
     items: tuple[tuple[Instance, list[str], pa.Check], ...]
-    assessable: dict[str, np.ndarray]
-    """Per instance key, the assessable rows of the last run (written by the checks)."""
+    assessable: _PerThread
+    """Per instance key, the assessable rows of the calling thread's last run (written by the checks)."""
 
 
 def frame_plan(instances: list[Instance]) -> FramePlan:
     """Compile every frame instance into a pandera check."""
     items = []
-    assessable: dict[str, np.ndarray] = {}
+    assessable = _PerThread()
     for inst in instances:
         gate = _gate(inst)
         check = inst.check

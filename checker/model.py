@@ -264,6 +264,12 @@ class ReportResult:
         """How many of the applicable rules could be decided."""
         return self.score.coverage
 
+    def to_frames(self, lang: str = "zh") -> Any:
+        """This result as pandas DataFrames ``(reports, outcomes, findings)``: see :func:`checker.dataframes.frames`."""
+        from checker.dataframes import frames
+
+        return frames([self], lang=lang)
+
     def outcome_of(self, rule_id: str) -> Outcome:
         """The outcome of one rule."""
         for o in self.outcomes:
