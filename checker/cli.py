@@ -40,7 +40,7 @@ from checker.frame import KINDS, LEVELS
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.rules import render_explain, render_rules
-from checker.render.safe import guard_console, json_text, terminal_text
+from checker.render.safe import TerminalConsole, json_text, terminal_text
 from checker.verdict import ERROR, PASSED, Policy
 from checker.waivers import apply_waivers
 
@@ -186,7 +186,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
         return execute_check(opts)
 
 
-class _Console(Console):
+class _Console(TerminalConsole):
     """A console that prints no escape sequence from report text, and whose reader may go away."""
 
     def on_broken_pipe(self) -> None:
@@ -196,10 +196,13 @@ class _Console(Console):
 
 
 def _console(color: str, file: Any = None) -> Console:
+    """The console for terminal output: strings printed are never parsed for markup or emoji codes
+    (a report's ``[bold red]`` or ``:warning:`` is shown as written), and report text cannot
+    print escape sequences (see :class:`checker.render.safe.TerminalConsole`)."""
     force = {"always": True, "never": False}.get(color)
     no_color = color == "never" or (color == "auto" and "NO_COLOR" in os.environ)
-    return guard_console(_Console(file=file, force_terminal=force, no_color=no_color, highlight=False,
-                                  soft_wrap=False))
+    return _Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False,
+                    markup=False, emoji=False)
 
 
 def _error(message: str) -> None:

@@ -10,9 +10,10 @@ through the function for its output where it enters that output:
 * :func:`terminal_text` (the terminal, also Markdown/HTML documents as a whole):
   escape sequences removed whole, control characters and invisible format characters
   removed, line breaks of every kind made ``\\n``; ``\\n`` and ``\\t`` kept.
-  :class:`TerminalText` is a ``rich`` Text that applies it to everything appended, and
+  :class:`TerminalText` is a ``rich`` Text that applies it to everything appended,
   :func:`guard_console` makes a console apply it to every segment it prints (rich styles,
-  which are not text, stay). Rich markup is never parsed from report text: a report's
+  which are not text, stay), and :class:`TerminalConsole` is a console so guarded that also
+  cleans every string it is given. Rich markup is never parsed from report text: a report's
   ``[bold red]`` stays literal (use :func:`terminal_markup` where a string is parsed as markup).
 * :func:`markdown_text`: an inline Markdown value (one line) that can inject no link, image,
   emphasis, table cell or HTML.
@@ -234,3 +235,15 @@ def guard_console(console: Console) -> Console:
     if not any(isinstance(h, _Guard) for h in getattr(console, "_render_hooks", ())):
         console.push_render_hook(_Guard())
     return console
+
+
+class TerminalConsole(Console):
+    """A guarded console (:func:`guard_console`) that also cleans every string it is given
+    before rich reads it (rich drops BEL, which would leave an OSC sequence unterminated)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_console(self)
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(terminal_text(text), *args, **kwargs)

@@ -248,6 +248,16 @@ def test_report_markup_is_literal_in_the_terminal() -> None:
     assert "[bold red]红[/bold red]" in console.file.getvalue()
 
 
+def test_the_command_line_console_prints_strings_as_written() -> None:
+    from checker.cli import _console
+
+    buffer = io.StringIO()
+    console = _console("always", buffer)
+    console.print("某局[bold red]红[/bold red] :warning: [/b]\x1b]0;t\x07\x1b[2J")
+    shown = SGR.sub("", buffer.getvalue())
+    assert shown == "某局[bold red]红[/bold red] :warning: [/b]\n"
+
+
 # ----------------------------------------------------------------------------------- the renderers
 
 COMPILED = compiled_ruleset()
