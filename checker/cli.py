@@ -1,38 +1,57 @@
 """The command line: a thin shell over the library (options → library calls → renderer).
 
 Exit codes: 0 passed; 1 findings at or above ``--fail-on`` (or score below ``--min-score``);
-2 usage, input or rule-set error; 130 interrupted (Ctrl-C). Errors are printed in Chinese (English with ``--lang en``),
-never as a traceback.
+2 usage, input or rule-set error; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM);
+141 the reader of the output went away (``gkcheck ... | head``), silently. Errors are printed
+in Chinese (English with ``--lang en``), never as a traceback.
+
+Outputs: every file ``check`` and ``convert`` write is written to a temporary file beside it
+and renamed into place when complete (all of a run's files at the end), so an interrupted or
+killed run leaves the previous files whole and no partial one; no output may be the same
+file (by device and inode: hard and symbolic links included) as any input. Text from reports
+and file names is made safe for each output by ``checker.render.safe``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
+import signal
+import stat
 import sys
-import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import Path
-from typing import Any, Sequence
+from typing import IO, Any
 
 import click
 from rich.console import Console
 
 from checker import __version__
 from checker.api import apply_overrides, compiled_ruleset
-from checker.config import Config, configured_ruleset, find_config
+from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
 from checker.engine import run
 from checker.errors import GkcheckError, InputError, RuleSetError
+from checker.fileio import atomic_writer, same_file
 from checker.frame import KINDS, LEVELS
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.rules import render_explain, render_rules
+from checker.render.safe import TerminalConsole, json_text, terminal_text
 from checker.verdict import ERROR, PASSED, Policy
 from checker.waivers import apply_waivers
 
 _LANGS = click.Choice(["zh", "en"])
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
+TERMINATED = 143  # 128 + SIGTERM
+BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
+
+
+class ReaderGone(Exception):
+    """The reader of the standard output went away (``gkcheck ... | head``)."""
 
 
 class _DefaultToCheck(click.Group):
@@ -42,6 +61,12 @@ class _DefaultToCheck(click.Group):
         if args and args[0] not in self.commands and not args[0].startswith("-"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:  # click would turn it into exit 1, the code for "findings"
+            raise ReaderGone from exc
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,7 +127,8 @@ def _outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     if len(plain) > 1:
         raise click.BadParameter("只能有一个不带格式的输出文件；其他输出请写作 FORMAT=PATH，例如 sarif=gkcheck.sarif")
     targets = [*plain, *(path for _, path in pairs)]
-    if len({str(Path(t).resolve()) for t in targets}) != len(targets):
+    if (len({str(Path(t).resolve()) for t in targets}) != len(targets)
+            or any(same_file(a, b) for a, b in combinations(targets, 2))):
         raise click.BadParameter("两个输出写到了同一个文件")
     return (plain[0] if plain else None), pairs
 
@@ -164,18 +190,36 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
                         outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet)
-    return execute_check(opts)
+    with _terminate_as_interrupt():
+        return execute_check(opts)
+
+
+class _Console(TerminalConsole):
+    """A console that prints no escape sequence from report text, and whose reader may go away."""
+
+    def on_broken_pipe(self) -> None:
+        # Rich would exit 1 (the code for "findings"); main() exits quietly with BROKEN_PIPE.
+        self.quiet = True
+        raise BrokenPipeError
 
 
 def _console(color: str, file: Any = None) -> Console:
+    """The console for terminal output: strings printed are never parsed for markup or emoji codes
+    (a report's ``[bold red]`` or ``:warning:`` is shown as written), and report text cannot
+    print escape sequences (see :class:`checker.render.safe.TerminalConsole`)."""
     force = {"always": True, "never": False}.get(color)
     no_color = color == "never" or (color == "auto" and "NO_COLOR" in os.environ)
-    return Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False)
+    return _Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False,
+                    markup=False, emoji=False)
 
 
 def _error(message: str) -> None:
-    """Print an error line to stderr, unwrapped (it may be read by people and by CI logs)."""
-    click.echo(message, err=True)
+    """Print an error line to stderr, unwrapped (it may be read by people and by CI logs).
+
+    Messages name files and quote reports: they are cleaned of escape sequences and control
+    characters like every other output to a terminal.
+    """
+    click.echo(terminal_text(message), err=True)
 
 
 def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[list[dict[str, Any]], list[str], int]:
@@ -198,13 +242,18 @@ def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[l
 
 def execute_check(opts: CheckOptions) -> int:
     """Run ``gkcheck check`` with parsed options; returns the exit code."""
+    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
+    inputs = [*((f, "被检查的报告", "an input report") for f in opts.files),
+              *(((opts.previous, "上一年度的报告（--previous）", "the previous year's report (--previous)"),)
+                if opts.previous else ()),
+              *(((str(config.path), "配置文件", "the configuration file"),) if config.path else ()),
+              *((str(p), "规则文件", "a rule file") for p in rule_files(config, opts.rules) or ())]
     for target in [opts.output, *(path for _, path in opts.outputs), opts.annotate]:
         if target:
-            _refuse_overwriting_inputs(target, opts.files)
+            _check_output(target, inputs)
     if opts.annotate:
         from checker.annotate import check_target
         check_target(opts.annotate, opts.files[0])
-    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
     compiled, waivers = configured_ruleset(config, opts.rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
     pairs = None
@@ -232,23 +281,82 @@ def execute_check(opts: CheckOptions) -> int:
 
 
 def _emit(results: list[ReportResult], opts: CheckOptions, ctx: RenderContext) -> None:
-    """Write ``--format`` to stdout (or its ``--output FILE``) and every ``--output FORMAT=PATH``."""
+    """Write ``--format`` to stdout (or its ``--output FILE``) and every ``--output FORMAT=PATH``.
+
+    The files are written to temporary files and all renamed into place at the end, with
+    interrupts held back meanwhile: an interrupted run changes none of them, or (interrupted
+    while renaming) all. A reader of stdout that goes away (``| head``) does not stop the files.
+    """
     targets = [(opts.output_format, opts.output), *opts.outputs]
-    for output_format, path in targets:
-        renderer = RENDERERS[output_format]
-        if path is None and opts.quiet and output_format == "text":
-            from checker.render.summary import summary_lines
-            sys.stdout.write(summary_lines(results, ctx))
-            continue
-        if path is None:
-            text = renderer(results, replace(ctx, console=_console(opts.color)))
-            if text is not None:
-                sys.stdout.write(text)
-            continue
-        with open(path, "w", encoding="utf-8") as fh:
+    reader_gone: BrokenPipeError | None = None
+    with ExitStack() as files:
+        for output_format, path in targets:
+            renderer = RENDERERS[output_format]
+            if path is None and opts.quiet and output_format == "text":
+                from checker.render.summary import summary_lines
+                sys.stdout.write(summary_lines(results, ctx))
+                continue
+            if path is None:
+                try:
+                    text = renderer(results, replace(ctx, console=_console(opts.color)))
+                    if text is not None:
+                        sys.stdout.write(text)
+                    sys.stdout.flush()
+                except BrokenPipeError as exc:
+                    reader_gone = exc
+                    _reader_gone()
+                continue
+            fh = files.enter_context(_output_file(path))
             text = renderer(results, replace(ctx, console=_console("never", fh)))
             if text is not None:
                 fh.write(text)
+        complete = files.pop_all()  # nothing failed: every file is complete
+    with _interrupts_held():
+        complete.close()  # rename them all into place
+    if reader_gone is not None:
+        raise reader_gone
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the block runs; act on them once it is done."""
+    noted: list[int] = []
+
+    def note(signum: int, frame: Any) -> None:
+        noted.append(signum)
+
+    try:
+        previous = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread: signals go elsewhere
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if noted:
+        raise Terminated if noted[0] == signal.SIGTERM else KeyboardInterrupt
+
+
+@contextmanager
+def _output_file(path: str) -> Iterator[IO[str]]:
+    """An output file written to a temporary file and renamed onto ``path`` when complete.
+
+    A symbolic link is written through (its target is replaced, the link stays), as a shell
+    redirection would. A path that is not a regular file (``/dev/stdout``, a named pipe) is
+    written directly: it has no previous content to keep and cannot be renamed onto.
+    """
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:  # a new file (or a link to one)
+        special = False
+    if special:
+        with open(path, "w", encoding="utf-8") as fh:
+            yield fh
+    else:
+        with atomic_writer(os.path.realpath(path)) as fh:
+            yield fh
 
 
 def _warn_notices(notices: Sequence[Finding], config: Config, lang: str) -> None:
@@ -258,11 +366,54 @@ def _warn_notices(notices: Sequence[Finding], config: Config, lang: str) -> None
         _error(f"{config.shown}{f':{line}' if line else ''}: {f.rule_id} {f.message.get(lang)}")
 
 
-def _refuse_overwriting_inputs(target: str, inputs: Sequence[str]) -> None:
-    tpath = Path(target).resolve()
-    if any(Path(i).resolve() == tpath for i in inputs):
-        raise InputError(f"输出文件 {target} 就是被检查的报告文件，为避免覆盖原文件，请换一个输出文件名。",
-                         f"The output file {target} is one of the input files; choose another name.")
+def _check_output(target: str, inputs: Sequence[tuple[str, str, str]]) -> None:
+    """Refuse, before any work, an output that is an input or cannot be written.
+
+    ``inputs`` are (path, what it is in Chinese, in English). An output is an input when both
+    name one file: the same path, a symbolic link to it or a hard link of it (same device and
+    inode).
+    """
+    for path, zh, en in inputs:
+        if not (same_file(target, path) or Path(target).resolve() == Path(path).resolve()):
+            continue
+        if os.path.abspath(target) == os.path.abspath(path):
+            how_zh = how_en = ""
+        elif Path(target).resolve() == Path(path).resolve():
+            how_zh, how_en = "（经由符号链接）", " (through a symbolic link)"
+        else:
+            how_zh, how_en = "（互为硬链接）", " (hard links of one file)"
+        raise InputError(f"输出文件 {target} 与{zh} {path} 是同一个文件{how_zh}。为避免覆盖原文件，请换一个输出文件名。",
+                         f"The output file {target} and {en} {path} are the same file{how_en}; choose another "
+                         "name so that it is not overwritten.")
+    if os.path.isdir(target):
+        raise InputError(f"输出文件 {target} 是一个文件夹，请给出文件名，例如 {Path(target) / '结果.json'}。",
+                         f"The output {target} is a folder; give a file name.")
+    parent = Path(target).parent
+    if not parent.is_dir():
+        raise InputError(f"输出文件 {target} 所在的文件夹 {parent} 不存在，请先创建它或换一个位置。",
+                         f"The folder {parent} of the output file {target} does not exist; create it or "
+                         "choose another place.")
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While the block runs, SIGTERM stops it as Ctrl-C does (outputs rolled back, exit 143)."""
+    def terminate(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except ValueError:  # not the main thread: leave the default
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as an interrupt."""
 
 
 @cli.command("rules")
@@ -306,22 +457,22 @@ def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
     """把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"""
     from checker.ingest import read_document
 
-    doc = read_document(file, year=year)
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-        return PASSED
-    _refuse_overwriting_inputs(output, [file])
-    target = Path(output)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent or ".", delete=False,
-                                     suffix=".tmp") as fh:
-        fh.write(text)
-    os.replace(fh.name, target)
-    click.echo(("Written: " if lang == "en" else "已写入：") + str(target), err=True)
+    with _terminate_as_interrupt():
+        if output is not None:
+            _check_output(output, [(file, "被转换的报告", "the report converted")])
+        doc = read_document(file, year=year)
+        text = json_text(doc, indent=1) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return PASSED
+        with _output_file(output) as fh:
+            fh.write(text)
+    _error(("Written: " if lang == "en" else "已写入：") + output)
     return PASSED
 
 
-from checker.audit.command import audit_command  # noqa: E402
+from checker.audit.command import audit_command
 from checker.web.command import serve_command
 
 cli.add_command(audit_command, "audit")
@@ -337,15 +488,72 @@ def _lang_of(argv: Sequence[str]) -> str:
     return "zh"
 
 
-INTERRUPTED = 130  # Ctrl-C, as shells report it
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: run the CLI and exit with its code, printing errors without tracebacks."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_of(args)
     from checker.quiet import silence_libraries
     silence_libraries()  # third-party warnings (pdfminer's FontBBox ...) never reach the terminal
+    try:
+        code = _main(args, lang)
+    except KeyboardInterrupt as exc:  # also one that came while an error was being reported
+        code = _interrupted(exc, lang)
+    except (BrokenPipeError, ReaderGone):
+        code = _reader_gone()
+    sys.exit(code if isinstance(code, int) else PASSED)
+
+
+def _interrupted(exc: BaseException, lang: str) -> int:
+    """Ctrl-C (or SIGTERM): one line, no traceback; the output files were rolled back by their writers."""
+    with _interrupts_ignored():  # a second Ctrl-C must not cut the message short
+        try:
+            _error("Interrupted. Output files not written completely are unchanged." if lang == "en" else
+                   "已中断。未写完的输出文件保持原样。")
+        except OSError:
+            pass
+    return TERMINATED if any(isinstance(e, Terminated) for e in _chain(exc)) else INTERRUPTED
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and its causes and contexts."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
+
+def _interrupt_behind(exc: BaseException) -> bool:
+    """Whether an interrupt is the cause or context of ``exc`` (which then is only its consequence)."""
+    return any(isinstance(e, KeyboardInterrupt) for e in _chain(exc))
+
+
+def _reader_gone() -> int:
+    """The output's reader went away (``| head``): stop quietly, with nothing left to flush at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return BROKEN_PIPE
+
+
+def _main(args: list[str], lang: str) -> Any:
     try:
         code = cli.main(args=args, prog_name="gkcheck", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -359,16 +567,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except GkcheckError as exc:
         _error(("Error: " if lang == "en" else "错误：") + exc.message(lang))
         code = ERROR
-    except (click.Abort, KeyboardInterrupt):
-        _error("Interrupted." if lang == "en" else "已中断。")
-        code = INTERRUPTED
+    except click.Abort as exc:  # click's form of KeyboardInterrupt
+        code = _interrupted(exc.__cause__ or exc, lang)
+    except (BrokenPipeError, ReaderGone):
+        code = _reader_gone()
     except OSError as exc:
         _error(f"Cannot access a file: {exc}" if lang == "en" else
                f"无法读写文件：{exc.filename or ''}（{exc.strerror}）")
         code = ERROR
     except Exception as exc:  # the last line of defence: never show a traceback to a civil servant
+        if _interrupt_behind(exc):  # e.g. Ctrl-C during an import, re-raised as RuntimeError by __set_name__
+            raise KeyboardInterrupt from exc
         _error(f"Internal error ({type(exc).__name__}: {exc}). Please report it with the input file."
                if lang == "en" else
                f"gkcheck 内部错误（{type(exc).__name__}：{exc}）。请将输入文件和本提示反馈给开发者。")
         code = ERROR
-    sys.exit(code if isinstance(code, int) else PASSED)
+    return code

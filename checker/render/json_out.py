@@ -6,12 +6,12 @@ version.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Sequence
 
 from checker import __version__
 from checker.model import ReportResult
 from checker.render.context import RenderContext
+from checker.render.safe import json_text
 from checker.verdict import undecided_reasons
 
 RESULT_VERSION = "1.1"
@@ -71,5 +71,5 @@ def results_document(results: Sequence[ReportResult], ctx: RenderContext) -> dic
 
 
 def render_json(results: Sequence[ReportResult], ctx: RenderContext) -> str:
-    """Serialize the run as pretty-printed JSON (UTF-8, Chinese kept readable)."""
-    return json.dumps(results_document(results, ctx), ensure_ascii=False, indent=2) + "\n"
+    """Serialize the run as pretty-printed JSON (UTF-8, Chinese kept readable, controls escaped)."""
+    return json_text(results_document(results, ctx), indent=2) + "\n"

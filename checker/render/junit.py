@@ -17,6 +17,7 @@ from typing import Sequence
 from checker.model import Finding, Outcome, ReportResult
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
+from checker.render.safe import xml_tree
 from checker.verdict import undecided_reasons
 
 _SKIP_ZH = {Outcome.NOT_ASSESSABLE: "无法判断：所需数据空白、不是数字或缺失",
@@ -41,7 +42,7 @@ def render_junit(results: Sequence[ReportResult], ctx: RenderContext) -> str:
         root.append(_notice_suite(ctx))
     for key in ("tests", "failures", "skipped", "errors"):
         root.set(key, str(sum(int(s.get(key, "0")) for s in root)))
-    ET.indent(root)
+    ET.indent(xml_tree(root))  # no character XML 1.0 forbids, no escape sequence
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 

@@ -1,30 +1,28 @@
 """Markdown (``--format markdown``) for a merge-request comment: score, grade, a table of findings.
 
 Every value that comes from a report (agency, messages quoting the report, file names) is
-escaped: HTML special characters become entities and Markdown punctuation is backslashed,
-so a report cannot inject links, images or markup into the comment.
+escaped by :func:`md` (:func:`checker.render.safe.markdown_text`): control characters and
+escape sequences removed, HTML special characters made entities and Markdown punctuation
+backslashed, so a report cannot inject links, images or markup into the comment; the
+whole document is then cleaned of any control character that got in otherwise.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from typing import Sequence
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.context import RenderContext
 from checker.render.labels import coverage_text, field_label, grade_text, location_text, verdict_text
+from checker.render.safe import markdown_text, terminal_text
 from checker.scoring import WITHHELD
 
 _MARK = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def md(text: object) -> str:
-    """Escape a value for a Markdown table cell (one line, no markup, no HTML)."""
-    escaped = html.escape(str(text), quote=False)
-    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
-    return re.sub(r"\s*\n\s*", " ", escaped).strip()
+    """Escape a value for a Markdown table cell (one line, no markup, no HTML, no control character)."""
+    return markdown_text(text)
 
 
 def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
@@ -36,7 +34,7 @@ def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
         failed = sum(ctx.policy.report_failed(r) for r in results)
         parts.append(ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。",
                            f"Checked {len(results)} reports; {failed} failed."))
-    return "\n\n".join(parts) + "\n"
+    return terminal_text("\n\n".join(parts) + "\n")
 
 
 def _report(result: ReportResult, ctx: RenderContext) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
@@ -12,6 +11,7 @@ from rich.table import Table
 from checker.loader import RuleSet
 from checker.model import CATEGORY_EN, Rule
 from checker.render.labels import KIND_ZH, LEVEL_ZH, severity_label
+from checker.render.safe import json_text
 
 
 
@@ -43,7 +43,7 @@ def _severity(rule: Rule, lang: str) -> str:
 def render_rules(ruleset: RuleSet, output_format: str, lang: str, console: Console) -> str | None:
     """The catalogue in ``output_format``: text (printed), markdown or json (returned)."""
     if output_format == "json":
-        return json.dumps([_rule_dict(r, lang) for r in ruleset.rules], ensure_ascii=False, indent=2) + "\n"
+        return json_text([_rule_dict(r, lang) for r in ruleset.rules], indent=2) + "\n"
     if output_format == "markdown":
         return _markdown(ruleset, lang)
     table = Table(show_lines=False)

@@ -19,6 +19,7 @@ from checker import __version__
 from checker.model import Finding, ReadingNotice, ReportResult, Rule, Severity
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
+from checker.render.safe import json_text
 from checker.render.sources import artifact_uri, finding_line, place_line
 from checker.verdict import UNDECIDABLE, undecided_reasons
 
@@ -48,7 +49,7 @@ def render_sarif(results: Sequence[ReportResult], ctx: RenderContext) -> str:
                            "rulesets": dict(ctx.ruleset.versions)},
         }],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(log, indent=2) + "\n"
 
 
 def _invocation(results: Sequence[ReportResult], ctx: RenderContext) -> dict[str, Any]:
@@ -149,7 +150,8 @@ def _related(i: int, rel: dict[str, Any], source: str, ctx: RenderContext) -> di
 def _fingerprint(f: Finding, source: str) -> str:
     key = "\x1f".join((f.rule_id, source, f.pointer, json.dumps(f.values, sort_keys=True, ensure_ascii=False,
                                                                 default=str)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (from a file name or a report) still gives a stable key
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _summary(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:

@@ -22,11 +22,17 @@ _WS = re.compile(r"\s*")
 
 
 def artifact_uri(source: str) -> str:
-    """The SARIF ``artifactLocation.uri`` of a checked file: relative stays relative, percent-encoded."""
+    """The SARIF ``artifactLocation.uri`` of a checked file: relative stays relative, percent-encoded.
+
+    A file name that is not UTF-8 (its bytes kept by Python as lone surrogates) is encoded
+    byte for byte, so the URI names the very file.
+    """
     path = Path(source)
-    if path.is_absolute():
-        return path.as_uri()
-    return quote(path.as_posix(), safe="/")
+    try:
+        quoted = quote(path.as_posix(), safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to: only its place is kept
+        quoted = quote(path.as_posix(), safe="/", errors="replace")
+    return "file://" + quoted if path.is_absolute() else quoted
 
 
 def finding_line(finding: Finding, source: str) -> int | None:
@@ -51,7 +57,7 @@ def json_lines(source: str) -> dict[str, int]:
     """JSON Pointer → 1-based line of the value, for a JSON file (empty when unreadable)."""
     try:
         raw = Path(source).read_bytes()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name no file can have (NUL, a lone surrogate)
         return {}
     for encoding in ("utf-8-sig", "gb18030"):
         try:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 from checker.model import ReportResult
 from checker.render.context import RenderContext
 from checker.render.labels import grade_text, verdict_text
-
-# Control characters (terminal escapes among them) never reach the terminal from report text.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from checker.render.safe import terminal_text
 
 
 def summary_line(result: ReportResult, ctx: RenderContext) -> str:
     """E.g. "青禾县市场监督管理局 2024 年度：得分 63.0 / 100，合格，未通过（错误 6、警告 1、提示 0）"."""
     t, s = ctx.t, result.score
     counts = Counter(f.severity.value for f in result.findings if not f.waived)
-    who = _CONTROL.sub("", result.agency or result.source or t("（未识别的机关）", "(unknown body)"))
+    who = terminal_text(result.agency or result.source or t("（未识别的机关）", "(unknown body)"))
     year = t(f" {result.year} 年度", f" {result.year}") if result.year else ""
     overall = "—" if s.overall is None else f"{s.overall:.1f}"
     grade, _ = grade_text(s, ctx.lang)

@@ -8,11 +8,12 @@ from typing import Sequence
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text as RichText
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.notices import title
 from checker.render.context import RenderContext
+# Every text built here is cleaned where report text enters it (see checker.render.safe).
+from checker.render.safe import TerminalText as RichText, guard_console
 from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, field_label, grade_text,
                                    location_text, section_title, severity_label, verdict_text)
 from checker.scoring import FACTOR, GRADE_EN, WITHHELD
@@ -26,7 +27,7 @@ _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "
 
 def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
     """Print every report to ``ctx.console``."""
-    console: Console = ctx.console
+    console: Console = guard_console(ctx.console)
     for i, result in enumerate(results):
         if i:
             console.rule()

@@ -65,6 +65,8 @@ class Case:
         memory_mb: the most memory (peak RSS) the command may take.
         env: extra environment variables.
         check: further assertions on the run and the folder, if any.
+        during: called in a thread with the running process and the folder, once the process
+            has started (e.g. to send it a signal once it has begun writing an output).
     """
 
     id: str
@@ -75,11 +77,16 @@ class Case:
     memory_mb: float = 1500.0
     env: dict[str, str] = field(default_factory=dict)
     check: Callable[[Run, Path], None] | None = None
+    during: Callable[[subprocess.Popen[bytes], Path], None] | None = None
 
 
 def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str, str] | None = None,
-                stdin: bytes | None = None) -> Run:
-    """Run ``python -m checker ARGS`` in its own process group; kill the group after ``seconds``."""
+                stdin: bytes | None = None,
+                during: Callable[[subprocess.Popen[bytes], Path], None] | None = None) -> Run:
+    """Run ``python -m checker ARGS`` in its own process group; kill the group after ``seconds``.
+
+    ``during``, if given, is called in a thread with the process and ``cwd`` once it has started.
+    """
     # The child runs the same checker this test process imported (a worktree, a checkout or
     # the installed package), whatever folder it is started in.
     code_root = str(Path(checker.__file__).resolve().parent.parent)
@@ -108,6 +115,9 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
                for s, b in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
+    if during is not None:
+        readers.append(threading.Thread(target=during, args=(proc, cwd), daemon=True))
+        readers[-1].start()
     if stdin is not None and proc.stdin is not None:
         try:
             proc.stdin.write(stdin)
@@ -135,7 +145,7 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
 def run_case(case: Case, folder: Path) -> Run:
     """Build the case's input in ``folder``, run it, and assert everything the case promises."""
     args = list(case.build(folder))
-    run = run_gkcheck(args, cwd=folder, seconds=case.seconds, env=case.env)
+    run = run_gkcheck(args, cwd=folder, seconds=case.seconds, env=case.env, during=case.during)
     _log(case, run)
     assert not run.killed, f"{case.id}: still running after {case.seconds} s"
     for mark in INTERNAL_ERROR_MARKS:
