@@ -139,7 +139,7 @@ def test_refused_targets(tmp_path: Path) -> None:
     for target in ("r.docx", "hard.docx", "soft.docx", "./r.docx"):
         done = run_cli("r.docx", "--annotate", target, cwd=tmp_path)
         assert done.returncode == 2 and "Traceback" not in done.stderr
-        assert "就是被检查的报告文件" in done.stderr and done.stdout == ""
+        assert "是同一个文件" in done.stderr and done.stdout == ""
         assert source.read_bytes() == data
     (tmp_path / "r.pdf").write_bytes(pdf_file(load(DEFECTIVE)))
     done = run_cli("r.pdf", "--annotate", "x.docx", cwd=tmp_path)
