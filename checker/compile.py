@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import jsonschema
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -23,6 +22,7 @@ from checker.frame import FORMATS, KINDS, LEVELS, meta_col
 from checker.kinds.pair import profile_cells
 from checker.loader import Instance, RuleSet
 from checker.model import Rule
+from checker.patterns import re2_validator
 
 
 def applicability(rule: Rule, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -135,10 +135,7 @@ class JsonPlan:
 
 def json_plan(instances: list[Instance]) -> JsonPlan:
     """Build a validator for every JSON instance."""
-    validators = {}
-    for inst in instances:
-        cls = jsonschema.validators.validator_for(inst.check.schema)
-        validators[inst.key] = cls(inst.check.schema)
+    validators = {inst.key: re2_validator(inst.check.schema) for inst in instances}
     return JsonPlan(validators)
 
 

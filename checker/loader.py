@@ -1,4 +1,4 @@
-"""Load rule set files: YAML (safe_load) → validated against ruleset.schema.json → Rules → instances.
+"""Load rule set files: YAML (safe, bounded: :mod:`checker.safeyaml`) → validated against ruleset.schema.json → Rules → instances.
 
 A rule's ``check`` may use ``for_each`` over named sets (``$name``) or inline lists; each
 combination of values (per table format when a set differs by format) becomes one
@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
-import yaml
 
 from checker.document import cells, label
 from checker.errors import RuleSetError
 from checker.kinds.base import FrameCheck, JsonCheck
 from checker.model import Rule, RuleDoc, Severity, Text
+from checker.patterns import PatternError, schema_patterns
 from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
+from checker.safeyaml import load_yaml
 
 ALL_FORMATS = ("2021", "2019")
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -105,21 +105,7 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RuleSetError(f"无法读取规则文件 {path}：{exc.strerror}", f"Cannot read rule file {path}") from None
-    except UnicodeDecodeError:
-        raise RuleSetError(f"规则文件 {path} 不是 UTF-8 编码。", f"Rule file {path} is not UTF-8.") from None
-    try:
-        # The C implementation of the safe loader when libyaml is present: same rules as
-        # yaml.safe_load (no tags that build Python objects), ten times faster.
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - SafeConstructor only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise RuleSetError(f"规则文件 {path} {where}不是合法的 YAML：{getattr(exc, 'problem', exc)}",
-                           f"Rule file {path} is not valid YAML {where}") from None
+    data = load_yaml(path)  # bounded size, aliases and nesting; no duplicate keys
     validator = jsonschema.Draft202012Validator(load_schema("ruleset.schema.json"),
                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
@@ -212,6 +198,12 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
     for n, entry in enumerate(merged.values(), 1):
         try:
             check = kind.build(**entry["params"])
+            if isinstance(check, JsonCheck):
+                schema_patterns(check.schema)
+        except PatternError as exc:
+            raise RuleSetError(
+                f"规则文件 {path}：规则 {rule.id} 的模式“{exc.pattern}”不能使用：{exc.reason.zh}。",
+                f"Rule file {path}: rule {rule.id}, pattern '{exc.pattern}' cannot be used: {exc.reason.en}.") from None
         except KeyError as exc:
             raise RuleSetError(f"{path}：规则 {rule.id} 引用了不存在的单元格或部分：{exc.args[0]}",
                                f"{path}: rule {rule.id} refers to unknown cell or part {exc.args[0]}") from None
