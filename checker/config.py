@@ -37,6 +37,7 @@ import jsonschema
 import numpy as np
 import pandas as pd
 
+from checker import limits
 from checker.api import compiled_ruleset
 from checker.compile import Compiled, compile_ruleset
 from checker.errors import RuleSetError
@@ -155,15 +156,24 @@ def config_from_table(table: dict[str, Any], path: Path, text: str = "") -> Conf
 
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
+        size = path.stat().st_size
+        if size > limits.INPUT_MB.bytes():
+            error = limits.INPUT_MB.exceeded(f"{size / 2**20:.1f}", where_zh=f"配置文件 {shown_path(path)}",
+                                             where_en=f"Configuration file {shown_path(path)}")
+            raise RuleSetError(error.zh, error.en)
         raw = path.read_bytes()
     except OSError as exc:
         raise RuleSetError(f"无法读取配置文件 {shown_path(path)}：{exc.strerror}",
                            f"Cannot read configuration file {shown_path(path)}: {exc.strerror}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise RuleSetError(f"配置文件 {shown_path(path)} 不是 UTF-8 编码。",
                            f"Configuration file {shown_path(path)} is not UTF-8.") from None
+    except RecursionError:
+        error = limits.DEPTH.exceeded(_bracket_depth(raw), where_zh=f"配置文件 {shown_path(path)}",
+                                      where_en=f"Configuration file {shown_path(path)}")
+        raise RuleSetError(error.zh, error.en) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
         problem, where_zh, where_en = str(exc), "", ""
@@ -175,8 +185,65 @@ def _parse_toml(path: Path) -> dict[str, Any]:
             problem = str(exc).removesuffix(" (at end of document)")
             last = raw.decode("utf-8").count("\n") or 1
             where_zh, where_en = f"第 {last} 行（文件末尾）", f" line {last} (end of file)"
-        raise RuleSetError(f"配置文件 {shown_path(path)} {where_zh}不是合法的 TOML：{problem}",
+        raise RuleSetError(f"配置文件 {shown_path(path)} {where_zh}不是合法的 TOML：{_toml_problem_zh(problem)}",
                            f"Configuration file {shown_path(path)}{where_en} is not valid TOML: {problem}") from None
+    depth = _depth(data)
+    if depth > limits.DEPTH.value():
+        error = limits.DEPTH.exceeded(depth, where_zh=f"配置文件 {shown_path(path)}",
+                                      where_en=f"Configuration file {shown_path(path)}")
+        raise RuleSetError(error.zh, error.en)
+    return data
+
+
+# tomllib's messages (Python 3.11) in Chinese, most specific first; the original follows in brackets.
+_TOML_PROBLEMS = (
+    ("Cannot overwrite a value", "同一个键写了两次（或给已有的值又赋了一次值），请删去或合并其中一处"),
+    ("Cannot declare", "同一个表（[…]）声明了两次，请把两处合并为一处"),
+    ("Duplicate inline table key", "内联表 {…} 中同一个键写了两次"),
+    ("Cannot mutate immutable namespace", "内联表或数组定义后不能再向其中添加键"),
+    ("Cannot redefine namespace", "这个名称已经是一个值，不能再作为表使用"),
+    ("Expected '=' after a key", "键的后面缺少“=”"),
+    ("Invalid initial character for a key part", "键名中有不允许的字符（含中文等字符的键名请加双引号）"),
+    ("Invalid value", "值的写法不对（字符串要加引号，日期写作 YYYY-MM-DD）"),
+    ("Unclosed array", "数组缺少右方括号“]”"),
+    ("Unclosed inline table", "内联表缺少右花括号“}”"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠“\\”需写作“\\\\”，或改用单引号字符串"),
+    ("Illegal character", "字符串中有不允许的控制字符"),
+    ("Invalid date or datetime", "日期或时间无效"),
+    ("Expected ']' at the end of a table declaration", "表头缺少右方括号“]”"),
+    ("Expected ']]' at the end of an array declaration", "表数组的表头缺少“]]”"),
+    ("Invalid statement", "这一行不是“键 = 值”或“[表]”"),
+    ("Invalid hex value", "\\u 转义后的十六进制数无效"),
+)
+
+
+def _toml_problem_zh(problem: str) -> str:
+    for start, zh in _TOML_PROBLEMS:
+        if problem.startswith(start):
+            return f"{zh}（{problem}）"
+    return problem
+
+
+def _bracket_depth(raw: bytes) -> int:
+    """The deepest nesting of brackets and braces in a TOML text (strings not told apart: for a message)."""
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed TOML data (tables and arrays)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
 
 
 def _jsonable(value: Any) -> Any:
