@@ -77,6 +77,7 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     previous: str | None = None
+    allow_partial_rules: bool = False
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -125,6 +126,9 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="只运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 select）")
 @click.option("--ignore", multiple=True, callback=_rule_refs, metavar="RULES",
               help="不运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 ignore）")
+@click.option("--allow-partial-rules", is_flag=True,
+              help="允许配置或 --select/--ignore 停用整个规则族、整个表格或部分、或最低规则集中的规则"
+                   "（默认报错；输出中总会列出未运行的规则）")
 @click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言：zh 中文，en 英文")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="有这一严重程度及以上的问题时退出码为 1")
@@ -142,7 +146,8 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="终端颜色")
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
-          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
+          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+          allow_partial_rules: bool, lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
           rule_files: tuple[str, ...], color: str) -> int:
@@ -155,7 +160,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         explain_score, rule_files, color,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
-                        outputs[1], config_path, no_config, select, ignore, previous)
+                        outputs[1], config_path, no_config, select, ignore, previous, allow_partial_rules)
     return execute_check(opts)
 
 
@@ -194,7 +199,7 @@ def execute_check(opts: CheckOptions) -> int:
         if target:
             _refuse_overwriting_inputs(target, opts.files)
     config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
-    compiled, waivers = configured_ruleset(config, opts.rules)
+    compiled, waivers = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
     pairs = None
     if opts.previous and docs:

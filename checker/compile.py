@@ -151,6 +151,11 @@ class Compiled:
     pair_instances: list[Instance]
     pair_cells: frozenset[str]
 
+    @property
+    def fingerprint(self) -> str:
+        """The rule set's :attr:`~checker.loader.RuleSet.fingerprint` (content of the rules and configuration)."""
+        return self.ruleset.fingerprint
+
 
 def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile every instance of ``ruleset``."""

@@ -45,8 +45,9 @@ from checker.frame import KINDS, meta_col
 from checker.kinds.base import Payload
 from checker.kinds.timing import PublishedWindow
 from checker.loader import RuleSet, default_files
-from checker.model import Rule, Severity
+from checker.model import Configuration, Rule, Severity
 from checker.resources import load_schema
+from checker.ruleguard import changes_of, guard
 from checker.waivers import Waiver
 
 CONFIG_FILE, PYPROJECT = "gkcheck.toml", "pyproject.toml"
@@ -77,6 +78,8 @@ class Config:
     deadlines: dict[str, tuple[int, int]] = field(default_factory=dict)
     rulesets: tuple[Path, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+    cli: frozenset[str] = frozenset()
+    """The keys (``select``, ``ignore``) given on the command line instead of the file."""
 
     @property
     def shown(self) -> str:
@@ -85,7 +88,8 @@ class Config:
 
     def with_cli(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Config:
         """A copy where non-empty command-line ``--select`` / ``--ignore`` replace the file's lists."""
-        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore)
+        cli = frozenset(k for k, v in (("select", select), ("ignore", ignore)) if v)
+        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore, cli=cli)
 
 
 def shown_path(path: Path) -> str:
@@ -410,16 +414,48 @@ def find_config(files: Sequence[str], explicit: str | None = None, disabled: boo
     return load_config(path) if path else Config()
 
 
-def configured_ruleset(config: Config, cli_rules: Sequence[str] = ()) -> tuple[Compiled, tuple[Waiver, ...]]:
+def configured_ruleset(config: Config, cli_rules: Sequence[str] = (),
+                       allow_partial: bool = False) -> tuple[Compiled, tuple[Waiver, ...]]:
     """The compiled rules for a run under ``config``, and its waivers resolved against the rules.
+
+    The rule set carries what the configuration changed (:class:`~checker.model.Configuration`,
+    shown by every output) and a fingerprint of its rules and configuration. A configuration
+    that switches off too much is refused unless ``allow_partial`` (``--allow-partial-rules``;
+    see :mod:`checker.ruleguard`); one that switches off everything always is.
 
     Waivers are resolved against all loaded rules, so a waiver for a rule that is not
     selected is not an error (it is simply not applied).
+
+    Raises:
+        RuleSetError: a broken rule file or configuration, or a configuration that leaves too little.
     """
     base = compiled_ruleset(rule_files(config, cli_rules))
     ruleset = apply_config(base.ruleset, config)
-    compiled = base if ruleset is base.ruleset else compile_ruleset(ruleset)
+    baseline = base.ruleset
+    if config.rulesets and not cli_rules:  # the file chose the rule sets: the bundled ones left out count
+        baseline = _with_bundled(base.ruleset)
+    sources = {key: (f"--{key}" if key in config.cli else config.shown) for key in
+               ("select", "ignore", "severity", "rulesets")}
+    deselected, severities = changes_of(baseline, base.ruleset, ruleset, config.select, sources)
+    guard(baseline, ruleset, [*deselected, *severities], allow_partial)
+    configuration = Configuration(config.shown, deselected, severities,
+                                  {k: f"{m:02d}-{d:02d}" for k, (m, d) in config.deadlines.items()}, allow_partial)
+    if ruleset is base.ruleset:
+        compiled = replace(base, ruleset=replace(ruleset, configuration=configuration))  # same instances
+    else:
+        compiled = compile_ruleset(replace(ruleset, configuration=configuration))
     return compiled, resolve_waivers(config, base.ruleset)
+
+
+def _with_bundled(loaded: RuleSet) -> RuleSet:
+    """``loaded`` with the bundled rules it lacks added first (the baseline of a ``rulesets`` choice)."""
+    bundled = compiled_ruleset().ruleset
+    ids = {r.id for r in bundled.rules}
+    extra = [r for r in loaded.rules if r.id not in ids]
+    extra_ids = {r.id for r in extra}
+    return RuleSet((*bundled.rules, *extra),
+                   (*bundled.instances, *(i for i in loaded.instances if i.rule.id in extra_ids)),
+                   bundled.files, bundled.versions)
 
 
 def rule_files(config: Config, cli_rules: Sequence[str]) -> list[Path] | None:
@@ -466,7 +502,7 @@ def apply_config(ruleset: RuleSet, config: Config) -> RuleSet:
         if inst.rule.id == LOCAL_DEADLINE_RULE and config.deadlines:
             inst = replace(inst, check=LocalDeadline(config.deadlines, config.shown))
         instances.append(inst)
-    return RuleSet(tuple(rules.values()), tuple(instances), ruleset.files, ruleset.versions)
+    return RuleSet(tuple(rules.values()), tuple(instances), ruleset.files, ruleset.versions, ruleset.digests)
 
 
 def resolve_waivers(config: Config, ruleset: RuleSet) -> tuple[Waiver, ...]:

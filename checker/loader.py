@@ -7,10 +7,11 @@ combination of values (per table format when a set differs by format) becomes on
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -19,7 +20,7 @@ import jsonschema
 from checker.document import cells, label
 from checker.errors import RuleSetError
 from checker.kinds.base import FrameCheck, JsonCheck
-from checker.model import Rule, RuleDoc, Severity, Text
+from checker.model import Configuration, Rule, RuleDoc, Severity, Text
 from checker.patterns import PatternError, schema_patterns
 from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
@@ -53,12 +54,37 @@ class Instance:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Rules of one or more rule set files, in order, with their compiled instances."""
+    """Rules of one or more rule set files, in order, with their compiled instances.
+
+    Attributes:
+        rules: the rules, in file order.
+        instances: their compiled instances.
+        files: the rule files.
+        versions: rule set id → the ``version`` its file states.
+        digests: per file, (rule set id, sha256 of its data as loaded, canonically serialised).
+        configuration: what the run's configuration changed (see :func:`checker.config.configured_ruleset`).
+    """
 
     rules: tuple[Rule, ...]
     instances: tuple[Instance, ...]
     files: tuple[str, ...]
     versions: dict[str, str]
+    digests: tuple[tuple[str, str], ...] = ()
+    configuration: Configuration = field(default_factory=Configuration)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 (hex) of the rules as loaded and of what the configuration changes in the results.
+
+        Covers every rule file's content (not its ``version`` string: a rule edited without
+        bumping the version changes it), the rules that run, their severities and
+        applicability (local deadlines), and the local deadlines themselves. Equal for the
+        same files and configuration, whatever their paths or the order of keys in them.
+        """
+        payload = {"files": [list(d) for d in self.digests],
+                   "rules": [[r.id, r.severity.value, r.applies_to] for r in self.rules],
+                   "deadlines": self.configuration.deadlines}
+        return hashlib.sha256(_canonical(payload)).hexdigest()
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -91,9 +117,11 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
     rules: list[Rule] = []
     instances: list[Instance] = []
     versions: dict[str, str] = {}
+    digests: list[tuple[str, str]] = []
     for path in files:
         data = _read(path)
         versions[data["ruleset"]] = str(data["version"])
+        digests.append((data["ruleset"], hashlib.sha256(_canonical(data)).hexdigest()))
         for raw in data["rules"]:
             rule = _rule(raw, data, path)
             if any(r.id == rule.id or r.name == rule.name for r in rules):
@@ -101,7 +129,12 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
                                    f"{path}: duplicate rule id or name {rule.id} {rule.name}")
             rules.append(rule)
             instances.extend(_instances(rule, data.get("sets", {}), path))
-    return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions)
+    return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions, tuple(digests))
+
+
+def _canonical(data: Any) -> bytes:
+    """One serialisation of loaded data, whatever the order of its keys (dates as ISO text)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
 def _read(path: Path) -> dict[str, Any]:

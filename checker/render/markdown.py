@@ -12,6 +12,7 @@ import re
 from typing import Sequence
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import coverage_text, field_label, grade_text, location_text, verdict_text
 from checker.scoring import WITHHELD
@@ -30,6 +31,9 @@ def md(text: object) -> str:
 def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     """The run as Markdown."""
     parts = [_report(r, ctx) for r in results]
+    config = configuration_lines(ctx.ruleset, ctx.lang)  # the configuration, never silent
+    if config:
+        parts.insert(0, "\n".join(f"> {md(line)}  " for line in config))
     if ctx.notices:
         parts.append(_notices(ctx))
     if len(results) > 1:
