@@ -202,7 +202,8 @@ def _sources(changes: list[RuleChange]) -> tuple[str, str]:
             en.append(f"the key {key} of the configuration file {source}")
     if not zh:
         return "配置", "The configuration "
-    return "、".join(zh), ", ".join(en).capitalize() + " "
+    joined = ", ".join(en)
+    return "、".join(zh), joined[:1].upper() + joined[1:] + " "
 
 
 def changes_of(baseline: RuleSet, loaded: RuleSet, effective: RuleSet, select: tuple[str, ...],
