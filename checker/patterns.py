@@ -255,6 +255,11 @@ class Pattern:
         data = encode(text)
         return self._re.Match(_UNANCHORED, data, 0, len(data))[0][0] >= 0
 
+    def match_bytes(self, data: bytes, pos: int) -> list[tuple[int, int]] | None:
+        """The byte spans of every group of the leftmost match in ``data`` at or after byte ``pos`` (None: none)."""
+        spans = self._re.Match(_UNANCHORED, data, pos, len(data))
+        return None if spans[0] == _NULL else spans
+
     def scan(self, data: bytes, restart: int = 0) -> Iterator[list[tuple[int, int]]]:
         """The byte spans of every group of each match in ``data`` (a text encoded by :func:`encode`),
         each next match searched from its predecessor's end less ``restart`` characters.
@@ -275,6 +280,24 @@ class Pattern:
             for _ in range(restart):
                 back = _previous_char(data, back)
             pos = max(back, _next_char(data, spans[0][0]))
+
+
+class PatternSet:
+    """Several compiled patterns tested against one text in a single RE2 pass.
+
+    ``matching(text)`` gives the positions (in the order given) of the patterns that match
+    somewhere in ``text``, as their own ``search`` would.
+    """
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self._set = re2.Set.SearchSet(_OPTIONS)
+        for pattern in patterns:
+            self._set.Add(pattern.source)
+        self._set.Compile()
+
+    def matching(self, text: str) -> frozenset[int]:
+        found = self._set.Match(encode(text))
+        return frozenset(found) if found else frozenset()
 
 
 def encode(text: str) -> bytes:

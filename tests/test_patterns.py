@@ -14,13 +14,18 @@ import unicodedata
 
 import pytest
 
-from checker.kinds.narrative import _ARABIC, _CHINESE, _CHINESE_DIGITS, Lexer, _guards
+from checker.kinds.narrative import (
+    _ARABIC,
+    _CHINESE,
+    _CHINESE_DIGITS,
+    Lexer,
+    _guards,
+    to_number,
+)
 from checker.patterns import (
     NEVER,
-    Offsets,
     PatternError,
     compile_pattern,
-    encode,
     translate,
 )
 
@@ -91,22 +96,16 @@ def test_lastgroup_and_groups_as_in_re() -> None:
 UNITS = {"件": 1.0, "件次": 1.0, "个": 1.0, "人次": 1.0, "元": 1.0, "万元": 10000.0}
 
 
-def _old_tokens(text: str) -> list[tuple[int, int, str, str]]:
+def _old_tokens(text: str) -> list[tuple[int, int, str]]:
     alternation = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     old = re.compile(rf"(?=[\d{_CHINESE_DIGITS}])(?<![\d.,．第〔\[])(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<unit>{alternation})")
-    return [(m.start("num"), m.end(), m.group("num"), m.group("unit")) for m in old.finditer(text)]
+    return [(m.start("num"), m.end(), m.group("unit")) for m in old.finditer(text)
+            if to_number(m.group("num")) is not None]
 
 
-def _new_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    lexer = Lexer(_guards({}, {}), UNITS)
-    data_spans = []
-    data = encode(text)
-    to_char = Offsets(data, len(text))
-    g_num, g_unit = lexer.token.groupindex["num"], lexer.token.groupindex["unit"]
-    for spans in lexer.token.scan(data, restart=1):
-        (a, b), (c, d) = spans[g_num], spans[g_unit]
-        data_spans.append((to_char(a), to_char(d), data[a:b].decode(), data[c:d].decode()))
-    return data_spans
+def _new_tokens(text: str) -> list[tuple[int, int, str]]:
+    lexer = Lexer(_guards({}, {}), UNITS)  # no guards: every number token is kept
+    return [(t.start, t.end, t.unit) for t in lexer.prepare(text).tokens]
 
 
 @pytest.mark.parametrize("text", ["第十二件", "第12件", "3件5件", "1,234.5万元", "十二件次", "〔2024〕3号文件3件",

@@ -51,7 +51,8 @@ import pandas as pd
 from checker.document import SECTION_IDS, cell_index
 from checker.frame import ABSENT, LEVELS, NUMBER, KINDS, meta_col, status_col, text_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
-from checker.patterns import NEVER, Match, Offsets, Pattern, compile_code_pattern, compile_pattern, encode
+from checker.patterns import (NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern,
+                              encode)
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -383,10 +384,21 @@ class Lexer:
         tokens = []
         num_group, unit_group = self.token.groupindex["num"], self.token.groupindex["unit"]
         data = encode(text)
-        to_char = Offsets(data, len(text))
-        for spans in self.token.scan(data, restart=1):
+        to_char = None if len(data) == len(text) else Offsets(data, len(text))
+        match = self.token.match_bytes
+        pos, size = 0, len(data)
+        while pos < size:  # Pattern.scan(data, restart=1), inlined: this loop runs for every number
+            spans = match(data, pos)
+            if spans is None:
+                break
             (b_start, b_num_end), (b_unit, b_end) = spans[num_group], spans[unit_group]
-            start, end = to_char(b_start), to_char(b_end)
+            pos = b_end - 1  # the next search starts at the last character of this match
+            while data[pos] & 0xC0 == 0x80:
+                pos -= 1
+            if to_char is None:
+                start, end = b_start, b_end
+            else:
+                start, end = to_char(b_start), to_char(b_end)
             s_start = _sentence_start(sentences, start)
             prefix = text[max(s_start, start - window):start]
             tail = text[end:end + window]
@@ -471,6 +483,11 @@ class Extractor:
         self._by_unit = {u: tuple(i for i, s in enumerate(self.specs)
                                   if u in s.units and (s.before is not None or s.after is not None))
                          for u in units}
+        # per unit, the ``before`` patterns of its specs in one set: one RE2 pass tells which may match
+        self._before_sets = {u: (tuple(i for i in specs if self.specs[i].before is not None),
+                                 PatternSet([self.specs[i].before for i in specs if self.specs[i].before is not None]))
+                             for u, specs in self._by_unit.items()
+                             if any(self.specs[i].before is not None for i in specs)}
         self.key = repr((self.lexer.key, tuple(_spec_key(s) for s in self.specs)))
         """Equal for extractors that find the same statements in every text."""
 
@@ -556,10 +573,14 @@ class Extractor:
         begins at the number, ``after`` pattern the text after the unit must still match).
         """
         out = []
+        with_before = self._before_sets.get(unit)
+        may_match = frozenset(with_before[0][k] for k in with_before[1].matching(prefix)) if with_before else frozenset()
         for i in self._by_unit.get(unit, ()):
             spec = self.specs[i]
             if spec.before is None:
                 out.append(_Candidate(i, None, spec.after))
+                continue
+            if i not in may_match:
                 continue
             begin = _before_start(spec, prefix)
             if begin is None:
