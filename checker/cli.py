@@ -105,6 +105,7 @@ class CheckOptions:
     previous: str | None = None
     annotate: str | None = None
     quiet: bool = False
+    allow_partial_rules: bool = False
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -154,6 +155,9 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="只运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 select）")
 @click.option("--ignore", multiple=True, callback=_rule_refs, metavar="RULES",
               help="不运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 ignore）")
+@click.option("--allow-partial-rules", is_flag=True,
+              help="允许配置或 --select/--ignore 停用整个规则族、整个表格或部分、或最低规则集中的规则"
+                   "（默认报错；输出中总会列出未运行的规则）")
 @click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言：zh 中文，en 英文")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="有这一严重程度及以上的问题时退出码为 1")
@@ -174,7 +178,8 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="另存一份带批注的 Word 文件：每个问题以批注标在原文相应位置（仅限 .docx 报告；原文件不变）")
 @click.option("-q", "--quiet", is_flag=True, help="屏幕上每份报告只显示一行结论（得分、等级、问题数）")
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
-          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
+          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...],
+          allow_partial_rules: bool, lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
           rule_files: tuple[str, ...], color: str, annotate: str | None, quiet: bool) -> int:
@@ -189,7 +194,8 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         explain_score, rule_files, color,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
-                        outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet)
+                        outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet,
+                        allow_partial_rules)
     with _terminate_as_interrupt():
         return execute_check(opts)
 
@@ -254,7 +260,7 @@ def execute_check(opts: CheckOptions) -> int:
     if opts.annotate:
         from checker.annotate import check_target
         check_target(opts.annotate, opts.files[0])
-    compiled, waivers = configured_ruleset(config, opts.rules)
+    compiled, waivers = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
     docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
     pairs = None
     if opts.previous and docs:

@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import jsonschema
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -24,6 +23,7 @@ from checker.frame import FORMATS, KINDS, LEVELS, meta_col
 from checker.kinds.pair import profile_cells
 from checker.loader import Instance, RuleSet
 from checker.model import Rule
+from checker.patterns import re2_validator
 
 
 def applicability(rule: Rule, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -162,10 +162,7 @@ class JsonPlan:
 
 def json_plan(instances: list[Instance]) -> JsonPlan:
     """Build a validator for every JSON instance."""
-    validators = {}
-    for inst in instances:
-        cls = jsonschema.validators.validator_for(inst.check.schema)
-        validators[inst.key] = cls(inst.check.schema)
+    validators = {inst.key: re2_validator(inst.check.schema) for inst in instances}
     return JsonPlan(validators)
 
 
@@ -180,6 +177,11 @@ class Compiled:
     plan: JsonPlan
     pair_instances: list[Instance]
     pair_cells: frozenset[str]
+
+    @property
+    def fingerprint(self) -> str:
+        """The rule set's :attr:`~checker.loader.RuleSet.fingerprint` (content of the rules and configuration)."""
+        return self.ruleset.fingerprint
 
 
 def compile_ruleset(ruleset: RuleSet) -> Compiled:

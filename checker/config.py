@@ -37,6 +37,7 @@ import jsonschema
 import numpy as np
 import pandas as pd
 
+from checker import limits
 from checker.api import compiled_ruleset
 from checker.compile import Compiled, compile_ruleset
 from checker.errors import RuleSetError
@@ -44,8 +45,9 @@ from checker.frame import KINDS, meta_col
 from checker.kinds.base import Payload
 from checker.kinds.timing import PublishedWindow
 from checker.loader import RuleSet, default_files
-from checker.model import Rule, Severity
+from checker.model import Configuration, Rule, Severity
 from checker.resources import load_schema
+from checker.ruleguard import changes_of, guard
 from checker.waivers import Waiver
 
 CONFIG_FILE, PYPROJECT = "gkcheck.toml", "pyproject.toml"
@@ -76,6 +78,8 @@ class Config:
     deadlines: dict[str, tuple[int, int]] = field(default_factory=dict)
     rulesets: tuple[Path, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+    cli: frozenset[str] = frozenset()
+    """The keys (``select``, ``ignore``) given on the command line instead of the file."""
 
     @property
     def shown(self) -> str:
@@ -84,7 +88,8 @@ class Config:
 
     def with_cli(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Config:
         """A copy where non-empty command-line ``--select`` / ``--ignore`` replace the file's lists."""
-        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore)
+        cli = frozenset(k for k, v in (("select", select), ("ignore", ignore)) if v)
+        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore, cli=cli)
 
 
 def shown_path(path: Path) -> str:
@@ -155,15 +160,24 @@ def config_from_table(table: dict[str, Any], path: Path, text: str = "") -> Conf
 
 def _parse_toml(path: Path) -> dict[str, Any]:
     try:
+        size = path.stat().st_size
+        if size > limits.INPUT_MB.bytes():
+            error = limits.INPUT_MB.exceeded(f"{size / 2**20:.1f}", where_zh=f"配置文件 {shown_path(path)}",
+                                             where_en=f"Configuration file {shown_path(path)}")
+            raise RuleSetError(error.zh, error.en)
         raw = path.read_bytes()
     except OSError as exc:
         raise RuleSetError(f"无法读取配置文件 {shown_path(path)}：{exc.strerror}",
                            f"Cannot read configuration file {shown_path(path)}: {exc.strerror}") from None
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise RuleSetError(f"配置文件 {shown_path(path)} 不是 UTF-8 编码。",
                            f"Configuration file {shown_path(path)} is not UTF-8.") from None
+    except RecursionError:
+        error = limits.DEPTH.exceeded(_bracket_depth(raw), where_zh=f"配置文件 {shown_path(path)}",
+                                      where_en=f"Configuration file {shown_path(path)}")
+        raise RuleSetError(error.zh, error.en) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
         problem, where_zh, where_en = str(exc), "", ""
@@ -175,8 +189,65 @@ def _parse_toml(path: Path) -> dict[str, Any]:
             problem = str(exc).removesuffix(" (at end of document)")
             last = raw.decode("utf-8").count("\n") or 1
             where_zh, where_en = f"第 {last} 行（文件末尾）", f" line {last} (end of file)"
-        raise RuleSetError(f"配置文件 {shown_path(path)} {where_zh}不是合法的 TOML：{problem}",
+        raise RuleSetError(f"配置文件 {shown_path(path)} {where_zh}不是合法的 TOML：{_toml_problem_zh(problem)}",
                            f"Configuration file {shown_path(path)}{where_en} is not valid TOML: {problem}") from None
+    depth = _depth(data)
+    if depth > limits.DEPTH.value():
+        error = limits.DEPTH.exceeded(depth, where_zh=f"配置文件 {shown_path(path)}",
+                                      where_en=f"Configuration file {shown_path(path)}")
+        raise RuleSetError(error.zh, error.en)
+    return data
+
+
+# tomllib's messages (Python 3.11) in Chinese, most specific first; the original follows in brackets.
+_TOML_PROBLEMS = (
+    ("Cannot overwrite a value", "同一个键写了两次（或给已有的值又赋了一次值），请删去或合并其中一处"),
+    ("Cannot declare", "同一个表（[…]）声明了两次，请把两处合并为一处"),
+    ("Duplicate inline table key", "内联表 {…} 中同一个键写了两次"),
+    ("Cannot mutate immutable namespace", "内联表或数组定义后不能再向其中添加键"),
+    ("Cannot redefine namespace", "这个名称已经是一个值，不能再作为表使用"),
+    ("Expected '=' after a key", "键的后面缺少“=”"),
+    ("Invalid initial character for a key part", "键名中有不允许的字符（含中文等字符的键名请加双引号）"),
+    ("Invalid value", "值的写法不对（字符串要加引号，日期写作 YYYY-MM-DD）"),
+    ("Unclosed array", "数组缺少右方括号“]”"),
+    ("Unclosed inline table", "内联表缺少右花括号“}”"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Unescaped '\\' in a string", "字符串中的反斜杠“\\”需写作“\\\\”，或改用单引号字符串"),
+    ("Illegal character", "字符串中有不允许的控制字符"),
+    ("Invalid date or datetime", "日期或时间无效"),
+    ("Expected ']' at the end of a table declaration", "表头缺少右方括号“]”"),
+    ("Expected ']]' at the end of an array declaration", "表数组的表头缺少“]]”"),
+    ("Invalid statement", "这一行不是“键 = 值”或“[表]”"),
+    ("Invalid hex value", "\\u 转义后的十六进制数无效"),
+)
+
+
+def _toml_problem_zh(problem: str) -> str:
+    for start, zh in _TOML_PROBLEMS:
+        if problem.startswith(start):
+            return f"{zh}（{problem}）"
+    return problem
+
+
+def _bracket_depth(raw: bytes) -> int:
+    """The deepest nesting of brackets and braces in a TOML text (strings not told apart: for a message)."""
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed TOML data (tables and arrays)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
 
 
 def _jsonable(value: Any) -> Any:
@@ -343,16 +414,48 @@ def find_config(files: Sequence[str], explicit: str | None = None, disabled: boo
     return load_config(path) if path else Config()
 
 
-def configured_ruleset(config: Config, cli_rules: Sequence[str] = ()) -> tuple[Compiled, tuple[Waiver, ...]]:
+def configured_ruleset(config: Config, cli_rules: Sequence[str] = (),
+                       allow_partial: bool = False) -> tuple[Compiled, tuple[Waiver, ...]]:
     """The compiled rules for a run under ``config``, and its waivers resolved against the rules.
+
+    The rule set carries what the configuration changed (:class:`~checker.model.Configuration`,
+    shown by every output) and a fingerprint of its rules and configuration. A configuration
+    that switches off too much is refused unless ``allow_partial`` (``--allow-partial-rules``;
+    see :mod:`checker.ruleguard`); one that switches off everything always is.
 
     Waivers are resolved against all loaded rules, so a waiver for a rule that is not
     selected is not an error (it is simply not applied).
+
+    Raises:
+        RuleSetError: a broken rule file or configuration, or a configuration that leaves too little.
     """
     base = compiled_ruleset(rule_files(config, cli_rules))
     ruleset = apply_config(base.ruleset, config)
-    compiled = base if ruleset is base.ruleset else compile_ruleset(ruleset)
+    baseline = base.ruleset
+    if config.rulesets and not cli_rules:  # the file chose the rule sets: the bundled ones left out count
+        baseline = _with_bundled(base.ruleset)
+    sources = {key: (f"--{key}" if key in config.cli else config.shown) for key in
+               ("select", "ignore", "severity", "rulesets")}
+    deselected, severities = changes_of(baseline, base.ruleset, ruleset, config.select, sources)
+    guard(baseline, ruleset, [*deselected, *severities], allow_partial)
+    configuration = Configuration(config.shown, deselected, severities,
+                                  {k: f"{m:02d}-{d:02d}" for k, (m, d) in config.deadlines.items()}, allow_partial)
+    if ruleset is base.ruleset:
+        compiled = replace(base, ruleset=replace(ruleset, configuration=configuration))  # same instances
+    else:
+        compiled = compile_ruleset(replace(ruleset, configuration=configuration))
     return compiled, resolve_waivers(config, base.ruleset)
+
+
+def _with_bundled(loaded: RuleSet) -> RuleSet:
+    """``loaded`` with the bundled rules it lacks added first (the baseline of a ``rulesets`` choice)."""
+    bundled = compiled_ruleset().ruleset
+    ids = {r.id for r in bundled.rules}
+    extra = [r for r in loaded.rules if r.id not in ids]
+    extra_ids = {r.id for r in extra}
+    return RuleSet((*bundled.rules, *extra),
+                   (*bundled.instances, *(i for i in loaded.instances if i.rule.id in extra_ids)),
+                   bundled.files, bundled.versions)
 
 
 def rule_files(config: Config, cli_rules: Sequence[str]) -> list[Path] | None:
@@ -399,7 +502,7 @@ def apply_config(ruleset: RuleSet, config: Config) -> RuleSet:
         if inst.rule.id == LOCAL_DEADLINE_RULE and config.deadlines:
             inst = replace(inst, check=LocalDeadline(config.deadlines, config.shown))
         instances.append(inst)
-    return RuleSet(tuple(rules.values()), tuple(instances), ruleset.files, ruleset.versions)
+    return RuleSet(tuple(rules.values()), tuple(instances), ruleset.files, ruleset.versions, ruleset.digests)
 
 
 def resolve_waivers(config: Config, ruleset: RuleSet) -> tuple[Waiver, ...]:

@@ -376,7 +376,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         if r.escalate_at:
             escalated[:, j] = acc[j].failed >= r.escalate_at
     points = np.where(escalated, np.array([FACTOR[Severity.ERROR] * r.weight for r in rules]), severity)
-    is_error = np.array([r.severity is Severity.ERROR for r in rules])
+    is_error = np.array([r.severity is Severity.ERROR for r in rules], dtype=bool)
     error_fail = ((codes == FAIL) & (is_error | escalated)).any(axis=1)
     scores = score_matrix(codes, points, [r.category for r in rules], error_fail)
 

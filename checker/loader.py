@@ -1,4 +1,4 @@
-"""Load rule set files: YAML (safe_load) → validated against ruleset.schema.json → Rules → instances.
+"""Load rule set files: YAML (safe, bounded: :mod:`checker.safeyaml`) → validated against ruleset.schema.json → Rules → instances.
 
 A rule's ``check`` may use ``for_each`` over named sets (``$name``) or inline lists; each
 combination of values (per table format when a set differs by format) becomes one
@@ -7,25 +7,26 @@ combination of values (per table format when a set differs by format) becomes on
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import jsonschema
-import yaml
 
 from checker.document import cells, label
 from checker.errors import RuleSetError
 from checker.kinds.base import FrameCheck, JsonCheck
-from checker.model import Rule, RuleDoc, Severity, Text
+from checker.model import Configuration, Rule, RuleDoc, Severity, Text
+from checker.patterns import PatternError, schema_patterns
 from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
+from checker.safeyaml import load_yaml
 
 ALL_FORMATS = ("2021", "2019")
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,37 @@ class Instance:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Rules of one or more rule set files, in order, with their compiled instances."""
+    """Rules of one or more rule set files, in order, with their compiled instances.
+
+    Attributes:
+        rules: the rules, in file order.
+        instances: their compiled instances.
+        files: the rule files.
+        versions: rule set id → the ``version`` its file states.
+        digests: per file, (rule set id, sha256 of its data as loaded, canonically serialised).
+        configuration: what the run's configuration changed (see :func:`checker.config.configured_ruleset`).
+    """
 
     rules: tuple[Rule, ...]
     instances: tuple[Instance, ...]
     files: tuple[str, ...]
     versions: dict[str, str]
+    digests: tuple[tuple[str, str], ...] = ()
+    configuration: Configuration = field(default_factory=Configuration)
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 (hex) of the rules as loaded and of what the configuration changes in the results.
+
+        Covers every rule file's content (not its ``version`` string: a rule edited without
+        bumping the version changes it), the rules that run, their severities and
+        applicability (local deadlines), and the local deadlines themselves. Equal for the
+        same files and configuration, whatever their paths or the order of keys in them.
+        """
+        payload = {"files": [list(d) for d in self.digests],
+                   "rules": [[r.id, r.severity.value, r.applies_to] for r in self.rules],
+                   "deadlines": self.configuration.deadlines}
+        return hashlib.sha256(_canonical(payload)).hexdigest()
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -91,9 +117,11 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
     rules: list[Rule] = []
     instances: list[Instance] = []
     versions: dict[str, str] = {}
+    digests: list[tuple[str, str]] = []
     for path in files:
         data = _read(path)
         versions[data["ruleset"]] = str(data["version"])
+        digests.append((data["ruleset"], hashlib.sha256(_canonical(data)).hexdigest()))
         for raw in data["rules"]:
             rule = _rule(raw, data, path)
             if any(r.id == rule.id or r.name == rule.name for r in rules):
@@ -101,25 +129,16 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
                                    f"{path}: duplicate rule id or name {rule.id} {rule.name}")
             rules.append(rule)
             instances.extend(_instances(rule, data.get("sets", {}), path))
-    return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions)
+    return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions, tuple(digests))
+
+
+def _canonical(data: Any) -> bytes:
+    """One serialisation of loaded data, whatever the order of its keys (dates as ISO text)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RuleSetError(f"无法读取规则文件 {path}：{exc.strerror}", f"Cannot read rule file {path}") from None
-    except UnicodeDecodeError:
-        raise RuleSetError(f"规则文件 {path} 不是 UTF-8 编码。", f"Rule file {path} is not UTF-8.") from None
-    try:
-        # The C implementation of the safe loader when libyaml is present: same rules as
-        # yaml.safe_load (no tags that build Python objects), ten times faster.
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - SafeConstructor only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise RuleSetError(f"规则文件 {path} {where}不是合法的 YAML：{getattr(exc, 'problem', exc)}",
-                           f"Rule file {path} is not valid YAML {where}") from None
+    data = load_yaml(path)  # bounded size, aliases and nesting; no duplicate keys
     validator = jsonschema.Draft202012Validator(load_schema("ruleset.schema.json"),
                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
@@ -212,6 +231,12 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
     for n, entry in enumerate(merged.values(), 1):
         try:
             check = kind.build(**entry["params"])
+            if isinstance(check, JsonCheck):
+                schema_patterns(check.schema)
+        except PatternError as exc:
+            raise RuleSetError(
+                f"规则文件 {path}：规则 {rule.id} 的模式“{exc.pattern}”不能使用：{exc.reason.zh}。",
+                f"Rule file {path}: rule {rule.id}, pattern '{exc.pattern}' cannot be used: {exc.reason.en}.") from None
         except KeyError as exc:
             raise RuleSetError(f"{path}：规则 {rule.id} 引用了不存在的单元格或部分：{exc.args[0]}",
                                f"{path}: rule {rule.id} refers to unknown cell or part {exc.args[0]}") from None

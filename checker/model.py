@@ -276,3 +276,80 @@ class ReportResult:
             if o.rule_id == rule_id:
                 return o.outcome
         raise KeyError(rule_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleChange:
+    """A rule that a run's configuration does not run, or runs at another severity.
+
+    Attributes:
+        rule_id: the rule's id.
+        name: the rule's kebab name.
+        key: what changed it: ``select``, ``ignore``, ``rulesets`` (its rule set was not
+            chosen) or ``severity``.
+        source: where that key was set: the configuration file as shown, or ``--select`` /
+            ``--ignore`` for the command line.
+        before / after: the severity before and after (``severity`` changes only).
+    """
+
+    rule_id: str
+    name: str
+    key: str
+    source: str
+    before: str = ""
+    after: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form."""
+        out = {"rule_id": self.rule_id, "rule_name": self.name, "key": self.key, "source": self.source}
+        if self.key == "severity":
+            out.update({"from": self.before, "to": self.after})
+        return out
+
+
+def family(rule_id: str) -> str:
+    """The family of a rule id: the id without its number (``GK-T3-010`` → ``GK-T3``)."""
+    return rule_id.rsplit("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What the configuration of a run changed about what is checked; every output shows it.
+
+    Attributes:
+        file: the configuration file as shown to the user ("" when none was used).
+        deselected: the rules of the bundled (or chosen) rule sets that do not run.
+        severities: the rules that run at another severity than their rule file gives.
+        deadlines: local deadlines configured (agency kind → "MM-DD").
+        partial_allowed: ``--allow-partial-rules`` was given (the run may leave out whole
+            families, tables or parts, or rules of the minimum set).
+    """
+
+    file: str = ""
+    deselected: tuple[RuleChange, ...] = ()
+    severities: tuple[RuleChange, ...] = ()
+    deadlines: dict[str, str] = field(default_factory=dict)
+    partial_allowed: bool = False
+
+    @property
+    def changes_rules(self) -> bool:
+        """Whether any rule is left out or runs at another severity."""
+        return bool(self.deselected or self.severities)
+
+    @property
+    def shown(self) -> bool:
+        """Whether there is anything to show (a configuration file, or rules changed from the command line)."""
+        return bool(self.file or self.changes_rules or self.partial_allowed)
+
+    def families(self) -> dict[str, int]:
+        """Deselected rules per family, in order of first appearance."""
+        out: dict[str, int] = {}
+        for change in self.deselected:
+            out[family(change.rule_id)] = out.get(family(change.rule_id), 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the ``configuration`` field of the JSON result)."""
+        return {"file": self.file or None, "deselected": [c.to_dict() for c in self.deselected],
+                "deselected_families": self.families(), "severities": [c.to_dict() for c in self.severities],
+                "deadlines": dict(self.deadlines), "partial_allowed": self.partial_allowed}

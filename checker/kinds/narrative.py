@@ -19,6 +19,15 @@ machinery:
 
 Precision first: anything uncertain is not compared. See ``docs/narrative.md``.
 
+Every pattern from the rule file runs on RE2 (:mod:`checker.patterns`): time linear in the
+text. The few patterns of this module's own (sentence and clause marks, explicit years) stay
+on ``re``: each is a character class, or a fixed run of at most four digits, with at most a
+one-character look-around, so no position is tried more than a bounded number of times. And
+the text each number's guards read is bounded: its sentence is taken back at most
+``_SENTENCE_REACH`` characters, its clause ``_CLAUSE_REACH``, its words ``window``; a numeral
+longer than ``_NUMERAL_CHARS`` is no number. So a text of any length (a run of a million
+digits, a sentence without a full stop) is read in time linear in its length.
+
 Extraction is the costly part of a batch, so within one batch (see :class:`_BatchCache`) each
 text is tokenised once for all the rules that share guards and units, the statements of each
 text are extracted once per rule (and shared by rules with the same patterns), and what the
@@ -42,6 +51,8 @@ import pandas as pd
 from checker.document import SECTION_IDS, cell_index
 from checker.frame import ABSENT, LEVELS, NUMBER, KINDS, meta_col, status_col, text_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
+from checker.patterns import (NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern,
+                              encode)
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -54,6 +65,11 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _QUOTE_LEN = 60
 _CLAUSE_REACH = 200
+# How far back a number's sentence is taken (and a quote forward): bounds the words the guards
+# read for one number, so that a text without sentence ends costs linear time.
+_SENTENCE_REACH = 1000
+# A numeral longer than this is no count (and is not converted).
+_NUMERAL_CHARS = 24
 _CACHE_LIMIT = 200_000
 # Longer sentences up to a number are not memoised: they seldom recur and would cost memory.
 _MEMO_SENTENCE = 200
@@ -74,6 +90,8 @@ class Spec:
         zero: a phrase that states the count is zero (未收到…).
         unless: a phrase in the clause that cancels a zero statement.
         not_preceded: a qualifier that may not stand right before the ``before`` match.
+        not_followed: words that may not follow a ``zero`` phrase or an ``after`` match.
+        excludes: words the ``before`` match may not contain (a later start is then tried).
         units: accepted units and their factor to the statement's base unit.
         readings: cell sums, the first is the cell the statement speaks of, the others are
             alternative readings that also make the statement true.
@@ -84,11 +102,13 @@ class Spec:
 
     name: str
     label: tuple[str, str]
-    before: re.Pattern[str] | None
-    after: re.Pattern[str] | None
-    zero: re.Pattern[str] | None
-    unless: re.Pattern[str] | None
-    not_preceded: re.Pattern[str] | None
+    before: Pattern | None
+    after: Pattern | None
+    zero: Pattern | None
+    unless: Pattern | None
+    not_preceded: Pattern | None
+    not_followed: Pattern | None
+    excludes: Pattern | None
     units: dict[str, float]
     readings: tuple[tuple[str, ...], ...]
     scope: str | None
@@ -124,38 +144,55 @@ class Guards:
 
     connector: str
     window: int
-    approx_before: re.Pattern[str]
-    approx_after: re.Pattern[str]
-    other_period: re.Pattern[str]
-    subset: re.Pattern[str]
-    subset_end: re.Pattern[str]
-    region: re.Pattern[str]
+    approx_before: Pattern
+    approx_after: Pattern
+    other_period: Pattern
+    subset: Pattern
+    subset_end: Pattern
+    region: Pattern
     region_kinds: frozenset[int]
     region_own: dict[int, frozenset[str]]
-    scopes: re.Pattern[str] | None
-    blocked_after: re.Pattern[str]
+    scopes: Pattern | None
+    blocked_after: Pattern
 
 
-def _compile(pattern: str | None, prefix: str = "", suffix: str = "") -> re.Pattern[str] | None:
-    return re.compile(f"{prefix}(?:{pattern}){suffix}") if pattern else None
+def _compile(pattern: str | None, prefix: str = "", suffix: str = "", parts: tuple[str, ...] = ()) -> Pattern | None:
+    """``pattern`` (from the rule file) wrapped in ``prefix``/``suffix`` and compiled for RE2.
+
+    The rule's own pattern, and any rule ``parts`` the wrapping holds, are checked alone first,
+    so that a refusal names what the rule file wrote.
+    """
+    if not pattern:
+        return None
+    for piece in (pattern, *parts):
+        compile_pattern(piece)
+    return compile_code_pattern(f"{prefix}(?:{pattern}){suffix}")
+
+
+def _guard(raw: dict[str, Any], key: str, prefix: str = "", suffix: str = "", default: str | None = None) -> Pattern:
+    return _compile(raw.get(key, default), prefix, suffix) or NEVER
 
 
 def _guards(raw: dict[str, Any], scopes: dict[str, str]) -> Guards:
     own = {LEVELS.index(level): frozenset(chars) for level, chars in raw.get("region_own", {}).items()}
+    for rx in scopes.values():
+        compile_pattern(rx)
     scope_re = "|".join(f"(?P<{name}>{rx})" for name, rx in scopes.items()) if scopes else None
+    connector = raw.get("connector", r"\s*")
+    compile_pattern(connector)
     return Guards(
-        connector=raw.get("connector", r"\s*"),
+        connector=connector,
         window=int(raw.get("window", 40)),
-        approx_before=re.compile(f"(?:{raw.get('approx_before', '(?!)')})\\s*$"),
-        approx_after=re.compile(f"^\\s*(?:{raw.get('approx_after', '(?!)')})"),
-        other_period=re.compile(raw.get("other_period", "(?!)")),
-        subset=re.compile(raw.get("subset", "(?!)")),
-        subset_end=re.compile(raw.get("subset_end", "[；;]")),
-        region=re.compile(raw.get("region", "(?!)")),
+        approx_before=_guard(raw, "approx_before", suffix=r"\s*$"),
+        approx_after=_guard(raw, "approx_after", prefix=r"^\s*"),
+        other_period=_guard(raw, "other_period"),
+        subset=_guard(raw, "subset"),
+        subset_end=_guard(raw, "subset_end", default="[；;]"),
+        region=_guard(raw, "region"),
         region_kinds=frozenset(KINDS.index(k) for k in raw.get("region_kinds", [])),
         region_own=own,
-        scopes=re.compile(scope_re) if scope_re else None,
-        blocked_after=re.compile(f"^(?:{raw.get('blocked_after', '(?!)')})"),
+        scopes=compile_code_pattern(scope_re) if scope_re else None,
+        blocked_after=_guard(raw, "blocked_after", prefix="^"),
     )
 
 
@@ -173,11 +210,13 @@ def _spec(raw: dict[str, Any], guards: Guards, units: dict[str, float]) -> Spec:
     label = raw.get("label", {"zh": raw["name"], "en": raw["name"]})
     return Spec(
         name=raw["name"], label=(label["zh"], label["en"]),
-        before=_compile(raw.get("before"), suffix=f"{guards.connector}$"),
+        before=_compile(raw.get("before"), suffix=f"{guards.connector}$", parts=(guards.connector,)),
         after=_compile(raw.get("after"), prefix="^"),
         zero=_compile(raw.get("zero")),
         unless=_compile(raw.get("unless")),
         not_preceded=_compile(raw.get("not_preceded"), suffix="$"),
+        not_followed=_compile(raw.get("not_followed"), prefix="^"),
+        excludes=_compile(raw.get("excludes")),
         units={u: float(units[u]) for u in raw.get("units", [])},
         readings=readings, scope=raw.get("scope"), subset_ok=bool(raw.get("subset_ok", False)),
         agree=raw.get("agree"))
@@ -186,7 +225,7 @@ def _spec(raw: dict[str, Any], guards: Guards, units: dict[str, float]) -> Spec:
 def to_number(token: str) -> float | None:
     """The value of an Arabic (``1,234``) or Chinese (``十七``, ``两``) numeral, else None."""
     token = token.replace(",", "").strip()
-    if not token:
+    if not token or len(token) > _NUMERAL_CHARS:
         return None
     if token[0].isdigit():
         try:
@@ -294,7 +333,7 @@ class _Text:
         hit = self._after.get(at)
         if hit is None:
             clause = self.text[max(at, self.clause_start(at)):self.clause_end(at)]
-            hit = self._after[at] = self._guards.other_period.search(clause) is not None
+            hit = self._after[at] = self._guards.other_period.test(clause)
         return hit
 
     def years_and_regions(self, s_start: int, at: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -323,10 +362,16 @@ class Lexer:
     def __init__(self, guards: Guards, units: dict[str, float]) -> None:
         self.guards = guards
         alternation = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-        # The lookahead only restates what every numeral begins with; the regex engine then
-        # gives up on most positions at once (twice as fast on report text).
-        self.token = re.compile(
-            rf"(?=[\d{_CHINESE_DIGITS}])(?<![\d.,．第〔\[])(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<unit>{alternation})")
+        # A numeral may not follow a digit, a decimal point or a thousands separator (it would
+        # be the tail of another number), nor 第 or an opening bracket (an ordinal, a document
+        # number). RE2 has no look-behind: the character before the numeral is consumed instead
+        # (or the text begins there), and each next search starts one character before the end
+        # of the previous match, so that character may be the last one of that match (see
+        # ``Pattern.scan``). The numeral found at each position is the one ``re`` found.
+        self.token = compile_code_pattern(
+            rf"(?:^|[^\d.,．第〔\[])(?P<num>{_ARABIC}|{_CHINESE})\s*(?P<unit>{alternation})")
+        # The two guards on the words after the unit, in one search.
+        self.blocked_tail = compile_code_pattern(f"(?:{guards.approx_after.source})|(?:{guards.blocked_after.source})")
         self.key = repr((self.token.pattern, _guards_key(guards)))
         """Equal for lexers that tokenise every text the same way (their texts are shared)."""
 
@@ -334,18 +379,32 @@ class Lexer:
         """The sentence ends and the guarded number tokens of ``text``, in text order."""
         g = self.guards
         window = g.window
-        approx_before, approx_after = g.approx_before.search, g.approx_after.search
-        blocked_after = g.blocked_after.search
+        approx_before, blocked_tail = g.approx_before.test, self.blocked_tail.test
         sentences = [p + 1 for p in _ends(_SENTENCE_MARK, text)]
         tokens = []
-        for m in self.token.finditer(text):
-            start, end = m.start("num"), m.end()
+        num_group, unit_group = self.token.groupindex["num"], self.token.groupindex["unit"]
+        data = encode(text)
+        to_char = None if len(data) == len(text) else Offsets(data, len(text))
+        match = self.token.match_bytes
+        pos, size = 0, len(data)
+        while pos < size:  # Pattern.scan(data, restart=1), inlined: this loop runs for every number
+            spans = match(data, pos)
+            if spans is None:
+                break
+            (b_start, b_num_end), (b_unit, b_end) = spans[num_group], spans[unit_group]
+            pos = b_end - 1  # the next search starts at the last character of this match
+            while data[pos] & 0xC0 == 0x80:
+                pos -= 1
+            if to_char is None:
+                start, end = b_start, b_end
+            else:
+                start, end = to_char(b_start), to_char(b_end)
             s_start = _sentence_start(sentences, start)
             prefix = text[max(s_start, start - window):start]
             tail = text[end:end + window]
-            if approx_before(prefix) or approx_after(tail) or blocked_after(tail):
+            if approx_before(prefix) or blocked_tail(tail):
                 continue
-            num, unit = m.group("num", "unit")
+            num, unit = data[b_start:b_num_end].decode(), data[b_unit:b_end].decode()
             value = to_number(num)
             if value is not None:
                 tokens.append(_Token(start, end, s_start, prefix, tail, value, unit))
@@ -363,7 +422,7 @@ def _guards_key(g: Guards) -> tuple[Any, ...]:
 def _spec_key(s: Spec) -> tuple[Any, ...]:
     """Everything a :class:`Spec` holds, as plain values (patterns as their source)."""
     patterns = tuple(p.pattern if p is not None else None
-                     for p in (s.before, s.after, s.zero, s.unless, s.not_preceded))
+                     for p in (s.before, s.after, s.zero, s.unless, s.not_preceded, s.not_followed, s.excludes))
     return (s.name, s.label, patterns, sorted(s.units.items()), s.readings, s.scope, s.subset_ok, s.agree)
 
 
@@ -372,7 +431,7 @@ class _Candidate(NamedTuple):
 
     spec: int
     offset: int | None
-    after: re.Pattern[str] | None
+    after: Pattern | None
 
 
 class _Decision(NamedTuple):
@@ -424,6 +483,11 @@ class Extractor:
         self._by_unit = {u: tuple(i for i, s in enumerate(self.specs)
                                   if u in s.units and (s.before is not None or s.after is not None))
                          for u in units}
+        # per unit, the ``before`` patterns of its specs in one set: one RE2 pass tells which may match
+        self._before_sets = {u: (tuple(i for i in specs if self.specs[i].before is not None),
+                                 PatternSet([self.specs[i].before for i in specs if self.specs[i].before is not None]))
+                             for u, specs in self._by_unit.items()
+                             if any(self.specs[i].before is not None for i in specs)}
         self.key = repr((self.lexer.key, tuple(_spec_key(s) for s in self.specs)))
         """Equal for extractors that find the same statements in every text."""
 
@@ -487,7 +551,7 @@ class Extractor:
         for i, offset, after in candidates:
             if after is not None:
                 general = False
-                if not after.search(token.tail):
+                if not _after_ok(self.specs[i], token.tail):
                     continue
             begin = start if offset is None else base + offset
             if begin >= start:
@@ -509,25 +573,31 @@ class Extractor:
         begins at the number, ``after`` pattern the text after the unit must still match).
         """
         out = []
+        with_before = self._before_sets.get(unit)
+        may_match = frozenset(with_before[0][k] for k in with_before[1].matching(prefix)) if with_before else frozenset()
         for i in self._by_unit.get(unit, ()):
             spec = self.specs[i]
             if spec.before is None:
                 out.append(_Candidate(i, None, spec.after))
                 continue
-            bm = spec.before.search(prefix)
-            if bm is None:
+            if i not in may_match:
                 continue
-            if spec.not_preceded is not None and spec.not_preceded.search(prefix[:bm.start()]):
+            begin = _before_start(spec, prefix)
+            if begin is None:
                 continue
-            out.append(_Candidate(i, bm.start(), spec.after))
+            if spec.not_preceded is not None and spec.not_preceded.test(prefix[:begin]):
+                continue
+            out.append(_Candidate(i, begin, spec.after))
         return tuple(out)
 
-    def _zero_statement(self, t: _Text, i: int, m: re.Match[str]) -> Statement | None:
+    def _zero_statement(self, t: _Text, i: int, m: Match) -> Statement | None:
         spec = self.specs[i]
+        if spec.not_followed is not None and spec.not_followed.test(t.text[m.end():m.end() + _CLAUSE_REACH]):
+            return None
         s_start = _sentence_start(t.sentences, m.start())
         if spec.unless is not None:
             clause = t.text[t.clause_start(m.start()):t.clause_end(m.end())]
-            if spec.unless.search(clause):
+            if spec.unless.test(clause):
                 return None
         if not self._context_ok(t, spec, s_start, m.start(), m.end()):
             return None
@@ -541,14 +611,14 @@ class Extractor:
         text = t.text
         c_start = t.clause_start(at)
         clause_before = text[c_start:min(begin, at)] if begin > c_start else ""
-        if g.other_period.search(clause_before) or (begin >= at and t.other_period_after(at)):
+        if g.other_period.test(clause_before) or (begin >= at and t.other_period_after(at)):
             return False
         if not spec.subset_ok:
             sentence_before = text[s_start:min(begin, at)]
             sub = None
             for sub in g.subset.finditer(sentence_before):
                 pass
-            if sub is not None and not g.subset_end.search(sentence_before[sub.end():]):
+            if sub is not None and not g.subset_end.test(sentence_before[sub.end():]):
                 return False
         if spec.scope is not None and t.scope(s_start, at) != spec.scope:
             return False
@@ -560,9 +630,39 @@ class Extractor:
         return Statement(i, value, start, end, years, regions, _quote(t.text, s_start, t.sentences, start, end))
 
 
+def _before_start(spec: Spec, prefix: str) -> int | None:
+    """Where in ``prefix`` the leftmost match of the spec's ``before`` begins that does not
+    contain its ``excludes`` (None: there is none). Each retry starts one character later;
+    ``prefix`` is at most ``window`` characters long."""
+    assert spec.before is not None
+    offset = 0
+    while True:
+        bm = spec.before.search(prefix[offset:] if offset else prefix)
+        if bm is None:
+            return None
+        if spec.excludes is None or not spec.excludes.test(bm.group() or ""):
+            return offset + bm.start()
+        offset += bm.start() + 1
+
+
+def _after_ok(spec: Spec, tail: str) -> bool:
+    """Whether the spec's ``after`` pattern matches the start of ``tail`` in some way that its
+    ``not_followed`` words do not follow (every end is tried: ``tail`` is at most ``window``
+    characters long)."""
+    after, banned = spec.after, spec.not_followed
+    assert after is not None
+    if not after.test(tail):
+        return False
+    if banned is None:
+        return True
+    return any(after.fullmatch(tail[:e]) is not None and not banned.test(tail[e:])
+               for e in range(len(tail) + 1))
+
+
 def _sentence_start(ends: list[int], pos: int) -> int:
+    """Where the sentence holding ``pos`` begins, at most ``_SENTENCE_REACH`` characters back."""
     k = bisect.bisect_right(ends, pos)
-    return ends[k - 1] if k else 0
+    return max(ends[k - 1] if k else 0, pos - _SENTENCE_REACH)
 
 
 def _ends(mark: re.Pattern[str], text: str) -> list[int]:
@@ -587,7 +687,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 def _quote(text: str, s_start: int, ends: list[int], start: int, end: int) -> str:
     k = bisect.bisect_right(ends, start)
-    s_end = ends[k] if k < len(ends) else len(text)
+    s_end = min(ends[k] if k < len(ends) else len(text), end + _SENTENCE_REACH)
     sentence = text[s_start:s_end].strip()
     if len(sentence) <= _QUOTE_LEN:
         return sentence
@@ -689,7 +789,7 @@ class NarrativeNumbers(FrameCheck):
                         *(status_col(c) for c in self.cell_ids), meta_col("year"), meta_col("kind"),
                         meta_col("level")]
         # Words one of which every statement of the rule contains: a text without any is skipped.
-        self.keywords = re.compile(keywords) if keywords else None
+        self.keywords = compile_pattern(keywords) if keywords else None
         self._value_columns = [value_col(c) for c in self.cell_ids]
         self._status_columns = [status_col(c) for c in self.cell_ids]
         # Every distinct reading of the specs (a sum of cells) with the positions of its cells
@@ -759,7 +859,7 @@ class NarrativeNumbers(FrameCheck):
 
         def read(text: str) -> tuple[Statement, ...]:
             hit: tuple[Statement, ...] = ()
-            if keywords is None or keywords.search(text) is not None:
+            if keywords is None or keywords.test(text):
                 t = prepared.get(text)
                 if t is None:
                     t = prepared[text] = extractor.lexer.prepare(text)

@@ -3,11 +3,16 @@
 A text check reads one text column (see ``checker.frame``); ``all_texts`` reads the
 title, preamble and every heading and text joined together. Findings quote what was
 found and point at the field where it stands.
+
+Patterns run on RE2 (:mod:`checker.patterns`). ``not_pattern`` may be a list: a text is
+forbidden when any of them matches, and the earliest match is quoted. A pattern that needs
+context it must not quote (RE2 has no look-around) captures what to quote in a group named
+``found``: ``(?:^|[^A-Za-z])(?P<found>XX)(?:$|[^A-Za-z])`` quotes ``XX``, not its neighbours.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,6 +21,7 @@ import pandas as pd
 from checker.document import SECTION_IDS, pointer_to_path, resolve
 from checker.frame import meta_col, status_col, text_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
+from checker.patterns import Match, Pattern, compile_pattern
 
 # Text pointers that map to a text column.
 _POINTER_COLUMNS = {"/title": "title", "/preamble": "preamble", "/source/url": "source.url",
@@ -47,10 +53,42 @@ def _presence_column(pointer: str) -> str:
     return text_col(_POINTER_COLUMNS[pointer])
 
 
-def _search(series: pd.Series, pattern: re.Pattern[str]) -> np.ndarray:
-    search = pattern.search
-    return np.fromiter((v is not None and search(v) is not None for v in series.tolist()), dtype=bool,
-                       count=len(series))
+def _search(series: pd.Series, pattern: Pattern | AnyOf) -> np.ndarray:
+    test = pattern.test
+    return np.fromiter((v is not None and test(v) for v in series.tolist()), dtype=bool, count=len(series))
+
+
+def quoted(m: Match) -> tuple[int, int]:
+    """The span of a match to quote: its group ``found`` when it has one that took part, else the whole match."""
+    if "found" in m.re.groupindex:
+        span = m.span("found")
+        if span[0] >= 0:
+            return span
+    return m.span()
+
+
+class AnyOf:
+    """Several patterns searched as one: the match whose quoted span starts first (the first pattern on a tie)."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(compile_pattern(p) for p in patterns)
+
+    def test(self, text: str) -> bool:
+        return any(p.test(text) for p in self.patterns)
+
+    def search(self, text: str) -> Match | None:
+        best: Match | None = None
+        for p in self.patterns:
+            m = p.search(text)
+            if m is not None and (best is None or quoted(m)[0] < quoted(best)[0]):
+                best = m
+        return best
+
+
+def _patterns(value: str | list[str] | None) -> AnyOf | None:
+    if not value:
+        return None
+    return AnyOf([value] if isinstance(value, str) else value)
 
 
 class TextCheck(FrameCheck):
@@ -60,7 +98,7 @@ class TextCheck(FrameCheck):
     a number greater than ``gt``; elsewhere it passes.
     """
 
-    def __init__(self, at: str, pattern: str | None = None, not_pattern: str | None = None,
+    def __init__(self, at: str, pattern: str | None = None, not_pattern: str | list[str] | None = None,
                  min_length: int | None = None, max_length: int | None = None, all_texts: bool = False,
                  requires: list[str] | None = None, when: dict[str, Any] | None = None, **_: Any) -> None:
         if not all_texts and at not in _POINTER_COLUMNS:
@@ -68,8 +106,8 @@ class TextCheck(FrameCheck):
         self.at = at
         self.targets = [text_col("all" if all_texts else _POINTER_COLUMNS[at])]
         self.all_texts = all_texts
-        self.pattern = re.compile(pattern) if pattern else None
-        self.not_pattern = re.compile(not_pattern) if not_pattern else None
+        self.pattern = compile_pattern(pattern) if pattern else None
+        self.not_pattern = _patterns(not_pattern)
         self.min_length, self.max_length = min_length, max_length
         self.requires = list(requires) if requires is not None else ([] if all_texts else [at])
         self.when = when
@@ -132,9 +170,10 @@ class TextCheck(FrameCheck):
     def _values(self, text: str) -> dict[str, Any]:
         values: dict[str, Any] = {"length": len(text), "text": text if len(text) <= 60 else text[:57] + "…"}
         if self.not_pattern is not None and (m := self.not_pattern.search(text)):
-            start = max(0, m.start() - 8)
-            values["match"] = m.group(0)
-            values["context"] = text[start:m.end() + 8].replace("\n", " ")
+            begin, end = quoted(m)
+            start = max(0, begin - 8)
+            values["match"] = text[begin:end]
+            values["context"] = text[start:end + 8].replace("\n", " ")
         return values
 
     def _matches(self, doc: dict[str, Any]) -> list[Payload]:
@@ -142,7 +181,7 @@ class TextCheck(FrameCheck):
         assert self.not_pattern is not None
         found = []
         for pointer, text in _text_fields(doc):
-            if self.not_pattern.search(text):
+            if self.not_pattern.test(text):
                 found.append(Payload(pointer, self._values(text)))
         return found
 
@@ -169,7 +208,7 @@ class PartHeading(FrameCheck):
         if len(parts) != 2 or parts[0] != "sections" or parts[1] not in SECTION_IDS:
             raise KeyError(at)
         self.at, self.section = at, parts[1]
-        self.pattern = re.compile(pattern)
+        self.pattern = compile_pattern(pattern)
         if self.section != "overview":
             raise KeyError(at)
         self.column = text_col("sections.overview.heads")

@@ -23,6 +23,7 @@ from checker import __version__
 from checker.document import MISSING, cells, label, resolve
 from checker.frame import unread_pointers
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.safe import html_text, terminal_text
 from checker.notices import title
@@ -54,6 +55,10 @@ def render_html(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     if len(results) == 1 and results[0].agency:
         title = f"{results[0].agency} — {title}"
     body = [_report(i, r, ctx) for i, r in enumerate(results)]
+    config = configuration_lines(ctx.ruleset, ctx.lang)  # the configuration, never silent
+    if config:
+        body.insert(0, f'<section class="configuration"><h2>{ctx.t("配置", "Configuration")}</h2><ul>'
+                       + "".join(f"<li>{esc(line)}</li>" for line in config) + "</ul></section>")
     if ctx.notices:
         body.append(_notices(ctx))
     footer = ctx.t(f"由 gkcheck {__version__} 生成于 {dt.date.today().isoformat()}；规则集 ",

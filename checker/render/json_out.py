@@ -10,11 +10,12 @@ from typing import Any, Sequence
 
 from checker import __version__
 from checker.model import ReportResult
+from checker.render.configuration import configuration_dict
 from checker.render.context import RenderContext
 from checker.render.safe import json_text
 from checker.verdict import undecided_reasons
 
-RESULT_VERSION = "1.1"
+RESULT_VERSION = "1.2"
 
 
 def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
@@ -66,6 +67,7 @@ def results_document(results: Sequence[ReportResult], ctx: RenderContext) -> dic
         "rulesets": dict(ctx.ruleset.versions),
         "policy": {"fail_on": ctx.policy.fail_on.value, "min_score": ctx.policy.min_score},
         "lang": ctx.lang,
+        "configuration": configuration_dict(ctx.ruleset),  # what the configuration changed (1.2)
         "results": [result_to_dict(r, ctx) for r in results],
     }
 

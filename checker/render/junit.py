@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from checker.model import Finding, Outcome, ReportResult
+from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
 from checker.render.safe import xml_tree
@@ -58,6 +59,8 @@ def _suite(result: ReportResult, ctx: RenderContext) -> ET.Element:
                         ("coverage", f"{coverage.decided}/{coverage.applicable}" + ("" if pct is None else f" ({pct}%)")),
                         ("notices", len(result.notices))):
         ET.SubElement(props, "property", name=name, value="" if value is None else str(value))
+    for line in configuration_lines(ctx.ruleset, ctx.lang):  # the configuration, never silent
+        ET.SubElement(props, "property", name="configuration", value=line)
     if failed:
         for why in undecided_reasons(result):
             ET.SubElement(props, "property", name="verdict_reason", value=why.get(ctx.lang))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import coverage_text, field_label, grade_text, location_text, verdict_text
 from checker.render.safe import markdown_text, terminal_text
@@ -28,6 +29,9 @@ def md(text: object) -> str:
 def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     """The run as Markdown."""
     parts = [_report(r, ctx) for r in results]
+    config = configuration_lines(ctx.ruleset, ctx.lang)  # the configuration, never silent
+    if config:
+        parts.insert(0, "\n".join(f"> {md(line)}  " for line in config))
     if ctx.notices:
         parts.append(_notices(ctx))
     if len(results) > 1:

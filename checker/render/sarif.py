@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 from checker import __version__
 from checker.model import Finding, ReadingNotice, ReportResult, Rule, Severity
+from checker.render.configuration import configuration_dict, configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import field_label, location_text
 from checker.render.safe import json_text
@@ -46,7 +47,8 @@ def render_sarif(results: Sequence[ReportResult], ctx: RenderContext) -> str:
             "columnKind": "unicodeCodePoints",
             "results": sarif_results,
             "properties": {"reports": [_summary(r, ctx) for r in results],
-                           "rulesets": dict(ctx.ruleset.versions)},
+                           "rulesets": dict(ctx.ruleset.versions),
+                           "configuration": configuration_dict(ctx.ruleset)},
         }],
     }
     return json_text(log, indent=2) + "\n"
@@ -58,6 +60,12 @@ def _invocation(results: Sequence[ReportResult], ctx: RenderContext) -> dict[str
     out: dict[str, Any] = {"executionSuccessful": True}
     if notes:
         out["toolExecutionNotifications"] = notes
+    config = configuration_lines(ctx.ruleset, ctx.lang)  # the configuration, never silent
+    if config:
+        changed = ctx.ruleset.configuration.changes_rules
+        out["toolConfigurationNotifications"] = [{"descriptor": {"id": "configuration"},
+                                                  "level": "warning" if changed else "note",
+                                                  "message": {"text": line}} for line in config]
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -11,11 +11,24 @@ from rich.table import Table
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.notices import title
+from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
+from checker.render.labels import (
+    KIND_ZH,
+    LEVEL_ZH,
+    SECTION_ORDER,
+    coverage_text,
+    field_label,
+    grade_text,
+    location_text,
+    section_title,
+    severity_label,
+    verdict_text,
+)
+
 # Every text built here is cleaned where report text enters it (see checker.render.safe).
-from checker.render.safe import TerminalText as RichText, guard_console
-from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, field_label, grade_text,
-                                   location_text, section_title, severity_label, verdict_text)
+from checker.render.safe import TerminalText as RichText
+from checker.render.safe import guard_console
 from checker.scoring import FACTOR, GRADE_EN, WITHHELD
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -28,6 +41,7 @@ _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "
 def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
     """Print every report to ``ctx.console``."""
     console: Console = guard_console(ctx.console)
+    _configuration(console, ctx)
     for i, result in enumerate(results):
         if i:
             console.rule()
@@ -36,6 +50,17 @@ def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
         failed = sum(ctx.policy.report_failed(r) for r in results)
         console.print(ctx.t(f"\n共检查 {len(results)} 份报告，{failed} 份未通过。",
                             f"\nChecked {len(results)} reports; {failed} failed."))
+
+
+def _configuration(console: Console, ctx: RenderContext) -> None:
+    """The configuration of the run, when there is one (see checker.render.configuration)."""
+    lines = configuration_lines(ctx.ruleset, ctx.lang)
+    if not lines:
+        return
+    changed = ctx.ruleset.configuration.changes_rules
+    console.print(Panel(RichText("\n".join(lines), style="yellow" if changed else ""),
+                        title=ctx.t("配置", "Configuration"), title_align="left",
+                        border_style="yellow" if changed else "dim"))
 
 
 def _header(result: ReportResult, ctx: RenderContext) -> RichText:

@@ -11,6 +11,7 @@ import pytest
 from checker import compiled_ruleset
 from checker.config import Config, apply_config, discover, find_config, line_of, selected
 from checker.errors import RuleSetError
+from checker.model import Severity
 from conftest import CLEAN, DEFECTIVE, Runner
 
 
@@ -60,18 +61,19 @@ def test_explicit_and_disabled_configuration(tmp_path: Path) -> None:
 def test_cli_select_and_ignore_replace_the_file(gk: Runner, reports: Path) -> None:
     write(reports / "gkcheck.toml", 'ignore = ["GK-T3"]\n')
     report = reports / DEFECTIVE.name
-    assert "GK-T3-010" not in ids(findings(gk, report)[1])
+    partial = "--allow-partial-rules"  # every case below leaves out a whole family or a minimum-set rule
+    assert "GK-T3-010" not in ids(findings(gk, report, partial)[1])
     assert "GK-T3-010" in ids(findings(gk, report, "--no-config")[1])
-    assert "GK-T3-010" in ids(findings(gk, report, "--ignore", "GK-V")[1])
-    assert ids(findings(gk, report, "--select", "GK-T3,GK-S-001")[1]) == {"GK-S-001"}  # ignore wins the tie
-    assert ids(findings(gk, report, "--select", "GK-T3-010,GK-S-001")[1]) == {"GK-T3-010", "GK-S-001"}
+    assert "GK-T3-010" in ids(findings(gk, report, "--ignore", "GK-V", partial)[1])
+    assert ids(findings(gk, report, "--select", "GK-T3,GK-S-001", partial)[1]) == {"GK-S-001"}  # ignore wins the tie
+    assert ids(findings(gk, report, "--select", "GK-T3-010,GK-S-001", partial)[1]) == {"GK-T3-010", "GK-S-001"}
     other = write(reports / "x.toml", "ignore = ['missing-section']\n")
-    assert "GK-S-001" not in ids(findings(gk, report, "--config", other)[1])
+    assert "GK-S-001" not in ids(findings(gk, report, "--config", other, partial)[1])
 
 
 def test_pyproject_tool_table(gk: Runner, reports: Path) -> None:
     write(reports / "pyproject.toml", '[project]\nname = "r"\n\n[tool.gkcheck]\nselect = ["GK-S"]\n')
-    assert ids(findings(gk, reports / DEFECTIVE.name)[1]) == {"GK-S-001", "GK-S-102"}
+    assert ids(findings(gk, reports / DEFECTIVE.name, "--allow-partial-rules")[1]) == {"GK-S-001", "GK-S-102"}
 
 
 # ------------------------------------------------------------------------------------------- select/ignore
@@ -125,9 +127,13 @@ def test_severity_override_changes_the_verdict(gk: Runner, reports: Path, clean_
 
 def test_rulesets_choose_the_rule_files(gk: Runner, reports: Path) -> None:
     write(reports / "gkcheck.toml", 'rulesets = ["tiaoli"]\n')
-    _, out, _ = gk(reports / DEFECTIVE.name, "--format", "json")
+    code, _, err = gk(reports / DEFECTIVE.name)  # the tables' rule sets are left out: too much, unless allowed
+    assert code == 2 and "rulesets" in err and "GK-T3-010" in err and "--allow-partial-rules" in err
+    _, out, _ = gk(reports / DEFECTIVE.name, "--format", "json", "--allow-partial-rules")
     doc = json.loads(out)
     assert set(doc["rulesets"]) == {"tiaoli", "local"}
+    left_out = {c["rule_id"]: c["key"] for c in doc["configuration"]["deselected"]}
+    assert left_out["GK-T3-010"] == "rulesets" and doc["configuration"]["partial_allowed"]
     write(reports / "gkcheck.toml", 'rulesets = ["tiaol"]\n')
     code, _, err = gk(reports / DEFECTIVE.name)
     assert code == 2 and "tiaoli" in err
@@ -213,3 +219,94 @@ def test_configuration_error_is_a_ruleset_error(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError) as exc:
         find_config([], explicit=str(bad))
     assert "第 1 行" in exc.value.zh and "line 1" in exc.value.en
+
+
+# ------------------------------------------------------------------------------------------- configuration shown
+
+
+def test_every_output_names_the_configuration_and_what_it_changed(gk: Runner, reports: Path) -> None:
+    write(reports / "gkcheck.toml", 'ignore = ["GK-N-006"]\n\n[severity]\n"GK-V-001" = "error"\n')
+    report = reports / DEFECTIVE.name
+    _, out, _ = gk(report, "--format", "json")
+    conf = json.loads(out)["configuration"]
+    assert conf["file"].endswith("gkcheck.toml") and not conf["partial_allowed"]
+    assert [(c["rule_id"], c["key"]) for c in conf["deselected"]] == [("GK-N-006", "ignore")]
+    assert conf["deselected_families"] == {"GK-N": 1}
+    assert [(c["rule_id"], c["from"], c["to"]) for c in conf["severities"]] == [("GK-V-001", "warning", "error")]
+    _, out, _ = gk(report, "--format", "sarif")
+    run = json.loads(out)["runs"][0]
+    assert run["properties"]["configuration"] == conf
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolConfigurationNotifications"]]
+    assert any("gkcheck.toml" in n for n in notes) and any("未运行的规则：共 1 条" in n for n in notes)
+    for fmt in ("text", "html", "markdown", "junit"):
+        _, out, _ = gk(report, "--format", fmt, "--color", "never") if fmt == "text" else gk(report, "--format", fmt)
+        flat = " ".join(out.split())
+        assert "gkcheck.toml" in flat and "未运行的规则" in flat and "GK-N 1" in flat and "GK-V-001" in flat, fmt
+
+
+def test_command_line_deselection_is_shown_too(gk: Runner, reports: Path) -> None:
+    _, out, _ = gk(reports / DEFECTIVE.name, "--no-config", "--ignore", "GK-N-006", "--format", "json")
+    conf = json.loads(out)["configuration"]
+    assert conf["file"] is None and [(c["rule_id"], c["source"]) for c in conf["deselected"]] == [("GK-N-006", "--ignore")]
+    _, out, _ = gk(reports / DEFECTIVE.name, "--no-config", "--format", "json")
+    assert json.loads(out)["configuration"]["deselected"] == []
+
+
+@pytest.mark.parametrize(("table", "phrases"), [
+    ('select = ["GK-W"]\n', ["select", "GK-T3（第三部分表格）", "GK-S-001 missing-section"]),
+    ('ignore = ["GK-T3-010"]\n', ["ignore", "最低规则集", "GK-T3-010 request-balance-mismatch"]),
+    ('ignore = ["GK-N-002", "GK-N-003", "GK-N-004", "GK-X", "GK-S-008"]\n', ["ignore", "五、存在的主要问题及改进情况"]),
+    ('[severity]\n"GK-T3-010" = "info"\n', ["severity", "GK-T3-010"]),
+])
+def test_switching_off_too_much_needs_allow_partial_rules(gk: Runner, reports: Path, table: str,
+                                                          phrases: list[str]) -> None:
+    write(reports / "gkcheck.toml", table)
+    code, _, err = gk(reports / DEFECTIVE.name)
+    assert code == 2 and "gkcheck.toml" in err and "--allow-partial-rules" in err
+    assert all(p in err for p in phrases), err
+    assert gk(reports / DEFECTIVE.name, "--allow-partial-rules")[0] in (0, 1)
+
+
+def test_nothing_left_is_an_error_even_when_allowed(gk: Runner, reports: Path) -> None:
+    write(reports / "pyproject.toml", '[tool.gkcheck]\nignore = ["GK"]\n')
+    code, _, err = gk(reports / DEFECTIVE.name, "--allow-partial-rules")
+    assert code == 2 and "pyproject.toml" in err and "停用了全部规则" in err
+
+
+# ------------------------------------------------------------------------------------------- fingerprint
+
+
+def _copy_rules(target: Path) -> list[Path]:
+    from checker.loader import default_files
+    target.mkdir(parents=True, exist_ok=True)
+    out = []
+    for f in default_files():
+        out.append(target / f.name)
+        out[-1].write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    return out
+
+
+def test_fingerprint_follows_the_rules_content_not_their_version(tmp_path: Path) -> None:
+    from checker.loader import load_ruleset
+    files = _copy_rules(tmp_path / "a")
+    first = load_ruleset(files).fingerprint
+    assert load_ruleset(files).fingerprint == first  # loading again
+    assert load_ruleset(_copy_rules(tmp_path / "b")).fingerprint == first  # the same content elsewhere
+    tiaoli = next(f for f in files if f.name == "tiaoli.yaml")
+    text = tiaoli.read_text(encoding="utf-8")
+    tiaoli.write_text(text.replace("报告缺少“{section_label}”部分。", "报告缺了“{section_label}”部分。", 1), encoding="utf-8")
+    edited_message = load_ruleset(files).fingerprint
+    tiaoli.write_text(text.replace("'考核|评议|责任追究|问责'", "'考核|评议|问责'", 1), encoding="utf-8")
+    edited_pattern = load_ruleset(files).fingerprint
+    assert len({first, edited_message, edited_pattern}) == 3
+    assert load_ruleset(files).version == load_ruleset(_copy_rules(tmp_path / "c")).version  # version unchanged
+
+
+def test_fingerprint_follows_the_configuration() -> None:
+    from checker.config import configured_ruleset
+    plain = configured_ruleset(Config())[0]
+    assert plain.fingerprint == plain.ruleset.fingerprint == configured_ruleset(Config())[0].fingerprint
+    ignored = configured_ruleset(Config(ignore=("GK-N-006",)))[0].fingerprint
+    severity = configured_ruleset(Config(severity={"GK-V-001": Severity.ERROR}))[0].fingerprint
+    deadline = configured_ruleset(Config(deadlines={"department": (1, 20)}))[0].fingerprint
+    assert len({plain.fingerprint, ignored, severity, deadline}) == 4
