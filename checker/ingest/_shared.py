@@ -13,11 +13,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from checker import limits
 from checker.errors import InputError
 from checker.ingest.layout import Location, TableCell
-
-#: Largest input accepted by any reader, in bytes.
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 _CJK = (
     "\u2e80-\u2fff"  # radicals
@@ -47,7 +45,7 @@ _LATIN_START = re.compile(r"^[A-Za-z]")
 
 
 def check_size(data: bytes, what_zh: str, what_en: str) -> None:
-    """Refuse input that is empty or larger than :data:`MAX_INPUT_BYTES`.
+    """Refuse input that is empty or larger than :data:`checker.limits.INPUT_MB`.
 
     Args:
         data: the file content.
@@ -59,13 +57,8 @@ def check_size(data: bytes, what_zh: str, what_en: str) -> None:
     """
     if not data:
         raise InputError(f"{what_zh}是空的（0 字节），请检查文件是否完整。", f"The {what_en} is empty (0 bytes).")
-    if len(data) > MAX_INPUT_BYTES:
-        size_mb = len(data) / (1024 * 1024)
-        limit_mb = MAX_INPUT_BYTES // (1024 * 1024)
-        raise InputError(
-            f"{what_zh}过大（{size_mb:.1f} MB，上限 {limit_mb} MB），请确认文件是否正确，或拆分后再检查。",
-            f"The {what_en} is too large ({size_mb:.1f} MB, limit {limit_mb} MB).",
-        )
+    if len(data) > limits.INPUT_MB.bytes():
+        raise limits.INPUT_MB.exceeded(f"{len(data) / 2**20:.1f}", where_zh=what_zh, where_en=f"the {what_en}")
 
 
 def clean_text(text: str) -> str:
