@@ -123,6 +123,7 @@ def _inflate(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) -> b
     """One entry's bytes, inflated a chunk at a time; refused as soon as it passes the bound."""
     chunks: list[bytes] = []
     size = 0
+    most = MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
     with archive.open(entry) as member:
         while chunk := member.read(_CHUNK):
             size += len(chunk)
@@ -130,10 +131,10 @@ def _inflate(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) -> b
                 raise limits.INFLATED_MB.exceeded(
                     f"> {limits.INFLATED_MB.value()}", where_zh=f"Word 文件（条目 {entry.filename}）",
                     where_en=f"the Word file (entry {entry.filename})")
+            if size >= 1024 * 1024 and size > most:
+                raise _bomb(f"条目 {entry.filename} 的压缩比超过 {MAX_COMPRESSION_RATIO} 倍",
+                            f"entry {entry.filename} inflates more than {MAX_COMPRESSION_RATIO} times")
             chunks.append(chunk)
-    if size >= 1024 * 1024 and size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
-        raise _bomb(f"条目 {entry.filename} 的压缩比超过 {MAX_COMPRESSION_RATIO} 倍",
-                    f"entry {entry.filename} inflates more than {MAX_COMPRESSION_RATIO} times")
     return b"".join(chunks)
 
 
