@@ -240,13 +240,14 @@ def _bounded_tiff_predictor(colors: int, columns: int, bitspercomponent: int, da
     return _TIFF_PREDICTOR(colors, columns, bitspercomponent, data)
 
 
-_PNG_PREDICTOR = pdftypes.apply_png_predictor
-_TIFF_PREDICTOR = pdftypes.apply_tiff_predictor
-
 # --------------------------------------------------------------------------- installation
 
 _REPLACED = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode", "ccittfaxdecode",
              "apply_png_predictor", "apply_tiff_predictor")
+#: pdfminer's own functions, as imported (before :func:`install`).
+PDFMINER: dict[str, Any] = {name: getattr(pdftypes, name, None) for name in _REPLACED}
+_PNG_PREDICTOR = PDFMINER["apply_png_predictor"]
+_TIFF_PREDICTOR = PDFMINER["apply_tiff_predictor"]
 
 
 def install() -> None:

@@ -30,7 +30,7 @@ from gk_testlib import ROOT
 from hostile.harness import Case, Run, run_case
 
 sys.path.insert(0, str(ROOT / "tests" / "zoo"))
-from forms import docx_form, html_page
+from forms import FORMS, docx_form, html_page
 
 READ = frozenset({0, 1})  # the report is read and checked: passed or findings
 AUDITED = frozenset({0, 1})  # the audit ran to its end (1 when it counts an unreadable report as failed)
@@ -140,6 +140,13 @@ def report_page(prefix: str = "", *, nest: int = 0) -> str:
     body = "<div>" * nest + prefix
     page = page.replace("<body>", "<body>\n" + body, 1)
     return page.replace("</body>", "</div>" * nest + "</body>", 1) if nest else page
+
+
+def text_with_cell(value: int) -> str:
+    """The example report as text copied from a web page, one cell holding ``value``."""
+    doc = base_doc()
+    doc["tables"]["requests"]["new"]["natural_person"] = value
+    return FORMS["tab-copy"](doc, random.Random(1))[1].decode("utf-8")
 
 
 def big_paragraph_page() -> str:
@@ -332,6 +339,10 @@ CASES = [
          seconds=60, memory_mb=800,
          check=lambda run, folder: (problems_name((*DIGITS, "21 位"), "big.json")(run, folder),
                                     problems_name((*DIGITS, "309 位"), "neg.json")(run, folder))),
+    Case("text-cell-21-digits", lambda f: ["check", str(write(f, "report.txt", text_with_cell(10**20)))], 2,
+         (*DIGITS, "21 位", NEW_CELL), seconds=30, memory_mb=400),
+    Case("text-cell-21-digits-audit-like-check", audit_folder(("report.txt", text_with_cell(10**20))), AUDITED,
+         seconds=60, memory_mb=800, check=problems_name((*DIGITS, "21 位", NEW_CELL), "report.txt")),
     # item 12: a repeated key is refused, naming the key and where it is
     Case("json-repeated-key-top", check_json("r.json", repeated_key_top()), 2, (*REPEATED, "“year”", "文档根"),
          seconds=30, memory_mb=400),
