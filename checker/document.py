@@ -7,15 +7,13 @@ from the schema itself, so rules, ingest and the cell frame cannot disagree.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, Iterator
 
 import jsonschema
 import jsonschema_rs
 
-from checker import limits
 from checker.errors import InputError
 from checker.resources import load_schema
 
@@ -157,38 +155,17 @@ def _collect_titles(schema: dict[str, Any], node: dict[str, Any], prefix: str,
         _collect_titles(schema, child, cid, out)
 
 
-def _bounded_schema(digits: int) -> dict[str, Any]:
-    """The report schema with numeric cells bounded by :data:`checker.limits.NUMBER_DIGITS`.
-
-    Readers refuse such numbers already (``checker.ingest.values``); the schema says it again
-    for a document built in code and given to :func:`validate_document` directly.
-    """
-    schema = copy.deepcopy(load_schema(SCHEMA_NAME))
-    bound = 10**digits
-    for name in ("cell", "amount"):
-        schema["$defs"][name] = {**schema["$defs"][name], "exclusiveMaximum": bound, "exclusiveMinimum": -bound}
-    return schema
-
-
+@cache
 def _validator() -> jsonschema.protocols.Validator:
-    return _validator_for(limits.NUMBER_DIGITS.value())
-
-
-@lru_cache(maxsize=4)
-def _validator_for(digits: int) -> jsonschema.protocols.Validator:
-    schema = _bounded_schema(digits)
+    schema = load_schema(SCHEMA_NAME)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
+@cache
 def _fast_validator() -> Any:
     """The schema compiled by jsonschema-rs (formats asserted, as with jsonschema's format checker)."""
-    return _fast_validator_for(limits.NUMBER_DIGITS.value())
-
-
-@lru_cache(maxsize=4)
-def _fast_validator_for(digits: int) -> Any:
-    return jsonschema_rs.validator_for(_bounded_schema(digits), validate_formats=True)
+    return jsonschema_rs.validator_for(load_schema(SCHEMA_NAME), validate_formats=True)
 
 
 def schema_errors(doc: Any) -> list[str]:
@@ -230,10 +207,6 @@ def describe_schema_error(err: jsonschema.ValidationError) -> str:
         return f"{label} 的值 {_short(err.instance)} 格式不对（日期应写作 YYYY-MM-DD）"
     if v in ("minimum", "maximum"):
         return f"{label} 的值 {_short(err.instance)} 超出允许范围"
-    if v in ("exclusiveMinimum", "exclusiveMaximum"):
-        digits = limits.NUMBER_DIGITS
-        return (f"{label} 的值 {_short(err.instance)} 位数过多（{digits.what_zh}上限 {digits.value()}{digits.unit_zh}），"
-                f"如确认无误，可设置环境变量 {digits.env}=更大的数值 后重试")
     if v == "minLength":
         return f"{label} 不能为空"
     return f"{label} 不符合文档格式：{err.message}"
