@@ -33,13 +33,15 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE_BEFORE_CJK_PUNCT = re.compile(r" (?=[\u3001\u3002\uff0c\uff1a\uff1b\uff1f\uff01\uff09\u300b\u201d])")
 _SPACE_AFTER_CJK_PUNCT = re.compile(r"(?<=[\uff08\u300a\u201c\u3001\u3002\uff0c\uff1a\uff1b]) ")
 # Kangxi radicals and compatibility ideographs that PDF converters emit instead of
-# the ordinary characters (e.g. U+2F00 "⼀" for U+4E00 "一").
+# the ordinary characters (e.g. U+2F00 "⼀" for U+4E00 "一"); and lone surrogates, which
+# are no character (no output can hold one) and which a library's decoding should never
+# yield: should one, it becomes U+FFFD, as any byte a reader cannot decode.
 _RADICALS = {
     cp: unicodedata.normalize("NFKC", chr(cp))
     for start, end in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
     for cp in range(start, end + 1)
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
-}
+} | dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
@@ -68,7 +70,8 @@ def clean_text(text: str) -> str:
         text: raw text of a paragraph or a cell line.
 
     Returns:
-        The text with radical look-alikes folded to ordinary characters, runs
+        The text with radical look-alikes folded to ordinary characters (lone
+        surrogates to U+FFFD), runs
         of whitespace collapsed to one space, no space between two Chinese
         characters or next to Chinese punctuation, stripped.
     """

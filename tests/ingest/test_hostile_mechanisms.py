@@ -30,6 +30,7 @@ from pdfminer import lzw, pdftypes, runlength
 from checker import limits
 from checker.errors import InputError
 from checker.ingest import parse_document, pdfstreams, read_bytes
+from checker.ingest._shared import clean_text
 from checker.ingest.deadline import reading_deadline
 from checker.ingest.docx import _inflated_package
 from checker.ingest.html import _decode, read_html
@@ -335,6 +336,10 @@ def test_html_walk_order_with_tables_and_tails() -> None:
     paragraphs = [b.text for b in layout.blocks if isinstance(b, Paragraph)]
     assert paragraphs == ["前中后", "下一行", "表题", "甲", "尾"]
     assert sum(isinstance(b, Table) for b in layout.blocks) == 1
+
+
+def test_reader_text_never_holds_a_lone_surrogate() -> None:
+    assert clean_text("甲\ud800 乙") == "甲\ufffd 乙"
 
 
 def test_html_declared_utf7_does_not_yield_surrogates() -> None:
