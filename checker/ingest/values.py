@@ -125,15 +125,16 @@ def check_values(doc: Any, name: str) -> None:
         if len(path) >= max_depth:
             raise limits.DEPTH.exceeded(len(path) + max_nesting(node), where_zh=f"文件 {name}",
                                         where_en=f"the file {name}")
-        kind = type(node)
-        if kind is Repeated:
+        if type(node) is Repeated:
             raise _repeated_key(name, path, node.repeated)
-        if kind is dict:
+        if isinstance(node, dict):
             items: Any = node.items()
             for key in node:
+                if not isinstance(key, str):
+                    continue
                 if len(key) > max_chars or (not key.isascii() and _SURROGATE.search(key)):
                     _refuse_string(name, path + (key,), key, max_chars, is_key=True)
-        elif kind is list:
+        elif isinstance(node, list):
             items = enumerate(node)
         else:  # the root itself is a scalar: nothing below it
             continue
@@ -154,6 +155,8 @@ def check_values(doc: Any, name: str) -> None:
                     raise _number(name, path + (key,), _float_digits(value))
             elif t is BigNumber:
                 raise _number(name, path + (key,), value.digits())
+            elif isinstance(value, (dict, list)):  # a subclass, in a document built in code
+                stack.append((value, path + (key,)))
 
 
 def check_blocks(layout: Layout, name: str) -> None:
