@@ -14,21 +14,22 @@ text ingest works without their dependencies.
 
 from __future__ import annotations
 
+import errno
 import io
-import json
 import stat
 import zipfile
 from pathlib import Path
-from typing import Any
 
-import orjson
-
+from checker import limits
 from checker.errors import InputError
 from checker.ingest.assemble import assemble
+from checker.ingest.deadline import reading_deadline
+from checker.ingest.jsonfile import parse_json
 from checker.ingest.layout import Layout
-from checker.ingest.text import MAX_BYTES, decode_text, read_text
+from checker.ingest.text import read_text
+from checker.ingest.values import check_blocks, check_values
 
-__all__ = ["MAX_BYTES", "parse_document", "read_bytes", "read_document", "sniff"]
+__all__ = ["parse_document", "read_bytes", "read_document", "sniff"]
 
 _KIND_NAMES = {"html": "HTML", "docx": "Word (.docx)", "pdf": "PDF"}
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -56,24 +57,37 @@ def read_document(path: str | Path, *, year: int | None = None) -> dict:
 def parse_document(data: bytes, name: str, *, year: int | None = None) -> dict:
     """The report document held by a file's bytes (``name``: the file name, for its suffix and messages).
 
+    Every document, parsed or assembled, passes :func:`~checker.ingest.values.check_values`:
+    no lone surrogate, repeated JSON key, number or string over its bound, or nesting too
+    deep reaches the checker, the audit or an output. Reading a text, HTML, Word or PDF file
+    is bounded in time by :data:`checker.limits.REPORT_SECONDS` (see :mod:`.deadline`).
+
     Raises:
         InputError: as :func:`read_document`, for the content.
     """
     kind = sniff(data, Path(name).suffix)
     if kind == "json":
-        document = _parse_json(data, name)
+        document = parse_json(data, name)  # checks values on its own careful path when needed
     else:
-        document = assemble(_layout(kind, data), source_name=name, year=year)
+        with reading_deadline(name):
+            layout = _layout(kind, data)
+            check_blocks(layout, name)
+            document = assemble(layout, source_name=name, year=year)
+        check_values(document, name)
     if year is not None:
         document["year"] = year
     return document
 
 
 def read_bytes(file: Path) -> bytes:
-    """The bytes of a report file; InputError when it is missing, not a file, over 50 MB, unreadable or empty."""
+    """The bytes of a report file; InputError when it is missing, not a file, over
+    :data:`checker.limits.INPUT_MB`, unreadable or empty."""
     try:
         st = file.stat()
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(f"无法读取 {file}：这是一个循环的符号链接（链接最终指回自己），不指向任何文件。请改为指定报告文件本身。",
+                             f"Cannot read {file}: it is a symbolic link loop that points to no file.") from None
         st = None
     if st is None or not stat.S_ISREG(st.st_mode):  # one stat for the usual case; the reason otherwise
         if not file.exists():
@@ -81,20 +95,36 @@ def read_bytes(file: Path) -> bytes:
         if not file.is_file():
             raise InputError(f"{file} 不是一个文件（可能是文件夹）。请指定年度报告文件。", f"{file} is not a file.")
         st = file.stat()
-    size = st.st_size
-    if size > MAX_BYTES:
-        raise InputError(
-            f"文件太大（{size / 1024 / 1024:.0f} MB，上限 50 MB），不像是一份年度报告。请确认文件是否正确。",
-            f"The file is too large ({size} bytes; the limit is 50 MB).",
-        )
+    limit = limits.INPUT_MB.bytes()
+    if st.st_size > limit:
+        raise limits.INPUT_MB.exceeded(f"{st.st_size / 2**20:.1f}", where_zh=f"文件 {file}", where_en=f"the file {file}")
     try:
-        data = file.read_bytes()
+        data = _read_at_most(file, st.st_size, limit)
     except OSError as exc:
         raise InputError(f"无法读取文件 {file}：{exc.strerror}。请检查文件权限。", f"Cannot read {file}: {exc}.") from exc
+    if len(data) > limit:
+        raise limits.INPUT_MB.exceeded(f"> {limit / 2**20:.0f}", where_zh=f"文件 {file}", where_en=f"the file {file}")
     if not data.strip():
         raise InputError(f"文件 {file.name} 是空的，没有可检查的内容。请确认选择了正确的年度报告文件。",
                          f"The file {file.name} is empty.")
     return data
+
+
+def _read_at_most(file: Path, size: int, limit: int) -> bytes:
+    """The file's bytes, never more than ``limit + 1`` of them (a file may grow after ``stat``)."""
+    with file.open("rb", buffering=0) as fh:
+        data = fh.read(size + 1)  # the usual case: all of it, and the end of the file
+        if len(data) <= size:
+            return data
+        chunks = [data]
+        total = len(data)
+        while total <= limit:
+            chunk = fh.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        return b"".join(chunks)
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -149,33 +179,6 @@ def _sniff_zip(data: bytes) -> str:
         return "docx"
     raise InputError("这是一个压缩包或其他 Office 文件（不是 .docx），无法作为年度报告读取。请提供 .docx、.pdf、.html、.txt 或 .json 文件。",
                      "The file is a zip archive or an Office file other than .docx.")
-
-
-def _parse_json(data: bytes, name: str) -> dict:
-    try:  # orjson: UTF-8 JSON without NaN/Infinity; anything else goes the careful way below
-        document = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        document = _parse_json_text(data, name)
-    if not isinstance(document, dict):
-        raise InputError(f"{name} 的内容不是一个 JSON 对象，不符合报告文档格式。",
-                         f"{name} does not hold a JSON object.")
-    return document
-
-
-def _parse_json_text(data: bytes, name: str) -> Any:
-    """Decode (any supported encoding, BOM) and parse, with a Chinese message for what is wrong."""
-    try:
-        return json.loads(decode_text(data), parse_constant=_reject_constant)
-    except ValueError as exc:
-        if not isinstance(exc, json.JSONDecodeError):
-            raise InputError(f"{name} 含有 JSON 不允许的数值 {exc.args[0]}（NaN/Infinity），请改为数字或 null。",
-                             f"{name} contains the non-JSON value {exc.args[0]}.") from None
-        raise InputError(f"{name} 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）。请修正后重试。",
-                         f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from exc
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(name)
 
 
 def _layout(kind: str, data: bytes) -> Layout:

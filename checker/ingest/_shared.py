@@ -13,11 +13,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from checker import limits
 from checker.errors import InputError
 from checker.ingest.layout import Location, TableCell
-
-#: Largest input accepted by any reader, in bytes.
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 _CJK = (
     "\u2e80-\u2fff"  # radicals
@@ -35,19 +33,21 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE_BEFORE_CJK_PUNCT = re.compile(r" (?=[\u3001\u3002\uff0c\uff1a\uff1b\uff1f\uff01\uff09\u300b\u201d])")
 _SPACE_AFTER_CJK_PUNCT = re.compile(r"(?<=[\uff08\u300a\u201c\u3001\u3002\uff0c\uff1a\uff1b]) ")
 # Kangxi radicals and compatibility ideographs that PDF converters emit instead of
-# the ordinary characters (e.g. U+2F00 "⼀" for U+4E00 "一").
+# the ordinary characters (e.g. U+2F00 "⼀" for U+4E00 "一"); and lone surrogates, which
+# are no character (no output can hold one) and which a library's decoding should never
+# yield: should one, it becomes U+FFFD, as any byte a reader cannot decode.
 _RADICALS = {
     cp: unicodedata.normalize("NFKC", chr(cp))
     for start, end in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
     for cp in range(start, end + 1)
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
-}
+} | dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
 
 def check_size(data: bytes, what_zh: str, what_en: str) -> None:
-    """Refuse input that is empty or larger than :data:`MAX_INPUT_BYTES`.
+    """Refuse input that is empty or larger than :data:`checker.limits.INPUT_MB`.
 
     Args:
         data: the file content.
@@ -59,13 +59,8 @@ def check_size(data: bytes, what_zh: str, what_en: str) -> None:
     """
     if not data:
         raise InputError(f"{what_zh}是空的（0 字节），请检查文件是否完整。", f"The {what_en} is empty (0 bytes).")
-    if len(data) > MAX_INPUT_BYTES:
-        size_mb = len(data) / (1024 * 1024)
-        limit_mb = MAX_INPUT_BYTES // (1024 * 1024)
-        raise InputError(
-            f"{what_zh}过大（{size_mb:.1f} MB，上限 {limit_mb} MB），请确认文件是否正确，或拆分后再检查。",
-            f"The {what_en} is too large ({size_mb:.1f} MB, limit {limit_mb} MB).",
-        )
+    if len(data) > limits.INPUT_MB.bytes():
+        raise limits.INPUT_MB.exceeded(f"{len(data) / 2**20:.1f}", where_zh=what_zh, where_en=f"the {what_en}")
 
 
 def clean_text(text: str) -> str:
@@ -75,7 +70,8 @@ def clean_text(text: str) -> str:
         text: raw text of a paragraph or a cell line.
 
     Returns:
-        The text with radical look-alikes folded to ordinary characters, runs
+        The text with radical look-alikes folded to ordinary characters (lone
+        surrogates to U+FFFD), runs
         of whitespace collapsed to one space, no space between two Chinese
         characters or next to Chinese punctuation, stripped.
     """

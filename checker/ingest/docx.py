@@ -1,9 +1,11 @@
 """Read a Word (.docx) report into a Layout with python-docx.
 
-The package is checked before python-docx opens it: it must be a ZIP archive
-whose declared sizes stay within bounds (a "zip bomb" disguised as .docx is
-refused without being decompressed). Legacy .doc and encrypted Word files are
-OLE containers, not ZIP archives, and are refused with a message saying so.
+The package is inflated before python-docx opens it, entry by entry, a chunk at a
+time, under :data:`checker.limits.INFLATED_MB` counted on the bytes actually produced
+(a "zip bomb" disguised as .docx, whatever its headers declare, is refused as soon as
+it passes the bound); python-docx reads the inflated entries, stored uncompressed.
+Legacy .doc and encrypted Word files are OLE containers, not ZIP archives, and are
+refused with a message saying so.
 
 The body is read in order, so tables sit between the right paragraphs.
 Content controls (``w:sdt``) are looked into. Paragraph text includes runs,
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,16 +34,17 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
+from checker import limits
 from checker.errors import InputError
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import Layout, Location, Paragraph, Table
 
-#: Refuse a package whose entries declare more than this many bytes in total.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-#: Refuse an entry (of at least 1 MB) that declares it expands more than this many times.
+#: Refuse an entry (inflating to at least 1 MB) that inflates more than this many times its compressed size.
 MAX_COMPRESSION_RATIO = 100
 #: Refuse a package with more entries than this.
 MAX_ZIP_ENTRIES = 5000
+#: Inflate entries this many bytes at a time (the most one step may hold beyond the bound).
+_CHUNK = 1 << 20
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
@@ -67,8 +71,7 @@ def read_docx(data: bytes) -> Layout:
             corrupt, is a suspected zip bomb, or has no text.
     """
     check_size(data, "Word 文件", "Word file")
-    _check_package(data)
-    document = _open(data)
+    document = _open(_inflated_package(data))
     reader = _BodyReader()
     reader.read(document.element.body)
     if not any(isinstance(b, Table) or b.text for b in reader.blocks):
@@ -82,26 +85,57 @@ def read_docx(data: bytes) -> Layout:
 _MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _check_package(data: bytes) -> None:
-    """Refuse legacy/encrypted Word files, non-ZIP data and zip bombs before opening."""
+def _inflated_package(data: bytes) -> bytes:
+    """The package with every entry inflated under the bound, stored uncompressed.
+
+    Legacy/encrypted Word files, non-ZIP data and zip bombs are refused here. Sizes are
+    measured while inflating, never taken from the ZIP headers, which a hostile file can
+    under-state (``zipfile.ZipFile.read`` inflates up to 2 GB in one step before it compares
+    the result with the declared size). python-docx and lxml only ever see the bytes
+    inflated here: no more than :data:`checker.limits.INFLATED_MB` in all.
+    """
     if data.startswith(_OLE_MAGIC):
         raise InputError(
             "这是旧版 Word（.doc）文件或设置了打开密码的 Word 文件，无法读取。请在 Word 中取消密码并另存为 .docx 后再检查。",
             "This is a legacy .doc or a password-protected Word file; save it as an unprotected .docx.",
         )
+    out = io.BytesIO()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as stored:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise _corrupt(exc) from exc
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise _bomb(f"包含 {len(entries)} 个条目", f"{len(entries)} entries")
-    total = sum(e.file_size for e in entries)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise _bomb(f"解压后共 {total // (1024 * 1024)} MB", f"{total} bytes uncompressed")
-    for entry in entries:
-        if entry.file_size >= 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
-            raise _bomb(f"条目 {entry.filename} 的压缩比超过 {MAX_COMPRESSION_RATIO} 倍", f"entry {entry.filename} ratio")
+            if len(entries) > MAX_ZIP_ENTRIES:
+                raise _bomb(f"包含 {len(entries)} 个条目", f"{len(entries)} entries")
+            budget = limits.INFLATED_MB.bytes()
+            for entry in entries:
+                if entry.is_dir():
+                    continue
+                if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # Word writes no other
+                    raise _corrupt(ValueError(f"entry {entry.filename} uses compression method {entry.compress_type}"))
+                content = _inflate(archive, entry, budget)
+                budget -= len(content)
+                stored.writestr(entry.filename, content)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, RuntimeError, zlib.error) as exc:
+        raise _corrupt(exc) from exc  # RuntimeError: an encrypted entry
+    return out.getvalue()
+
+
+def _inflate(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int) -> bytes:
+    """One entry's bytes, inflated a chunk at a time; refused as soon as it passes the bound."""
+    chunks: list[bytes] = []
+    size = 0
+    most = MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+    with archive.open(entry) as member:
+        while chunk := member.read(_CHUNK):
+            size += len(chunk)
+            if size > budget:
+                raise limits.INFLATED_MB.exceeded(
+                    f"> {limits.INFLATED_MB.value()}", where_zh=f"Word 文件（条目 {entry.filename}）",
+                    where_en=f"the Word file (entry {entry.filename})")
+            if size >= 1024 * 1024 and size > most:
+                raise _bomb(f"条目 {entry.filename} 的压缩比超过 {MAX_COMPRESSION_RATIO} 倍",
+                            f"entry {entry.filename} inflates more than {MAX_COMPRESSION_RATIO} times")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _corrupt(exc: Exception) -> InputError:

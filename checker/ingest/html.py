@@ -51,6 +51,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})|(\d{4})(\d{2})(\d{2})")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BINARY_MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "Word/ZIP", b"\xd0\xcf\x11\xe0": "Word (.doc)"}
 
 #: A cell longer than this is prose, not a table value or label.
@@ -101,7 +102,12 @@ def _refuse_binary(data: bytes) -> None:
 
 
 def _decode(data: bytes) -> str:
-    """Decode the page bytes: BOM, declared charset, UTF-8, then detection."""
+    """Decode the page bytes: BOM, declared charset, UTF-8, then detection.
+
+    A decoding that yields lone surrogates (UTF-7 can) is no decoding of text: the next
+    candidate is tried, and what is left of them at the end becomes U+FFFD, as any other
+    undecodable byte of the page.
+    """
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace")
@@ -109,13 +115,15 @@ def _decode(data: bytes) -> str:
     for candidate in (declared, "utf-8"):
         if candidate:
             try:
-                return data.decode(candidate)
+                text = data.decode(candidate)
             except (UnicodeDecodeError, LookupError):
                 continue
+            if not _SURROGATE.search(text):
+                return text
     best = charset_normalizer.from_bytes(data[:262144]).best()
     if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace")
-    return data.decode(declared or "gb18030", errors="replace")
+        return _SURROGATE.sub("\ufffd", data.decode(best.encoding, errors="replace"))
+    return _SURROGATE.sub("\ufffd", data.decode(declared or "gb18030", errors="replace"))
 
 
 def _declared_encoding(head: bytes) -> str | None:
@@ -133,8 +141,15 @@ def _declared_encoding(head: bytes) -> str | None:
 
 
 def _parse(text: str) -> etree._Element:
-    """Parse decoded HTML with lxml, comments and processing instructions removed."""
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    """Parse decoded HTML with lxml, comments and processing instructions removed.
+
+    libxml2's default limits (10 MB for one text node or attribute, 256 levels of nesting)
+    would cut the page short without an error: a page with a large inline image or script
+    before its text would lose the text. The input is already bounded by
+    :data:`checker.limits.INPUT_MB`, so the parser runs with ``huge_tree``; a limit it still
+    meets (2048 levels of nesting) is reported, never passed over in silence.
+    """
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
@@ -142,6 +157,14 @@ def _parse(text: str) -> etree._Element:
             "无法解析该 HTML 文件（内容为空或不是网页），请检查文件。",
             f"Cannot parse the HTML file: {exc}",
         ) from exc
+    for entry in parser.error_log:
+        if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            raise InputError(
+                f"HTML 页面第 {entry.line} 行超出了网页解析器的处理上限（{entry.message.strip()}），"
+                "其后的内容无法读取。页面结构异常（例如标签嵌套过深），请改用 Word/PDF 文件或页面的正文部分。",
+                f"Line {entry.line} of the HTML page is beyond what the HTML parser can read "
+                f"({entry.message.strip()}); the rest of the page would be lost.",
+            )
     return root
 
 
@@ -243,31 +266,49 @@ class _Walker:
     line: int | None = None
     tables: int = 0
 
-    def walk(self, el: etree._Element) -> None:
-        """Walk one element and its children (its tail is handled by the caller)."""
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _DROP_TAGS or _is_hidden(el):
-            return
-        if tag == "br":
-            self.flush()
-            return
-        if tag == "table":
-            self.flush()
-            self._table(el)
-            return
-        if tag == "pre":
-            self.flush()
-            self._pre(el)
-            return
-        block = tag in _BLOCK_TAGS
-        if block:
-            self.flush()
-        self._text(el.text, el)
-        for child in el:
-            self.walk(child)
-            self._text(child.tail, child)
-        if block:
-            self.flush()
+    def walk(self, root: etree._Element) -> None:
+        """Walk one element and its children (its tail is handled by the caller).
+
+        The walk keeps its own stack (no recursion), so a page nested as deep as the
+        parser allows is read like any other.
+        """
+        # (element, step): "open" reads the element and schedules its children, "tail"
+        # adds the text after a child, "close" ends the paragraph of a block element,
+        # "table" reads a table once its captions have been read.
+        stack: list[tuple[etree._Element, str]] = [(root, "open")]
+        while stack:
+            el, step = stack.pop()
+            if step == "tail":
+                self._text(el.tail, el)
+                continue
+            if step == "close":
+                self.flush()
+                continue
+            if step == "table":
+                stack.extend((td, "open") for td in reversed(self._table(el)))
+                continue
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if tag in _DROP_TAGS or _is_hidden(el):
+                continue
+            if tag == "br":
+                self.flush()
+                continue
+            if tag == "table":
+                self.flush()
+                stack.append((el, "table"))
+                stack.extend((caption, "open") for caption in reversed(el.findall("caption")))
+                continue
+            if tag == "pre":
+                self.flush()
+                self._pre(el)
+                continue
+            if tag in _BLOCK_TAGS:
+                self.flush()
+                stack.append((el, "close"))
+            self._text(el.text, el)
+            for child in reversed(el):
+                stack.append((child, "tail"))
+                stack.append((child, "open"))
 
     def flush(self) -> None:
         """End the current paragraph."""
@@ -292,19 +333,16 @@ class _Walker:
             if text:
                 self.blocks.append(Paragraph(text, Location(line=(pre.sourceline or 1) + offset)))
 
-    def _table(self, table: etree._Element) -> None:
-        """Emit a data table, or walk a layout table's cells as ordinary blocks."""
-        for caption in table.findall("caption"):
-            self.walk(caption)
+    def _table(self, table: etree._Element) -> list[etree._Element]:
+        """Emit a data table; for a layout table, the cells to walk as ordinary blocks."""
         rows = [_row_cells(tr) for tr in _table_rows(table)]
         texts = _data_table_texts(table, rows)
         if texts is None:
-            for td in (td for row in rows for td in row):
-                self.walk(td)
-            return
+            return [td for row in rows for td in row]
         self.tables += 1
         grid = build_grid(_place(rows, texts), self.tables)
         self.blocks.append(Table(grid, Location(line=table.sourceline, table=self.tables)))
+        return []
 
 
 def _data_table_texts(table: etree._Element, rows: list[list[etree._Element]]) -> list[list[str]] | None:

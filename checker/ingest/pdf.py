@@ -55,8 +55,11 @@ from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils.exceptions import PdfminerException
 
 from checker.errors import InputError
+from checker.ingest import pdfstreams
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import Layout, Location, Paragraph, Table
+
+pdfstreams.install()
 
 #: Refuse PDFs with more pages than this.
 MAX_PAGES = 300
@@ -96,10 +99,12 @@ def read_pdf(data: bytes) -> Layout:
             "该文件不是 PDF 文件（缺少 %PDF 文件头），请确认文件格式和扩展名。",
             "The file is not a PDF (no %PDF header).",
         )
-    with _pdf_errors(), pdfplumber.open(io.BytesIO(data)) as pdf:
+    with _pdf_errors(), pdfstreams.budget() as inflated, pdfplumber.open(io.BytesIO(data)) as pdf:
         _check_page_count(len(pdf.pages))
         pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
         hints = _hints(pdf)
+    if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
+        raise inflated.error
     _check_text_layer(pages)
     return Layout(blocks=_Assembler(pages).blocks(), media_type="application/pdf", hints=hints)
 
@@ -142,6 +147,8 @@ def _pdf_errors() -> Iterator[None]:
         raise
     except _BAD_PDF_ERRORS as exc:
         cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, InputError):  # a bound met inside pdfminer, wrapped by pdfplumber
+            raise cause from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise InputError(
                 "PDF 文件已加密（设置了打开密码），无法读取。请提供未加密的版本。",

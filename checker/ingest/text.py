@@ -63,8 +63,7 @@ _GAP_AT_END = re.compile(r"\s{2,}$")
 _BLANK = re.compile(r"^\s*$")
 _HEADER_WORDS = re.compile(r"第二十条|信息内容|本年.{0,6}(数量|件数|金额)|勾稽|申请人情况|行政复议|行政诉讼|复议后起诉")
 _MAX_LABEL_CHUNK = 24
-
-MAX_BYTES = 50 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(slots=True)
@@ -152,6 +151,8 @@ def decode_text(data: bytes) -> str:
     text = _strict(data, encoding)
     if _control_ratio(text) > 0.05:
         raise _binary_error()
+    if _SURROGATE.search(text):  # a codec such as UTF-7 decoded to no text at all
+        raise _encoding_error()
     return text
 
 

@@ -64,7 +64,7 @@ def test_too_large(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024 + 1)
-    with pytest.raises(InputError, match="太大"):
+    with pytest.raises(InputError, match="文件大小超出上限.*GKCHECK_LIMIT_INPUT_MB"):
         read_document(path)
 
 

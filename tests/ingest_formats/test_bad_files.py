@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 from functools import cache
@@ -10,10 +11,10 @@ from functools import cache
 import pytest
 from format_builders import docx_bytes, pdf_bytes
 
+from checker import limits
 from checker.errors import InputError
 from checker.ingest import docx as docx_reader
 from checker.ingest import pdf as pdf_reader
-from checker.ingest._shared import MAX_INPUT_BYTES
 from checker.ingest.docx import read_docx
 from checker.ingest.html import read_html
 from checker.ingest.pdf import read_pdf
@@ -101,8 +102,9 @@ def test_pdf_page_limit():
 
 
 @pytest.mark.parametrize("reader", [read_pdf, read_docx, read_html], ids=["pdf", "docx", "html"])
-def test_size_limit(reader):
-    refused(reader, b"%PDF-" + b"0" * MAX_INPUT_BYTES, "过大", "50 MB")
+def test_size_limit(reader, monkeypatch):
+    monkeypatch.setenv(limits.INPUT_MB.env, "1")
+    refused(reader, b"%PDF-" + b"0" * limits.INPUT_MB.bytes(), "文件大小超出上限", "上限 1 MB", limits.INPUT_MB.env)
 
 
 @pytest.mark.parametrize("reader", [read_pdf, read_docx, read_html], ids=["pdf", "docx", "html"])
@@ -153,10 +155,15 @@ def test_zip_bomb_by_ratio():
     refused(read_docx, _bomb(4 * 1024 * 1024), "压缩炸弹")
 
 
-def test_zip_bomb_by_total_size():
-    data = _bomb(docx_reader.MAX_UNCOMPRESSED_BYTES + 1024 * 1024)
-    assert len(data) < 1024 * 1024
-    refused(read_docx, data, "压缩炸弹", "MB")
+def test_inflated_size_bound(monkeypatch):
+    """Entries that compress little (no bomb by ratio) are bounded in total by INFLATED_MB."""
+    monkeypatch.setenv(limits.INFLATED_MB.env, "2")
+    out = io.BytesIO()
+    noise = random.Random(0).randbytes(1024 * 1024)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in range(3):
+            archive.writestr(f"word/media/image{part}.png", noise)
+    refused(read_docx, out.getvalue(), "解压后的内容超出上限", "上限 2 MB", limits.INFLATED_MB.env)
 
 
 def test_zip_with_too_many_entries():

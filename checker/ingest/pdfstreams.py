@@ -1,0 +1,271 @@
+"""Bound the bytes pdfminer inflates while reading one PDF (:data:`checker.limits.INFLATED_MB`).
+
+pdfminer decodes every stream in one place, ``PDFStream.decode``, with module-level
+functions of ``pdfminer.pdftypes``: ``zlib.decompress`` (and ``decompress_corrupted`` when
+that fails), ``lzwdecode``, ``rldecode``, ``ccittfaxdecode`` and the predictors. Each of them
+can turn a few bytes into gigabytes: a 2 MB FlateDecode stream inflates to 2 GB of zeros,
+and a predictor or fax filter allocates rows as wide as a ``/Columns`` number says.
+:func:`install` replaces these names with versions that produce their output a piece at a
+time and charge every piece to the budget of the PDF being read, before it is kept; the
+piece that passes the bound raises :class:`~checker.errors.InputError`. What the readers
+return is otherwise what pdfminer's own functions return (including its treatment of
+damaged zlib data).
+
+:func:`budget` opens the budget for one file. A charge outside any budget is bounded per
+decoding, so pdfminer used elsewhere in gkcheck is bounded too.
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from io import BytesIO
+from types import SimpleNamespace
+from typing import Any
+
+from pdfminer import ccitt, lzw, pdftypes
+from pdfminer.pdfexceptions import PDFValueError
+
+from checker import limits
+from checker.errors import InputError
+
+#: Inflate this many bytes at a time (the most one step may hold beyond the bound).
+_STEP = 1 << 20
+#: Input fed to zlib in one call; a failing call is replayed byte by byte from a saved state.
+_FEED = 1 << 16
+#: What a Python list holds per item: the predictors and the fax decoder keep rows as lists.
+_LIST_ITEM_BYTES = 9
+
+
+@dataclass
+class _Budget:
+    """Bytes still allowed for one file, and the error once it is spent (then every charge fails)."""
+
+    left: int
+    where_zh: str
+    where_en: str
+    error: InputError | None = None
+
+    def charge(self, size: int) -> None:
+        if self.error is None:
+            self.left -= size
+            if self.left >= 0:
+                return
+            self.error = limits.INFLATED_MB.exceeded(f"> {limits.INFLATED_MB.value()}", where_zh=self.where_zh,
+                                                     where_en=self.where_en)
+        raise self.error
+
+
+_current: ContextVar[_Budget | None] = ContextVar("gkcheck_pdf_budget", default=None)
+
+
+@contextmanager
+def budget(where_zh: str = "PDF 文件", where_en: str = "the PDF file") -> Iterator[_Budget]:
+    """Charge every stream pdfminer decodes inside the block to one budget of ``INFLATED_MB``.
+
+    The budget is returned: when pdfminer swallowed the error somewhere (it catches broadly
+    in places), ``error`` still tells that the file went over the bound.
+    """
+    state = _Budget(limits.INFLATED_MB.bytes(), where_zh, where_en)
+    token = _current.set(state)
+    try:
+        yield state
+    finally:
+        _current.reset(token)
+
+
+def _charge(size: int) -> None:
+    state = _current.get()
+    if state is not None:
+        state.charge(size)
+
+
+def _bounded(decoder: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Run ``decoder`` under the file's budget, or under a budget of its own outside any file."""
+
+    @functools.wraps(decoder)
+    def run(*args: Any) -> bytes:
+        if _current.get() is not None:
+            return decoder(*args)
+        with budget():
+            return decoder(*args)
+
+    return run
+
+
+# --------------------------------------------------------------------------- Flate
+
+
+@_bounded
+def inflate(data: bytes) -> bytes:
+    """What pdfminer's ``zlib.decompress``, then ``decompress_corrupted`` on failure, returns.
+
+    A complete stream inflates whole (bytes after its end are ignored); a truncated one
+    gives what it holds; one with an error in its last 3 bytes (a bad checksum) gives what
+    came before; an error earlier raises ``zlib.error`` (pdfminer then uses no data).
+    Output is charged to the budget a step at a time.
+    """
+    decompressor = zlib.decompressobj()
+    out: list[bytes] = []
+    fed = 0
+    while fed < len(data) and not decompressor.eof:
+        piece = data[fed:fed + _FEED]
+        saved, kept = decompressor.copy(), len(out)
+        try:
+            _drain(decompressor, piece, out)
+        except zlib.error:
+            # Replay this piece one byte at a time to find the byte that fails, as pdfminer does.
+            _charge(-sum(len(chunk) for chunk in out[kept:]))
+            del out[kept:]
+            decompressor = saved
+            for offset in range(len(piece)):
+                try:
+                    _drain(decompressor, piece[offset:offset + 1], out)
+                except zlib.error:
+                    if fed + offset < len(data) - 3:
+                        raise
+                    return b"".join(out)
+            raise  # unreachable: the piece failed as a whole  # pragma: no cover
+        fed += len(piece)
+    return b"".join(out)
+
+
+def _drain(decompressor: Any, piece: bytes, out: list[bytes]) -> None:
+    """Feed ``piece`` and collect the output, a step at a time, charging each step."""
+    chunk = decompressor.decompress(piece, _STEP)
+    while True:
+        if chunk:
+            _charge(len(chunk))
+            out.append(chunk)
+        tail = decompressor.unconsumed_tail
+        if not tail:
+            if decompressor.eof or len(chunk) < _STEP:
+                return
+            chunk = decompressor.decompress(b"", _STEP)  # output still waiting in the window
+            continue
+        chunk = decompressor.decompress(tail, _STEP)
+
+
+def _failed_decompress_corrupted(data: bytes) -> bytes:
+    """:func:`inflate` already did pdfminer's recovery: reaching this means no data."""
+    raise zlib.error("damaged zlib data")
+
+
+# --------------------------------------------------------------------------- LZW, RunLength
+
+
+@_bounded
+def lzw_decode(data: bytes) -> bytes:
+    """pdfminer's ``lzwdecode``, charging each decoded piece."""
+    out: list[bytes] = []
+    for piece in lzw.LZWDecoder(BytesIO(data)).run():
+        _charge(len(piece))
+        out.append(piece)
+    return b"".join(out)
+
+
+@_bounded
+def rl_decode(data: bytes) -> bytes:
+    """RunLengthDecode (PDF reference 3.3.4), as pdfminer's ``rldecode``, charging as it goes.
+
+    A run cut short by the end of the data is an error, as in pdfminer.
+    """
+    out = bytearray()
+    i, n = 0, len(data)
+    charged = 0
+    while i < n:
+        length = data[i]
+        i += 1
+        if length == 128:
+            break
+        if length < 128:
+            end = i + length + 1
+            if end > n:
+                raise PDFValueError("RunLength data ends inside a literal run")
+            out += data[i:end]
+            i = end
+        else:
+            if i >= n:
+                raise PDFValueError("RunLength data ends inside a repeated run")
+            out += data[i:i + 1] * (257 - length)
+            i += 1
+        if len(out) - charged >= _STEP:
+            _charge(len(out) - charged)
+            charged = len(out)
+    _charge(len(out) - charged)
+    return bytes(out)
+
+
+# --------------------------------------------------------------------------- CCITT fax, predictors
+
+
+class _BoundedFax(ccitt.CCITTFaxDecoder):
+    """pdfminer's fax decoder, each output row charged before it is kept."""
+
+    def output_line(self, y: int, bits: Any) -> None:
+        _charge((len(bits) + 7) // 8 + _LIST_ITEM_BYTES * len(bits))
+        super().output_line(y, bits)
+
+
+@_bounded
+def fax_decode(data: bytes, params: dict[str, object]) -> bytes:
+    """pdfminer's ``ccittfaxdecode``; the row width (``/Columns``) is charged before rows are built."""
+    if params.get("K") != -1:
+        raise PDFValueError(params.get("K"))
+    columns = _int(params.get("Columns"))
+    _charge(3 * _LIST_ITEM_BYTES * max(columns, 0))  # the decoder keeps a few rows of this width
+    parser = _BoundedFax(columns, bytealign=bool(params.get("EncodedByteAlign")),
+                         reversed=bool(params.get("BlackIs1")))
+    parser.feedbytes(data)
+    return parser.close()
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@_bounded
+def _bounded_png_predictor(pred: int, colors: int, columns: int, bitspercomponent: int, data: bytes) -> bytes:
+    _charge(_LIST_ITEM_BYTES * max(columns, 0) + len(data) * (_LIST_ITEM_BYTES + 1))
+    return _PNG_PREDICTOR(pred, colors, columns, bitspercomponent, data)
+
+
+@_bounded
+def _bounded_tiff_predictor(colors: int, columns: int, bitspercomponent: int, data: bytes) -> bytes:
+    _charge(len(data) * (_LIST_ITEM_BYTES + 1))
+    return _TIFF_PREDICTOR(colors, columns, bitspercomponent, data)
+
+
+# --------------------------------------------------------------------------- installation
+
+_REPLACED = ("zlib", "decompress_corrupted", "lzwdecode", "rldecode", "ccittfaxdecode",
+             "apply_png_predictor", "apply_tiff_predictor")
+#: pdfminer's own functions, as imported (before :func:`install`).
+PDFMINER: dict[str, Any] = {name: getattr(pdftypes, name, None) for name in _REPLACED}
+_PNG_PREDICTOR = PDFMINER["apply_png_predictor"]
+_TIFF_PREDICTOR = PDFMINER["apply_tiff_predictor"]
+
+
+def install() -> None:
+    """Put the bounded decoders in place of pdfminer's (idempotent).
+
+    Raises:
+        ImportError: pdfminer no longer decodes streams with these names: the bound would
+            not hold, so PDF reading is refused as unavailable rather than run unbounded.
+    """
+    missing = [name for name in _REPLACED if not hasattr(pdftypes, name)]
+    if missing or not hasattr(pdftypes.PDFStream, "decode"):
+        raise ImportError(f"pdfminer.pdftypes has changed (no {', '.join(missing) or 'PDFStream.decode'}): "
+                          "gkcheck cannot bound the streams it inflates", name="pdfminer")
+    pdftypes.zlib = SimpleNamespace(decompress=inflate, error=zlib.error,  # type: ignore[assignment]
+                                    decompressobj=zlib.decompressobj)
+    pdftypes.decompress_corrupted = _failed_decompress_corrupted  # type: ignore[assignment]
+    pdftypes.lzwdecode = lzw_decode  # type: ignore[assignment]
+    pdftypes.rldecode = rl_decode  # type: ignore[assignment]
+    pdftypes.ccittfaxdecode = fax_decode  # type: ignore[assignment]
+    pdftypes.apply_png_predictor = _bounded_png_predictor  # type: ignore[assignment]
+    pdftypes.apply_tiff_predictor = _bounded_tiff_predictor  # type: ignore[assignment]
