@@ -35,7 +35,7 @@ from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
 from checker.engine import run
 from checker.errors import GkcheckError, InputError, RuleSetError
-from checker.fileio import atomic_writer, same_file
+from checker.fileio import atomic_writer, link_loop, resolved, same_file
 from checker.frame import KINDS, LEVELS
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
@@ -128,7 +128,7 @@ def _outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
     if len(plain) > 1:
         raise click.BadParameter("只能有一个不带格式的输出文件；其他输出请写作 FORMAT=PATH，例如 sarif=gkcheck.sarif")
     targets = [*plain, *(path for _, path in pairs)]
-    if (len({str(Path(t).resolve()) for t in targets}) != len(targets)
+    if (len({str(resolved(t)) for t in targets}) != len(targets)
             or any(same_file(a, b) for a, b in combinations(targets, 2))):
         raise click.BadParameter("两个输出写到了同一个文件")
     return (plain[0] if plain else None), pairs
@@ -379,12 +379,15 @@ def _check_output(target: str, inputs: Sequence[tuple[str, str, str]]) -> None:
     name one file: the same path, a symbolic link to it or a hard link of it (same device and
     inode).
     """
+    if link_loop(target):
+        raise InputError(f"输出文件 {target} 是循环的符号链接（链接最终又指回自己），无法写入。请换一个输出文件名。",
+                         f"The output file {target} is a symbolic link loop and cannot be written; choose another name.")
     for path, zh, en in inputs:
-        if not (same_file(target, path) or Path(target).resolve() == Path(path).resolve()):
+        if not (same_file(target, path) or resolved(target) == resolved(path)):
             continue
         if os.path.abspath(target) == os.path.abspath(path):
             how_zh = how_en = ""
-        elif Path(target).resolve() == Path(path).resolve():
+        elif resolved(target) == resolved(path):
             how_zh, how_en = "（经由符号链接）", " (through a symbolic link)"
         else:
             how_zh, how_en = "（互为硬链接）", " (hard links of one file)"

@@ -29,9 +29,10 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, NoReturn, Sequence
+from typing import Any, NoReturn
 
 import jsonschema
 import numpy as np
@@ -108,7 +109,7 @@ def discover(files: Sequence[str]) -> Path | None:
     """The configuration file for ``files``: searched upward from their deepest common directory."""
     if not files:
         return None
-    dirs = [Path(f).resolve().parent for f in files]
+    dirs = [_folder_of(f) for f in files]
     start = Path(os.path.commonpath([str(d) for d in dirs]))
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
@@ -118,6 +119,17 @@ def discover(files: Sequence[str]) -> Path | None:
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
     return None
+
+
+def _folder_of(file: str) -> Path:
+    """The folder a report is in, links followed; a path that cannot be resolved (a link loop) as written.
+
+    Such a path is refused with its own message when the report is read.
+    """
+    try:
+        return Path(file).resolve().parent
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
+        return Path(os.path.abspath(file)).parent
 
 
 def _has_tool_table(pyproject: Path) -> bool:

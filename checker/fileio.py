@@ -83,3 +83,26 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def resolved(path: str | Path) -> Path:
+    """``path`` absolute with links followed; as written (made absolute) when links loop.
+
+    A loop is left for the reader or writer of the path to report in its own words.
+    """
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11)
+        return Path(os.path.abspath(path))
+
+
+def link_loop(path: str | Path) -> bool:
+    """Whether ``path`` is a symbolic link whose chain of links never ends."""
+    try:
+        Path(path).resolve(strict=True)
+    except RuntimeError:
+        return True
+    except OSError as exc:
+        return exc.errno == 40  # ELOOP
+    return False
+

@@ -30,11 +30,12 @@ from checker import __version__
 from checker.audit.dashboard import render_dashboard
 from checker.audit.pool import start_child
 from checker.audit.runner import AuditSummary, Row, results_file
-from checker.audit.safe import clean, csv_cell, json_bytes, json_value
+from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
 from checker.render.labels import KIND_ZH, LEVEL_ZH
+from checker.render.safe import csv_cell
 from checker.scoring import WITHHELD
 
 EXCEL_MAX_ROWS = 1_000_000

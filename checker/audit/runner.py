@@ -58,7 +58,7 @@ from checker.audit.worker import (
     stored_profile,
     write_result,
 )
-from checker.errors import InputError, RuleSetError
+from checker.errors import InputError
 from checker.loader import RuleSet
 from checker.verdict import ERROR, FAILED, PASSED
 
@@ -297,21 +297,13 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
 
 
 def rules_key(ruleset: RuleSet) -> str:
-    """The content hash of the rules actually used: gkcheck's version and the bytes of every rule file.
+    """The content hash of the rules actually used: gkcheck's version and the rule set's fingerprint.
 
-    Stored ingest records and results are keyed by it, so that editing a rule (without changing its
-    file's ``version:``) checks the reports again.
+    The fingerprint covers every rule file's content and what configuration changes in the
+    results, so editing a rule (without changing its file's ``version:``) checks the reports
+    again. Stored ingest records and results are keyed by it.
     """
-    # TODO(lead, issue 12): use the compiled rule set's ``fingerprint`` (sha256 of the rules and the
-    # effective configuration) once the rules helper adds it; this is the one place to change.
-    h = hashlib.sha256(__version__.encode())
-    for name in ruleset.files:
-        try:
-            data = Path(name).read_bytes()
-        except OSError as exc:
-            raise RuleSetError(f"无法读取规则文件 {name}：{exc.strerror}", f"Cannot read rule file {name}") from None
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+    return hashlib.sha256(f"{__version__}\n{ruleset.fingerprint}".encode()).hexdigest()
 
 
 def _limits_key() -> str:

@@ -1,7 +1,5 @@
 """Values from reports made safe for the audit's database and outputs.
 
-* :func:`csv_cell` — a CSV cell that a spreadsheet will not evaluate (OWASP: text starting
-  with ``= + - @ TAB CR`` gets a leading ``'``; numbers stay numbers).
 * :func:`clean` — text without lone surrogates (which no UTF-8 file or SQLite text can hold:
   file names that are not UTF-8 arrive as such), for what is only shown: paths and messages.
 * :func:`json_bytes` — compact UTF-8 JSON by orjson, falling back to the standard library for
@@ -20,17 +18,7 @@ from typing import Any
 import orjson
 
 _LONG_INTEGER = re.compile(rb"\d{19}")  # 19 digits or more: maybe beyond 64 bits
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def csv_cell(value: Any) -> Any:
-    """``value`` as a CSV cell that no spreadsheet evaluates as a formula (numbers and None unchanged)."""
-    if isinstance(value, str):
-        if value.startswith(_FORMULA_START):
-            value = "'" + value
-        return clean(value)
-    return value
 
 
 def clean(text: str) -> str:

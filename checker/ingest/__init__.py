@@ -86,8 +86,8 @@ def read_bytes(file: Path) -> bytes:
         st = file.stat()
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError(f"无法读取 {file}：这是一个循环的符号链接（链接最终指回自己），不指向任何文件。请改为指定报告文件本身。",
-                             f"Cannot read {file}: it is a symbolic link loop that points to no file.") from None
+            raise InputError(f"{file} 是一个循环的符号链接（链接最终指回自己），不指向任何文件。请改为指定报告文件本身。",
+                             f"{file} is a symbolic link loop that points to no file.") from None
         st = None
     if st is None or not stat.S_ISREG(st.st_mode):  # one stat for the usual case; the reason otherwise
         if not file.exists():

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from checker.audit.pool import Feed, Pool, Stopped, TaskError, mark
-from checker.audit.safe import clean, csv_cell, json_bytes, json_value
+from checker.audit.safe import clean, json_bytes, json_value
+from checker.render.safe import csv_cell
 
 
 def _work(task: list[Any]) -> list[Any]:

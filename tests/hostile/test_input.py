@@ -413,8 +413,6 @@ def test_hostile(case: Case, tmp_path: Path) -> None:
     run_case(case, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="checker/config.py discover() resolves input paths before they are read; "
-                   "Path.resolve raises RuntimeError on a loop in Python 3.11 (config owner's fix)")
 def test_symlink_loop_check(tmp_path: Path) -> None:
     run_case(Case("symlink-loop-check", symlink_loop("check"), 2, ("循环的符号链接",), seconds=30, memory_mb=400),
              tmp_path)

@@ -340,6 +340,14 @@ CASES = [
          message=("不存在",), seconds=30, memory_mb=700),
     Case("o-is-a-folder", lambda folder: ["check", str(DEFECTIVE), "-o", "."], exit=2, message=("是一个文件夹",),
          seconds=30, memory_mb=700),
+    *(Case(f"{command}-o-symlink-loop", (lambda folder, args=args: (_inputs(folder), os.symlink("b", folder / "a"),
+                                                                    os.symlink("a", folder / "b"), args)[-1]),
+           exit=2, message=("循环的符号链接",), seconds=30, memory_mb=700,
+           check=_untouched("defective.json"))
+      for command, args in (("check", ["check", "defective.json", "-o", "a"]),
+                            ("output-format", ["check", "defective.json", "--output", "sarif=a"]),
+                            ("convert", ["convert", "defective.json", "-o", "a"]),
+                            ("annotate", ["check", "defective.json", "--annotate", "a"]))),
     Case("o-dev-stdout", lambda folder: ["check", str(DEFECTIVE), "--format", "json", "-o", "/dev/stdout"], exit=1,
          seconds=30, memory_mb=700, check=lambda run, folder: json.loads(run.stdout)),
     # items 3 and 11: interrupted while writing: exit 130, one line, the previous outputs whole
