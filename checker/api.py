@@ -71,7 +71,9 @@ def load(report: Source, *, name: str | None = None, year: int | None = None) ->
     from checker.ingest import parse_document, read_document
     from checker.quiet import quiet_libraries
 
-    if isinstance(report, dict):
+    if isinstance(report, dict):  # the bounds every file's document meets (depth, text, numbers)
+        from checker.ingest.values import check_values
+        check_values(report, name or "报告文档")
         return report, name or ""
     if isinstance(report, (bytes, bytearray, memoryview)):
         with quiet_libraries():

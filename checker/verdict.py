@@ -2,7 +2,8 @@
 
 Exit codes: 0 passed; 1 a finding at or above ``fail_on`` (not waived), or a score below
 ``min_score``, or a report that could not be read whole (a table printed in the source but
-not read, or a text that seems cut off: such a report never passes, whatever its findings);
+not read, or a text that seems cut off: such a report never passes, whatever its findings),
+or one on which no rule could be decided (a configuration that leaves nothing applicable);
 2 usage, input or rule-set error (raised before a verdict exists).
 """
 
@@ -21,11 +22,17 @@ UNDECIDABLE = {
 }
 """Reading notices that keep a report from passing, and the reason the verdict gives."""
 
+NOTHING_DECIDED = Text("没有一条规则能够判断，无法判定", "no rule could be decided: no verdict is possible")
+"""The reason a report with rules applicable but none decided (all not assessable) cannot pass."""
+
 
 def undecided_reasons(result: ReportResult) -> list[Text]:
-    """Why the report cannot pass because of what could not be read (text first, each reason once)."""
+    """Why the report cannot pass: what could not be read (text first), or no rule decided at all."""
     codes = {n.code for n in result.notices}
-    return [reason for code, reason in UNDECIDABLE.items() if code in codes]
+    reasons = [reason for code, reason in UNDECIDABLE.items() if code in codes]
+    if result.coverage.decided == 0:
+        reasons.append(NOTHING_DECIDED)
+    return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +46,7 @@ class Policy:
         """True when this report fails the policy (or could not be read whole)."""
         if any(f.severity.rank >= self.fail_on.rank and not f.waived for f in result.findings):
             return True
-        if result.notices and undecided_reasons(result):
+        if undecided_reasons(result):
             return True
         overall = result.score.overall
         return self.min_score is not None and overall is not None and overall < self.min_score

@@ -16,3 +16,11 @@ def test_rules_md_is_up_to_date() -> None:
     expected = render_rules(compiled_ruleset().ruleset, "markdown", "zh", Console())
     actual = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert actual == expected, "docs/rules.md is stale: run `gkcheck rules --format markdown > docs/rules.md`"
+
+
+def test_limits_md_lists_every_limit_with_its_default() -> None:
+    from checker import limits
+
+    table = (ROOT / "docs" / "limits.md").read_text(encoding="utf-8")
+    for limit in limits.ALL:
+        assert f"| `{limit.env}` | {limit.default} |" in table, f"docs/limits.md lacks {limit.env}"
