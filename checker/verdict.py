@@ -9,8 +9,8 @@ or one on which no rule could be decided (a configuration that leaves nothing ap
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from checker.model import ReportResult, Severity, Text
 
