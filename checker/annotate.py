@@ -281,8 +281,7 @@ def annotate_docx(data: bytes, result: ReportResult, document: dict[str, Any], r
     Raises:
         InputError: ``data`` is not a Word file that can be opened.
     """
-    docx_reader._check_package(data)
-    word = docx_reader._open(data)
+    word = docx_reader.open_document(data)
     body = _BodyMap()
     body.read(word.element.body)
     source_map = document.get("source_map")

@@ -36,7 +36,13 @@ from lxml import etree
 
 from checker import limits
 from checker.errors import InputError
-from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
+from checker.ingest._shared import (
+    SpanCell,
+    build_grid,
+    check_size,
+    clean_text,
+    join_lines,
+)
 from checker.ingest.layout import Layout, Location, Paragraph, Table
 
 #: Refuse an entry (inflating to at least 1 MB) that inflates more than this many times its compressed size.
@@ -70,8 +76,7 @@ def read_docx(data: bytes) -> Layout:
         InputError: when the file is too large, is not a .docx package, is
             corrupt, is a suspected zip bomb, or has no text.
     """
-    check_size(data, "Word 文件", "Word file")
-    document = _open(_inflated_package(data))
+    document = open_document(data)
     reader = _BodyReader()
     reader.read(document.element.body)
     if not any(isinstance(b, Table) or b.text for b in reader.blocks):
@@ -83,6 +88,17 @@ def read_docx(data: bytes) -> Layout:
 
 
 _MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def open_document(data: bytes) -> Document:
+    """The python-docx document of a .docx file's bytes, inflated under the bounds.
+
+    Raises:
+        InputError: as :func:`read_docx`, for a file that is too large, not a .docx package,
+            corrupt or a suspected zip bomb.
+    """
+    check_size(data, "Word 文件", "Word file")
+    return _open(_inflated_package(data))
 
 
 def _inflated_package(data: bytes) -> bytes:
