@@ -59,9 +59,9 @@ from hostile.fuzz import (
     AuditRun,
     Job,
     Outcome,
+    cli_problems,
     generate,
     is_advisory,
-    output_problems,
     run_audit,
     run_isolated,
 )
@@ -148,9 +148,8 @@ def cli_pass(seed: int, n: int, count: int, seconds: float, memory_mb: float, fo
             lines = [ln for ln in run.output.splitlines() if ln.strip()]
             line = next((ln for ln in lines if any(m in ln for m in INTERNAL_ERROR_MARKS[1:])), lines[-1] if lines else "")
             fail("cli-internal-error", f"{fmt}: {line[:300]}")
-        for problem in dict.fromkeys(output_problems(fmt, run.stdout) + output_problems("stderr", run.stderr)):
-            if not is_advisory(problem):
-                fail("cli-output:" + problem.split(" (")[0], f"{fmt}: {sample.detail[:200]}")
+        for problem in cli_problems(fmt, run):
+            fail("cli-output:" + problem.split(" (")[0], f"{fmt}: {problem}: {sample.detail[:200]}")
     return {"runs": len(picks), "exit_codes": dict(exits), "max_seconds": round(worst["seconds"], 2),
             "max_mb": round(worst["mb"], 1)}
 
@@ -220,7 +219,8 @@ def _account(seed: int, audit: AuditRun, names: dict[str, tuple[int, str]], fail
         failures.append(Failure(seed, index, kind, "audit-internal-error", reason[:300]))
     for name, (index, kind) in names.items():
         in_check, audit_checked = statuses.get(index), name in audit.checked
-        if in_check == "checked" and not audit_checked and name in listed:
+        duplicate = any(c in ("重复文件", "duplicate") for c, _ in listed.get(name, []))  # checked once, as its twin
+        if in_check == "checked" and not audit_checked and name in listed and not duplicate:
             reasons = "; ".join(f"{c}: {r[:120]}" for c, r in listed[name])
             failures.append(Failure(seed, index, kind, "judged-differently", f"check scores it, audit lists: {reasons}"))
         elif in_check == "refused" and audit_checked:

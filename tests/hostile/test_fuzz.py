@@ -25,6 +25,7 @@ from hostile.fuzz import (
     KINDS,
     Job,
     Outcome,
+    cli_problems,
     generate,
     outcome_failures,
     output_problems,
@@ -99,8 +100,7 @@ def test_check_cli(fmt: str, tmp_path: Path) -> None:
         marks = [m for m in INTERNAL_ERROR_MARKS if m in run.output]
         if marks:
             failures.append(f"{where}: {marks[0]!r}: {run.output.strip().splitlines()[-1][:200]}")
-        problems = output_problems(fmt, run.stdout) + output_problems("stderr", run.stderr)
-        failures += [f"{where}: {p}" for p in problems if not p.endswith(":bidi")]
+        failures += [f"{where}: {p}" for p in cli_problems(fmt, run)]
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)
 
 
