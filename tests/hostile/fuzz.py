@@ -622,7 +622,7 @@ def make_text_bytes(rng: random.Random) -> tuple[str, bytes, str]:
         notes.append("line-ends")
     elif roll < 0.46:
         n = rng.choice((10_000, 200_000))
-        data = data + rng.choice((b"\n" * n, b"|" * n, b"\t" * n, ("字" * n).encode()))
+        data = data + rng.choice((b"\n" * n, b"|" * n, b"\t" * n, ("字" * n).encode(), ("项目\n" * (n // 10)).encode()))
         notes.append(f"tail:{n}")
     for _ in range(rng.choice((0, 1, 3, 10)) if roll < 0.46 else rng.choice((1, 3, 10))):
         label = rng.choice(sorted(BYTE_DAMAGE))

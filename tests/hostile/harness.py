@@ -123,6 +123,9 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
         pass
     for r in readers:
         r.join(timeout=10)
+    for pipe in (proc.stdout, proc.stderr):  # closed here: an unclosed pipe is a ResourceWarning (an error in the suite)
+        if pipe is not None:
+            pipe.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(returncode=proc.returncode, stdout=b"".join(out).decode("utf-8", "replace"),
                stderr=b"".join(err).decode("utf-8", "replace"), seconds=elapsed,
