@@ -62,6 +62,7 @@ from hostile.fuzz import (
     cli_problems,
     generate,
     is_advisory,
+    job,
     run_audit,
     run_isolated,
 )
@@ -85,8 +86,8 @@ class Failure:
 
 
 def jobs_for(seed: int, n: int) -> list[Job]:
-    """Every file; one in five in English, one in five with a clean previous-year report (``--previous``)."""
-    return [Job(seed, i, lang="en" if i % 5 == 2 else "zh", previous=i % 5 == 0) for i in range(n)]
+    """Every file, as ``fuzz.job`` says (some in English, some with ``--previous``)."""
+    return [job(seed, i) for i in range(n)]
 
 
 def failures_of(o: Outcome) -> list[Failure]:

@@ -988,6 +988,12 @@ class Outcome:
     detail: str = ""
 
 
+def job(seed: int, index: int, kind: str | None = None) -> Job:
+    """The job of sample ``index`` as the fuzz runs check it: one in five in English, one in five
+    with a clean previous-year report (``--previous``)."""
+    return Job(seed, index, kind, lang="en" if index % 5 == 2 else "zh", previous=index % 5 == 0)
+
+
 def _proc_mb(pid: int | str, name: str) -> float:
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -1226,7 +1232,9 @@ def main(argv: list[str] | None = None) -> int:
     path.write_bytes(sample.data)
     print(f"{path}  kind={sample.kind}  {len(sample.data)} bytes\n  {sample.detail[:500]}")
     if args.check:
-        result = check_in_process(sample)
+        how = job(args.seed, args.index, args.kind)
+        print(f"  checked as the fuzz runs do: lang={how.lang} previous={how.previous}")
+        result = check_in_process(sample, lang=how.lang, previous=how.previous)
         print(f"  {result.status} in {result.seconds:.2f} s: {result.error_type} {result.error}")
         for frame in result.frames:
             print(f"    {frame}")

@@ -23,10 +23,10 @@ import pytest
 
 from hostile.fuzz import (
     KINDS,
-    Job,
     Outcome,
     cli_problems,
     generate,
+    job,
     outcome_failures,
     output_problems,
     run_audit,
@@ -66,8 +66,7 @@ def test_the_output_checks_catch_what_they_look_for() -> None:
 
 @pytest.fixture(scope="module")
 def in_process() -> dict[str, list[Outcome]]:
-    jobs = [Job(SEED, i, kind, lang="en" if i % 5 == 2 else "zh", previous=i % 5 == 0)
-            for kind in KIND_NAMES for i in range(PER_KIND)]
+    jobs = [job(SEED, i, kind) for kind in KIND_NAMES for i in range(PER_KIND)]
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in run_isolated(jobs, seconds=SECONDS, memory_mb=MEMORY_MB):
         by_kind[outcome.kind].append(outcome)
