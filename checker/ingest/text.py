@@ -388,33 +388,49 @@ def _is_cell_line(text: str) -> bool:
             and "|" not in text and not _SECTION_LINE.match(text))
 
 
-def _cell_line_region(lines: list[_Line], start: int) -> int:
+# What one line is, for the one-cell-per-line search: "" blank, "-" not a cell line,
+# "v" a single value, "r" a label of table 三's rows, "l" another label.
+_LineKind = str
+
+
+def _line_kind(text: str) -> _LineKind:
+    text = text.strip()
+    if not text:
+        return ""
+    if not _is_cell_line(text):
+        return "-"
+    if _VALUE_LINE.match(text):
+        return "v"
+    return "r" if _is_request_row_label(text) else "l"
+
+
+def _cell_line_region(kinds: list[_LineKind], start: int) -> int:
     """End of a table written one cell per line that starts at ``start`` (``start`` when none).
 
+    ``kinds``: each line's :func:`_line_kind` (computed once per document: the search starts
+    at every line, so a run of short lines would otherwise be classified again and again).
     The region runs over short non-sentence lines (blank lines included) and must hold at
     least four lines that are a single value, making up at least a quarter of its cells.
     """
-    first = lines[start].text.strip()
-    if not _is_cell_line(first):
+    if kinds[start] in ("", "-"):
         return start
     end = start
     values = labels = rows = blank = 0
-    while end < len(lines):
-        text = lines[end].text.strip()
-        if text:
-            if not _is_cell_line(text):
-                break
-            if _VALUE_LINE.match(text):
-                values += 1
-            else:
-                labels += 1
-                rows += _is_request_row_label(text)
+    while end < len(kinds):
+        kind = kinds[end]
+        if kind == "-":
+            break
+        if kind == "v":
+            values += 1
+        elif kind:
+            labels += 1
+            rows += kind == "r"
         else:
             blank += 1
         end += 1
         if labels > 80 and values == 0 and rows < 5:
             return start
-    while end > start and not lines[end - 1].text.strip():
+    while end > start and not kinds[end - 1]:
         end -= 1
     if values >= 4 and values * 3 >= labels:
         return end
@@ -435,13 +451,14 @@ def _is_request_row_label(text: str) -> bool:
 def _cell_tables(lines: list[_Line]) -> dict[int, tuple[int, int]]:
     """The tables written one cell per line: first line → (end, blank lines after the table)."""
     found: dict[int, tuple[int, int]] = {}
+    kinds = [_line_kind(line.text) for line in lines]
     i = 0
     while i < len(lines):
         text = lines[i].text
         if not text.strip() or "\t" in text or _is_pipe_line(text.strip()):
             i += 1
             continue
-        end = _cell_line_region(lines, i)
+        end = _cell_line_region(kinds, i)
         if end == i:
             i += 1
             continue

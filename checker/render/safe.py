@@ -102,6 +102,14 @@ def terminal_markup(value: object) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+_SPACE_RUN = re.compile(r"\s+")  # linear; "\s*\n\s*" is quadratic on long runs of spaces
+
+
+def _one_line(run: re.Match[str]) -> str:
+    """A run of whitespace that holds a line break becomes one space; others stay as they are."""
+    return " " if "\n" in run.group() else run.group()
+
+
 _MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
@@ -114,7 +122,7 @@ def markdown_text(value: object) -> str:
     """
     text = html.escape(terminal_text(value), quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"\s*\n\s*", " ", text).strip()
+    text = _SPACE_RUN.sub(_one_line, text).strip()
     return _MD_LINE_START.sub(r"\\\1", text)
 
 

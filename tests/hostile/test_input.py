@@ -398,6 +398,18 @@ CASES = [
          INFLATED, seconds=40, memory_mb=700),
     Case("docx-honest-bomb", docx_case(lambda: docx_bomb(declared_size=(2 << 30) - 1)), 2, ("压缩炸弹",),
          seconds=40, memory_mb=700),
+    # found by the fuzz run: costs that grew with the square of the input
+    Case("text-40k-short-lines", check_json("r.txt", "政府信息公开工作年度报告\n" + "项目\n" * 40_000), READ | {2},
+         seconds=20, memory_mb=500),
+    Case("json-5000-digit-number", check_json("r.json", '{"a":1' + "0" * 5000 + "}"), 2,
+         ("位数超出上限", "GKCHECK_LIMIT_NUMBER_DIGITS"), seconds=20, memory_mb=400),
+    Case("json-chinese-numerals-in-problems", check_json("r.json", json_text(
+        {**base_doc(), "sections": {**base_doc()["sections"], "problems": {
+            "heading": "五、存在的主要问题及改进情况", "text": "一二三四五六七八九十" * 5000, "position": 4}}})),
+         READ, seconds=20, memory_mb=500),
+    Case("markdown-100k-spaces-in-agency", check_json("r.json", json_text(
+        {**base_doc(), "agency": {**base_doc()["agency"], "name": " " * 100_000 + "某局"}}), "--format", "markdown"),
+         READ, seconds=20, memory_mb=500),
     # one setting raises (or lowers) every size bound
     Case("input-mb-bounds-json", check_json("r.json", json_text(base_doc()) + " " * (2 << 20)), 2,
          ("文件大小超出上限", "上限 1 MB", "GKCHECK_LIMIT_INPUT_MB"), seconds=30, memory_mb=400,
