@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from tests.hostile.harness import Case, Run, run_case
+from hostile.harness import Case, Run, run_case
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFECTIVE = ROOT / "examples" / "defective-report-2024.json"
