@@ -91,7 +91,9 @@ _FIELD_LABEL = re.compile(
     r"发文机关|成文日期|所属机构|关键词|浏览次数)\s*[:：]")
 _TITLE_LABEL = re.compile(r"^\s*(?:标题|题目|文章标题|信息名称|名称|主题|附件\s*\d{0,2})\s*[:：]\s*")
 _BRACKET_PREFIX = re.compile(r"^\s*[【\[［〔(（]\s*\d{4}\s*(?:年度?)?\s*[】\]］〕)）]\s*")
-_SITE_SUFFIX = re.compile(r"\s*[-_|–—]+\s*[^-_|–—]{2,30}(?:网|网站|门户|公众网|政府网|官网|平台)\s*$")
+# The match may only start where a run of spaces and dashes starts: tried at every position of a
+# long run of dashes, the pattern would be quadratic.
+_SITE_SUFFIX = re.compile(r"(?<![\s\-_|–—])\s*[-_|–—]+\s*[^-_|–—]{2,30}(?:网|网站|门户|公众网|政府网|官网|平台)\s*$")
 _COVER_LETTER = re.compile(r"关于(?:报送|呈报|上报|印发|转发|公布).*(?:的函|的通知|的报告)$|的函$")
 # Pieces of a line that lost its breaks: runs of spaces, ideographic spaces, and page chrome labels.
 _PIECE_BREAK = re.compile(r"\s{2,}|\u3000+|\s(?=(?:来源|发布时间|发布日期|时间|日期|作者|浏览|点击|字号|【)\s*[:：【]?)")

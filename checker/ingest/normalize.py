@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
     **{0xFF21 + i: 0x41 + i for i in range(26)},
@@ -39,7 +38,9 @@ _CN_YEAR = re.compile(rf"[{_CN_DIGITS}]{{4}}年")
 
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
-    from opencc import OpenCC  # imported on first use: reading a .json report does not need it
+    from opencc import (
+        OpenCC,  # imported on first use: reading a .json report does not need it
+    )
 
     return OpenCC("t2s")
 
@@ -213,7 +214,9 @@ def iso_date(year: int, month: int, day: int) -> str | None:
 # Latin letters that carry at least one tone mark are glosses; plain Latin text is kept.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _GLOSS_WORD = rf"[a-zü{_TONED}]*[{_TONED}][a-zü{_TONED}]*"
-_GLOSS = re.compile(rf"\s?[（(]\s*{_GLOSS_WORD}(?:[\s'’-]+[a-zü{_TONED}]+)*\s*[)）]|\s?{_GLOSS_WORD}(?:[\s'’-]+{_GLOSS_WORD})*",
+# A bare gloss starts where a run of letters starts: tried inside a long run, it would be quadratic.
+_GLOSS = re.compile(rf"\s?[（(]\s*{_GLOSS_WORD}(?:[\s'’-]+[a-zü{_TONED}]+)*\s*[)）]"
+                    rf"|\s?(?<![a-zü{_TONED}]){_GLOSS_WORD}(?:[\s'’-]+{_GLOSS_WORD})*",
                     re.IGNORECASE)
 _HAS_TONE = re.compile(rf"[{_TONED}]", re.IGNORECASE)
 

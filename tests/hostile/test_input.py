@@ -410,6 +410,13 @@ CASES = [
     Case("markdown-100k-spaces-in-agency", check_json("r.json", json_text(
         {**base_doc(), "agency": {**base_doc()["agency"], "name": " " * 100_000 + "某局"}}), "--format", "markdown"),
          READ, seconds=20, memory_mb=500),
+    Case("text-100k-dashes-line", check_json("r.txt", "政府信息公开工作年度报告\n" + "-" * 100_000 + "\n一、总体情况\n"),
+         READ | {2}, seconds=20, memory_mb=500),
+    Case("html-100k-dashes-paragraph", check_json("r.html", "<html><body><p>政府信息公开工作年度报告</p><p>" + "-" * 100_000
+                                                  + "</p><p>一、总体情况</p></body></html>"), READ | {2},
+         seconds=20, memory_mb=500),
+    Case("text-latin-run-with-tone-mark", check_json("r.txt", "政府信息公开工作年度报告\n" + "a" * 150_000 + "ā\n"),
+         READ | {2}, seconds=20, memory_mb=500),
     # one setting raises (or lowers) every size bound
     Case("input-mb-bounds-json", check_json("r.json", json_text(base_doc()) + " " * (2 << 20)), 2,
          ("文件大小超出上限", "上限 1 MB", "GKCHECK_LIMIT_INPUT_MB"), seconds=30, memory_mb=400,
