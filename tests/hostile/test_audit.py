@@ -550,7 +550,7 @@ def _wait_for(test: Callable[[], bool], seconds: float) -> bool:
     while time.monotonic() < deadline:
         if test():
             return True
-        time.sleep(0.02)
+        time.sleep(0.005)
     return test()
 
 
@@ -591,7 +591,8 @@ def _has_temporary_output(out: Path) -> bool:
 
 @pytest.mark.parametrize("phase", ["start", "ingest", "outputs"])
 def test_ctrl_c_at_any_phase_is_clean_and_resumes(tmp_path: Path, phase: str) -> None:
-    _reports(tmp_path / "in", 40)
+    # enough reports that the outputs take a while to write (the test catches their temporary files)
+    _reports(tmp_path / "in", 200 if phase == "outputs" else 40)
     if phase == "ingest":
         _slow_text(tmp_path / "in" / "slow.txt", 30)
     if phase == "outputs":  # the outputs of an English run, interrupted while they are written
@@ -630,7 +631,7 @@ def test_ctrl_c_at_any_phase_is_clean_and_resumes(tmp_path: Path, phase: str) ->
 def test_killed_while_writing_outputs_then_rewritten(tmp_path: Path) -> None:
     """The issue's run: killed (SIGKILL, the whole group) while the outputs are written; the next run
     must not call them up to date, and writes them whole."""
-    _reports(tmp_path / "in", 40)
+    _reports(tmp_path / "in", 200)  # enough that the outputs take a while to write
     assert run_gkcheck(_audit_args("in"), cwd=tmp_path, seconds=90).returncode == 1
     (tmp_path / "out" / "findings.csv").unlink()  # the next run writes the outputs again
     proc = _start(_audit_args("in"), tmp_path)
