@@ -115,6 +115,10 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
                for s, b in ((proc.stdout, out), (proc.stderr, err))]
     for r in readers:
         r.start()
+    peak_kb = [0]
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch_memory, args=(proc.pid, peak_kb, done), daemon=True)
+    watcher.start()
     if during is not None:
         readers.append(threading.Thread(target=during, args=(proc, cwd), daemon=True))
         readers[-1].start()
@@ -126,6 +130,8 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
             pass
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.monotonic() - start
+    done.set()
+    watcher.join(timeout=5)
     timer.cancel()
     try:  # workers left behind by a killed parent would hold the pipes open
         os.killpg(proc.pid, signal.SIGKILL)
@@ -139,7 +145,41 @@ def run_gkcheck(args: Sequence[str], *, cwd: Path, seconds: float, env: dict[str
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(returncode=proc.returncode, stdout=b"".join(out).decode("utf-8", "replace"),
                stderr=b"".join(err).decode("utf-8", "replace"), seconds=elapsed,
-               peak_mb=usage.ru_maxrss / 1024, killed=killed.is_set())
+               peak_mb=(peak_kb[0] or usage.ru_maxrss) / 1024, killed=killed.is_set())
+
+
+def _watch_memory(pid: int, peak_kb: list[int], done: threading.Event) -> None:
+    """The largest VmHWM (peak resident memory since exec) of ``pid`` and its children, polled.
+
+    ``wait4``'s ``ru_maxrss`` cannot be used alone: a child forked from a large test process
+    starts with that process's peak (Linux records the old memory's high-water mark at exec),
+    so a long test session would make every run look as large as pytest itself.
+    """
+    while not done.is_set():
+        for p in _family(pid):
+            try:
+                with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as fh:
+                    for line in fh:
+                        if line.startswith("VmHWM:"):
+                            peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+                            break
+            except (OSError, ValueError):
+                pass
+        done.wait(0.02)
+
+
+def _family(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc/PID/task/PID/children)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def run_case(case: Case, folder: Path) -> Run:
