@@ -75,36 +75,6 @@ class _BodyMap(docx_reader._BodyReader):
             self.table_at[self.tables] = tbl
 
 
-@dataclass
-class _Placed:
-    """A ``w:tc`` on its table's grid (0-based), as the reader places it."""
-
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    tc: etree._Element
-
-
-def _placed_cells(tbl: etree._Element) -> list[_Placed]:
-    """The cells of a ``w:tbl`` on the grid: the reader's placement (``docx._place``) keeping the elements."""
-    placed: list[_Placed] = []
-    above: dict[int, _Placed] = {}
-    for r, tr in enumerate(tbl.iterchildren(_W_TR)):
-        col = docx_reader._grid_before(tr)
-        for tc in tr.iterchildren(_W_TC):
-            span = docx_reader._grid_span(tc)
-            origin = above.get(col)
-            if docx_reader._v_merge(tc) == "continue" and origin is not None and origin.colspan == span:
-                origin.rowspan = r - origin.row + 1
-            else:
-                cell = _Placed(r, col, 1, span, tc)
-                placed.append(cell)
-                for covered in range(col + 1, col + span):
-                    above.pop(covered, None)
-                above[col] = cell
-            col += span
-    return placed
 
 
 @dataclass
@@ -113,7 +83,7 @@ class _Anchors:
 
     body: _BodyMap
     source_map: dict[str, dict[str, int]]
-    _cells: dict[int, list[_Placed]] = field(default_factory=dict)
+    _cells: dict[int, list[docx_reader.PlacedCell]] = field(default_factory=dict)
     #: missing parts anchored on a neighbouring part's heading: True when that part comes before
     neighbour: dict[str, bool] = field(default_factory=dict)
 
@@ -127,7 +97,7 @@ class _Anchors:
         if tbl is None:
             return None
         if table not in self._cells:
-            self._cells[table] = _placed_cells(tbl)
+            self._cells[table] = docx_reader.placed_cells(tbl)
         cells = self._cells[table]
         r = (row or 1) - 1
         hit = None

@@ -262,10 +262,25 @@ def _int_attr(el: etree._Element | None) -> int:
         return 0
 
 
-def _place(tbl: etree._Element) -> list[SpanCell]:
-    """Place the cells of a ``w:tbl`` on the grid, vMerge continuations joining the cell above."""
-    placed: list[SpanCell] = []
-    above: dict[int, SpanCell] = {}
+@dataclass(slots=True)
+class PlacedCell:
+    """A ``w:tc`` on its table's grid (0-based)."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    tc: etree._Element
+
+
+def placed_cells(tbl: etree._Element) -> list[PlacedCell]:
+    """The cells of a ``w:tbl`` on the grid, vMerge continuations joining the cell above.
+
+    The one placement of Word table cells: the reader takes their text, the annotator
+    (``checker.annotate``) their elements, so both number rows and columns alike.
+    """
+    placed: list[PlacedCell] = []
+    above: dict[int, PlacedCell] = {}
     for r, tr in enumerate(tbl.iterchildren(_W_TR)):
         col = _grid_before(tr)
         for tc in tr.iterchildren(_W_TC):
@@ -274,13 +289,18 @@ def _place(tbl: etree._Element) -> list[SpanCell]:
             if _v_merge(tc) == "continue" and origin is not None and origin.colspan == span:
                 origin.rowspan = r - origin.row + 1
             else:
-                cell = SpanCell(r, col, 1, span, _cell_text(tc))
+                cell = PlacedCell(r, col, 1, span, tc)
                 placed.append(cell)
                 for covered in range(col + 1, col + span):
                     above.pop(covered, None)
                 above[col] = cell
             col += span
     return placed
+
+
+def _place(tbl: etree._Element) -> list[SpanCell]:
+    """The cells of a ``w:tbl`` on the grid with their text."""
+    return [SpanCell(c.row, c.col, c.rowspan, c.colspan, _cell_text(c.tc)) for c in placed_cells(tbl)]
 
 
 @dataclass(slots=True)
