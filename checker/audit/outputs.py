@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import multiprocessing.process
 import os
 import sys
 import tempfile
@@ -28,7 +29,7 @@ from rustpy_xlsxwriter import Format, write_worksheets
 
 from checker import __version__
 from checker.audit.dashboard import render_dashboard
-from checker.audit.pool import start_child
+from checker.audit.pool import child_process, start_child
 from checker.audit.runner import AuditSummary, Row, results_file
 from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
@@ -242,15 +243,16 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         # the three largest outputs are written side by side: the findings CSV/JSONL and the workbook in
         # two forked processes (each streams the findings from the database; the first starts at once,
         # the second once the tables it also holds are built), the small tables and the dashboard here
-        background = [_Background(_findings_files, summary)]
+        background: list[_Background] = []
         try:
+            _start(background, _findings_files, summary)
             store = Store(summary.options.db_path, readonly=True)
             try:
                 counts = per_rule(summary, store)
             finally:
                 store.close()
             tabs = tables(summary, ruleset, counts)
-            background.append(_Background(_workbook, summary, tabs, sum(n for _, n in counts.values())))
+            _start(background, _workbook, summary, tabs, sum(n for _, n in counts.values()))
             for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
             html = render_dashboard(summary, tabs, ruleset)
@@ -312,6 +314,14 @@ def _unlink(path: Path) -> None:
         pass
 
 
+def _start(background: list[_Background], fn: Callable[..., None], *args: Any) -> None:
+    """Run ``fn(*args)`` beside this process, listed in ``background`` before it starts (so that an interrupt
+    arriving as it starts still finds it there to stop)."""
+    task = _Background(fn, *args)
+    background.append(task)
+    task.start()
+
+
 class _Background:
     """``fn(*args)`` in a forked process (Linux) while this one goes on; :meth:`wait` joins it.
 
@@ -322,14 +332,18 @@ class _Background:
     """
 
     def __init__(self, fn: Callable[..., None], *args: Any) -> None:
-        self.fn, self.args, self.proc = fn, args, None
+        self.fn, self.args = fn, args
+        self.proc: multiprocessing.process.BaseProcess | None = None
+
+    def start(self) -> None:
         if sys.platform.startswith("linux"):
+            self.proc = child_process(self.fn, *self.args)
             try:
-                self.proc = start_child(fn, *args)
+                start_child(self.proc)
                 return
             except (AssertionError, OSError):  # no fork here (e.g. inside a daemonic process): write it in this one
                 self.proc = None
-        fn(*args)
+        self.fn(*self.args)
 
     def wait(self) -> None:
         if self.proc is None:

@@ -143,13 +143,18 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="gkcheck-parent-watchdog", daemon=True).start()
 
 
-def start_child(target: Callable[..., Any], *args: Any) -> multiprocessing.process.BaseProcess:
-    """Start ``target(*args)`` in a forked child that dies with this process and ignores Ctrl-C (Linux)."""
-    proc = multiprocessing.get_context("fork").Process(target=_child_main, args=(os.getpid(), target, args),
+def child_process(target: Callable[..., Any], *args: Any) -> multiprocessing.process.BaseProcess:
+    """A process (not yet started: see :func:`start_child`) that runs ``target(*args)``, dies with this
+    process and ignores Ctrl-C (Linux)."""
+    return multiprocessing.get_context("fork").Process(target=_child_main, args=(os.getpid(), target, args),
                                                        daemon=True)
+
+
+def start_child(proc: multiprocessing.process.BaseProcess) -> None:
+    """Start a :func:`child_process`. Keep a reference to ``proc`` *before* calling this: an interrupt held
+    during the fork is raised here once the child runs, and the caller must still be able to stop it."""
     with _forking():
         proc.start()
-    return proc
 
 
 def _child_main(parent: int, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
