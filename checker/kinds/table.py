@@ -13,7 +13,12 @@ from checker.kinds.base import FrameCheck, Payload, number
 
 
 class SumCompare(FrameCheck):
-    """``sum(left) op sum(right)`` with op ``eq`` (equal) or ``le`` (at most)."""
+    """``sum(left) op sum(right)`` with op ``eq`` (equal) or ``le`` (at most).
+
+    A finding points at the cell ``at`` names: the cell it blames (a total compared with its
+    parts, a figure larger than it may be). Without ``at``, the first cell of ``left`` (the
+    side a rule writes the total or the bounded figure on).
+    """
 
     def __init__(self, left: list[str], right: list[str], op: str = "eq", at: str | None = None, **_: Any) -> None:
         index = cell_index()
@@ -23,7 +28,7 @@ class SumCompare(FrameCheck):
         self.left, self.right, self.op = list(left), list(right), op
         self.uses_derived = op != "eq"  # an equality of sums is the arithmetic derived cells were split by
         self.cells = list(dict.fromkeys([*left, *right]))
-        self.pointer = index[at or right[0]].pointer
+        self.pointer = index[at or left[0]].pointer
         self.columns = [value_col(c) for c in self.cells] + [status_col(c) for c in self.cells]
 
     def _sums(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

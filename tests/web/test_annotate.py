@@ -224,3 +224,35 @@ def test_located_findings_anchor_on_their_place_in_generated_reports(seed: int) 
         if f.pointer in cells:
             value = resolve(read, cells[f.pointer].path)
             assert _text(place).strip().lstrip("+") == cell_text(value).lstrip("+"), (f, _text(place))
+
+
+def test_sum_findings_anchor_on_the_total_they_blame() -> None:
+    """A row total (GK-T3-011), a results total (GK-T3-012) and a table 四 total (GK-T4-010) that disagree
+    with their parts: each comment lands on the total cell, which prints the wrong total."""
+    from checker.annotate import _Anchors, _BodyMap, _text
+    from checker.api import check
+    from checker.ingest import parse_document
+
+    doc = load(CLEAN)
+    requests, appeals = doc["tables"]["requests"], doc["tables"]["appeals"]
+    requests["granted"]["total"] += 3  # the row total of （一）
+    requests["total"]["commercial"] += 1  # the results total of one column ...
+    requests["carried_over"]["commercial"] -= 1  # ... with the balance kept
+    appeals["review"]["total"] += 2
+    data = word_file(doc)
+    read = parse_document(data, "r.docx")
+    result = check(read)
+    body = _BodyMap()
+    body.read(docx.Document(io.BytesIO(data)).element.body)
+    anchors = _Anchors(body, {k: v for k, v in read["source_map"].items() if isinstance(v, dict)})
+    blamed = [f for f in result.findings if f.rule_id in ("GK-T3-011", "GK-T3-012", "GK-T4-010")]
+    pointers = {(f.rule_id, f.pointer) for f in blamed}
+    assert {("GK-T3-011", "/tables/requests/granted/total"), ("GK-T3-012", "/tables/requests/total/commercial"),
+            ("GK-T4-010", "/tables/appeals/review/total")} <= pointers
+    for rule_id, pointer in pointers:  # every one of them on a total: a row's total, or a cell of row （七）
+        assert pointer.endswith("/total") or pointer.startswith("/tables/requests/total/"), (rule_id, pointer)
+        assert rule_id != "GK-T3-012" or pointer.startswith("/tables/requests/total/"), pointer
+    for f in blamed:
+        place = anchors.for_finding(f)
+        assert place is not None and any(a.tag == qn("w:tc") for a in place.iterancestors()), f
+        assert _text(place).strip() == printed(resolve(read, cell_by_pointer()[f.pointer].path)), (f, _text(place))
