@@ -7,8 +7,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import cell_index
-from checker.frame import ABSENT, BLANK, NUMBER, TEXT, status_col, value_col
+from checker.document import cell_index, cells
+from checker.frame import (
+    ABSENT,
+    BLANK,
+    FORMATS,
+    NUMBER,
+    TEXT,
+    UNREAD,
+    meta_col,
+    status_col,
+    value_col,
+)
 from checker.kinds.base import FrameCheck, Payload, number
 
 
@@ -71,7 +81,11 @@ def _row_pointer(pointer: str) -> str:
 
 
 class CellNumber(_TableCells):
-    """Every cell of the table holds a number (blank or text cells fail), one finding per table row."""
+    """Every cell of the table holds a number (blank or text cells fail), one finding per table row.
+
+    A table without a single number (every cell it has is blank or text, and none was left
+    unread) is one finding about the whole table, at the table's pointer, instead of one per row.
+    """
 
     def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
         super().__init__(cell_ids, table)
@@ -89,7 +103,10 @@ class CellNumber(_TableCells):
                 cell = self.cells[j]
                 raw = _raw(docs[r], cell.path) if s[i][j] == TEXT else None
                 by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw))
-            out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
+            if not ((s[i] == NUMBER) | (s[i] == UNREAD)).any():
+                out.append([_empty_table_payload(self.table, by_row)])
+            else:
+                out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
         return out
 
 
@@ -98,6 +115,24 @@ def _raw(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
     for k in path:
         node = node.get(k) if isinstance(node, dict) else None
     return node
+
+
+def _empty_table_payload(table: str, by_row: dict[str, list[tuple[Any, Any]]]) -> Payload:
+    """One finding for a table that holds no number at all: how many rows and cells, blank or text."""
+    items = [item for found in by_row.values() for item in found]
+    n, rows = len(items), len(by_row)
+    blank = sum(1 for _, raw in items if raw is None)
+    text = list(dict.fromkeys(str(raw) for _, raw in items if raw is not None))
+    if blank == n:
+        zh, en = f"{rows} 行共 {n} 个单元格均为空", f"all {n} cells of its {rows} rows are blank"
+    else:
+        shown = "、".join(f"“{t}”" for t in text[:3]) + ("等" if len(text) > 3 else "")
+        shown_en = ", ".join(f"“{t}”" for t in text[:3]) + (" …" if len(text) > 3 else "")
+        zh = f"{rows} 行共 {n} 个单元格没有一个数字（" + (f"{blank} 个为空，" if blank else "") + f"{n - blank} 个填写为{shown}）"
+        en = (f"none of the {n} cells of its {rows} rows holds a number (" + (f"{blank} blank, " if blank else "")
+              + f"{n - blank} reading {shown_en})")
+    return Payload(f"/tables/{table}", {"place": "整表未填写", "place_en": " is not filled in", "row": "", "row_en": "",
+                                        "problem": zh, "problem_en": en, "count": n, "rows": rows})
 
 
 def _blank_payload(row_pointer: str, items: list[tuple[Any, Any]]) -> Payload:
@@ -112,7 +147,8 @@ def _blank_payload(row_pointer: str, items: list[tuple[Any, Any]]) -> Payload:
     if text:
         zh_parts.append("、".join(f"{c.zh.split('·')[-1]}填写为“{raw}”" for c, raw in text))
         en_parts.append(", ".join(f"{c.en.split(' · ')[-1]} reads “{raw}”" for c, raw in text))
-    return Payload(row_pointer, {"row": row_zh, "row_en": row_en, "problem": "；".join(zh_parts),
+    return Payload(row_pointer, {"place": f"“{row_zh}”一行", "place_en": f", row “{row_en}”",
+                                 "row": row_zh, "row_en": row_en, "problem": "；".join(zh_parts),
                                  "problem_en": "; ".join(en_parts), "count": len(items)})
 
 
@@ -148,18 +184,52 @@ class CellRange(_TableCells):
 
 
 class CellPresent(_TableCells):
-    """The table has every row and column of its format (no missing cells), one finding per row."""
+    """The table has every row and column of its format (no missing cells), one finding per row.
+
+    A table that is there but holds no row at all (only its header or note) is one finding
+    about the whole table, at the table's pointer, given by the instance that selects the
+    table's first row (e.g. GK-T3-001); an instance of a few rows only (GK-T3-002, the
+    sub-rows of （六）) is not assessable on such a table instead of repeating it.
+    """
 
     def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
         super().__init__(cell_ids, table)
+        every = [c for c in cells() if c.table == table]
+        first_row = _row_pointer(every[0].pointer)
+        self.table_status_cols = [status_col(c.id) for c in every]
+        self.table_rows = {fmt: len({_row_pointer(c.pointer) for c in every if fmt in c.formats})
+                           for fmt in FORMATS}
+        self.owner = any(_row_pointer(c.pointer) == first_row for c in self.cells)
+        # An instance of a few rows tells a table without rows by its own rows and the table's first row.
+        self.first_row_cols = [] if self.owner else [status_col(c.id) for c in every
+                                                     if _row_pointer(c.pointer) == first_row]
+        self.columns = [*self.columns, *self.first_row_cols]
+
+    def assessable(self, df: pd.DataFrame) -> np.ndarray:
+        present = super().assessable(df)
+        if self.owner:
+            return present
+        no_row = (df[[*self.status_cols, *self.first_row_cols]].to_numpy() == ABSENT).all(axis=1)
+        return present & ~no_row
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:
         return (df[self.status_cols].to_numpy() == ABSENT).any(axis=1)
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         s = df[self.status_cols].to_numpy()[rows]
+        no_row = (df[self.table_status_cols].to_numpy()[rows] == ABSENT).all(axis=1)  # the whole frame here
+        formats = df[meta_col("format")].to_numpy()[rows]
         out = []
         for i in range(len(rows)):
+            if no_row[i]:
+                fmt = FORMATS[int(formats[i])] if 0 <= formats[i] < len(FORMATS) else FORMATS[0]
+                n = self.table_rows[fmt]
+                out.append([Payload(f"/tables/{self.table}", {
+                    "place": "整表未填写", "place_en": " is not filled in", "row": "", "row_en": "",
+                    "problem": f"表格只有表头，格式规定的 {n} 行一行也没有",
+                    "problem_en": f"the table has its header only, none of the format's {n} rows",
+                    "count": int((s[i] == ABSENT).sum()), "rows": n})])
+                continue
             by_row: dict[str, list[Any]] = {}
             for j in np.flatnonzero(s[i] == ABSENT):
                 by_row.setdefault(_row_pointer(self.cells[j].pointer), []).append(self.cells[j])
@@ -173,7 +243,8 @@ class CellPresent(_TableCells):
                 else:
                     problem = "缺少" + "、".join(c.zh.split("·")[-1] for c in missing) + "列"
                     problem_en = "missing column(s) " + ", ".join(c.en.split(" · ")[-1] for c in missing)
-                payloads.append(Payload(ptr, {"row": zh_row, "row_en": en_row, "problem": problem,
+                payloads.append(Payload(ptr, {"place": f"“{zh_row}”", "place_en": f", “{en_row}”",
+                                              "row": zh_row, "row_en": en_row, "problem": problem,
                                               "problem_en": problem_en, "count": len(missing)}))
             out.append(payloads)
         return out

@@ -1,0 +1,65 @@
+"""How table findings are shaped: a whole empty table is one finding, sums point at the total they blame."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gk_testlib import load_base
+
+from checker import check
+
+
+def _blank(node: dict[str, Any], value: Any = None) -> None:
+    for key, child in node.items():
+        if isinstance(child, dict):
+            _blank(child, value)
+        elif key != "note":
+            node[key] = value
+
+
+@pytest.mark.parametrize("base", ["clean-2021", "clean-2019"])
+@pytest.mark.parametrize("table", ["proactive", "requests", "appeals"])
+def test_a_blank_table_is_one_finding(base: str, table: str) -> None:
+    doc = load_base(base)
+    _blank(doc["tables"][table])
+    result = check(doc)
+    assert [(f.rule_id, f.pointer) for f in result.findings] == [("GK-V-001", f"/tables/{table}")]
+    assert "整表未填写" in result.findings[0].message.zh and "均为空" in result.findings[0].message.zh
+    assert "is not filled in" in result.findings[0].message.en
+
+
+def test_a_table_of_slashes_is_one_finding() -> None:
+    doc = load_base()
+    _blank(doc["tables"]["requests"], "/")
+    result = check(doc)
+    assert [(f.rule_id, f.pointer) for f in result.findings] == [("GK-V-001", "/tables/requests")]
+    assert "175 个填写为“/”" in result.findings[0].message.zh
+
+
+def test_one_number_keeps_the_findings_per_row() -> None:
+    doc = load_base()
+    _blank(doc["tables"]["requests"])
+    doc["tables"]["requests"]["new"]["total"] = 0
+    blank = [f for f in check(doc).findings if f.rule_id == "GK-V-001"]
+    assert len(blank) == 25 and all(f.pointer.count("/") >= 3 for f in blank)
+
+
+@pytest.mark.parametrize("base", ["clean-2021", "clean-2019"])
+def test_a_table_with_its_header_only_is_one_finding(base: str) -> None:
+    doc = load_base(base)
+    doc["tables"]["requests"] = {"note": doc["tables"]["requests"]["note"]}
+    result = check(doc)
+    assert [(f.rule_id, f.pointer) for f in result.findings] == [("GK-T3-001", "/tables/requests")]
+    other_rows = "GK-T3-002" if base == "clean-2021" else "GK-L3-001"
+    assert result.outcome_of(other_rows).value == "not_assessable"
+
+
+def test_sum_findings_point_at_the_total() -> None:
+    doc = load_base()
+    doc["tables"]["requests"]["granted"]["total"] += 2  # row （一）: its total, and the total column's （七）
+    doc["tables"]["appeals"]["litigation_direct"]["total"] += 1
+    found = {(f.rule_id, f.pointer) for f in check(doc).findings}
+    assert ("GK-T3-011", "/tables/requests/granted/total") in found
+    assert ("GK-T3-012", "/tables/requests/total/total") in found
+    assert ("GK-T4-010", "/tables/appeals/litigation_direct/total") in found
