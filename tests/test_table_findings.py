@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +64,32 @@ def test_sum_findings_point_at_the_total() -> None:
     assert ("GK-T3-011", "/tables/requests/granted/total") in found
     assert ("GK-T3-012", "/tables/requests/total/total") in found
     assert ("GK-T4-010", "/tables/appeals/litigation_direct/total") in found
+
+
+@pytest.mark.parametrize("year", [2020, 2023])
+def test_a_single_other_row_alone_is_not_the_trial_format(year: int) -> None:
+    """A report read from a file whose table 三 has one （六） row and no table 二 to tell the format: the year
+    decides. A 2023 report is in the 2021 format with row (6) not split (one GK-T3-002 warning, no GK-S-102);
+    a 2020 report is in the trial format, where one row is right."""
+    import random
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "zoo"))
+    from blind.planted import _shift_year, base_document
+    from forms import html_page
+
+    from checker.ingest import parse_document
+
+    rng = random.Random(year)
+    doc = base_document(rng, fmt="2019")
+    _shift_year(doc, year)
+    del doc["tables"]["proactive"]
+    read = parse_document(html_page(doc, rng).encode("utf-8"), "r.html")
+    result = check(read)
+    assert read["format"] == ("2019" if year <= 2020 else "2021")
+    assert not any(f.rule_id == "GK-S-102" for f in result.findings)
+    other = [f for f in result.findings if f.rule_id == "GK-T3-002"]
+    if year > 2020:
+        assert [f.pointer for f in other] == ["/tables/requests/other"] and "只有一行" in other[0].message.zh
+    else:
+        assert other == [] and result.outcome_of("GK-L3-001").value == "pass"

@@ -616,10 +616,15 @@ def _prune_other(requests: Extracted, fmt: str) -> None:
 
 
 def _format(t2: str | None, t3: str | None, year: int) -> str:
-    """2019 trial format or 2021 format: table 二 decides, then table 三, then the year."""
+    """2019 trial format or 2021 format: table 二 decides, then table 三 when its （六） has the 2021 format's
+    sub-rows, then the year.
+
+    A single （六） row alone never makes a report of 2021 or later a trial-format one (GK-S-102 is about
+    table 二's trial-format columns; the single row is GK-T3-002's, see rules/format-2021.yaml).
+    """
     if t2:
         return t2
-    if t3:
+    if t3 == "2021":
         return t3
     return "2019" if year <= 2020 else "2021"
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import cell_index, cells
+from checker.document import cell_index, cells, titles
 from checker.frame import (
     ABSENT,
     BLANK,
@@ -233,6 +233,10 @@ class CellPresent(_TableCells):
             by_row: dict[str, list[Any]] = {}
             for j in np.flatnonzero(s[i] == ABSENT):
                 by_row.setdefault(_row_pointer(self.cells[j].pointer), []).append(self.cells[j])
+            single = self._single_row_group(by_row, docs[rows[i]])
+            if single is not None:
+                out.append([single])
+                continue
             payloads = []
             for ptr, missing in by_row.items():
                 row_total = sum(1 for c in self.cells if _row_pointer(c.pointer) == ptr)
@@ -248,3 +252,30 @@ class CellPresent(_TableCells):
                                               "problem_en": problem_en, "count": len(missing)}))
             out.append(payloads)
         return out
+
+    def _single_row_group(self, by_row: dict[str, list[Any]], doc: dict[str, Any]) -> Payload | None:
+        """One finding for a group of sub-rows written as one row (e.g. （六）其他处理 in one row, the trial
+        format's way, in a table whose format splits it into three): every missing row is a whole sub-row
+        of the same group, every sub-row of the group is missing, and the document holds the group as a
+        row of values. None otherwise."""
+        groups = {ptr.rsplit("/", 1)[0] for ptr in by_row}
+        if len(groups) != 1:
+            return None
+        group = groups.pop()
+        if group.count("/") < 3:  # a row of the table itself, not a sub-row of a group
+            return None
+        mine = list(dict.fromkeys(_row_pointer(c.pointer) for c in self.cells
+                                  if _row_pointer(c.pointer).startswith(group + "/")))
+        whole = all(len(cells_) == sum(1 for c in self.cells if _row_pointer(c.pointer) == ptr)
+                    for ptr, cells_ in by_row.items())
+        held = _raw(doc, tuple(group.strip("/").split("/")))
+        if set(by_row) != set(mine) or not whole or not isinstance(held, dict) or not held \
+                or any(isinstance(v, dict) for v in held.values()):
+            return None
+        key = ".".join(group.split("/")[2:])
+        zh, en = titles().get(key, (key, key))
+        subs = [titles().get(".".join(p.split("/")[2:]), ("", ""))[0].split(".", 1)[0] for p in mine]
+        return Payload(group, {"place": f"“{zh}”", "place_en": f", “{en}”", "row": zh, "row_en": en,
+                               "problem": f"只有一行，没有按格式分为 {'、'.join(subs)} 共 {len(mine)} 个分项",
+                               "problem_en": f"a single row, not split into the format's {len(mine)} sub-rows",
+                               "count": sum(len(v) for v in by_row.values())})
