@@ -232,7 +232,7 @@ def finding_text(f: Finding, ruleset: RuleSet, lang: str = "zh", number: int | N
         lines.append(("Waived: " if lang == "en" else "已豁免：") + f.waived)
     if rule is not None:
         lines.append(("How to fix: " if lang == "en" else "如何修改：") + rule.doc.fix.get(lang))
-        lines.append(("Basis: " if lang == "en" else "依据：") + rule.basis.get(lang))
+        lines.append(("Basis: " if lang == "en" else "依据：") + (f.basis or rule.basis).get(lang))
     return "\n".join(line.strip() for line in lines if line.strip())
 
 

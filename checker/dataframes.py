@@ -88,7 +88,7 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
                              "title": rule.title.get(lang) if rule else "", "message": f.message.get(lang),
                              "field": field_label(f.pointer, lang), "pointer": f.pointer, "section": f.section,
                              **{key: loc.get(key) for key in _LOCATION_KEYS},
-                             "fix": rule.doc.fix.get(lang) if rule else "", "basis": rule.basis.get(lang) if rule else "",
+                             "fix": rule.doc.fix.get(lang) if rule else "", "basis": (f.basis or rule.basis).get(lang) if rule else "",
                              "waived": f.waived})
     report_columns = ["source", "agency", "year", "format", "agency_kind", "agency_level", "published", "score",
                       "grade", "passed", "coverage", "rules_decided", "rules_applicable", "errors", "warnings",

@@ -473,4 +473,5 @@ def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: P
                     for r in payload.related)
     return Finding(rule.id, rule.name, severity, rule.category, message, payload.pointer,
                    section_of(payload.pointer), locate(doc, payload.pointer),
-                   {k: v for k, v in values.items() if not k.endswith("_en")}, related=related)
+                   {k: v for k, v in values.items() if not k.endswith("_en")}, related=related,
+                   basis=rule.basis_for(doc.get("year"), doc.get("format")) if rule.basis_2019 else None)

@@ -178,7 +178,9 @@ def _rule(raw: dict[str, Any], data: dict[str, Any], path: Path) -> Rule:
         severity=Severity(raw["severity"]), weight=raw["weight"], category=raw["category"],
         basis=_text(raw["basis"]), check=raw["check"], applies_to=applies, message=_text(raw["message"]),
         doc=RuleDoc(**{k: Text(doc[k], doc_en[k]) for k in ("what", "why", "fix", "example_fail", "example_pass")}),
-        examples=raw["examples"], escalate_at=raw.get("escalate_at"), unverified=raw.get("unverified", False))
+        examples=raw["examples"], escalate_at=raw.get("escalate_at"), unverified=raw.get("unverified", False),
+        basis_2019=_text(raw["basis_2019"]) if "basis_2019" in raw else None,
+        region=_text(data["region"]) if "region" in data else None)
 
 
 def _set_for(sets: dict[str, Any], name: str, fmt: str, rule: Rule, path: Path) -> tuple[list[str], str]:

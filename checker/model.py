@@ -94,6 +94,11 @@ class Rule:
         doc: documentation.
         examples: machine-run pass/fail examples as written in the file.
         unverified: True when the rule rests on text marked [UNVERIFIED].
+        basis_2019: the basis for reports the 2019 trial format governs (years 2019 and 2020), when
+            ``basis`` cites the 2021 format and the trial format has the same requirement; see
+            :meth:`basis_for`.
+        region: the place a local rule set's rules belong to (None for rules that apply everywhere);
+            a local rule set runs only when the configuration enables it.
     """
 
     id: str
@@ -111,6 +116,24 @@ class Rule:
     examples: dict[str, list[dict[str, Any]]]
     escalate_at: int | None = None
     unverified: bool = False
+    basis_2019: Text | None = None
+    region: Text | None = None
+
+    def basis_for(self, year: Any = None, fmt: Any = None) -> Text:
+        """The basis for a report of ``year`` whose tables are in format ``fmt``: ``basis_2019`` when the
+        2019 trial format governs the report (:func:`governing_format`) and the rule has one, else ``basis``."""
+        if self.basis_2019 is not None and governing_format(year, fmt) == "2019":
+            return self.basis_2019
+        return self.basis
+
+
+def governing_format(year: Any = None, fmt: Any = None) -> str:
+    """The report format that governs a report: the 2019 trial format (国办公开办函〔2019〕60号) for the
+    years 2019 and 2020, the 2021 format (国办公开办函〔2021〕30号) from 2021 on, whatever layout the
+    report's tables have; without a year, the format of its tables (the 2021 format when unknown)."""
+    if isinstance(year, int) and not isinstance(year, bool):
+        return "2019" if year <= 2020 else "2021"
+    return "2019" if fmt == "2019" else "2021"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +153,7 @@ class Finding:
         waived: the waiver reason when the finding is waived.
         related: other places the finding concerns: dicts with ``pointer`` and ``location``
             (e.g. the sentence that contradicts a table cell).
+        basis: the rule's basis chosen for this report (:meth:`Rule.basis_for`); None: the rule's ``basis``.
     """
 
     rule_id: str
@@ -143,6 +167,7 @@ class Finding:
     values: dict[str, Any] = field(default_factory=dict)
     waived: str | None = None
     related: tuple[dict[str, Any], ...] = ()
+    basis: Text | None = None
 
     def to_dict(self, lang: str = "zh") -> dict[str, Any]:
         """JSON-ready form (message in ``lang``; both languages under ``message_i18n``)."""

@@ -98,5 +98,7 @@ def assert_example(result: Any, rule: Any, expected: str, example: dict[str, Any
         assert any(example["message_contains"] in f.message.zh for f in mine), [f.message.zh for f in mine]
     if "pointer" in example:
         assert all(f.pointer == example["pointer"] for f in mine), [f.pointer for f in mine]
+    if "basis_contains" in example:
+        assert all(example["basis_contains"] in (f.basis or rule.basis).zh for f in mine), [f.basis for f in mine]
     for f in mine:
         assert "{" not in f.message.zh and "{" not in f.message.en, f.message

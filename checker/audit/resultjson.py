@@ -37,7 +37,7 @@ class ResultJson:
     def __init__(self, ctx: RenderContext) -> None:
         self.ctx = ctx
         self._fragments: dict[tuple[Any, ...], bytes] = {}
-        self._rule_extra: dict[str, dict[str, Any]] = {}
+        self._rule_extra: dict[tuple[str, Any], dict[str, Any]] = {}
         self._arrays: tuple[Any, ...] | None = None
         self._rows: dict[bytes, bytes] = {}
 
@@ -109,12 +109,13 @@ class ResultJson:
 
     def _finding(self, f: Finding) -> dict[str, Any]:
         lang = self.ctx.lang
-        extra = self._rule_extra.get(f.rule_id)
+        key = (f.rule_id, f.basis)  # the basis chosen for the report, when the rule has one per format
+        extra = self._rule_extra.get(key)
         if extra is None:
             rule = self.ctx.rule(f.rule_id)
-            extra = {"title": rule.title.get(lang), "basis": rule.basis.get(lang), "fix": rule.doc.fix.get(lang),
+            extra = {"title": rule.title.get(lang), "basis": self.ctx.basis(f), "fix": rule.doc.fix.get(lang),
                      "unverified": rule.unverified}
-            self._rule_extra[f.rule_id] = extra
+            self._rule_extra[key] = extra
         d = f.to_dict(lang)
         d.update(extra)
         return d

@@ -38,6 +38,10 @@ class RenderContext:
         """The rule with this id."""
         return self.ruleset.by_id[rule_id]
 
+    def basis(self, f: Finding) -> str:
+        """The basis of a finding's rule as chosen for its report (the rule's own when the finding has none)."""
+        return (f.basis or self.rule(f.rule_id).basis).get(self.lang)
+
     def t(self, zh: str, en: str) -> str:
         """Pick the text for the current language."""
         return en if self.lang == "en" else zh

@@ -213,7 +213,7 @@ def _finding(i: int, n: int, f: Finding, ctx: RenderContext) -> str:
         rel_where = "  ".join(x for x in (location_text(rel.get("location"), ctx.lang),
                                           field_label(rel["pointer"], ctx.lang)) if x)
         rows.append((t("另见", "See also"), f'{esc(rel_where)} <code>{esc(rel["pointer"])}</code>'))
-    rows.append((t("依据", "Basis"), esc(rule.basis.get(ctx.lang))))
+    rows.append((t("依据", "Basis"), esc(ctx.basis(f))))
     rows.append((t("如何修改", "How to fix"), esc(rule.doc.fix.get(ctx.lang))))
     if f.waived:
         rows.insert(0, (t("已豁免", "Waived"), esc(f.waived)))

@@ -24,7 +24,7 @@ def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
     for f in result.findings:
         rule = ctx.rule(f.rule_id)
         d = f.to_dict(ctx.lang)
-        d.update({"title": rule.title.get(ctx.lang), "basis": rule.basis.get(ctx.lang),
+        d.update({"title": rule.title.get(ctx.lang), "basis": ctx.basis(f),
                   "fix": rule.doc.fix.get(ctx.lang), "unverified": rule.unverified})
         findings.append(d)
     out = result_head(result, ctx)

@@ -133,6 +133,6 @@ def _details(findings: list[Finding], ctx: RenderContext) -> str:
             lines.append(f"  {ctx.t('已豁免', 'Waived')}：{f.waived}")
     if findings:
         rule = ctx.rule(findings[0].rule_id)
-        lines.append(f"{ctx.t('依据', 'Basis')}：{rule.basis.get(ctx.lang)}")
+        lines.append(f"{ctx.t('依据', 'Basis')}：{ctx.basis(findings[0])}")
         lines.append(f"{ctx.t('如何修改', 'How to fix')}：{rule.doc.fix.get(ctx.lang)}")
     return "\n".join(lines)

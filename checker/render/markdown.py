@@ -90,7 +90,7 @@ def _table(findings: Sequence[Finding], source: str, ctx: RenderContext) -> str:
             problem = f"~~{problem}~~<br>{t('豁免理由', 'Waiver')}：{md(f.waived)}"
         where = " ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang)) if x)
         rows.append(f"| {mark} | {md(f.rule_id)}<br>{md(rule.title.get(ctx.lang))} | {problem} | "
-                    f"{md(where or f.pointer or '—')} | {md(rule.basis.get(ctx.lang))} |")
+                    f"{md(where or f.pointer or '—')} | {md(ctx.basis(f))} |")
     return "\n".join(rows)
 
 

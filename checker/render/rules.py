@@ -63,7 +63,8 @@ def render_rules(ruleset: RuleSet, output_format: str, lang: str, console: Conso
 def _rule_dict(r: Rule, lang: str) -> dict[str, Any]:
     return {"id": r.id, "name": r.name, "ruleset": r.ruleset, "title": r.title.get(lang),
             "severity": r.severity.value, "escalate_at": r.escalate_at, "weight": r.weight, "category": r.category,
-            "basis": r.basis.get(lang), "unverified": r.unverified, "applies_to": r.applies_to,
+            "basis": r.basis.get(lang), "basis_2019": r.basis_2019.get(lang) if r.basis_2019 else None,
+            "unverified": r.unverified, "applies_to": r.applies_to,
             "check": r.check, "doc": {k: getattr(r.doc, k).get(lang) for k in
                                       ("what", "why", "example_fail", "example_pass", "fix")}}
 
@@ -91,7 +92,11 @@ def _details(r: Rule, lang: str) -> list[str]:
             ("类别" if zh else "Category", r.category if zh else CATEGORY_EN[r.category]),
             ("规则集" if zh else "Rule set", r.ruleset),
             ("适用范围" if zh else "Applies to", applies_text(r, lang) or ("全部报告" if zh else "all reports")),
-            ("依据" if zh else "Basis", r.basis.get(lang)),
+            (("依据（2021年度及以后的报告）" if zh else "Basis for reports of 2021 and later") if r.basis_2019 else
+             ("依据" if zh else "Basis"), r.basis.get(lang)),
+            *([("依据（2019、2020年度报告，适用2019年试行格式）" if zh else
+                "Basis for reports of 2019 and 2020 (the 2019 trial format)", r.basis_2019.get(lang))]
+              if r.basis_2019 else []),
             ("所据原文" if zh else "Source wording", ("未经核实（规则保持为警告或提示）" if zh else "unverified (kept as warning/info)")
              if r.unverified else ("已核实" if zh else "verified"))]
     out = [f"- **{k}**：{v}" if zh else f"- **{k}**: {v}" for k, v in rows]

@@ -98,6 +98,9 @@ def _descriptor(rule: Rule, ctx: RenderContext) -> dict[str, Any]:
     basis_label, fix_label = ctx.t("依据", "Basis"), ctx.t("如何修改", "How to fix")
     what, why, fix = rule.doc.what.get(lang), rule.doc.why.get(lang), rule.doc.fix.get(lang)
     basis = rule.basis.get(lang)
+    if rule.basis_2019 is not None:
+        basis += ctx.t(f"（2019、2020年度报告：{rule.basis_2019.get(lang)}）",
+                       f" (reports for 2019 and 2020: {rule.basis_2019.get(lang)})")
     return {
         "id": rule.id,
         "name": rule.name,
@@ -109,7 +112,8 @@ def _descriptor(rule: Rule, ctx: RenderContext) -> dict[str, Any]:
         },
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
         "properties": {"category": rule.category, "weight": rule.weight, "ruleset": rule.ruleset,
-                       "basis": basis, "unverified": rule.unverified,
+                       "basis": rule.basis.get(lang), "unverified": rule.unverified,
+                       **({"basis_2019": rule.basis_2019.get(lang)} if rule.basis_2019 is not None else {}),
                        "tags": ["compliance", rule.ruleset, rule.category]},
     }
 
@@ -118,7 +122,7 @@ def _result(f: Finding, source: str, index: dict[str, int], ctx: RenderContext) 
     line = finding_line(f, source) or 1
     where = location_text(f.location, ctx.lang)
     properties: dict[str, Any] = {"pointer": f.pointer, "section": f.section, "severity": f.severity.value,
-                                  "category": f.category}
+                                  "category": f.category, "basis": ctx.basis(f)}
     properties.update({k: v for k, v in (f.location or {}).items() if k in ("table", "row", "column", "page")})
     if where:
         properties["where"] = where

@@ -172,7 +172,7 @@ def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
         text.append("\n    " + t("另见：", "See also: "), style="dim")
         text.append("  ".join(x for x in (rel_where, rel_field, rel["pointer"]) if x), style="dim")
     text.append("\n    " + t("依据：", "Basis: "), style="dim")
-    text.append(rule.basis.get(ctx.lang), style="dim")
+    text.append(ctx.basis(f), style="dim")
     text.append("\n    " + t("修改：", "Fix: "), style="green")
     text.append(rule.doc.fix.get(ctx.lang))
     return text
