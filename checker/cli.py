@@ -37,6 +37,7 @@ from checker.engine import run
 from checker.errors import GkcheckError, InputError, RuleSetError
 from checker.fileio import atomic_writer, link_loop, resolved, same_file
 from checker.frame import KINDS, LEVELS
+from checker.loader import default_files
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.rules import render_explain, render_rules
@@ -106,6 +107,7 @@ class CheckOptions:
     annotate: str | None = None
     quiet: bool = False
     allow_partial_rules: bool = False
+    region: str | None = None
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -172,6 +174,9 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
               help="同一机关上一年度的报告，用于跨年度检查（结转衔接、现行有效件数、与上年重复率）")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
               help="使用指定的规则文件代替内置规则（可多次指定）")
+@click.option("--region", metavar="地区",
+              help="机关所在地区（如 甘肃省武威市）：启用该地区的内置地方规则集（替换配置文件中的 region；"
+                   "地方规则集默认不启用，gkcheck rules 列出各规则集适用的地区）")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="终端颜色")
 @click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
@@ -182,7 +187,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
           allow_partial_rules: bool, lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
-          rule_files: tuple[str, ...], color: str, annotate: str | None, quiet: bool) -> int:
+          rule_files: tuple[str, ...], region: str | None, color: str, annotate: str | None, quiet: bool) -> int:
     """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
     if config_path and no_config:
         raise click.UsageError("--config 与 --no-config 不能同时使用")
@@ -195,7 +200,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
                         outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet,
-                        allow_partial_rules)
+                        allow_partial_rules, region)
     with _terminate_as_interrupt():
         return execute_check(opts)
 
@@ -248,7 +253,7 @@ def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[l
 
 def execute_check(opts: CheckOptions) -> int:
     """Run ``gkcheck check`` with parsed options; returns the exit code."""
-    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore)
+    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore, opts.region)
     inputs = [*((f, "被检查的报告", "an input report") for f in opts.files),
               *(((opts.previous, "上一年度的报告（--previous）", "the previous year's report (--previous)"),)
                 if opts.previous else ()),
@@ -431,8 +436,8 @@ class Terminated(KeyboardInterrupt):
 @click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
 def rules_cmd(output_format: str, lang: str, rule_files: tuple[str, ...]) -> int:
-    """列出全部规则（编号、严重程度、类别、标题、依据）。"""
-    ruleset = compiled_ruleset(rule_files or None).ruleset
+    """列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"""
+    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
     text = render_rules(ruleset, output_format, lang, _console("auto"))
     if text is not None:
         sys.stdout.write(text)
@@ -445,7 +450,7 @@ def rules_cmd(output_format: str, lang: str, rule_files: tuple[str, ...]) -> int
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
 def explain(rule: str, lang: str, rule_files: tuple[str, ...]) -> int:
     """查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"""
-    ruleset = compiled_ruleset(rule_files or None).ruleset
+    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
     found = ruleset.find(rule)
     if found is None:
         import difflib

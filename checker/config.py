@@ -19,6 +19,10 @@ returning a new :class:`~checker.loader.RuleSet`, before compiling:
   the report year), only ever earlier than the statutory one; they become the deadline of
   rule GK-D-005 ``local-deadline-missed``, which stays not applicable without them.
 * ``rulesets``: bundled rule-set ids and/or rule files (relative to the configuration file).
+* ``region``: where the agencies are (e.g. ``"甘肃省武威市"``); it switches on the bundled local rule
+  sets of that place (a rule set file with a ``region``: see :func:`checker.loader.local_sets`),
+  which run nowhere else. ``--region`` on the command line replaces it. A local rule set also runs
+  when ``rulesets`` (or ``--rules``) names it; otherwise it is off, and not listed as a rule not run.
 * ``[[waivers]]`` (or a separate ``waivers-file``): see :mod:`checker.waivers`.
 """
 
@@ -45,8 +49,8 @@ from checker.errors import RuleSetError
 from checker.frame import KINDS, meta_col
 from checker.kinds.base import Payload
 from checker.kinds.timing import PublishedWindow
-from checker.loader import RuleSet, default_files
-from checker.model import Configuration, Rule, Severity
+from checker.loader import LocalSet, RuleSet, default_files, local_sets, standard_files
+from checker.model import Configuration, LocalRuleSet, Rule, Severity
 from checker.resources import load_schema
 from checker.ruleguard import changes_of, guard
 from checker.waivers import Waiver
@@ -70,6 +74,7 @@ class Config:
         deadlines: agency kind → (month, day) of the local deadline.
         rulesets: rule files to load (resolved), empty for the bundled ones.
         waivers: the waivers, rule references not yet resolved.
+        region: where the checked reports' agencies are ("" when not set): enables local rule sets.
     """
 
     path: Path | None = None
@@ -79,18 +84,26 @@ class Config:
     deadlines: dict[str, tuple[int, int]] = field(default_factory=dict)
     rulesets: tuple[Path, ...] = ()
     waivers: tuple[Waiver, ...] = ()
+    region: str = ""
     cli: frozenset[str] = frozenset()
-    """The keys (``select``, ``ignore``) given on the command line instead of the file."""
+    """The keys (``select``, ``ignore``, ``region``) given on the command line instead of the file."""
 
     @property
     def shown(self) -> str:
         """The file name as shown in messages (relative to the working directory when inside it)."""
         return shown_path(self.path) if self.path else ""
 
-    def with_cli(self, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Config:
-        """A copy where non-empty command-line ``--select`` / ``--ignore`` replace the file's lists."""
-        cli = frozenset(k for k, v in (("select", select), ("ignore", ignore)) if v)
-        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore, cli=cli)
+    def with_cli(self, select: Sequence[str] = (), ignore: Sequence[str] = (), region: str | None = None) -> Config:
+        """A copy where non-empty command-line ``--select`` / ``--ignore`` replace the file's lists, and
+        ``--region`` its region."""
+        cli = frozenset(k for k, v in (("select", select), ("ignore", ignore), ("region", region)) if v)
+        return replace(self, select=tuple(select) or self.select, ignore=tuple(ignore) or self.ignore,
+                       region=region.strip() if region and region.strip() else self.region, cli=cli)
+
+    @property
+    def local(self) -> list[LocalSet]:
+        """The bundled local rule sets the configured region enables."""
+        return [s for s in local_sets() if s.enabled_by(self.region)] if self.region else []
 
 
 def shown_path(path: Path) -> str:
@@ -167,7 +180,7 @@ def config_from_table(table: dict[str, Any], path: Path, text: str = "") -> Conf
         severity={k: Severity(v) for k, v in plain.get("severity", {}).items()},
         deadlines=_deadlines(plain.get("deadlines", {}), path, text),
         rulesets=tuple(_ruleset_files(plain.get("rulesets", ()), path, text, base)),
-        waivers=tuple(waivers))
+        waivers=tuple(waivers), region=plain.get("region", "").strip())
 
 
 def _parse_toml(path: Path) -> dict[str, Any]:
@@ -445,13 +458,14 @@ def configured_ruleset(config: Config, cli_rules: Sequence[str] = (),
     ruleset = apply_config(base.ruleset, config)
     baseline = base.ruleset
     if config.rulesets and not cli_rules:  # the file chose the rule sets: the bundled ones left out count
-        baseline = _with_bundled(base.ruleset)
+        baseline = _with_bundled(base.ruleset)  # (the standard ones: a local rule set is off unless chosen)
     sources = {key: (f"--{key}" if key in config.cli else config.shown) for key in
-               ("select", "ignore", "severity", "rulesets")}
+               ("select", "ignore", "severity", "rulesets", "region")}
     deselected, severities = changes_of(baseline, base.ruleset, ruleset, config.select, sources)
     guard(baseline, ruleset, [*deselected, *severities], allow_partial)
     configuration = Configuration(config.shown, deselected, severities,
-                                  {k: f"{m:02d}-{d:02d}" for k, (m, d) in config.deadlines.items()}, allow_partial)
+                                  {k: f"{m:02d}-{d:02d}" for k, (m, d) in config.deadlines.items()}, allow_partial,
+                                  config.region, _local_in_run(base.ruleset, config, cli_rules, sources))
     if ruleset is base.ruleset:
         compiled = replace(base, ruleset=replace(ruleset, configuration=configuration))  # same instances
     else:
@@ -470,18 +484,39 @@ def _with_bundled(loaded: RuleSet) -> RuleSet:
                    bundled.files, bundled.versions)
 
 
+def _local_in_run(loaded: RuleSet, config: Config, cli_rules: Sequence[str],
+                  sources: dict[str, str]) -> tuple[LocalRuleSet, ...]:
+    """The local rule sets the run loaded, each with the key that enabled it and where that key was set."""
+    by_region = {s.ruleset for s in config.local}
+    out = []
+    for found in local_sets():
+        if found.ruleset not in loaded.versions:
+            continue
+        if found.ruleset in by_region:
+            key, source = "region", sources["region"]
+        elif cli_rules:
+            key, source = "rules", "--rules"
+        else:
+            key, source = "rulesets", sources["rulesets"]
+        out.append(LocalRuleSet(found.ruleset, found.region, found.rules, key, source))
+    return tuple(out)
+
+
 def rule_files(config: Config, cli_rules: Sequence[str]) -> list[Path] | None:
-    """The rule files to load: ``--rules`` first, then the configuration's, else the bundled (None).
+    """The rule files to load: ``--rules`` first, then the configuration's, else the bundled ones that
+    run by default (None); the local rule sets of the configured region are added to either.
 
     The bundled ``local`` rule set is always added to a chosen list: its rules report on the
     configuration itself (local deadlines, waivers).
     """
     chosen = [Path(p) for p in cli_rules] or list(config.rulesets)
+    regional = [s.path for s in config.local]
     if not chosen:
-        return None
+        return [*standard_files(), *regional] if regional else None
     local = next((p for p in default_files() if p.stem == LOCAL_RULESET), None)
-    if local is not None and all(p.resolve() != local.resolve() for p in chosen):
-        chosen.append(local)
+    for extra in (local, *regional):
+        if extra is not None and all(p.resolve() != extra.resolve() for p in chosen):
+            chosen.append(extra)
     return chosen
 
 
@@ -552,19 +587,25 @@ def _strength(rule: Rule, pattern: str) -> int | None:
 
 
 class _References:
-    """Resolves rule references in the configuration, with suggestions for unknown ones."""
+    """Resolves rule references in the configuration, with suggestions for unknown ones.
+
+    A reference to a rule of a bundled local rule set that is not loaded (its region not
+    configured) is no error: a configuration shared by several places may name it; it changes
+    nothing where the set is off.
+    """
 
     def __init__(self, ruleset: RuleSet, origin: str) -> None:
         self.ruleset, self.origin = ruleset, origin
 
     def exact(self, ref: str, key: str) -> Rule:
-        rule = self.ruleset.find(ref)
+        rule = self.ruleset.find(ref) or _off_local_rules(self.ruleset).find(ref)
         if rule is None:
             self._unknown(ref, key)
         return rule
 
     def prefix(self, ref: str, key: str) -> None:
-        if not any(_strength(r, ref) is not None for r in self.ruleset.rules):
+        if not any(_strength(r, ref) is not None for r in self.ruleset.rules) and \
+                _off_local_rules(self.ruleset).find(ref) is None:
             self._unknown(ref, key)
 
     def _unknown(self, ref: str, key: str) -> NoReturn:
@@ -577,6 +618,14 @@ class _References:
         hint_en = f"Did you mean: {', '.join(close)}?" if close else "Run 'gkcheck rules' for the list."
         raise RuleSetError(f"{self.origin} {key}：没有编号、名称或编号前缀为“{ref}”的规则。{hint_zh}",
                            f"{self.origin} {key}: no rule has the id, name or id prefix '{ref}'. {hint_en}")
+
+
+def _off_local_rules(loaded: RuleSet) -> RuleSet:
+    """The rules of the bundled local rule sets that ``loaded`` does not hold (for references to them)."""
+    off = [s.path for s in local_sets() if s.ruleset not in loaded.versions]
+    if not off:
+        return RuleSet((), (), (), {})
+    return compiled_ruleset(off).ruleset
 
 
 class LocalDeadline(PublishedWindow):

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -105,13 +106,59 @@ class RuleSet:
 
 
 def default_files() -> list[Path]:
-    """The bundled rule set files, in a fixed order."""
+    """Every bundled rule set file, in a fixed order (local rule sets included: see :func:`standard_files`)."""
     return sorted(rules_dir().glob("*.yaml"))
 
 
+@dataclass(frozen=True)
+class LocalSet:
+    """A bundled local rule set: the requirements of one place, switched off unless configured.
+
+    Attributes:
+        ruleset: its id (``local-wuwei``).
+        path: its file.
+        region: the place, in Chinese and English.
+        names: the region names that enable it (a configured region that starts with one of them).
+        rules: the ids of its rules.
+    """
+
+    ruleset: str
+    path: Path
+    region: Text
+    names: tuple[str, ...]
+    rules: tuple[str, ...]
+
+    def enabled_by(self, region: str) -> bool:
+        """Whether a configured ``region`` (e.g. 甘肃省武威市凉州区) is this set's place or a place within it."""
+        wanted = "".join(region.split())
+        return bool(wanted) and any(wanted.startswith(name) for name in self.names)
+
+
+def local_sets() -> list[LocalSet]:
+    """The bundled local rule sets (files with a ``region``), in file order."""
+    return [found for path in default_files() if (found := _local_set(path, path.stat().st_mtime_ns)) is not None]
+
+
+@lru_cache(maxsize=64)
+def _local_set(path: Path, mtime_ns: int) -> LocalSet | None:
+    data = _read(path)
+    region = data.get("region")
+    if region is None:
+        return None
+    return LocalSet(data["ruleset"], path, Text(region["zh"], region["en"]), tuple(region["names"]),
+                    tuple(r["id"] for r in data["rules"]))
+
+
+def standard_files() -> list[Path]:
+    """The bundled rule set files that run by default: every one but the local rule sets."""
+    local = {s.path for s in local_sets()}
+    return [p for p in default_files() if p not in local]
+
+
 def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
-    """Load, validate and compile rule set files (the bundled ones by default)."""
-    files = [Path(p) for p in paths] if paths is not None else default_files()
+    """Load, validate and compile rule set files (by default the bundled ones that run by default:
+    :func:`standard_files`)."""
+    files = [Path(p) for p in paths] if paths is not None else standard_files()
     if not files:
         raise RuleSetError("没有找到规则文件。", "No rule files found.")
     rules: list[Rule] = []

@@ -338,6 +338,31 @@ def family(rule_id: str) -> str:
 
 
 @dataclass(frozen=True)
+class LocalRuleSet:
+    """A local rule set a run enabled (the requirements of one place; off unless configured).
+
+    Attributes:
+        ruleset: its id (``local-wuwei``).
+        region: its place.
+        rules: the ids of its rules.
+        key: what enabled it: ``region`` (the configured region is its place), ``rulesets`` (the
+            configuration names it) or ``rules`` (``--rules`` names its file).
+        source: where that key was set: the configuration file as shown, or ``--region`` / ``--rules``.
+    """
+
+    ruleset: str
+    region: Text
+    rules: tuple[str, ...]
+    key: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"ruleset": self.ruleset, "region": self.region.zh, "region_en": self.region.en,
+                "rules": list(self.rules), "key": self.key, "source": self.source}
+
+
+@dataclass(frozen=True)
 class Configuration:
     """What the configuration of a run changed about what is checked; every output shows it.
 
@@ -348,6 +373,9 @@ class Configuration:
         deadlines: local deadlines configured (agency kind → "MM-DD").
         partial_allowed: ``--allow-partial-rules`` was given (the run may leave out whole
             families, tables or parts, or rules of the minimum set).
+        region: the configured region ("" when none).
+        local: the local rule sets the run enabled (they are off by default; a run without them
+            does not count their rules as not run).
     """
 
     file: str = ""
@@ -355,6 +383,8 @@ class Configuration:
     severities: tuple[RuleChange, ...] = ()
     deadlines: dict[str, str] = field(default_factory=dict)
     partial_allowed: bool = False
+    region: str = ""
+    local: tuple[LocalRuleSet, ...] = ()
 
     @property
     def changes_rules(self) -> bool:
@@ -364,7 +394,7 @@ class Configuration:
     @property
     def shown(self) -> bool:
         """Whether there is anything to show (a configuration file, or rules changed from the command line)."""
-        return bool(self.file or self.changes_rules or self.partial_allowed)
+        return bool(self.file or self.changes_rules or self.partial_allowed or self.region or self.local)
 
     def families(self) -> dict[str, int]:
         """Deselected rules per family, in order of first appearance."""
@@ -377,4 +407,5 @@ class Configuration:
         """JSON-ready form (the ``configuration`` field of the JSON result)."""
         return {"file": self.file or None, "deselected": [c.to_dict() for c in self.deselected],
                 "deselected_families": self.families(), "severities": [c.to_dict() for c in self.severities],
-                "deadlines": dict(self.deadlines), "partial_allowed": self.partial_allowed}
+                "deadlines": dict(self.deadlines), "partial_allowed": self.partial_allowed,
+                "region": self.region or None, "local_rulesets": [s.to_dict() for s in self.local]}

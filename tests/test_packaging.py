@@ -38,6 +38,7 @@ def test_wheel_contains_rules_and_schemas(tmp_path: Path) -> None:
                  "checker/schemas/report.schema.json", "checker/schemas/ruleset.schema.json",
                  "checker/schemas/result.schema.json", "checker/schemas/config.schema.json",
                  "checker/rules/narrative.yaml", "checker/rules/local.yaml", "checker/rules/cross-year.yaml",
+                 "checker/rules/local-wuwei.yaml",
                  "checker/audit/runner.py",
                  "checker/cli.py", "checker/ingest/assemble.py",
                  "checker/web/app.py", "checker/web/static/app.js", "checker/web/static/page.css"):

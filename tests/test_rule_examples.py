@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from checker import check, compiled_ruleset
 from gk_testlib import assert_example, load_base, patch
 
-# Rules of the "local" rule set take their inputs from a configuration file;
-# tests/outputs/test_local_rules.py runs their examples with that configuration.
-RULES = [r for r in compiled_ruleset().ruleset.rules if r.ruleset != "local"]
+from checker import check, compiled_ruleset
+from checker.loader import default_files
+
+# Every bundled rule, those of the local rule sets (off by default) included. Rules of the "local"
+# rule set take their inputs from a configuration file; tests/outputs/test_local_rules.py runs their
+# examples with that configuration.
+EVERY = compiled_ruleset([p for p in default_files() if p.stem != "local"])
+RULES = [r for r in EVERY.ruleset.rules if r.ruleset != "local"]
 CASES = [(rule, expected, ex) for rule in RULES
          for expected in ("pass", "fail", "not_assessable", "not_applicable")
          for ex in rule.examples.get(expected, [])
@@ -22,7 +25,7 @@ CASES = [(rule, expected, ex) for rule in RULES
                          ids=[f"{r.id}-{e}-{x.get('name', i)}" for i, (r, e, x) in enumerate(CASES)])
 def test_rule_example(rule: Any, expected: str, example: dict[str, Any]) -> None:
     doc = patch(load_base(example.get("base", "clean-2021")), example.get("set"), example.get("remove"))
-    assert_example(check(doc), rule, expected, example)
+    assert_example(check(doc, EVERY if rule.region is not None else None), rule, expected, example)
 
 
 def test_every_rule_has_examples_and_docs() -> None:

@@ -13,7 +13,8 @@ from checker.loader import RuleSet
 from checker.model import Severity
 
 _SEVERITY_ZH = {s.value: s.zh for s in Severity}
-_KEY_ZH = {"select": "select（只运行）", "ignore": "ignore（不运行）", "rulesets": "rulesets（规则集）"}
+_KEY_ZH = {"select": "select（只运行）", "ignore": "ignore（不运行）", "rulesets": "rulesets（规则集）",
+           "region": "region（地区）"}
 
 
 def configuration_lines(ruleset: RuleSet, lang: str = "zh") -> list[str]:
@@ -47,6 +48,20 @@ def configuration_lines(ruleset: RuleSet, lang: str = "zh") -> list[str]:
     if conf.deadlines:
         items = [f"{kind} {day}" for kind, day in conf.deadlines.items()]
         lines.append(("Local deadlines: " if en else "本地公布期限：") + ", ".join(items))
+    for local in conf.local:
+        cli = local.source.startswith("--")
+        region = conf.region if local.key == "region" and conf.region else ""
+        if en:
+            by_en = local.source if cli else f"{local.key} of {local.source}"
+            lines.append(f"Local rule set {local.ruleset} ({local.region.en}: {', '.join(local.rules)}), enabled by "
+                         f"{by_en}{f' ({region})' if region else ''}.")
+        else:
+            by_zh = f"命令行选项 {local.source}" if cli else f"{local.source} 的 {_KEY_ZH.get(local.key, local.key)}"
+            lines.append(f"地方规则集：{local.ruleset}（{local.region.zh}：{'、'.join(local.rules)}），"
+                         f"由 {by_zh}{f'（{region}）' if region else ''}启用。")
+    if conf.region and not any(local.key == "region" for local in conf.local):
+        lines.append(f"Region: {conf.region} (no bundled local rule set for it)." if en else
+                     f"地区：{conf.region}（没有这一地区的内置地方规则集）。")
     if conf.partial_allowed:
         lines.append("--allow-partial-rules: running part of the rules was allowed." if en else
                      "已使用 --allow-partial-rules：允许只运行部分规则。")

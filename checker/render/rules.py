@@ -8,17 +8,19 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from checker.loader import RuleSet
+from checker.loader import RuleSet, local_sets
 from checker.model import CATEGORY_EN, Rule
 from checker.render.labels import KIND_ZH, LEVEL_ZH, severity_label
 from checker.render.safe import json_text
-
 
 
 def applies_text(rule: Rule, lang: str) -> str:
     """A short description of which reports the rule applies to."""
     a = rule.applies_to
     parts = []
+    if rule.region is not None:
+        parts.append(f"{rule.region.zh}的报告（地方规则，默认不启用）" if lang != "en" else
+                     f"reports of {rule.region.en} (a local rule, off by default)")
     if "formats" in a:
         fm = "、".join("2021年格式" if f == "2021" else "2019年试行格式" for f in a["formats"])
         parts.append(fm if lang != "en" else ", ".join(f"{f} format" for f in a["formats"]))
@@ -52,12 +54,38 @@ def render_rules(ruleset: RuleSet, output_format: str, lang: str, console: Conso
         table.add_column(col)
     for r in ruleset.rules:
         basis = r.basis.get(lang)
+        title = r.title.get(lang) + (_local_mark(r, lang) if r.region is not None else "")
         table.add_row(r.id, _severity(r, lang), r.category if lang != "en" else CATEGORY_EN[r.category],
-                      r.title.get(lang), basis if len(basis) <= 40 else basis[:38] + "…")
+                      title, basis if len(basis) <= 40 else basis[:38] + "…")
     console.print(table)
     console.print(f"共 {len(ruleset.rules)} 条规则。运行 gkcheck explain 编号 查看详细说明。" if lang != "en"
                   else f"{len(ruleset.rules)} rules. Run 'gkcheck explain ID' for details.")
+    for line in _local_lines(ruleset, lang):
+        console.print(line)
     return None
+
+
+def _local_mark(rule: Rule, lang: str) -> str:
+    assert rule.region is not None
+    return f"〔{rule.region.zh}·默认不启用〕" if lang != "en" else f" [{rule.region.en}; off by default]"
+
+
+def _local_lines(ruleset: RuleSet, lang: str) -> list[str]:
+    """One line per local rule set in ``ruleset``: its place, its rules, and how to switch it on."""
+    out = []
+    for found in local_sets():
+        ids = [r.id for r in ruleset.rules if r.ruleset == found.ruleset]
+        if not ids:
+            continue
+        if lang == "en":
+            out.append(f"Local rule set {found.ruleset} ({found.region.en}): {', '.join(ids)}, off by default; "
+                       f"switched on by region = \"{found.names[0]}\" in gkcheck.toml (or a place within it), "
+                       f"--region, or rulesets naming {found.ruleset}.")
+        else:
+            out.append(f"地方规则集 {found.ruleset}（{found.region.zh}）：{'、'.join(ids)}，默认不启用；"
+                       f"在 gkcheck.toml 中写 region = \"{found.names[0]}\"（或其所辖地区）、使用 --region，"
+                       f"或在 rulesets 中列出 {found.ruleset} 时启用。")
+    return out
 
 
 def _rule_dict(r: Rule, lang: str) -> dict[str, Any]:
@@ -65,6 +93,8 @@ def _rule_dict(r: Rule, lang: str) -> dict[str, Any]:
             "severity": r.severity.value, "escalate_at": r.escalate_at, "weight": r.weight, "category": r.category,
             "basis": r.basis.get(lang), "basis_2019": r.basis_2019.get(lang) if r.basis_2019 else None,
             "unverified": r.unverified, "applies_to": r.applies_to,
+            "region": {"zh": r.region.zh, "en": r.region.en} if r.region else None,
+            "default_enabled": r.region is None,
             "check": r.check, "doc": {k: getattr(r.doc, k).get(lang) for k in
                                       ("what", "why", "example_fail", "example_pass", "fix")}}
 
@@ -77,8 +107,12 @@ def _markdown(ruleset: RuleSet, lang: str) -> str:
              "| 编号 | 名称 | 严重程度 | 类别 | 标题 |" if zh else "| ID | Name | Severity | Category | Title |",
              "|---|---|---|---|---|"]
     for r in ruleset.rules:
+        title = r.title.get(lang) + (_local_mark(r, lang) if r.region is not None else "")
         lines.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {_severity(r, lang)} | "
-                     f"{r.category if zh else CATEGORY_EN[r.category]} | {r.title.get(lang)} |")
+                     f"{r.category if zh else CATEGORY_EN[r.category]} | {title} |")
+    local = _local_lines(ruleset, lang)
+    if local:
+        lines += ["", *local]
     for r in ruleset.rules:
         lines += ["", f"## {r.id}", "", f"**{r.title.get(lang)}** (`{r.name}`)", ""]
         lines += _details(r, lang)
@@ -90,7 +124,9 @@ def _details(r: Rule, lang: str) -> list[str]:
     rows = [("严重程度" if zh else "Severity", _severity(r, lang)),
             ("权重" if zh else "Weight", str(r.weight)),
             ("类别" if zh else "Category", r.category if zh else CATEGORY_EN[r.category]),
-            ("规则集" if zh else "Rule set", r.ruleset),
+            ("规则集" if zh else "Rule set", r.ruleset + ((f"（地方规则集，默认不启用；{r.region.zh}）" if zh else
+                                                           f" (a local rule set, off by default; {r.region.en})")
+                                                          if r.region is not None else "")),
             ("适用范围" if zh else "Applies to", applies_text(r, lang) or ("全部报告" if zh else "all reports")),
             (("依据（2021年度及以后的报告）" if zh else "Basis for reports of 2021 and later") if r.basis_2019 else
              ("依据" if zh else "Basis"), r.basis.get(lang)),

@@ -177,13 +177,13 @@ def _overwrite_case(case_id: str, links: Sequence[tuple[str, str, str]], args: S
 
 def _config(folder: Path) -> Sequence[str]:
     _inputs(folder)
-    (folder / "gkcheck.toml").write_text('ignore = ["GK-N-006"]\n', encoding="utf-8")
+    (folder / "gkcheck.toml").write_text('ignore = ["GK-S-104"]\n', encoding="utf-8")
     os.link(folder / "gkcheck.toml", folder / "settings.toml")
     return ["check", "defective.json", "--output", "json=settings.toml"]
 
 
 def _config_untouched(run: Run, folder: Path) -> None:
-    assert (folder / "gkcheck.toml").read_text(encoding="utf-8") == 'ignore = ["GK-N-006"]\n'
+    assert (folder / "gkcheck.toml").read_text(encoding="utf-8") == 'ignore = ["GK-S-104"]\n'
 
 
 def _through_link(folder: Path) -> Sequence[str]:

@@ -43,7 +43,7 @@ def report(folder: Path, name: str = "r.json", source: Path = DEFECTIVE, overvie
 def rule_file(folder: Path, pattern: str) -> Path:
     """A rule file with one text rule requiring ``pattern`` in the overview (from a bundled rule)."""
     base = yaml.safe_load(next(f for f in default_files() if f.stem == "tiaoli").read_text(encoding="utf-8"))
-    rule = copy.deepcopy(next(r for r in base["rules"] if r["id"] == "GK-N-006"))
+    rule = copy.deepcopy(next(r for r in base["rules"] if r["id"] == "GK-N-007"))
     rule.update(id="GK-Z-001", name="pattern-hostile",
                 check={"kind": "text", "at": "/sections/overview/text", "pattern": pattern,
                        "requires": ["/sections/overview"]},

@@ -225,13 +225,13 @@ def test_configuration_error_is_a_ruleset_error(tmp_path: Path) -> None:
 
 
 def test_every_output_names_the_configuration_and_what_it_changed(gk: Runner, reports: Path) -> None:
-    write(reports / "gkcheck.toml", 'ignore = ["GK-N-006"]\n\n[severity]\n"GK-V-001" = "error"\n')
+    write(reports / "gkcheck.toml", 'ignore = ["GK-S-104"]\n\n[severity]\n"GK-V-001" = "error"\n')
     report = reports / DEFECTIVE.name
     _, out, _ = gk(report, "--format", "json")
     conf = json.loads(out)["configuration"]
     assert conf["file"].endswith("gkcheck.toml") and not conf["partial_allowed"]
-    assert [(c["rule_id"], c["key"]) for c in conf["deselected"]] == [("GK-N-006", "ignore")]
-    assert conf["deselected_families"] == {"GK-N": 1}
+    assert [(c["rule_id"], c["key"]) for c in conf["deselected"]] == [("GK-S-104", "ignore")]
+    assert conf["deselected_families"] == {"GK-S": 1}
     assert [(c["rule_id"], c["from"], c["to"]) for c in conf["severities"]] == [("GK-V-001", "warning", "error")]
     _, out, _ = gk(report, "--format", "sarif")
     run = json.loads(out)["runs"][0]
@@ -241,13 +241,13 @@ def test_every_output_names_the_configuration_and_what_it_changed(gk: Runner, re
     for fmt in ("text", "html", "markdown", "junit"):
         _, out, _ = gk(report, "--format", fmt, "--color", "never") if fmt == "text" else gk(report, "--format", fmt)
         flat = " ".join(out.split())
-        assert "gkcheck.toml" in flat and "未运行的规则" in flat and "GK-N 1" in flat and "GK-V-001" in flat, fmt
+        assert "gkcheck.toml" in flat and "未运行的规则" in flat and "GK-S 1" in flat and "GK-V-001" in flat, fmt
 
 
 def test_command_line_deselection_is_shown_too(gk: Runner, reports: Path) -> None:
-    _, out, _ = gk(reports / DEFECTIVE.name, "--no-config", "--ignore", "GK-N-006", "--format", "json")
+    _, out, _ = gk(reports / DEFECTIVE.name, "--no-config", "--ignore", "GK-S-104", "--format", "json")
     conf = json.loads(out)["configuration"]
-    assert conf["file"] is None and [(c["rule_id"], c["source"]) for c in conf["deselected"]] == [("GK-N-006", "--ignore")]
+    assert conf["file"] is None and [(c["rule_id"], c["source"]) for c in conf["deselected"]] == [("GK-S-104", "--ignore")]
     _, out, _ = gk(reports / DEFECTIVE.name, "--no-config", "--format", "json")
     assert json.loads(out)["configuration"]["deselected"] == []
 
@@ -306,7 +306,7 @@ def test_fingerprint_follows_the_configuration() -> None:
     from checker.config import configured_ruleset
     plain = configured_ruleset(Config())[0]
     assert plain.fingerprint == plain.ruleset.fingerprint == configured_ruleset(Config())[0].fingerprint
-    ignored = configured_ruleset(Config(ignore=("GK-N-006",)))[0].fingerprint
+    ignored = configured_ruleset(Config(ignore=("GK-S-104",)))[0].fingerprint
     severity = configured_ruleset(Config(severity={"GK-V-001": Severity.ERROR}))[0].fingerprint
     deadline = configured_ruleset(Config(deadlines={"department": (1, 20)}))[0].fingerprint
     assert len({plain.fingerprint, ignored, severity, deadline}) == 4

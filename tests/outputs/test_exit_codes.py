@@ -29,7 +29,7 @@ def waive_all(gk: Runner, expires: str) -> str:
     (None, [DEFECTIVE, "--select", "GK-V", "--fail-on", "warning", "--allow-partial-rules"], 1),
     ('select = ["GK-W"]\n', [DEFECTIVE, "--min-score", "60"], 2),  # a configuration beside the report
     ('ignore = ["GK"]\n', [DEFECTIVE, "--allow-partial-rules"], 2),  # nothing left to check
-    ('ignore = ["GK-N-006"]\n', [CLEAN], 0),                      # one rule off: allowed, and shown
+    ('ignore = ["GK-S-104"]\n', [CLEAN], 0),                      # one rule off: allowed, and shown
     ('select = ["GK-T3-999"]\n', [CLEAN], 2),                     # unknown rule in the configuration
     ("select = [\n", [CLEAN, "--exit-zero"], 2),                  # malformed configuration, even with --exit-zero
     (None, [CLEAN, "--select", "nope"], 2),
