@@ -332,6 +332,31 @@ _PLANT_NEEDS: dict[str, Callable[[Doc], bool]] = {
 PLANTS["no-oversight"] = (_no_oversight, Expectation("no-oversight", frozenset({"GK-S-003"})))
 
 
+# Issue 13, tables: a whole table left blank is one finding (GK-V-001 at the table); a （六） row written
+# as one row in a 2021-format table is GK-T3-002's (never GK-S-102's).
+
+def _t3_blank(rng: random.Random, doc: Doc) -> None:
+    def blank(node: dict[str, Any]) -> None:
+        for key, child in node.items():
+            if isinstance(child, dict):
+                blank(child)
+            elif key != "note":
+                node[key] = None
+    blank(_t3(doc))
+
+
+def _single_other_row(rng: random.Random, doc: Doc) -> None:
+    other = _t3(doc)["other"]
+    columns = next(iter(other.values())).keys()
+    _t3(doc)["other"] = {c: sum(int(row[c]) for row in other.values()) for c in columns}
+
+
+PLANTS["t3-blank"] = (_t3_blank, Expectation("t3-blank", frozenset({"GK-V-001"})))
+PLANTS["single-other-row"] = (_single_other_row, Expectation("single-other-row", frozenset({"GK-T3-002"}),
+                                                             quiet=frozenset({"GK-S-102"})))
+_PLANT_NEEDS["single-other-row"] = lambda d: d["format"] == "2021"
+
+
 # ----------------------------------------------------------------------------- tricky clean documents
 
 def _all_zero(rng: random.Random, doc: Doc) -> None:
@@ -391,6 +416,17 @@ CLEAN: dict[str, tuple[Plant, Expectation]] = {
     "fee-wordings": (_fee_wordings, Expectation("fee-wordings", quiet=frozenset({"GK-N-001", "GK-T3-014"}),
                                                 pending=True)),
 }
+
+
+# Issue 13, local rules: a long overview is no concern outside the place whose local rule asks for
+# brevity (Wuwei's GK-N-006 is off unless configured).
+
+def _long_overview(rng: random.Random, doc: Doc) -> None:
+    overview = doc["sections"]["overview"]
+    overview["text"] += "\n" + "全年持续推进政务公开标准化规范化建设，围绕重点领域加大信息发布力度，" * 50
+
+
+CLEAN["long-overview"] = (_long_overview, Expectation("long-overview", quiet=frozenset({"GK-N-006"})))
 
 
 def blind_set(seed: int, per_kind: int) -> Iterator[tuple[Doc, Expectation]]:
