@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, Runner
 
 from checker import check, compiled_ruleset
+from checker.loader import default_files
 from checker.model import governing_format
 
 TRIAL = "国办公开办函〔2019〕60号"
@@ -96,14 +97,20 @@ def test_explain_and_the_catalogue_give_both(gk: Runner) -> None:
     assert TRIAL in entry["basis_2019"] and FORMAT_2021 in entry["basis"]
 
 
+# Rules that apply to reports of 2019 and 2020 and cite the 2021 format without a trial-format basis yet: their
+# files are other work's (narrative numbers, the parts of tiaoli under revision, the cross-year rules); the
+# 2021 notice's 二（四） (内容雷同、不准确不全面) has no verified counterpart in the trial format.
+LEFT = {"GK-X-001", "GK-X-002", "GK-X-003", "GK-X-004", "GK-X-005", "GK-N-004", "GK-N-005", "GK-Y-004", "GK-Y-005"}
+
+
 def test_rules_citing_the_2021_format_for_trial_format_reports_have_a_trial_basis() -> None:
-    """Every rule of the format rule sets and the structure rules that applies to reports of 2019 and 2020
-    and cites the 2021 format has the trial format's basis for them."""
-    for rule in compiled_ruleset().ruleset.rules:
-        if rule.ruleset not in ("format-2021", "format-2019") and rule.id not in ("GK-S-001", "GK-S-002", "GK-S-008"):
-            continue
+    """Every bundled rule that applies to reports of 2019 and 2020 and cites the 2021 format has the trial
+    format's basis for them (or is one of LEFT), and no trial-format basis cites the 2021 format."""
+    for rule in compiled_ruleset(default_files()).ruleset.rules:
         applies = rule.applies_to
-        to_trial_years = "2019" in applies.get("formats", ("2021", "2019")) and applies.get("year_min", 0) <= 2020
-        if to_trial_years and "〔2021〕30" in rule.basis.zh:
-            assert rule.basis_2019 is not None and "〔2019〕60" in rule.basis_2019.zh, rule.id
+        to_trial_years = ("2019" in applies.get("formats", ("2021", "2019")) and applies.get("year_min", 0) <= 2020
+                          and applies.get("year_max", 9999) >= 2019)
+        if to_trial_years and "〔2021〕30" in rule.basis.zh and rule.id not in LEFT:
+            assert rule.basis_2019 is not None, rule.id
+        if rule.basis_2019 is not None:
             assert "〔2021〕" not in rule.basis_2019.zh + rule.basis_2019.en, rule.id
