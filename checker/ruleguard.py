@@ -24,7 +24,9 @@ an error unless the person running gkcheck allows it on the command line
 A rule counts as off when it does not run, or when its severity is lowered to ``info``
 (an info rule weighs nothing in the score and fails no report at the default
 ``--fail-on``). The baseline is the rules loaded for the run; when the configuration's
-``rulesets`` key chose the rule files, the bundled rule sets it left out count as well.
+``rulesets`` key chose the rule files, the bundled rule sets it left out count as well —
+except the local rule sets (one place's requirements, :func:`checker.loader.local_sets`),
+which are off unless configured and so never count as switched off.
 Rule files named with ``--rules`` on the command line are the baseline themselves (the
 person running gkcheck chose them).
 
