@@ -81,10 +81,13 @@ def _row_pointer(pointer: str) -> str:
 
 
 class CellNumber(_TableCells):
-    """Every cell of the table holds a number (blank or text cells fail), one finding per table row.
+    """Every cell of the table holds a number (blank or text cells fail): one finding per table.
 
-    A table without a single number (every cell it has is blank or text, and none was left
-    unread) is one finding about the whole table, at the table's pointer, instead of one per row.
+    The finding names the row when one row has blank or text cells; it is about the table, at the
+    table's pointer, when several have (naming the first rows and counting the cells: a table
+    filled in only where something happened, its other rows left blank, is one finding, not one
+    per row), and says the table is not filled in when it holds no number at all (none of its
+    cells left unread).
     """
 
     def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
@@ -105,6 +108,8 @@ class CellNumber(_TableCells):
                 by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw))
             if not ((s[i] == NUMBER) | (s[i] == UNREAD)).any():
                 out.append([_empty_table_payload(self.table, by_row)])
+            elif len(by_row) > 1:
+                out.append([_blank_rows_payload(self.table, by_row)])
             else:
                 out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
         return out
@@ -133,6 +138,35 @@ def _empty_table_payload(table: str, by_row: dict[str, list[tuple[Any, Any]]]) -
               + f"{n - blank} reading {shown_en})")
     return Payload(f"/tables/{table}", {"place": "整表未填写", "place_en": " is not filled in", "row": "", "row_en": "",
                                         "problem": zh, "problem_en": en, "count": n, "rows": rows})
+
+
+def _cells_problem(items: list[tuple[Any, Any]]) -> tuple[str, str]:
+    """How many cells are blank, and what the others hold (at most three distinct texts shown)."""
+    blank = sum(1 for _, raw in items if raw is None)
+    text = list(dict.fromkeys(str(raw) for _, raw in items if raw is not None))
+    zh, en = [], []
+    if blank:
+        zh.append(f"{blank} 个单元格为空")
+        en.append(f"{blank} blank cell(s)")
+    if text:
+        zh.append(f"{len(items) - blank} 个单元格填写为" + "".join(f"“{t}”" for t in text[:3]) + ("等" if len(text) > 3 else ""))
+        en.append(f"{len(items) - blank} cell(s) reading " + ", ".join(f"“{t}”" for t in text[:3])
+                  + (" …" if len(text) > 3 else ""))
+    return "，".join(zh), ", ".join(en)
+
+
+def _blank_rows_payload(table: str, by_row: dict[str, list[tuple[Any, Any]]]) -> Payload:
+    """One finding for the blank or text cells of several rows of one table: the first rows named, the cells counted."""
+    items = [item for found in by_row.values() for item in found]
+    labels = [("·".join(found[0][0].zh.split("·")[:-1]), " · ".join(found[0][0].en.split(" · ")[:-1]))
+              for found in by_row.values()]
+    n = len(by_row)
+    shown_zh = "".join(f"“{zh}”" for zh, _ in labels[:3]) + ("等" if n > 3 else "")
+    shown_en = ", ".join(f"“{en}”" for _, en in labels[:3]) + (" and others" if n > 3 else "")
+    cells_zh, cells_en = _cells_problem(items)
+    return Payload(f"/tables/{table}", {"place": f"有 {n} 行没有填全", "place_en": f" has {n} rows not filled in",
+                                        "row": "", "row_en": "", "problem": f"{shown_zh}，共 {cells_zh}",
+                                        "problem_en": f"{shown_en}; {cells_en}", "count": len(items), "rows": n})
 
 
 def _blank_payload(row_pointer: str, items: list[tuple[Any, Any]]) -> Payload:
