@@ -284,7 +284,8 @@ def _outcome_claim(rng: random.Random, doc: Doc) -> None:
 
 
 def _problems_none(rng: random.Random, doc: Doc) -> None:
-    doc["sections"]["problems"]["text"] = rng.choice(("暂无问题。", "无。"))
+    doc["sections"]["problems"]["text"] = rng.choice(("暂无问题。", "无。", "无", "暂无", "没有发现问题。",
+                                                      "（一）存在的主要问题\n暂无。\n（二）改进情况\n无。"))
 
 
 _NARRATIVE_REQUESTS = frozenset({"GK-X-001", "GK-X-005"})
@@ -371,8 +372,18 @@ def _city_and_own(rng: random.Random, doc: Doc) -> None:
 
 
 def _fee_wordings(rng: random.Random, doc: Doc) -> None:
-    doc["sections"]["other"]["text"] = rng.choice(("本年度未收取信息公开处理费。", "政府信息公开未发生收费情况。",
-                                                   "本机关未收取任何政府信息公开信息处理费。"))
+    doc["sections"]["other"]["text"] = rng.choice((
+        "本年度未收取信息公开处理费。", "政府信息公开未发生收费情况。", "本机关未收取任何政府信息公开信息处理费。",
+        "本年度办理政府信息公开申请没有收取任何费用。", "全年信息处理费收取0元。", "全年未产生信息处理费。",
+        "本机关依申请公开政府信息不存在收费情况。", "办理申请过程中未向申请人收取费用。",
+        "全年共收取信息处理费0.00元。", "本年度发出收费通知1件，共收取信息处理费120元。",
+        "严格执行信息处理费有关规定，景区停车收费标准已另行公示；本年度未发生政府信息公开收费事项。"))
+
+
+def _problems_short(rng: random.Random, doc: Doc) -> None:
+    doc["sections"]["problems"]["text"] = rng.choice((
+        "信息更新不够及时。下一步将加强审核。", "存在的主要问题：政策解读形式较为单一。改进措施：增加图解解读。",
+        "（一）存在的主要问题\n部分栏目更新滞后。\n（二）改进情况\n已建立栏目更新台账，整改到位。"))
 
 
 def _plain(rng: random.Random, doc: Doc) -> None:
@@ -388,8 +399,8 @@ CLEAN: dict[str, tuple[Plant, Expectation]] = {
     "received-with-carried": (_received_with_carried,
                               Expectation("received-with-carried", quiet=_NARRATIVE_REQUESTS)),
     "city-and-own": (_city_and_own, Expectation("city-and-own", quiet=_NARRATIVE_REQUESTS, pending=True)),
-    "fee-wordings": (_fee_wordings, Expectation("fee-wordings", quiet=frozenset({"GK-N-001", "GK-T3-014"}),
-                                                pending=True)),
+    "fee-wordings": (_fee_wordings, Expectation("fee-wordings", quiet=frozenset({"GK-N-001", "GK-T3-014"}))),
+    "problems-short": (_problems_short, Expectation("problems-short", quiet=frozenset({"GK-N-002", "GK-N-004"}))),
 }
 
 
