@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.model import Text
-from checker.patterns import Match, Pattern, compile_pattern
+from checker.patterns import Match, Pattern, compile_pattern, encode
 
 
 @dataclass(frozen=True)
@@ -114,21 +114,26 @@ class WordingMatcher:
         return self.search(text) is not None
 
     def search(self, text: str) -> Match | None:
-        """The counted match that starts first (the first pattern's on a tie), or None."""
+        """The counted match that starts first (the first pattern's on a tie), or None.
+
+        Candidates and vetoes are compared as byte spans of the text's one encoding (the same
+        characters overlap either way); only the match returned is built.
+        """
+        data = encode(text)
         vetoes: _Vetoes | None = None
-        best: Match | None = None
+        best: tuple[Pattern, list[tuple[int, int]]] | None = None
         for pattern in self.patterns:
-            for m in pattern.finditer(text):
-                if best is not None and m.start() >= best.start():
+            for spans in pattern.scan(data):
+                if best is not None and spans[0][0] >= best[1][0][0]:
                     break
                 if self.vetoes:
                     if vetoes is None:
-                        vetoes = _Vetoes([v.span() for p in self.vetoes for v in p.finditer(text)])
-                    if vetoes.overlap(m.span()):
+                        vetoes = _Vetoes([v[0] for p in self.vetoes for v in p.scan(data)])
+                    if vetoes.overlap(spans[0]):
                         continue
-                best = m
+                best = (pattern, spans)
                 break
-        return best
+        return None if best is None else Match(best[0], text, data, best[1])
 
 
 class _Vetoes:
