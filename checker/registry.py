@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from checker.errors import RuleSetError
-from checker.kinds import bodies, narrative, pair, report_year, structure, table, text, timing
+from checker.kinds import (
+    bodies,
+    narrative,
+    pair,
+    report_year,
+    structure,
+    table,
+    text,
+    timing,
+)
 
 FRAME, JSON, PAIR = "frame", "json", "pair"
 

@@ -80,10 +80,12 @@ class _Name:
 
 
 def _abbreviates(short: str, long: str) -> bool:
-    """``short`` is ``long`` or its abbreviation: same first character, the others appear in ``long`` in order."""
+    """``short`` is ``long`` or may be its abbreviation: its characters appear in ``long`` in order
+    (交通 / 交通运输, 住建 / 住房和城乡建设, 志 / 地方志). Generous on purpose: a body read as this one
+    is never reported."""
     if short == long:
         return True
-    if not short or len(short) > len(long) or short[0] != long[0]:
+    if not short or len(short) > len(long):
         return False
     it = iter(long)
     return all(ch in it for ch in short)
@@ -107,8 +109,10 @@ def _place(cand: _Name, own: _Name) -> str:
         return "above"
     if own.units[-1] in cand.units[:-1]:
         return "below"
+    if cand.units[-1][-1] != own.units[-1][-1]:
+        return "unknown"  # 青禾市 and 松岭区: not known to be of one level
     if len(cand.units) == len(own.units) and cand.units[:-1] == own.units[:-1]:
-        # the same depth under the same places: a sibling, unless the levels are known to differ (湛江市, 遂溪县)
+        # the same depth under the same places: a sibling, unless the levels are known to differ
         return "unknown" if cand.level and own.level and cand.level != own.level else "sibling"
     return "sibling" if cand.level is not None and cand.level == own.level else "unknown"
 
@@ -172,7 +176,8 @@ class OtherBody(FrameCheck):
 
     @staticmethod
     def _township(name: _Name) -> bool:
-        return name.kind in _TOWNSHIP_KINDS or name.level == "township"
+        """A township's government or a subdistrict's office (not an office inside one: 镇党政办)."""
+        return name.kind in _TOWNSHIP_KINDS or (name.kind == "government" and name.level == "township")
 
     def other(self, candidate: str, own: _Name, own_kind: str) -> bool:
         """Whether ``candidate`` (a name at a subject's place) is another body than ``own`` that it may not name so."""
@@ -207,6 +212,8 @@ class OtherBody(FrameCheck):
         own = self.name(name)
         # what the document records of the body wins over what its name tells
         level = LEVELS[int(level_code)] if np.isfinite(level_code) and level_code >= 0 else own.level
+        if level == "national":
+            return []  # the State Council's bodies: one organ often has two names (国家新闻出版署 / 国家版权局)
         own = dataclasses.replace(own, kind=own_kind, level=level)
         if not own.body:
             return None

@@ -86,8 +86,9 @@ class PeriodCoversYear(FrameCheck):
     The period's dates are the document's ``period.start`` and ``period.end`` when both are
     there. Otherwise its printed text (``period.text``) is read, in this order:
 
-    1. ``garbled`` (a rule pattern) matches: a date whose digits run together (``自202111日起``)
-       cannot be read — the period is not stated as complete dates, and the rule fails;
+    1. ``garbled`` (a rule pattern) matches, or a printed date is impossible (``2月30日``): a
+       date whose digits run together (``自202111日起``) cannot be read — the period is not
+       stated as complete dates, and the rule fails;
     2. two dates (``2023年1月1日``, ``2023-1-1``, ``20230101``; a second ``12月31日`` takes
        the first one's year; with no year at all, the report year): the period they span;
     3. ``whole_year`` (a rule pattern with a group ``year``) matches: the whole of that year
@@ -128,9 +129,9 @@ class PeriodCoversYear(FrameCheck):
             return _Period(int(start), int(end), text or "", quote_dates(text or ""))
         if not text:
             return None
-        if self.garbled is not None and self.garbled.search(text):
+        dates, impossible = read_dates(text, int(year))
+        if impossible or (self.garbled is not None and self.garbled.search(text)):
             return _Period(None, None, text, quote_dates(text))
-        dates = read_dates(text, int(year))
         if len(dates) >= 2:
             return _Period(dates[0].toordinal(), dates[1].toordinal(), text, quote_dates(text))
         if self.whole_year is not None and (m := self.whole_year.search(text)):
@@ -169,6 +170,8 @@ class PeriodCoversYear(FrameCheck):
                               end_en=last.isoformat(), period_year=first.year)
                 whole = (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year
                 problem = "other_year" if whole else "not_whole_year"
+            if not p.quote:  # a document that gives the dates without the sentence
+                values["quote"], values["quote_en"] = f"{values['start']}至{values['end']}", f"{first} – {last}"
             words = self.problems.get(problem, {})
             values["problem"] = _fill(words.get("zh", ""), values, "zh")
             values["problem_en"] = _fill(words.get("en", ""), values, "en")
@@ -191,13 +194,17 @@ _DATE = re.compile(
     r"|(?P<ymd>\d{8})(?!\d)"
     r"|(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号])")
 # What may stand at either end of the quoted dates: the year's or day's word, 自/从 … 起/止.
-_DATE_TOKEN = re.compile(r"\d{4,8}|\d{1,2}\s*月")
+_DATE_TOKEN = re.compile(r"\d{4,8}|\d{1,2}\s*[月日号]")
 
 
-def read_dates(text: str, year: int) -> list[dt.date]:
-    """The dates printed in ``text`` in order; a month and day without a year take the year before them
-    (``2023年1月1日至12月31日``), or ``year`` when none is printed. Impossible dates are left out."""
+def read_dates(text: str, year: int) -> tuple[list[dt.date], int]:
+    """The dates printed in ``text`` in order, and how many printed dates are impossible (2月30日).
+
+    A month and day without a year take the year before them (``2023年1月1日至12月31日``), or
+    ``year`` when none is printed.
+    """
     found: list[dt.date] = []
+    impossible = 0
     current = None
     for m in _DATE.finditer(_digits(text)):
         try:
@@ -211,8 +218,8 @@ def read_dates(text: str, year: int) -> list[dt.date]:
             else:
                 found.append(dt.date(current or year, int(m.group("m2")), int(m.group("d2"))))
         except ValueError:
-            continue
-    return found
+            impossible += 1
+    return found, impossible
 
 
 def _digits(text: str) -> str:

@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from zoo.documents import AGENCY_KINDS, COUNTY_DEPTS, PLACES, STREETS, TOWNS, make_document
+from zoo.documents import (
+    AGENCY_KINDS,
+    COUNTY_DEPTS,
+    PLACES,
+    STREETS,
+    TOWNS,
+    make_document,
+)
 
 Doc = dict[str, Any]
 
