@@ -208,8 +208,9 @@ class OtherBody(FrameCheck):
         """The sentences naming another body as this report's subject (None: the body is not known)."""
         if not isinstance(name, str) or not name.strip() or not np.isfinite(kind_code) or kind_code < 0:
             return None
-        own_kind = KINDS[int(kind_code)]
         own = self.name(name)
+        # a body whose body word is a government's (a zone's 管理委员会) speaks as a government
+        own_kind = "government" if self.governments.fullmatch(own.body) else KINDS[int(kind_code)]
         # what the document records of the body wins over what its name tells
         level = LEVELS[int(level_code)] if np.isfinite(level_code) and level_code >= 0 else own.level
         if level == "national":

@@ -33,6 +33,7 @@ from zoo.documents import (
     PLACES,
     STREETS,
     TOWNS,
+    ZONES,
     make_document,
 )
 
@@ -262,21 +263,22 @@ _SIBLINGS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (r"^(?P<up>.+?市)(?P<own>.+?)区人民政府$", PLACES, "{up}{other}区人民政府"),
     (r"^(?P<up>)(?P<own>.+?)县人民政府(?:办公室)?$", PLACES, "{other}县人民政府"),
     (r"^(?P<up>)(?P<own>.+?)市人民政府$", PLACES, "{other}市人民政府"),
+    (r"^(?P<up>)(?P<own>.+?)(?P<zone>" + "|".join(ZONES) + ")管理委员会$", PLACES, "{other}{zone}管理委员会"),
 )
 
 
 def _other_body(rng: random.Random, doc: Doc) -> None:
     """A sibling body left as the subject of part 五: for a department another department of its place,
-    for a government (or its office), township or subdistrict another one of its kind next to it (a
-    government's own departments are named legitimately in its report)."""
+    for a government (or its office), a zone's committee, a township or a subdistrict another one of its
+    kind next to it (a government's own departments are named legitimately in its report)."""
     name = doc["agency"]["name"]
     body = None
-    if doc["agency"]["kind"] != "department":
+    if doc["agency"]["kind"] != "department" or name.endswith("管理委员会"):
         for pattern, pool, sibling in _SIBLINGS:
             found = re.match(pattern, name)
             if found:
                 other = rng.choice([p for p in pool if p != found.group("own") and p not in name])
-                body = sibling.format(up=found.group("up"), other=other)
+                body = sibling.format(**found.groupdict(), other=other)
                 break
     if body is None:
         place = re.match(r"(.+?[省市县])", name)
