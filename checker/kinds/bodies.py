@@ -190,10 +190,10 @@ class OtherBody(FrameCheck):
             return False  # the body itself, its superior named in its name (市公安局 for 市公安局XX分局), or a part of it
         place = _place(cand, own)
         same = _abbreviates(cand.core, own.core) or _abbreviates(own.core, cand.core)
+        if self.governments.fullmatch(cand.body):  # a government or a zone's committee, after its places
+            return own_kind in _GOVERNMENT_KINDS and place == "sibling"
         if self._township(cand):
             return self._township(own) and place in ("same", "sibling") and not same
-        if self.governments.fullmatch(cand.body):
-            return own_kind in _GOVERNMENT_KINDS and place == "sibling"
         if self.government_tail.search(cand.body):
             return False  # words before a government's word that are no place (不断提高政府…): not a name
         if own_kind == "department":
