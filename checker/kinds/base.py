@@ -45,12 +45,16 @@ class FrameCheck:
         uses_derived: the check may decide on cells split by the table's own arithmetic
             (``reading.derived``); False for checks of that arithmetic (equalities of sums),
             which would only confirm the split.
+        whole_text: the check reads the parts' texts as one narrative (a name or a year
+            anywhere in them), not what one part must say: switching it off leaves no part
+            unchecked (``checker.ruleguard``), as for the ``all`` text column.
     """
 
     columns: list[str]
     failure_stands: bool = True
     pass_stands: bool = False
     uses_derived: bool = True
+    whole_text: bool = False
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
         """Rows where every input of the check is known (True) — others are not_assessable."""

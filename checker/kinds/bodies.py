@@ -120,6 +120,8 @@ def _place(cand: _Name, own: _Name) -> str:
 class OtherBody(FrameCheck):
     """No sentence of the narrative has another body as the one doing this report's work (see the module)."""
 
+    whole_text = True
+
     def __init__(self, sections: list[str], lead: str, body_words: str, predicate: str, topic: str,
                  governments: str, name_length: int = 24, unless: str | None = None, not_a_name: str | None = None,
                  never: str | None = None, **_: Any) -> None:

@@ -77,6 +77,8 @@ def _plain(text: str) -> str:
 class TitleYear(FrameCheck):
     """The title's year agrees with the report year stated elsewhere in the report (see the module)."""
 
+    whole_text = True
+
     def __init__(self, title_year: str, year: str, report_name: str, narrative: list[str],
                  labels: dict[str, dict[str, str]], min_agree: int = 2, **_: Any) -> None:
         unknown = [s for s in narrative if s not in SECTION_IDS]
