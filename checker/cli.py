@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -250,7 +250,7 @@ class _Loaded:
     skipped: list[str]
 
 
-def _load(files: Sequence[str], recognise: Any, overrides: dict[str, Any], lang: str) -> _Loaded:
+def _load(files: Sequence[str], recognise: Collection[str], overrides: dict[str, Any], lang: str) -> _Loaded:
     """Read every file; those in ``recognise`` are recognised by content (non-reports skipped)."""
     from checker.ingest import read_document
     from checker.inputs import read_found
@@ -277,7 +277,7 @@ def _load(files: Sequence[str], recognise: Any, overrides: dict[str, Any], lang:
     return loaded
 
 
-def _expand(opts: CheckOptions) -> tuple[CheckOptions, Any, int]:
+def _expand(opts: CheckOptions) -> tuple[CheckOptions, Collection[str], int]:
     """The run's files from its arguments (folders and patterns expanded; outputs left out), the
     files to recognise by content, and the number of arguments that name no file."""
     from checker.inputs import expand
@@ -289,7 +289,7 @@ def _expand(opts: CheckOptions) -> tuple[CheckOptions, Any, int]:
     if (opts.previous or opts.annotate) and len(expanded.files) > 1:
         what = "--previous" if opts.previous else "--annotate"
         raise click.UsageError(f"{what} 只能与一份报告一起使用（给出的路径展开为 {len(expanded.files)} 个文件）")
-    recognise = set(expanded.files) if opts.skip_non_reports else expanded.found
+    recognise: Collection[str] = set(expanded.files) if opts.skip_non_reports else expanded.found
     return replace(opts, files=expanded.files), recognise, len(expanded.problems)
 
 

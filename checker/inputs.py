@@ -24,8 +24,10 @@ Recognition, cheap first and decided by ingest's own reading (:func:`read_found`
    notice, is not a report. A text that has parts or tables but no reported year is a report
    with an error (``YearNotFound``, exit 2), not a file to skip.
 
-Any other failure to read a file that passed the screen — a damaged Word file, a PDF without
-a text layer, a file over a limit — is an input error (exit 2): it looks like a report.
+A file whose extension is not one gkcheck reads (an image, a spreadsheet: a pre-commit
+``files`` pattern may pass them) is not a report. Any other failure to read a file that
+passed the screen — a damaged Word file, a PDF without a text layer, a file over a limit — is
+an input error (exit 2): it looks like a report.
 """
 
 from __future__ import annotations
@@ -235,6 +237,8 @@ def read_found(path: str, year: int | None = None) -> dict[str, Any] | None:
         InputError: the file looks like a report but cannot be read (step 3 of the module docstring).
     """
     file = Path(path)
+    if file.suffix.lower() not in REPORT_SUFFIXES and _probe(file.is_file):  # an image, a spreadsheet
+        return None
     if _probe(lambda: file.is_file() and file.stat().st_size == 0):
         return None
     data = read_bytes(file)
