@@ -173,7 +173,7 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
         unread = derived = None
         if partly is not None:
             assessable, unread, derived = partly.frame(inst.check, assessable, failed_rows)
-        rows = account(inst, assessable, failed_rows, unread=unread, derived=derived, own=inst.check.undecided(df))
+        rows = account(inst, assessable, failed_rows, unread=unread, derived=derived, own=inst.check.undecided(df) if isinstance(inst.check, FrameCheck) else None)
         if len(rows):
             for r, payloads in zip(rows, inst.check.details(df, rows, docs)):
                 failures.append((int(r), inst, payloads))
