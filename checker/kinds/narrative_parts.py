@@ -19,6 +19,7 @@ list left open (……1100条等), and a count in brackets after a part (a part'
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any, NamedTuple
 
@@ -40,6 +41,9 @@ from checker.kinds.narrative import (
 from checker.patterns import NEVER, Pattern, compile_code_pattern, compile_pattern
 
 _OPEN, _CLOSE = "（(", "）)"
+# The longest list read, in characters from its first part to the end of its sentence: what the
+# check reads for one total is bounded, so a text without sentence ends costs linear time.
+_REACH = 1000
 _DIGIT = re.compile(r"\d|[零〇一二两三四五六七八九十百千万]+[件条个项份部篇次元起宗]")
 
 
@@ -81,7 +85,8 @@ class NarrativeParts(FrameCheck):
         open_end: words right after the last part that leave the list open (等).
         not_a_part: words in a count's label that start another statement (另、办结、同比).
         asides: text a label may carry that is not part of it (，占75%), removed before reading.
-        separators: the characters that separate the parts of a list.
+        separators: the characters that separate the parts of a list, weakest first (each item
+            a rank: ``["、", "，,", "；;"]``).
         max_label: the longest label of a part, in characters.
         guards: the shared guards (units, approximate numbers, sentence ends), as for
             ``narrative_numbers``.
@@ -90,19 +95,18 @@ class NarrativeParts(FrameCheck):
 
     def __init__(self, introducers: str, guards: dict[str, Any] | None = None, open_list: str | None = None,
                  open_end: str | None = None, not_a_part: str | None = None, asides: str | None = None,
-                 separators: str = "、，,；;", max_label: int = 16, sections: list[str] | None = None,
+                 separators: list[str] | None = None, max_label: int = 16, sections: list[str] | None = None,
                  **_: Any) -> None:
         guards = guards or {}
         units = {"件": 1.0, **{k: float(v) for k, v in guards.get("units", {}).items()}}
         self.lexer = Lexer(_guards(guards, guards.get("scopes", {})), units)
-        sep = re.escape(separators)
         self.intro = _pattern(introducers, prefix=rf"^\s*(?P<open>[{re.escape(_OPEN)}])?\s*[，,：:]?\s*", suffix=r"\s*[：:，,]?")
         self.open_list = _pattern(open_list)
         self.open_end = _pattern(open_end, prefix=r"^\s*")
         self.not_a_part = _pattern(not_a_part)
         self.asides = _pattern(asides)
-        self.separators = frozenset(separators)
-        self._sep = re.compile(f"[{sep}]")
+        # Each list separator with its rank (stronger ones end a list of weaker ones).
+        self._rank = {ch: k for k, chars in enumerate(separators or ["、", "，,", "；;"]) for ch in chars}
         self.max_label = int(max_label)
         self.sections = tuple(sections or SECTION_IDS)
         for s in self.sections:
@@ -184,7 +188,12 @@ class NarrativeParts(FrameCheck):
             base = depth[total.start] if depth is not None else 0
             level = base + (1 if m.group("open") else 0)
             ends = t.sentences
-            s_end = next((e for e in ends if e > list_start), len(text))  # the end of the sentence
+            k = bisect.bisect_right(ends, list_start)
+            s_end = ends[k] - 1 if k < len(ends) else len(text)  # where the sentence ends
+            if s_end > list_start + _REACH:
+                continue  # a list this long is not read
+            if depth is not None and level > base:  # a list in brackets ends where they close
+                s_end = next((k for k in range(list_start, s_end) if depth[k] < level), s_end)
             parts = self._parts(t, i + 1, list_start, s_end, level, depth, total.unit)
             if parts is None or len(parts) < 2:
                 continue
@@ -196,9 +205,18 @@ class NarrativeParts(FrameCheck):
     def _parts(self, t: _Text, first: int, start: int, stop: int, level: int, depth: list[int] | None,
                unit: str) -> list[float] | None:
         """The parts listed from ``start`` (tokens from index ``first``) to ``stop``, or None when
-        the list does not read cleanly."""
+        the list does not read cleanly.
+
+        The separator between the first two parts is the list's own. The list ends plainly
+        before a count whose words begin with a stronger separator (、 then ，, ；), or are one
+        separator and a word of another statement, or that is itself followed by words
+        introducing parts; and after its last part, at the end of the sentence (or bracket), or
+        where a separator other than the list's own follows. Its own separator after the last
+        part may go on with items without a count: not compared.
+        """
         text = t.text
         parts: list[float] = []
+        own: int | None = None  # the rank of the list's own separator
         prev_end = start
         for tok in t.tokens[first:]:
             if tok.start >= stop:
@@ -206,6 +224,7 @@ class NarrativeParts(FrameCheck):
             if depth is not None:
                 d = depth[tok.start]
                 if d < level:
+                    stop = tok.start
                     break  # the bracket the list was opened in has closed
                 if d > level:
                     if not parts:
@@ -214,22 +233,36 @@ class NarrativeParts(FrameCheck):
             segment = self._label(text, prev_end, tok.start, depth, level)
             if segment is None:
                 return None
-            seps = self._sep.findall(segment)
-            words = self._sep.sub("", segment).strip()
-            if parts and tok.unit != unit:
-                break  # another measure begins
-            if parts and (len(seps) > 1 or self.not_a_part.test(words)):
-                break  # another statement begins
+            seps = [self._rank[ch] for ch in segment if ch in self._rank]
+            words = "".join(ch for ch in segment if ch not in self._rank).strip()
+            if parts and own is not None and seps and seps[0] > own:
+                return parts  # a stronger separator: the list has ended
+            if parts and len(seps) == 1 and (self.not_a_part.test(words) or self._new_total(tok.tail)):
+                return parts  # another statement begins right after the list
             if tok.unit != unit or self.not_a_part.test(words) or (not parts and self.open_list.test(words)):
                 return None  # not a list of parts of this total, or one that names some parts only
+            stripped = segment.strip()
             if (len(seps) != (1 if parts else 0) or len(words) > self.max_label or _DIGIT.search(words)
-                    or (seps and not (segment.strip()[0] in self.separators or segment.strip()[-1] in self.separators))):
+                    or (seps and stripped[0] not in self._rank and stripped[-1] not in self._rank)):
                 return None  # it may be a part, but does not read as one
+            if len(parts) == 1:
+                own = seps[0]
             parts.append(tok.value)
             prev_end = tok.end
-        if parts and self.open_end.test(text[prev_end:prev_end + 8]):
+        if not parts:
+            return parts
+        rest = self._label(text, prev_end, stop, depth, level) or ""
+        lead = next((k for k, ch in enumerate(rest) if ch in self._rank), len(rest))
+        if self.open_end.test(rest[:lead]):
             return None  # …… 1100条等: the list is open
+        if lead < len(rest) and self._rank[rest[lead]] == own:
+            return None  # the list may go on with items without a count
         return parts
+
+    def _new_total(self, tail: str) -> bool:
+        """Whether a count is followed by words introducing parts of its own (not in brackets)."""
+        m = self.intro.search(tail)
+        return m is not None and not m.group("open")
 
     def _label(self, text: str, start: int, end: int, depth: list[int] | None, level: int) -> str | None:
         """The words between two parts at the list's bracket depth, without asides (None: the
@@ -241,6 +274,8 @@ class NarrativeParts(FrameCheck):
             segment = text[start:end]
         if any(ch in segment for ch in "。！？!?\n"):
             return None
+        if not segment:
+            return segment
         if self.asides is NEVER:
             return segment
         kept, at = [], 0
