@@ -31,6 +31,7 @@ from checker.frame import text_col
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.kinds.narrative import (
     _BATCH,
+    _CHINESE_DIGITS,
     Lexer,
     _guards,
     _quote,
@@ -44,7 +45,6 @@ _OPEN, _CLOSE = "（(", "）)"
 # The longest list read, in characters from its first part to the end of its sentence: what the
 # check reads for one total is bounded, so a text without sentence ends costs linear time.
 _REACH = 1000
-_DIGIT = re.compile(r"\d|[零〇一二两三四五六七八九十百千万]+[件条个项份部篇次元起宗]")
 
 
 class PartsStatement(NamedTuple):
@@ -100,6 +100,9 @@ class NarrativeParts(FrameCheck):
         guards = guards or {}
         units = {"件": 1.0, **{k: float(v) for k, v in guards.get("units", {}).items()}}
         self.lexer = Lexer(_guards(guards, guards.get("scopes", {})), units)
+        # A number in a label: any digit, or a Chinese numeral with a unit (三类 is a label, 三条 a count).
+        unit_re = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+        self._number = re.compile(rf"\d|[{_CHINESE_DIGITS}]+(?:{unit_re})")
         self.intro = _pattern(introducers, prefix=rf"^\s*(?P<open>[{re.escape(_OPEN)}])?\s*[，,：:]?\s*", suffix=r"\s*[：:，,]?")
         self.open_list = _pattern(open_list)
         self.open_end = _pattern(open_end, prefix=r"^\s*")
@@ -242,7 +245,7 @@ class NarrativeParts(FrameCheck):
             if tok.unit != unit or self.not_a_part.test(words) or (not parts and self.open_list.test(words)):
                 return None  # not a list of parts of this total, or one that names some parts only
             stripped = segment.strip()
-            if (len(seps) != (1 if parts else 0) or len(words) > self.max_label or _DIGIT.search(words)
+            if (len(seps) != (1 if parts else 0) or len(words) > self.max_label or self._number.search(words)
                     or (seps and stripped[0] not in self._rank and stripped[-1] not in self._rank)):
                 return None  # it may be a part, but does not read as one
             if len(parts) == 1:
