@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 import pytest
+from gk_testlib import load_base, patch
 
 from checker import check, compiled_ruleset
 from checker.kinds.narrative_parts import NarrativeParts
-from gk_testlib import load_base, patch
 
 
 def _check() -> NarrativeParts:
