@@ -44,10 +44,12 @@ _SKIP_EN = {Outcome.NOT_ASSESSABLE: "not assessable: an input is blank, non-nume
 # Reasons of not assessable outcomes other than blank or missing inputs.
 _REASON_ZH = {"metadata": "无法判断：机关类型或层级未知",
               "unread": "无法判断：所需内容印在原文中，但未能读出（见读取提示）",
-              "derived": "无法判断：所需单元格的数字在原文中连在一起，是按本条核对的勾稽关系拆分得出的"}
+              "derived": "无法判断：所需单元格的数字在原文中连在一起，是按本条核对的勾稽关系拆分得出的",
+              "scope": "无法判断：正文的数字说的是全市、全县、各级或所属单位等更大范围（或范围不明），不与本机关的表格比较"}
 _REASON_EN = {"metadata": "not assessable: the agency's kind or level is unknown",
               "unread": "not assessable: an input is printed in the source but could not be read (see the reading notices)",
-              "derived": "not assessable: an input cell was split from run-together digits by the very arithmetic this rule checks"}
+              "derived": "not assessable: an input cell was split from run-together digits by the very arithmetic this rule checks",
+              "scope": "not assessable: the narrative's figures are of a wider body (the whole city or county, all levels, units under it) or of an unclear one, and are not compared with this body's tables"}
 
 
 def render_junit(results: Sequence[ReportResult], ctx: RenderContext) -> str:

@@ -33,7 +33,8 @@ from checker.scoring import FACTOR, GRADE_EN, WITHHELD
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
-_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)")}
+_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)"),
+           "scope": ("（正文数字属更大范围）", " (figures of a wider body)")}
 _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim",
                 WITHHELD: "bold magenta"}
 
