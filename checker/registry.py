@@ -10,6 +10,7 @@ from checker.errors import RuleSetError
 from checker.kinds import (
     bodies,
     narrative,
+    narrative_parts,
     pair,
     report_year,
     structure,
@@ -53,6 +54,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("part_heading", FRAME, text.PartHeading),
     Kind("schema", JSON, structure.schema),
     Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
+    Kind("narrative_parts", FRAME, narrative_parts.NarrativeParts),
     Kind("title_year", FRAME, report_year.TitleYear),
     Kind("other_body", FRAME, bodies.OtherBody),
     # Cross-year kinds (need the same body's previous report).

@@ -247,8 +247,8 @@ def _narrative_appeals(rng: random.Random, doc: Doc) -> None:
     _append(doc, "appeals", f"本年度因政府信息公开被申请行政复议{stated}件。")
 
 
-# Defects of issue 13's rules (GK-S-009 title year, GK-N-008 another body, GK-S-006 garbled period; the others
-# measured, not yet asserted).
+# Defects the rules of issue 13 find (GK-S-009 title year, GK-N-008 another body, GK-S-006 garbled period,
+# GK-X-006 narrative parts, GK-X-001/005 row wordings, GK-X-002 outcome claims).
 
 def _title_year(rng: random.Random, doc: Doc) -> None:
     year = doc["year"]
@@ -343,14 +343,13 @@ PLANTS: dict[str, tuple[Plant, Expectation]] = {
     "no-fee": (_no_fee, Expectation("no-fee", frozenset({"GK-N-001"}), frozenset({"GK-T3-014"}))),
     "narrative-requests": (_narrative_requests, Expectation("narrative-requests", _NARRATIVE_REQUESTS)),
     "narrative-appeals": (_narrative_appeals, Expectation("narrative-appeals", frozenset({"GK-X-002"}))),
+    # issue 13
     "title-year": (_title_year, Expectation("title-year", frozenset({"GK-S-009"}))),
     "other-body": (_other_body, Expectation("other-body", frozenset({"GK-N-008"}))),
     "garbled-period": (_garbled_period, Expectation("garbled-period", frozenset({"GK-S-006"}))),
-    # issue 13: not found yet
-    "narrative-parts": (_narrative_parts, Expectation("narrative-parts", frozenset({"GK-X-006"}), pending=True)),
-    "row-wording": (_row_wording, Expectation("row-wording", _NARRATIVE_REQUESTS, pending=True)),
-    "outcome-claim": (_outcome_claim, Expectation("outcome-claim", frozenset({"GK-X-002"}),
-                                                  frozenset({"GK-T4-010"}), pending=True)),
+    "narrative-parts": (_narrative_parts, Expectation("narrative-parts", frozenset({"GK-X-006"}))),
+    "row-wording": (_row_wording, Expectation("row-wording", _NARRATIVE_REQUESTS)),
+    "outcome-claim": (_outcome_claim, Expectation("outcome-claim", frozenset({"GK-X-002"}), frozenset({"GK-T4-010"}))),
     "problems-none": (_problems_none, Expectation("problems-none", frozenset({"GK-N-002", "GK-N-004"}))),
 }
 
@@ -431,7 +430,7 @@ CLEAN: dict[str, tuple[Plant, Expectation]] = {
     "chinese-numerals": (_chinese_numerals, Expectation("chinese-numerals", quiet=_NARRATIVE_REQUESTS)),
     "received-with-carried": (_received_with_carried,
                               Expectation("received-with-carried", quiet=_NARRATIVE_REQUESTS)),
-    "city-and-own": (_city_and_own, Expectation("city-and-own", quiet=_NARRATIVE_REQUESTS, pending=True)),
+    "city-and-own": (_city_and_own, Expectation("city-and-own", quiet=_NARRATIVE_REQUESTS)),
     "fee-wordings": (_fee_wordings, Expectation("fee-wordings", quiet=frozenset({"GK-N-001", "GK-T3-014"}))),
     "problems-short": (_problems_short, Expectation("problems-short", quiet=frozenset({"GK-N-002", "GK-N-004"}))),
 }
