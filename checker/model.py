@@ -94,6 +94,7 @@ class Rule:
         doc: documentation.
         examples: machine-run pass/fail examples as written in the file.
         unverified: True when the rule rests on text marked [UNVERIFIED].
+        wordings: the wording families (:class:`checker.wordings.Wording`) its check refers to.
     """
 
     id: str
@@ -111,6 +112,7 @@ class Rule:
     examples: dict[str, list[dict[str, Any]]]
     escalate_at: int | None = None
     unverified: bool = False
+    wordings: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

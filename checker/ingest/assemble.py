@@ -21,13 +21,25 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker.errors import InputError
+from checker.errors import NotAReport, YearNotFound
 from checker.ingest import metadata
-from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
-from checker.ingest.reading import Reading
-from checker.ingest.normalize import clean, has_glosses, is_traditional, match_key, strip_glosses
 from checker.ingest.evidence import Source, incomplete, weigh
-from checker.ingest.stream import Template, flat_format, flat_table_kind, read_flat_table, template
+from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
+from checker.ingest.normalize import (
+    clean,
+    has_glosses,
+    is_traditional,
+    match_key,
+    strip_glosses,
+)
+from checker.ingest.reading import Reading
+from checker.ingest.stream import (
+    Template,
+    flat_format,
+    flat_table_kind,
+    read_flat_table,
+    template,
+)
 from checker.ingest.tables import (
     Extracted,
     Row,
@@ -117,7 +129,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
         A dict that validates against ``schemas/report.schema.json``.
 
     Raises:
-        InputError: the text is not a report, or no reported year can be found.
+        NotAReport: the text is not a report; YearNotFound: no reported year can be found (both InputError).
     """
     layout = _without_glosses(layout)
     all_text = "\n".join(_block_texts(layout.blocks))
@@ -125,7 +137,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     front, segments = _split_sections(layout.blocks, doc)
     tables = _collect_tables(front, segments)
     if not segments and not tables and "政府信息公开" not in match_key(all_text):
-        raise InputError(
+        raise NotAReport(
             "文件内容不像政府信息公开工作年度报告：没有找到“一、总体情况”等章节标题，也没有找到统计表格。请确认选择了正确的文件。",
             "This does not look like an annual report on government information disclosure: "
             "no section headings and no statistical tables were found.",
@@ -141,7 +153,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     reported = metadata.year(title, period, front, body, doc) if year is None else None
     found_year = year or (reported.value if reported else None)
     if found_year is None:
-        raise InputError(
+        raise YearNotFound(
             "找不到报告年度：标题和正文中都没有写明“XXXX年”或统计期限。请在报告标题中写明年度，或用 --year 参数指定（例如 --year 2024）。",
             "The reported year was not found in the title or the text. Add it to the title or pass --year.",
         )
@@ -324,7 +336,7 @@ def _recover_parts(front: list[Paragraph | Table], segments: list[_Segment]) -> 
     for name in ("proactive", "requests", "appeals"):
         if any(seg.name == name for seg in segments):
             continue
-        found = _first_block(front, segments, lambda b: _table_of(b) == name)
+        found = _first_block(front, segments, lambda b: _table_of(b) == name)  # noqa: B023 (called at once)
         if found:
             _split_off(front, segments, name, *found)
     if not any(seg.name == "problems" for seg in segments):

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 
 from checker.document import cell_index
-from checker.frame import ABSENT, BLANK, NUMBER, TEXT, status_col, value_col
+from checker.frame import ABSENT, BLANK, NUMBER, TEXT, meta_col, status_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
+from checker.totals import derive_rows, parts_of
 
 
 class SumCompare(FrameCheck):
@@ -66,10 +67,34 @@ def _row_pointer(pointer: str) -> str:
 
 
 class CellNumber(_TableCells):
-    """Every cell of the table holds a number (blank or text cells fail), one finding per table row."""
+    """Every cell of the table holds a number (blank or text cells fail), one finding per table row.
 
-    def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
+    The finding's ``advice`` is the rule's ``advice`` (fill in 0), or, for a blank total whose
+    parts are all numbers, ``advice_total`` with the total's label (``{cell}``) and the sum of its
+    parts (``{value}``): such a total is not 0.
+    """
+
+    def __init__(self, cell_ids: list[str], table: str, advice: dict[str, str] | None = None,
+                 advice_total: dict[str, str] | None = None, **_: Any) -> None:
         super().__init__(cell_ids, table)
+        self.advice = (advice or {}).get("zh", ""), (advice or {}).get("en", "")
+        self.advice_total = (advice_total or {}).get("zh", ""), (advice_total or {}).get("en", "")
+        self._totals = [j for j, c in enumerate(self.cells) if parts_of(c.id)] if advice_total else []
+        self.context_columns = (meta_col("format"),) if self._totals else ()
+
+    def _derived(self, df: pd.DataFrame, rows: np.ndarray) -> dict[int, np.ndarray]:
+        """Per total (its position in ``cells``): the sum of its parts in ``rows`` where it is blank
+        and derivable, else NaN."""
+        out: dict[int, np.ndarray] = {}
+        fmts = df[meta_col("format")].to_numpy()[rows] if self._totals else None
+        for j in self._totals:
+            cid = self.cells[j].id
+            cols = (cid, *parts_of(cid))
+            ok, value = derive_rows(cid, fmts, {c: df[value_col(c)].to_numpy()[rows] for c in cols},  # type: ignore[arg-type]
+                                    {c: df[status_col(c)].to_numpy()[rows] for c in cols})
+            if ok.any():
+                out[j] = np.where(ok, value, np.nan)
+        return out
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:
         s = df[self.status_cols].to_numpy()
@@ -77,15 +102,31 @@ class CellNumber(_TableCells):
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         s = df[self.status_cols].to_numpy()[rows]
+        derived = self._derived(df, np.asarray(rows))
         out = []
         for i, r in enumerate(rows):
-            by_row: dict[str, list[tuple[Any, str]]] = {}
-            for j in np.flatnonzero((s[i] == BLANK) | (s[i] == TEXT)):
+            by_row: dict[str, list[tuple[Any, Any, float | None]]] = {}
+            for j in np.flatnonzero((s[i] == BLANK) | (s[i] == TEXT)).tolist():
                 cell = self.cells[j]
                 raw = _raw(docs[r], cell.path) if s[i][j] == TEXT else None
-                by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw))
-            out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
+                total = derived[j][i] if j in derived and not np.isnan(derived[j][i]) else None
+                by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw, total))
+            out.append([self._blank_payload(ptr, items) for ptr, items in by_row.items()])
         return out
+
+    def _blank_payload(self, row_pointer: str, items: list[tuple[Any, Any, float | None]]) -> Payload:
+        """The finding of one table row, with its advice: fill in 0, or a derivable total's value."""
+        payload = _blank_payload(row_pointer, [(c, raw) for c, raw, _ in items])
+        totals = [(c, v) for c, _, v in items if v is not None]
+        zh = [self.advice_total[0].format(cell=c.zh.split("·")[-1], value=number(v)) for c, v in totals]
+        en = [self.advice_total[1].format(cell=c.en.split(" · ")[-1], value=number(v)) for c, v in totals]
+        if len(totals) < len(items):  # other blank or text cells: the general advice too
+            zh.insert(0, self.advice[0])
+            en.insert(0, self.advice[1])
+        payload.values.update({"advice": "".join(zh), "advice_en": " ".join(en)})
+        if totals:
+            payload.values["derived"] = {c.id: number(v) for c, v in totals}
+        return payload
 
 
 def _raw(doc: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -29,11 +29,12 @@ from checker.render.labels import (
 from checker.render.safe import TerminalText as RichText
 from checker.render.safe import guard_console
 from checker.render.unassessed import unassessed
-from checker.scoring import FACTOR, GRADE_EN, WITHHELD
+from checker.scoring import GRADE_EN, WITHHELD, effective_severity, points_of
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
-_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)")}
+_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)"),
+           "scope": ("（正文数字属更大范围）", " (figures of a wider body)")}
 _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim",
                 WITHHELD: "bold magenta"}
 
@@ -228,13 +229,14 @@ def _explain(result: ReportResult, ctx: RenderContext) -> Table:
         table.add_column(col)
     for o in result.outcomes:
         rule = ctx.rule(o.rule_id)
-        points = rule.weight * FACTOR[rule.severity]
+        severity = effective_severity(rule, o.failed)
+        points = points_of(rule, o.failed)
         outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
         if o.reason in _REASON:  # not assessable because of what could not be read
             outcome += _REASON[o.reason][1 if ctx.lang == "en" else 0]
         counted = o.outcome.value in ("pass", "fail")
         table.add_row(o.rule_id, rule.category if ctx.lang != "en" else CATEGORY_EN[rule.category],
-                      rule.severity.zh if ctx.lang != "en" else rule.severity.value, str(rule.weight),
+                      severity.zh if ctx.lang != "en" else severity.value, str(rule.weight),
                       f"{points:g}" if counted else t("不计", "—"), outcome)
     s = result.score
     table.caption = t(f"通过 {s.earned:g} 分 ÷ 已判定 {s.possible:g} 分。严重程度系数：错误 3、警告 1、提示 0（提示不影响得分）；"
