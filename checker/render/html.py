@@ -123,7 +123,7 @@ def _reading(result: ReportResult, ctx: RenderContext) -> str:
     t = ctx.t
     items = []
     for n in result.notices:
-        where = place_text(n.target, n.location, ctx.lang)
+        where = place_text(n.target, n.location, ctx.lang, ctx.verbose, with_pointer=False)
         rows = []
         if where or (ctx.verbose and n.target):
             rows.append((t("位置", "Where"), esc(where) + _pointer(n.target or "/", ctx)))
@@ -208,11 +208,12 @@ def _finding(i: int, n: int, f: Finding, ctx: RenderContext) -> str:
     rule = ctx.rule(f.rule_id)
     sev = severity_label(f.severity, ctx.lang)
     rows = []
-    where = place_text(f.pointer, f.location, ctx.lang)
+    where = place_text(f.pointer, f.location, ctx.lang, ctx.verbose, with_pointer=False)
     if where or ctx.verbose:
         rows.append((t("位置", "Where"), esc(where) + _pointer(f.pointer or "/", ctx)))
     for rel in f.related:
-        rel_where = place_text(str(rel.get("pointer", "")), rel.get("location"), ctx.lang)
+        rel_where = place_text(str(rel.get("pointer", "")), rel.get("location"), ctx.lang, ctx.verbose,
+                               with_pointer=False)
         if rel_where or ctx.verbose:
             rows.append((t("另见", "See also"), esc(rel_where) + _pointer(str(rel.get("pointer", "")), ctx)))
     rows.append((t("依据", "Basis"), esc(rule.basis.get(ctx.lang))))

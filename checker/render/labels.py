@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.document import SECTION_IDS, cell_by_pointer, field_title, label, pointer_to_path
-from checker.ingest.layout import ELLIPSIS, PAGE_LINE, PARAGRAPH, QUOTE_CHARS, SOURCE_LINE, quote_of
+from checker.document import (
+    SECTION_IDS,
+    cell_by_pointer,
+    field_title,
+    label,
+    pointer_to_path,
+)
+from checker.ingest.layout import (
+    ELLIPSIS,
+    PAGE_LINE,
+    PARAGRAPH,
+    QUOTE_CHARS,
+    SOURCE_LINE,
+    quote_of,
+)
 from checker.model import Coverage, ReportResult, Score, Severity
 from checker.scoring import GRADE_EN, WITHHELD, WITHHELD_REASON
 from checker.verdict import undecided_reasons
@@ -112,13 +125,16 @@ def field_text(pointer: str, lang: str) -> str:
     return own or field_title(path, lang)
 
 
-def place_text(pointer: str, location: dict[str, Any] | None, lang: str, verbose: bool = False) -> str:
+def place_text(pointer: str, location: dict[str, Any] | None, lang: str, verbose: bool = False, *,
+               with_pointer: bool | None = None) -> str:
     """Where a finding (or a related place) is, in one line for a person: the place in the file and the
     field, e.g. "第 2 个表格 第 5 行第 3 列（表三 · （一）予以公开 · 自然人）" or
     "第 16 段（“2024年，本机关坚持……”）  一、总体情况 · 正文（不含表格）".
 
-    The JSON Pointer is added only with ``verbose``. The one wording of places shared by the text,
-    HTML and Markdown reports, the annotated Word file and the audit's findings files.
+    With ``verbose`` the lines no reader sees (PDF, HTML source) are added, and the JSON Pointer
+    (unless ``with_pointer`` is False: the HTML report sets it apart). The one wording of places
+    shared by the text, HTML and Markdown reports, the annotated Word file and the audit's
+    findings files.
     """
     where = location_text(location, lang, verbose)
     field = field_text(pointer, lang)
@@ -128,7 +144,7 @@ def place_text(pointer: str, location: dict[str, Any] | None, lang: str, verbose
         text = f"{where} ({field})" if lang == "en" else f"{where}（{field}）"
     else:
         text = "  ".join(x for x in (where, field) if x)
-    if verbose and pointer:
+    if (verbose if with_pointer is None else with_pointer) and pointer:
         text = f"{text}  {pointer}" if text else pointer
     return text
 
