@@ -111,6 +111,8 @@ class CheckOptions:
     quiet: bool = False
     allow_partial_rules: bool = False
     skip_non_reports: bool = False
+    verbose: bool = False
+    show_unassessed: bool = False
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -185,12 +187,16 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--skip-non-reports", is_flag=True,
               help="按内容识别命令行上的每个文件，不是年度报告的文件跳过（计数）而不报错；一份报告也没有时以 0 退出"
                    "（pre-commit 钩子使用）")
+@click.option("-v", "--verbose", is_flag=True,
+              help="在文本、网页、Markdown 和 JUnit 输出中也显示 JSON Pointer 和 PDF/网页源代码的行号（供排查问题）")
+@click.option("--show-unassessed", is_flag=True, help="在文本输出中列出每条“无法判断”的规则及原因（默认只显示条数）")
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
           config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...],
           allow_partial_rules: bool, lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
-          rule_files: tuple[str, ...], color: str, annotate: str | None, quiet: bool, skip_non_reports: bool) -> int:
+          rule_files: tuple[str, ...], color: str, annotate: str | None, quiet: bool, skip_non_reports: bool,
+          verbose: bool, show_unassessed: bool) -> int:
     """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。
 
     PATH 可以是文件、文件夹（含子文件夹）或加引号的通配符（如 'reports/**/*.json'）；文件夹和通配符中的文件按内容识别，
@@ -207,7 +213,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
                         outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet,
-                        allow_partial_rules, skip_non_reports)
+                        allow_partial_rules, skip_non_reports, verbose, show_unassessed)
     with _terminate_as_interrupt():
         return execute_check(opts)
 
@@ -343,7 +349,8 @@ def execute_check(opts: CheckOptions) -> int:
     results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
     if results:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
-                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown)
+                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown,
+                            verbose=opts.verbose, show_unassessed=opts.show_unassessed)
         _emit(results, opts, ctx)
         if opts.annotate:
             from checker.annotate import write_annotated

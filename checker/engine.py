@@ -63,22 +63,30 @@ def section_of(pointer: str) -> str:
     return "meta"
 
 
-def locate(doc: dict[str, Any], pointer: str) -> dict[str, int] | None:
-    """The source-map entry for ``pointer``, else its first mapped descendant, else its nearest ancestor."""
+def locate(doc: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The source-map entry for ``pointer``, else its first mapped descendant, else its nearest ancestor
+    (one place: a part's ``text_lines``/``text_pages`` are left out)."""
     smap = doc.get("source_map")
     if not isinstance(smap, dict):
         return None
     if pointer in smap:
-        return smap[pointer]
+        return _place(smap[pointer])
     below = next((v for k, v in smap.items() if k.startswith(pointer + "/")), None)
     if below is not None:
-        return below
+        return _place(below)
     p = pointer.rsplit("/", 1)[0]
     while p:
         if p in smap:
-            return smap[p]
+            return _place(smap[p])
         p = p.rsplit("/", 1)[0]
     return None
+
+
+def _place(entry: Any) -> Any:
+    """A source-map entry as one place (without the per-line lists of a part)."""
+    if isinstance(entry, dict) and ("text_lines" in entry or "text_pages" in entry):
+        return {k: v for k, v in entry.items() if k not in ("text_lines", "text_pages")}
+    return entry
 
 
 @dataclass

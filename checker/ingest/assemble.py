@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from checker.errors import NotAReport, YearNotFound
 from checker.ingest import metadata
@@ -103,7 +104,7 @@ class _Doc:
     """State shared while one document is assembled."""
 
     traditional: bool
-    source_map: dict[str, dict[str, int]] = field(default_factory=dict)
+    source_map: dict[str, dict[str, Any]] = field(default_factory=dict)
     reading: Reading = field(default_factory=Reading)
 
     def text(self, raw: str) -> str:
@@ -406,9 +407,30 @@ def _sections(segments: list[_Segment], doc: _Doc) -> dict:
         start = segment.start
         last = segment.blocks[-1].loc if segment.blocks else start
         end = last.end_line or last.line
-        doc.locate(f"/sections/{segment.name}", Location(
-            line=start.line, end_line=end if end != start.line else None, page=start.page))
+        pointer = f"/sections/{segment.name}"
+        doc.locate(pointer, Location(
+            line=start.line, end_line=end if end != start.line else None, page=start.page,
+            table=start.table if start.line is None else None, unit=start.unit if start.line else None,
+            quote=start.quote))
+        doc.source_map[pointer].update(_text_places(paragraphs, doc))
     return {name: sections[name] for name in SECTION_NAMES if name in sections}
+
+
+def _text_places(paragraphs: list[Paragraph], doc: _Doc) -> dict[str, list[int]]:
+    """Where each line of a part's ``text`` starts in the file: ``text_lines`` (in the file's unit) and, for
+    paged files, ``text_pages``, one entry per line of the text (a sentence's offset in the text gives its
+    line: ``checker.kinds.narrative.sentence_location``). Empty when a paragraph has no line number."""
+    lines: list[int] = []
+    pages: list[int] = []
+    for p in paragraphs:
+        if p.loc.line is None:
+            return {}
+        n = doc.text(p.text).count("\n") + 1
+        lines.extend([p.loc.line] * n)
+        pages.extend([p.loc.page or 0] * n)
+    if not lines:
+        return {}
+    return {"text_lines": lines, **({"text_pages": pages} if all(pages) else {})}
 
 
 def _narrative(blocks: list[Paragraph | Table]) -> list[Paragraph]:

@@ -54,6 +54,7 @@ import pandas as pd
 
 from checker.document import SECTION_IDS, cell_index
 from checker.frame import ABSENT, BLANK, NUMBER, meta_col, status_col, text_col, value_col
+from checker.ingest.layout import quote_of
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.patterns import (NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern,
                               encode)
@@ -1166,7 +1167,8 @@ class NarrativeNumbers(FrameCheck):
     def _payload(self, f: _Found, doc: dict[str, Any]) -> Payload:
         spec = self.specs[f.statement.spec]
         text_ptr = f"/sections/{f.section}/text"
-        here = {"pointer": text_ptr, "location": sentence_location(doc, f.section, f.statement.start)}
+        here = {"pointer": text_ptr,
+                "location": sentence_location(doc, f.section, f.statement.start, f.statement.quote)}
         table = number(f.table or 0.0)
         says_zh, says_en = self._says["derived" if f.derived else "cell"]
         values: dict[str, Any] = {"stated": number(f.statement.value), "table": table,
@@ -1175,7 +1177,8 @@ class NarrativeNumbers(FrameCheck):
                                   "table_says": says_zh.format(table=table), "table_says_en": says_en.format(table=table)}
         if f.other is not None:
             there = {"pointer": f"/sections/{f.other.section}/text",
-                     "location": sentence_location(doc, f.other.section, f.other.statement.start)}
+                     "location": sentence_location(doc, f.other.section, f.other.statement.start,
+                                                   f.other.statement.quote)}
             values.update({"other_sentence": f.other.statement.quote, "cell": "正文另一处", "cell_en": "elsewhere"})
             return Payload(text_ptr, values, (there, here) if f.other.section != f.section else (there, here))
         pointer, zh, en, cell_id, others = self._labels[f.reading]
@@ -1205,25 +1208,43 @@ def _unique(items: list[_Found]) -> list[_Found]:
 # --------------------------------------------------------------------------- locations
 
 
-def sentence_location(doc: dict[str, Any], section: str, offset: int) -> dict[str, int] | None:
+def sentence_location(doc: dict[str, Any], section: str, offset: int, quote: str | None = None) -> dict[str, Any] | None:
     """Where the text offset of a section stood in the original file, from the source map.
 
-    The source map gives the section's first (heading) line and last line. Ingest keeps one
-    text line per paragraph and drops blank lines, so the line is exact when the section's
-    span is a whole multiple of its text lines (one paragraph per line, with or without a
-    blank line between paragraphs); otherwise (paragraphs reflowed over several lines, as
-    in PDF extraction) it is estimated from the character offset inside the span.
+    A document read from a file records where each line of a part's text starts
+    (``text_lines``, and ``text_pages`` for a paged file): the line of the offset is exact. The
+    place carries the file's ``unit`` and a short ``quote``: the start of ``quote`` (the sentence
+    the finding quotes) when given, else of the text line.
+
+    Without ``text_lines`` (a document of an earlier version), the source map gives the section's
+    first (heading) line and last line. Ingest keeps one text line per paragraph and drops blank
+    lines, so the line is exact when the section's span is a whole multiple of its text lines (one
+    paragraph per line, with or without a blank line between paragraphs); otherwise (paragraphs
+    reflowed over several lines, as in PDF extraction) it is estimated from the character offset
+    inside the span.
     """
     smap = doc.get("source_map")
     entry = smap.get(f"/sections/{section}") if isinstance(smap, dict) else None
-    if not isinstance(entry, dict) or "line" not in entry:
+    if not isinstance(entry, dict) or not isinstance(entry.get("line"), int):
         return None
     text = ((doc.get("sections") or {}).get(section) or {}).get("text") or ""
-    first, last = int(entry["line"]), int(entry.get("end_line") or entry["line"])
     k = text.count("\n", 0, offset)
+    out: dict[str, Any] = {key: entry[key] for key in ("page", "unit") if key in entry}
+    line_end = text.find("\n", offset)
+    line_text = text[text.rfind("\n", 0, offset) + 1:line_end if line_end >= 0 else len(text)]
+    said = quote_of((quote or "").lstrip("…").strip() or line_text)
+    if said:
+        out["quote"] = said
+    lines, pages = entry.get("text_lines"), entry.get("text_pages")
+    if isinstance(lines, list) and k < len(lines) and isinstance(lines[k], int):
+        out["line"] = lines[k]
+        if isinstance(pages, list) and k < len(pages) and isinstance(pages[k], int) and pages[k] > 0:
+            out["page"] = pages[k]
+        return out
+    first = int(entry["line"])
+    last = entry["end_line"] if isinstance(entry.get("end_line"), int) else first
     n = text.count("\n") + 1
     span = last - first
-    out = {k2: v for k2, v in entry.items() if k2 == "page"}
     if span <= 0:
         return {**out, "line": first}
     if span + 1 == n:  # text starts on the heading line

@@ -8,7 +8,7 @@ Each finding is ``path:line:column: RULE severity message``, e.g.::
   Markdown, HTML, Word and PDF reports (for Word, the paragraph; for PDF, the text line), from
   the JSON Pointer for JSON reports (the line of the value); 1 when no line is known. gkcheck
   places findings on lines, not characters: the column is always 1. Where the source map
-  knows a page or a table cell, the message ends with it (``（第 2 页 表 2 第 7 行第 4 列）``).
+  knows a page or a table cell, the message ends with it (``（第 2 页 第 2 个表格 第 7 行第 4 列）``).
 * ``severity`` is the effective severity, ``error``, ``warning`` or ``info`` in both languages
   (for problem matchers); the message is in ``--lang``. A waived finding ends with its waiver.
 * A reading notice that keeps the report from passing (a table not read, a text cut off) is

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from checker.model import Finding, Outcome, ReportResult
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
-from checker.render.labels import field_label, location_text
+from checker.render.labels import place_text
 from checker.render.safe import xml_tree
 from checker.verdict import undecided_reasons
 
@@ -164,8 +164,7 @@ def _notice_suite(ctx: RenderContext) -> ET.Element:
 def _details(findings: list[Finding], ctx: RenderContext) -> str:
     lines = []
     for f in findings:
-        where = "  ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang),
-                                      f.pointer) if x)
+        where = place_text(f.pointer, f.location, ctx.lang, ctx.verbose)
         lines.append(f"- {f.message.get(ctx.lang)}" + (f"\n  {ctx.t('位置', 'Where')}：{where}" if where else ""))
         if f.waived:
             lines.append(f"  {ctx.t('已豁免', 'Waived')}：{f.waived}")

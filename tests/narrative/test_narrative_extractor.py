@@ -139,7 +139,7 @@ def test_finding_points_at_the_cell_and_the_sentence() -> None:
     [f] = [f for f in check(doc).findings if f.rule_id == "GK-X-001"]
     assert f.pointer == "/tables/requests/new/total"
     assert f.related[0]["pointer"] == "/sections/requests/text"
-    assert f.related[0]["location"] == {"line": 41}
+    assert f.related[0]["location"] == {"line": 41, "quote": "全年收到政府信息公开申请……"}
     assert f.values["stated"] == 95 and f.values["table"] == 16
     assert "95" in f.values["sentence"] and len(f.values["sentence"]) <= 60
 
