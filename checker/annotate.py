@@ -9,8 +9,8 @@ the message, the field, how to fix it and the legal basis. The original file is 
 the copy is built in memory from the bytes and written atomically to another path.
 
 Mapping a finding to the Word body uses the locations the Word reader recorded
-(``checker.ingest.docx``): a paragraph's number counts the body's paragraphs in order (those in
-one-column frame tables included, those in data tables not), a cell has the number of the data
+(``checker.ingest.docx``): a paragraph's number counts the body's paragraphs that hold text, in
+order (those in one-column frame tables included, those in data tables not), a cell has the number of the data
 table and its row and column in the table's grid after merged cells are expanded. The body is
 walked by the reader's own walker (:class:`_BodyMap` below extends it), so both count alike.
 Findings without a location fall back on the document's ``source_map`` (the pointer or the
@@ -39,8 +39,8 @@ from checker.loader import RuleSet
 from checker.model import Finding, ReportResult
 from checker.render.labels import (
     coverage_text,
-    field_label,
     grade_text,
+    place_text,
     severity_label,
     verdict_text,
 )
@@ -63,10 +63,15 @@ class _BodyMap(docx_reader._BodyReader):
         super().__init__()
         self.paragraph_at: dict[int, etree._Element] = {}
         self.table_at: dict[int, etree._Element] = {}
+        self.first: etree._Element | None = None  # the body's first paragraph, with text or not
 
     def _paragraph(self, p: etree._Element) -> None:
+        before = self.paragraphs
         super()._paragraph(p)
-        self.paragraph_at.setdefault(self.paragraphs, p)
+        if self.first is None:
+            self.first = p
+        if self.paragraphs != before:
+            self.paragraph_at[self.paragraphs] = p
 
     def _table(self, tbl: etree._Element) -> None:
         before = self.tables
@@ -148,7 +153,7 @@ class _Anchors:
         if found is not None:
             return found
         numbered = [self.body.paragraph_at[n] for n in sorted(self.body.paragraph_at)]
-        return next((p for p in numbered if _text(p).strip()), numbered[0] if numbered else None)
+        return numbered[0] if numbered else self.body.first
 
     def for_finding(self, f: Finding) -> etree._Element | None:
         """Where a finding's comment goes: its location (a row-level finding on the row's label), else
@@ -225,9 +230,9 @@ def finding_text(f: Finding, ruleset: RuleSet, lang: str = "zh", number: int | N
     sev = severity_label(f.severity, lang)
     lines = [f"{head}【{sev}】{f.rule_id} {title}" if lang != "en" else f"{head}[{sev}] {f.rule_id} {title}",
              f.message.get(lang)]
-    where = field_label(f.pointer, lang)
+    where = place_text(f.pointer, f.location, lang)
     if where:
-        lines.append(("Field: " if lang == "en" else "位置：") + where)
+        lines.append(("Where: " if lang == "en" else "位置：") + where)
     if f.waived:
         lines.append(("Waived: " if lang == "en" else "已豁免：") + f.waived)
     if rule is not None:

@@ -19,7 +19,7 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from itertools import combinations
@@ -56,10 +56,13 @@ class ReaderGone(Exception):
 
 
 class _DefaultToCheck(click.Group):
-    """``gkcheck FILE`` means ``gkcheck check FILE``."""
+    """``gkcheck FILE`` means ``gkcheck check FILE``; so does ``gkcheck --fail-on warning FILE``
+    (options of ``check`` first, as a pre-commit hook's ``args`` put them)."""
+
+    _OWN_OPTIONS = ("-h", "--help", "--version")
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+        if args and args[0] not in self.commands and args[0] not in self._OWN_OPTIONS:
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -77,6 +80,7 @@ def cli() -> None:
 
     \b
     gkcheck 报告.json|.docx|.html|.pdf|.txt   检查一份或多份报告
+    gkcheck check reports/                 检查文件夹中（含子文件夹）的全部年度报告
     gkcheck rules                          列出全部规则
     gkcheck explain GK-T3-010              查看一条规则的说明
     gkcheck convert 报告.docx -o 报告.json   把报告转换为可检查的 JSON 文档
@@ -107,6 +111,9 @@ class CheckOptions:
     annotate: str | None = None
     quiet: bool = False
     allow_partial_rules: bool = False
+    skip_non_reports: bool = False
+    verbose: bool = False
+    show_unassessed: bool = False
     region: str | None = None
 
 
@@ -142,10 +149,10 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, required=True, metavar="PATH...")
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True,
-              help="输出格式：text 终端报告、json 结构化结果、sarif 代码扫描、junit 测试报告、markdown 合并请求评论、"
-                   "html 可打印的网页报告")
+              help="输出格式：text 终端报告、concise 每个问题一行、json 结构化结果、sarif 代码扫描、junit 测试报告、"
+                   "gitlab 代码质量报告、github 工作流注释、markdown 合并请求评论、html 可打印的网页报告")
 @click.option("-o", "--output", "outputs", multiple=True, callback=_outputs, metavar="FILE|FORMAT=PATH",
               help="FILE：把 --format 的结果写入文件（默认输出到屏幕）；FORMAT=PATH：另外写出一种格式，"
                    "可多次指定，如 --output sarif=gkcheck.sarif --output html=报告.html")
@@ -182,13 +189,24 @@ def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
               help="另存一份带批注的 Word 文件：每个问题以批注标在原文相应位置（仅限 .docx 报告；原文件不变）")
 @click.option("-q", "--quiet", is_flag=True, help="屏幕上每份报告只显示一行结论（得分、等级、问题数）")
+@click.option("--skip-non-reports", is_flag=True,
+              help="按内容识别命令行上的每个文件，不是年度报告的文件跳过（计数）而不报错；一份报告也没有时以 0 退出"
+                   "（pre-commit 钩子使用）")
+@click.option("-v", "--verbose", is_flag=True,
+              help="在文本、网页、Markdown 和 JUnit 输出中也显示 JSON Pointer 和 PDF/网页源代码的行号（供排查问题）")
+@click.option("--show-unassessed", is_flag=True, help="在文本输出中列出每条“无法判断”的规则及原因（默认只显示条数）")
 def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
           config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...],
           allow_partial_rules: bool, lang: str,
           fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
           agency_level: str | None, published: str | None, year: int | None, previous: str | None,
-          rule_files: tuple[str, ...], region: str | None, color: str, annotate: str | None, quiet: bool) -> int:
-    """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"""
+          rule_files: tuple[str, ...], region: str | None, color: str, annotate: str | None, quiet: bool,
+          skip_non_reports: bool, verbose: bool, show_unassessed: bool) -> int:
+    """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。
+
+    PATH 可以是文件、文件夹（含子文件夹）或加引号的通配符（如 'reports/**/*.json'）；文件夹和通配符中的文件按内容识别，
+    不是年度报告的文件（如 package.json、README.md）跳过并计数。
+    """
     if config_path and no_config:
         raise click.UsageError("--config 与 --no-config 不能同时使用")
     if previous and len(files) != 1:
@@ -200,7 +218,7 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
                          "year": year},
                         outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet,
-                        allow_partial_rules, region)
+                        allow_partial_rules, skip_non_reports, verbose, show_unassessed, region)
     with _terminate_as_interrupt():
         return execute_check(opts)
 
@@ -233,27 +251,80 @@ def _error(message: str) -> None:
     click.echo(terminal_text(message), err=True)
 
 
-def _load(files: Sequence[str], overrides: dict[str, Any], lang: str) -> tuple[list[dict[str, Any]], list[str], int]:
-    from checker.ingest import read_document
+@dataclass
+class _Loaded:
+    """The reports of a run as read: documents and their files, read errors, files skipped."""
 
-    docs, sources, errors = [], [], 0
+    docs: list[dict[str, Any]]
+    sources: list[str]
+    errors: int
+    skipped: list[str]
+
+
+def _load(files: Sequence[str], recognise: Collection[str], overrides: dict[str, Any], lang: str) -> _Loaded:
+    """Read every file; those in ``recognise`` are recognised by content (non-reports skipped)."""
+    from checker.ingest import read_document
+    from checker.inputs import read_found
+
+    loaded = _Loaded([], [], 0, [])
     for name in files:
         try:
-            doc = read_document(name, year=overrides.get("year"))
+            if name in recognise:
+                found = read_found(name, year=overrides.get("year"))
+                if found is None:
+                    loaded.skipped.append(name)
+                    continue
+                doc = found
+            else:
+                doc = read_document(name, year=overrides.get("year"))
             doc = apply_overrides(doc, **overrides)
             validate_document(doc)
         except InputError as exc:
-            errors += 1
+            loaded.errors += 1
             _error(f"{'Cannot read' if lang == 'en' else '无法读取'} {name}：{exc.message(lang)}")
             continue
-        docs.append(doc)
-        sources.append(name)
-    return docs, sources, errors
+        loaded.docs.append(doc)
+        loaded.sources.append(name)
+    return loaded
+
+
+def _expand(opts: CheckOptions) -> tuple[CheckOptions, Collection[str], int]:
+    """The run's files from its arguments (folders and patterns expanded; outputs left out), the
+    files to recognise by content, and the number of arguments that name no file."""
+    from checker.inputs import expand
+
+    targets = [opts.output, *(path for _, path in opts.outputs), opts.annotate]
+    expanded = expand(opts.files, [t for t in targets if t])
+    for zh, en in expanded.problems:
+        _error(("Error: " + en) if opts.lang == "en" else ("错误：" + zh))
+    if (opts.previous or opts.annotate) and len(expanded.files) > 1:
+        what = "--previous" if opts.previous else "--annotate"
+        raise click.UsageError(f"{what} 只能与一份报告一起使用（给出的路径展开为 {len(expanded.files)} 个文件）")
+    recognise: Collection[str] = set(expanded.files) if opts.skip_non_reports else expanded.found
+    return replace(opts, files=expanded.files), recognise, len(expanded.problems)
+
+
+def _skipped_note(skipped: Sequence[str], checked: int, opts: CheckOptions) -> None:
+    """One line on stderr: how many files were not reports (a few named)."""
+    if not skipped:
+        return
+    shown = [terminal_text(s) for s in skipped[:3]]
+    more = len(skipped) > len(shown)
+    none = not checked and opts.skip_non_reports  # a run with no report that is not an error: say so
+    if opts.lang == "en":
+        _error(f"Skipped {len(skipped)} file(s) that are not annual reports: {', '.join(shown)}"
+               + (", ..." if more else "") + (". No report to check." if none else ""))
+    else:
+        _error(f"已跳过 {len(skipped)} 个不是年度报告的文件：{'、'.join(shown)}" + ("等" if more else "")
+               + ("。没有需要检查的年度报告。" if none else ""))
 
 
 def execute_check(opts: CheckOptions) -> int:
     """Run ``gkcheck check`` with parsed options; returns the exit code."""
-    config = find_config(opts.files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore, opts.region)
+    raw_files = opts.files
+    opts, recognise, missing = _expand(opts)
+    config = find_config(opts.files or raw_files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore,
+                                                                                        opts.region)
     inputs = [*((f, "被检查的报告", "an input report") for f in opts.files),
               *(((opts.previous, "上一年度的报告（--previous）", "the previous year's report (--previous)"),)
                 if opts.previous else ()),
@@ -266,7 +337,14 @@ def execute_check(opts: CheckOptions) -> int:
         from checker.annotate import check_target
         check_target(opts.annotate, opts.files[0])
     compiled, waivers = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
-    docs, sources, errors = _load(opts.files, opts.overrides, opts.lang)
+    loaded = _load(opts.files, recognise, opts.overrides, opts.lang)
+    docs, sources, errors = loaded.docs, loaded.sources, loaded.errors + missing
+    _skipped_note(loaded.skipped, len(docs), opts)
+    if not docs and not errors and not opts.skip_non_reports:
+        raise InputError(f"没有找到年度报告：{'、'.join(raw_files)} 中的 {len(loaded.skipped)} 个文件都不是政府信息公开工作年度报告。"
+                         "请检查路径是否正确。",
+                         f"No annual report found: the {len(loaded.skipped)} files in {', '.join(raw_files)} are not "
+                         "annual reports on government information disclosure. Check the path.")
     pairs = None
     if opts.previous and docs:
         from checker.api import pair_of
@@ -277,7 +355,8 @@ def execute_check(opts: CheckOptions) -> int:
     results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
     if results:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
-                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown)
+                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown,
+                            verbose=opts.verbose, show_unassessed=opts.show_unassessed)
         _emit(results, opts, ctx)
         if opts.annotate:
             from checker.annotate import write_annotated

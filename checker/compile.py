@@ -117,7 +117,7 @@ def frame_plan(instances: list[Instance]) -> FramePlan:
             bad = gate(df) & decided & check.violated(df)
             return pd.Series(~bad, index=df.index)
 
-        columns = list(dict.fromkeys([*_GATE_COLUMNS, *check.columns]))
+        columns = list(dict.fromkeys([*_GATE_COLUMNS, *check.columns, *getattr(check, "context_columns", ())]))
         items.append((inst, columns, pa.Check(fn, name=inst.key, error=inst.key)))
     return FramePlan(tuple(items), assessable)
 

@@ -54,7 +54,7 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
     import pandas as pd
 
     from checker.api import compiled_ruleset
-    from checker.render.labels import field_label
+    from checker.render.labels import field_label, place_text
 
     items = [results] if isinstance(results, ReportResult) else list(results)
     rules = (ruleset or compiled_ruleset().ruleset).by_id
@@ -86,7 +86,8 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
             findings.append({"source": r.source, "agency": r.agency, "year": r.year, "rule_id": f.rule_id,
                              "rule_name": f.rule_name, "severity": f.severity.value, "category": f.category,
                              "title": rule.title.get(lang) if rule else "", "message": f.message.get(lang),
-                             "field": field_label(f.pointer, lang), "pointer": f.pointer, "section": f.section,
+                             "field": field_label(f.pointer, lang), "where": place_text(f.pointer, f.location, lang),
+                             "pointer": f.pointer, "section": f.section,
                              **{key: loc.get(key) for key in _LOCATION_KEYS},
                              "fix": rule.doc.fix.get(lang) if rule else "", "basis": (f.basis or rule.basis).get(lang) if rule else "",
                              "waived": f.waived})
@@ -97,7 +98,7 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
     outcome_columns = ["source", "rule_id", "rule_name", "title", "category", "outcome", "checked", "failed",
                        "not_assessable", "reason"]
     finding_columns = ["source", "agency", "year", "rule_id", "rule_name", "severity", "category", "title",
-                       "message", "field", "pointer", "section", *_LOCATION_KEYS, "fix", "basis", "waived"]
+                       "message", "field", "where", "pointer", "section", *_LOCATION_KEYS, "fix", "basis", "waived"]
     return Frames(_typed(pd.DataFrame(reports, columns=report_columns), ints=("year", "rules_decided",
                   "rules_applicable", "errors", "warnings", "infos", "waived", "notices", "rules_passed",
                   "rules_failed", "rules_not_assessable", "rules_not_applicable"),

@@ -225,19 +225,21 @@ def _type_zh(types: Any) -> str:
     return "或".join(names.get(t, t) for t in types)
 
 
-def field_title(path: tuple[Any, ...]) -> str:
-    """The Chinese title of the field at ``path`` (keys from the root), or "" if unknown."""
+def field_title(path: tuple[Any, ...], lang: str = "zh") -> str:
+    """The title of the field at ``path`` (keys from the root), Chinese or (``lang`` "en") English;
+    "" if unknown."""
     if not path:
         return ""
+    en = lang == "en"
     dotted = ".".join(str(p) for p in path)
     if path[0] == "tables" and len(path) > 1:
         key = ".".join(str(p) for p in path[1:])
         cell = cell_index().get(key)
         if cell:
-            return cell.zh
-        return titles().get(key, ("", ""))[0]
+            return cell.en if en else cell.zh
+        return titles().get(key, ("", ""))[1 if en else 0]
     if dotted in titles():
-        return titles()[dotted][0]
+        return titles()[dotted][1 if en else 0]
     schema = load_schema(SCHEMA_NAME)
     node: dict[str, Any] = schema
     for key in path:
@@ -246,7 +248,7 @@ def field_title(path: tuple[Any, ...]) -> str:
         if key not in props:
             return ""
         node = props[key]
-    return _resolve(schema, node).get("title", "")
+    return str(_resolve(schema, node).get("x-title-en" if en else "title", ""))
 
 
 def validate_document(doc: Any) -> None:

@@ -63,22 +63,30 @@ def section_of(pointer: str) -> str:
     return "meta"
 
 
-def locate(doc: dict[str, Any], pointer: str) -> dict[str, int] | None:
-    """The source-map entry for ``pointer``, else its first mapped descendant, else its nearest ancestor."""
+def locate(doc: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The source-map entry for ``pointer``, else its first mapped descendant, else its nearest ancestor
+    (one place: a part's ``text_lines``/``text_pages`` are left out)."""
     smap = doc.get("source_map")
     if not isinstance(smap, dict):
         return None
     if pointer in smap:
-        return smap[pointer]
+        return _place(smap[pointer])
     below = next((v for k, v in smap.items() if k.startswith(pointer + "/")), None)
     if below is not None:
-        return below
+        return _place(below)
     p = pointer.rsplit("/", 1)[0]
     while p:
         if p in smap:
-            return smap[p]
+            return _place(smap[p])
         p = p.rsplit("/", 1)[0]
     return None
+
+
+def _place(entry: Any) -> Any:
+    """A source-map entry as one place (without the per-line lists of a part)."""
+    if isinstance(entry, dict) and ("text_lines" in entry or "text_pages" in entry):
+        return {k: v for k, v in entry.items() if k not in ("text_lines", "text_pages")}
+    return entry
 
 
 @dataclass
@@ -91,6 +99,8 @@ class _RuleAcc:
     """Rows where an instance was left undecided because an input was not read (None: none)."""
     derived: np.ndarray | None = None
     """Rows where an instance was left undecided because an input cell was derived (None: none)."""
+    own: dict[str, np.ndarray] | None = None
+    """Rows where an instance was left undecided for a reason of its own (``FrameCheck.undecided``), by reason."""
 
 
 Pair = tuple[Profile, Profile]
@@ -139,7 +149,8 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     failures: list[tuple[int, Instance, list[Payload]]] = []
 
     def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
-                unread: np.ndarray | None = None, derived: np.ndarray | None = None) -> np.ndarray:
+                unread: np.ndarray | None = None, derived: np.ndarray | None = None,
+                own: dict[str, np.ndarray] | None = None) -> np.ndarray:
         applies, unknown = app_cache[inst.rule.id]
         fmt = format_mask(inst, df) & scope
         active = applies & ~unknown & fmt
@@ -155,6 +166,9 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
             a.unread = (active & unread) if a.unread is None else a.unread | (active & unread)
         if derived is not None:
             a.derived = (active & derived) if a.derived is None else a.derived | (active & derived)
+        for reason, rows in (own or {}).items():
+            a.own = a.own or {}
+            a.own[reason] = (active & rows) | a.own.get(reason, False)
         return np.flatnonzero(failed)
 
     # The few documents that could not be read whole (a ``reading`` block): what their checks
@@ -167,7 +181,7 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
         unread = derived = None
         if partly is not None:
             assessable, unread, derived = partly.frame(inst.check, assessable, failed_rows)
-        rows = account(inst, assessable, failed_rows, unread=unread, derived=derived)
+        rows = account(inst, assessable, failed_rows, unread=unread, derived=derived, own=inst.check.undecided(df) if isinstance(inst.check, FrameCheck) else None)
         if len(rows):
             for r, payloads in zip(rows, inst.check.details(df, rows, docs)):
                 failures.append((int(r), inst, payloads))
@@ -386,13 +400,16 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         sev = Severity.ERROR if escalated[r, position[inst.rule.id]] else inst.rule.severity
         for p in payloads:
             per_report[r].append(_finding(docs[r], inst, sev, p))
-    # Not assessable for a reason of reading: 1 unread (it wins), 2 derived; only rows of partly read reports.
+    # Not assessable for a reason of reading: 1 unread (it wins), 2 derived (only rows of partly read
+    # reports); then a check's own reason (3 scope …).
     reasons: np.ndarray | None = None
     for j, a in enumerate(acc):
-        if a.unread is not None or a.derived is not None:
+        if a.unread is not None or a.derived is not None or a.own:
             if reasons is None:
                 reasons = np.zeros((n, m), dtype=np.int8)
             why = np.zeros(n, dtype=np.int8)
+            for reason, rows in (a.own or {}).items():
+                why[rows] = _REASONS.index(reason)
             if a.derived is not None:
                 why[a.derived] = 2
             if a.unread is not None:
@@ -412,7 +429,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
     return out
 
 
-_REASONS = ("inputs", "unread", "derived")
+_REASONS = ("inputs", "unread", "derived", "scope")
 
 
 class _LazyOutcomes:
@@ -426,7 +443,7 @@ class _LazyOutcomes:
     def __init__(self, rules: tuple[Rule, ...], codes: np.ndarray, acc: list[_RuleAcc], row: int,
                  reasons: np.ndarray | None = None) -> None:
         self._rules, self._codes, self._acc, self._row = rules, codes, acc, row
-        self._reasons = reasons  # per rule: 0, or a reason of reading (1 unread, 2 derived); None when all 0
+        self._reasons = reasons  # per rule: 0, or an index into _REASONS (1 unread, 2 derived, 3 scope); None when all 0
         self._items: tuple[RuleOutcome, ...] | None = None
 
     def _build(self) -> tuple[RuleOutcome, ...]:

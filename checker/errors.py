@@ -27,5 +27,13 @@ class InputError(GkcheckError):
     """The input file cannot be read as a report (missing, unreadable, wrong format)."""
 
 
+class NotAReport(InputError):
+    """The file was read, but its content is not an annual report (no part heading, no table)."""
+
+
+class YearNotFound(InputError):
+    """The file reads as a report, but no reported year was found in it (``--year`` is needed)."""
+
+
 class RuleSetError(GkcheckError):
     """A rule file or configuration is broken; never silently skipped."""

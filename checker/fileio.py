@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,21 +40,37 @@ def atomic_binary_writer(path: str | Path) -> Iterator[IO[bytes]]:
 @contextmanager
 def _atomic(target: Path) -> Iterator[int]:
     """A descriptor of a new temporary file beside ``target``, renamed onto it when the block succeeds."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = ""
     try:
+        with _stop_signals_held():  # an interrupt arrives once ``tmp`` is known, so the file is always removed
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         yield fd
         _keep_mode(target, tmp)
         os.replace(tmp, target)
     except BaseException:
-        try:
-            os.close(fd)  # already closed by the writer in the usual case
-        except OSError:
-            pass
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.close(fd)  # already closed by the writer in the usual case
+            except OSError:
+                pass
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
         raise
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Block Ctrl-C and SIGTERM while the block runs; a signal that came meanwhile is acted on at its end."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def write_atomic(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> None:

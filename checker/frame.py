@@ -7,7 +7,8 @@ Column families (all in one pandas DataFrame so one pandera schema sees everythi
   (absent from the document, but at or under a pointer its ``reading`` block lists as
   unread: its words are printed in the source and the reader could not place them).
 * ``t:<field>`` — texts (object dtype, None when absent): ``title``, ``preamble``,
-  ``source.url``, ``sections.<id>.heading`` and ``sections.<id>.text``,
+  ``source.url``, ``agency.name``, ``period.text`` (the statistics period as printed),
+  ``sections.<id>.heading`` and ``sections.<id>.text``,
   ``sections.overview.heads`` (the sub-part headings of 总体情况 one per line, or when it
   has no recorded parts the first 15 characters of each line of its text), and ``all``
   (title, preamble and every section heading and text, joined by newlines).
@@ -484,7 +485,8 @@ def _frame(block: np.ndarray, columns: list[str]) -> pd.DataFrame:
 def text_names() -> tuple[str, ...]:
     """Names of the text columns (without the ``t:`` prefix)."""
     per_section = [f"sections.{s}.{f}" for s in SECTION_IDS for f in ("heading", "text")]
-    return ("title", "preamble", "source.url", *per_section, "sections.overview.heads", "all")
+    return ("title", "preamble", "source.url", "agency.name", "period.text", *per_section, "sections.overview.heads",
+            "all")
 
 
 def _heads(section: dict[str, Any]) -> str:
@@ -534,7 +536,9 @@ def _describe(doc: dict[str, Any], ordinals: _Ordinals, meta: list[float], texts
         joined.append(preamble)
     else:
         preamble = None
-    texts += (title, preamble, url if isinstance(url, str) else None)
+    name, period_text = agency.get("name"), period.get("text")
+    texts += (title, preamble, url if isinstance(url, str) else None, name if isinstance(name, str) else None,
+              period_text if isinstance(period_text, str) else None)
     for s, default_position in zip(SECTION_IDS, _DEFAULT_POSITIONS):
         sec = sections.get(s)
         if not isinstance(sec, dict):

@@ -3,18 +3,25 @@
 A rule's ``check`` may use ``for_each`` over named sets (``$name``) or inline lists; each
 combination of values (per table format when a set differs by format) becomes one
 *instance* with its own compiled check. Identical instances of different formats merge.
+
+A rule file may define wording families (``wordings:``, see :mod:`checker.wordings`); a
+``text`` check names one in ``wording``/``not_wording``. The families of all files loaded
+together are one namespace (a name defined twice is an error); a name none of them defines
+is taken from the bundled rule files. Every family's examples are run when it is loaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 
@@ -26,6 +33,7 @@ from checker.patterns import PatternError, schema_patterns
 from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
 from checker.safeyaml import load_yaml
+from checker.wordings import Wording
 
 ALL_FORMATS = ("2021", "2019")
 
@@ -85,7 +93,15 @@ class RuleSet:
         payload = {"files": [list(d) for d in self.digests],
                    "rules": [[r.id, r.severity.value, r.applies_to] for r in self.rules],
                    "deadlines": self.configuration.deadlines}
+        used = {w.name: w.as_data() for r in self.rules for w in r.wordings}
+        if used:  # a family may come from a bundled file that was not loaded
+            payload["wordings"] = used
         return hashlib.sha256(_canonical(payload)).hexdigest()
+
+    @property
+    def wordings(self) -> dict[str, Wording]:
+        """The wording families the rules refer to, by name, in order of first use."""
+        return {w.name: w for r in self.rules for w in r.wordings}
 
     @property
     def by_id(self) -> dict[str, Rule]:
@@ -165,8 +181,9 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
     instances: list[Instance] = []
     versions: dict[str, str] = {}
     digests: list[tuple[str, str]] = []
-    for path in files:
-        data = _read(path)
+    loaded = [(path, _read(path)) for path in files]
+    families = _families(loaded)
+    for path, data in loaded:
         versions[data["ruleset"]] = str(data["version"])
         digests.append((data["ruleset"], hashlib.sha256(_canonical(data)).hexdigest()))
         for raw in data["rules"]:
@@ -174,9 +191,75 @@ def load_ruleset(paths: Iterable[str | Path] | None = None) -> RuleSet:
             if any(r.id == rule.id or r.name == rule.name for r in rules):
                 raise RuleSetError(f"{path}：规则编号或名称重复：{rule.id} {rule.name}",
                                    f"{path}: duplicate rule id or name {rule.id} {rule.name}")
+            made, used = _instances(rule, data.get("sets", {}), path, families)
+            if used:
+                rule = dataclasses.replace(rule, wordings=used)
+                made = [dataclasses.replace(i, rule=rule) for i in made]
             rules.append(rule)
-            instances.extend(_instances(rule, data.get("sets", {}), path))
+            instances.extend(made)
     return RuleSet(tuple(rules), tuple(instances), tuple(str(f) for f in files), versions, tuple(digests))
+
+
+class _Families:
+    """The wording families of the files loaded together, and the bundled ones as a fallback."""
+
+    def __init__(self, own: dict[str, Wording]) -> None:
+        self.own = own
+
+    def get(self, name: str, rule: Rule, path: Path) -> Wording:
+        found = self.own.get(name) or _bundled_families().get(name)
+        if found is None:
+            known = "、".join(sorted({*self.own, *_bundled_families()})) or "（无）"
+            raise RuleSetError(f"{path}：规则 {rule.id} 引用了未定义的措辞族“{name}”（已定义：{known}）。",
+                               f"{path}: rule {rule.id} refers to the undefined wording family '{name}' "
+                               f"(defined: {known}).")
+        return found
+
+
+def _families(loaded: list[tuple[Path, dict[str, Any]]]) -> _Families:
+    """The families defined by the loaded files, each compiled and its examples run.
+
+    Raises:
+        RuleSetError: a name defined twice, a pattern RE2 refuses, or an example the family gets wrong.
+    """
+    own: dict[str, Wording] = {}
+    where: dict[str, Path] = {}
+    for path, data in loaded:
+        for name, raw in (data.get("wordings") or {}).items():
+            if name in own:
+                raise RuleSetError(f"{path}：措辞族“{name}”已在 {where[name]} 中定义。",
+                                   f"{path}: the wording family '{name}' is already defined in {where[name]}.")
+            own[name], where[name] = _checked(Wording.from_data(name, raw, data["ruleset"]), path), path
+    return _Families(own)
+
+
+def _checked(wording: Wording, path: Path) -> Wording:
+    """``wording`` once its patterns compile and its examples come out as written."""
+    try:
+        failures = wording.example_failures()
+    except PatternError as exc:
+        raise RuleSetError(
+            f"规则文件 {path}：措辞族“{wording.name}”的模式“{exc.pattern}”不能使用：{exc.reason.zh}。",
+            f"Rule file {path}: wording family '{wording.name}', pattern '{exc.pattern}' cannot be used: "
+            f"{exc.reason.en}.") from None
+    if failures:
+        zh = "；".join(f"“{s}”{'应当匹配但没有匹配' if should else '不应匹配但匹配了'}" for s, should in failures)
+        en = "; ".join(f"'{s}' {'should match but does not' if should else 'should not match but does'}"
+                       for s, should in failures)
+        raise RuleSetError(f"规则文件 {path}：措辞族“{wording.name}”的示例不成立：{zh}。",
+                           f"Rule file {path}: examples of the wording family '{wording.name}' fail: {en}.")
+    return wording
+
+
+@lru_cache(maxsize=1)
+def _bundled_families() -> dict[str, Wording]:
+    """The families of the bundled rule files (read once; their examples are run when they are loaded)."""
+    out: dict[str, Wording] = {}
+    for path in default_files():
+        data = load_yaml(path)
+        for name, raw in (data.get("wordings") or {}).items():
+            out.setdefault(name, Wording.from_data(name, raw, data["ruleset"]))
+    return out
 
 
 def _canonical(data: Any) -> bytes:
@@ -252,8 +335,14 @@ def _substitute(value: Any, bindings: dict[str, str]) -> Any:
     return value
 
 
-def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
+_WORDING_PARAMS = ("wording", "not_wording")
+
+
+def _instances(rule: Rule, sets: dict[str, Any], path: Path,
+               families: _Families) -> tuple[list[Instance], tuple[Wording, ...]]:
+    """The rule's compiled instances, and the wording families they use."""
     kind = get_kind(rule.check["kind"])
+    used: dict[str, Wording] = {}
     formats = tuple(rule.applies_to.get("formats", ALL_FORMATS))
     merged: dict[str, dict[str, Any]] = {}
     for fmt in formats:
@@ -278,8 +367,12 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
             entry["formats"].append(fmt)
     out = []
     for n, entry in enumerate(merged.values(), 1):
+        params = dict(entry["params"])
+        for key in _WORDING_PARAMS:
+            if isinstance(params.get(key), str):
+                params[key] = used.setdefault(params[key], families.get(params[key], rule, path))
         try:
-            check = kind.build(**entry["params"])
+            check = kind.build(**params)
             if isinstance(check, JsonCheck):
                 schema_patterns(check.schema)
         except PatternError as exc:
@@ -294,7 +387,7 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path) -> list[Instance]:
                                f"{path}: rule {rule.id} has bad check parameters: {exc}") from None
         out.append(Instance(f"{rule.id}#{n}", rule, tuple(entry["formats"]), entry["bindings"],
                             entry["labels"], kind.engine, check))
-    return out
+    return out, tuple(used.values())
 
 
 def _select_cells(sel: dict[str, Any], fmt: str) -> dict[str, Any]:

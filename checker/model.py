@@ -94,6 +94,7 @@ class Rule:
         doc: documentation.
         examples: machine-run pass/fail examples as written in the file.
         unverified: True when the rule rests on text marked [UNVERIFIED].
+        wordings: the wording families (:class:`checker.wordings.Wording`) its check refers to.
         basis_2019: the basis for reports the 2019 trial format governs (years 2019 and 2020), when
             ``basis`` cites the 2021 format and the trial format has the same requirement; see
             :meth:`basis_for`.
@@ -116,6 +117,7 @@ class Rule:
     examples: dict[str, list[dict[str, Any]]]
     escalate_at: int | None = None
     unverified: bool = False
+    wordings: tuple[Any, ...] = ()
     basis_2019: Text | None = None
     region: Text | None = None
 

@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from checker.document import MISSING, SECTION_IDS, cell_by_pointer, cells, label, pointer_to_path, resolve
 from checker.frame import unread_pointers
+from checker.ingest.layout import ELLIPSIS, PARAGRAPH, QUOTE_CHARS, quote_of
 from checker.model import ReadingNotice, Text
 
 ORDER = ("text-incomplete", "table-unread", "part-unplaced", "cells-derived", "year-inferred")
@@ -162,19 +163,27 @@ def _part(section: str) -> tuple[str, str]:
 
 
 def _where(location: dict[str, int] | None, onward: bool = True) -> Text:
-    """Where in the source: 原文第 3 页第 12 行起 / 原文第 2 个表格 / 原文中."""
+    """Where in the source: 原文第 3 页第 12 行起 / 原文第 4 段起“三、收到和处理……”处 / 原文第 2 个表格 / 原文中
+    (PDF lines on the page and HTML source lines, which no reader sees, are left out: the quote places them)."""
     if not location:
         return Text("原文中", "in the source")
     zh, en = [], []
     if "page" in location:
         zh.append(f"第 {location['page']} 页")
         en.append(f"page {location['page']}")
-    if "line" in location:
-        zh.append(f"第 {location['line']} 行" + ("起" if onward else ""))
-        en.append(f"{'from ' if onward else ''}line {location['line']}")
+    unit = location.get("unit")  # lines a reader does not see (PDF, HTML source) are not named
+    if "line" in location and unit in (None, PARAGRAPH):
+        word_zh, word_en = ("段", "paragraph") if unit == PARAGRAPH else ("行", "line")
+        zh.append(f"第 {location['line']} {word_zh}" + ("起" if onward else ""))
+        en.append(f"{'from ' if onward else ''}{word_en} {location['line']}")
     elif "table" in location:
         zh.append(f"第 {location['table']} 个表格")
         en.append(f"table {location['table']}")
+    quote = location.get("quote")
+    if isinstance(quote, str) and quote.strip() and unit is not None:
+        said = quote_of(quote, QUOTE_CHARS + len(ELLIPSIS))
+        zh.append(f"（“{said}”）" if zh else f"“{said}”处")
+        en.append(f"at “{said}”")
     if not zh:
         return Text("原文中", "in the source")
     return Text("原文" + "".join(zh), "in the source (" + ", ".join(en) + ")")

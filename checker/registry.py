@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from checker.errors import RuleSetError
-from checker.kinds import narrative, pair, structure, table, text, timing
+from checker.kinds import (
+    bodies,
+    narrative,
+    narrative_parts,
+    pair,
+    report_year,
+    structure,
+    table,
+    text,
+    timing,
+)
 
 FRAME, JSON, PAIR = "frame", "json", "pair"
 
@@ -44,6 +54,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("part_heading", FRAME, text.PartHeading),
     Kind("schema", JSON, structure.schema),
     Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
+    Kind("narrative_parts", FRAME, narrative_parts.NarrativeParts),
+    Kind("title_year", FRAME, report_year.TitleYear),
+    Kind("other_body", FRAME, bodies.OtherBody),
     # Cross-year kinds (need the same body's previous report).
     Kind("yoy_compare", PAIR, pair.YoyCompare),
     Kind("text_reuse", PAIR, pair.TextReuse),

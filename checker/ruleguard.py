@@ -89,8 +89,8 @@ def subjects(ruleset: RuleSet) -> dict[str, set[str]]:
         check = inst.check
         if isinstance(check, FrameCheck):
             for column in check.columns:
-                if column == "t:all":  # the whole text at once: no one part
-                    continue
+                if column == "t:all" or (check.whole_text and column.startswith("t:sections.")):
+                    continue  # the whole text at once: no one part
                 pointers += [p for p, presence in column_inputs(column) if not presence]
         elif isinstance(check, JsonCheck) and not check.presence_only:
             pointers += [path_to_pointer(p) for p in check.reads]

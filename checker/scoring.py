@@ -25,11 +25,11 @@ Adding a failure never raises the score: it adds to the denominator only. Readin
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Score, Severity
+from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Rule, Score, Severity
 
 FACTOR = {Severity.ERROR: 3.0, Severity.WARNING: 1.0, Severity.INFO: 0.0}
 GRADES = ((90.0, "优秀"), (75.0, "良好"), (60.0, "合格"), (-1.0, "不合格"))
@@ -42,6 +42,16 @@ WITHHELD_REASON = ("可判断的规则不足六成", "fewer than 60% of the appl
 # Outcome codes in the batch matrix.
 CODES = (Outcome.PASS, Outcome.FAIL, Outcome.NOT_ASSESSABLE, Outcome.NOT_APPLICABLE, Outcome.WAIVED)
 PASS, FAIL, NA, NAPP, WAIVED = range(5)
+
+
+def effective_severity(rule: Rule, failed: int) -> Severity:
+    """A rule's severity for one report: error once ``failed`` reaches the rule's ``escalate_at``."""
+    return Severity.ERROR if rule.escalate_at and failed >= rule.escalate_at else rule.severity
+
+
+def points_of(rule: Rule, failed: int) -> float:
+    """What a decided rule counts in one report's score: weight × the factor of its effective severity."""
+    return rule.weight * FACTOR[effective_severity(rule, failed)]
 
 
 def grade_for(score: float | None, has_error: bool, coverage: float | None = None) -> tuple[str, bool]:

@@ -142,7 +142,8 @@ def _string(value: Any) -> str | None:
 def _text_row(doc: Doc) -> list[str | None]:
     sections = doc.get("sections") or {}
     title, preamble = _string(doc.get("title")), _string(doc.get("preamble"))
-    row = [title, preamble, _string((doc.get("source") or {}).get("url"))]
+    row = [title, preamble, _string((doc.get("source") or {}).get("url")),
+           _string((doc.get("agency") or {}).get("name")), _string((doc.get("period") or {}).get("text"))]
     joined = [t for t in (title, preamble) if t is not None]
     for s in SECTION_IDS:
         sec = sections.get(s)

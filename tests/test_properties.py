@@ -131,3 +131,31 @@ def test_adding_a_failure_never_raises_the_score(rows: list[Any], cat: str, sev:
 def test_not_assessable_and_waived_leave_the_denominator(rows: list[Any]) -> None:
     decided = [r for r in rows if r[3] in (Outcome.PASS, Outcome.FAIL)]
     assert score(rows).overall == score(decided).overall
+
+
+def _perturbed(doc: dict[str, Any], cell: tuple[str, tuple[str, str]], delta: int) -> dict[str, Any]:
+    out = copy.deepcopy(doc)
+    table, (row, col) = cell
+    node = out["tables"][table]
+    for g in row.split("."):
+        node = node[g]
+    node[col] = max(0, node[col] + delta)
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(consistent_reports(), st.sampled_from([("requests", c) for c in T3_CELLS] + [("appeals", c) for c in T4_CELLS]),
+       st.integers(min_value=-3, max_value=3))
+def test_explained_points_add_up_to_the_score(doc: dict[str, Any], cell: tuple[str, tuple[str, str]],
+                                              delta: int) -> None:
+    # --explain-score lists, per rule, the points it counts (points_of): those of passed rules add up
+    # to the points earned, those of passed and failed rules to the points decided
+    from checker.api import compiled_ruleset
+    from checker.scoring import points_of
+
+    rules = {r.id: r for r in compiled_ruleset().ruleset.rules}
+    result = check(_perturbed(doc, cell, delta))
+    earned = sum(points_of(rules[o.rule_id], o.failed) for o in result.outcomes if o.outcome is Outcome.PASS)
+    decided = sum(points_of(rules[o.rule_id], o.failed) for o in result.outcomes
+                  if o.outcome in (Outcome.PASS, Outcome.FAIL))
+    assert (earned, decided) == (result.score.earned, result.score.possible)

@@ -35,7 +35,7 @@ from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
-from checker.render.labels import KIND_ZH, LEVEL_ZH
+from checker.render.labels import KIND_ZH, LEVEL_ZH, place_text
 from checker.render.safe import csv_cell
 from checker.scoring import WITHHELD
 
@@ -199,7 +199,16 @@ def _finding_table(findings: Iterable[tuple[Row, list[Any]]], lang: str, size: i
 
 def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
     return [clean(r.path), r.meta.get("agency"), r.meta.get("year"), f[0], f[1], f[2], f[4] if lang == "en" else f[3], f[5],
-            f[7] or ""]
+            _where(f, lang)]
+
+
+def _where(f: list[Any], lang: str) -> str:
+    """Where a stored finding is, in the words of the reports (``place_text``: page, paragraph or line, quote, field)."""
+    try:
+        location = json_value(f[7].encode()) if f[7] else None
+    except ValueError:
+        location = None
+    return place_text(str(f[5] or ""), location if isinstance(location, dict) else None, lang)
 
 
 def _finding_headers(lang: str) -> list[str]:
@@ -398,7 +407,7 @@ def _findings_files(summary: AuditSummary) -> None:
             w.writerow([csv_cell(v) for v in row])
             fj.write(_jsonl({"source": row[0], "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
                              "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
-                             "pointer": f[5], "section": f[6]}, f[7]) + b"\n")
+                             "pointer": f[5], "section": f[6], "where": row[8]}, f[7]) + b"\n")
 
 
 def _jsonl(record: dict[str, Any], location: str | None) -> bytes:

@@ -134,6 +134,36 @@ def leading_units(text: str) -> int:
     return len(match_key(text)) - len(rest) if units else 0
 
 
+# A unit the administrative-division list does not know: two to four characters and the word of
+# its unit (松岭县, 青禾市), not followed by what makes the word part of a body's name (市场…, 区域…).
+_ANY_UNIT = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:自治区|自治州|自治县|特别行政区|地区|省|市|州|盟|县|旗|区)"
+                       r"(?![场域级直属辖内外])")
+
+
+def split_units(name: str) -> tuple[tuple[str, ...], str]:
+    """The leading administrative units of a name and the body after them: ``青禾县交通运输局`` →
+    ``(("青禾县",), "交通运输局")`` (brackets and spaces left out).
+
+    Units the administrative-division list knows come first; then any run of two to four
+    characters ending in a unit's word counts as one more unit, and a development zone
+    (``平潭综合实验区``) as one more, as long as something follows.
+    """
+    found, body = _split_units(re.sub(r"[（(].*?[)）]", "", match_key(name)))
+    units = [unit for unit, _ in found]
+    while True:
+        more = _ANY_UNIT.match(body)
+        zone = _ZONE.search(body[:16])
+        if more and more.end() < len(body):
+            end = more.end()
+        elif zone and 2 <= zone.start() and zone.end() < len(body):
+            end = zone.end()
+        else:
+            break
+        units.append(body[:end])
+        body = body[end:]
+    return tuple(units), body
+
+
 def classify_agency(name: str) -> AgencyInfo:
     """Kind (government/department/office/subdistrict/other) and level of a body.
 

@@ -19,14 +19,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from checker.errors import InputError
+from checker.errors import NotAReport, YearNotFound
 from checker.ingest import metadata
-from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
-from checker.ingest.reading import Reading
-from checker.ingest.normalize import clean, has_glosses, is_traditional, match_key, strip_glosses
 from checker.ingest.evidence import Source, incomplete, weigh
-from checker.ingest.stream import Template, flat_format, flat_table_kind, read_flat_table, template
+from checker.ingest.layout import Layout, Location, Paragraph, Table, TableCell
+from checker.ingest.normalize import (
+    clean,
+    has_glosses,
+    is_traditional,
+    match_key,
+    strip_glosses,
+)
+from checker.ingest.reading import Reading
+from checker.ingest.stream import (
+    Template,
+    flat_format,
+    flat_table_kind,
+    read_flat_table,
+    template,
+)
 from checker.ingest.tables import (
     Extracted,
     Row,
@@ -91,7 +104,7 @@ class _Doc:
     """State shared while one document is assembled."""
 
     traditional: bool
-    source_map: dict[str, dict[str, int]] = field(default_factory=dict)
+    source_map: dict[str, dict[str, Any]] = field(default_factory=dict)
     reading: Reading = field(default_factory=Reading)
 
     def text(self, raw: str) -> str:
@@ -116,7 +129,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
         A dict that validates against ``schemas/report.schema.json``.
 
     Raises:
-        InputError: the text is not a report, or no reported year can be found.
+        NotAReport: the text is not a report; YearNotFound: no reported year can be found (both InputError).
     """
     layout = _without_glosses(layout)
     all_text = "\n".join(_block_texts(layout.blocks))
@@ -124,7 +137,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     front, segments = _split_sections(layout.blocks, doc)
     tables = _collect_tables(front, segments)
     if not segments and not tables and "政府信息公开" not in match_key(all_text):
-        raise InputError(
+        raise NotAReport(
             "文件内容不像政府信息公开工作年度报告：没有找到“一、总体情况”等章节标题，也没有找到统计表格。请确认选择了正确的文件。",
             "This does not look like an annual report on government information disclosure: "
             "no section headings and no statistical tables were found.",
@@ -140,7 +153,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     reported = metadata.year(title, period, front, body, doc) if year is None else None
     found_year = year or (reported.value if reported else None)
     if found_year is None:
-        raise InputError(
+        raise YearNotFound(
             "找不到报告年度：标题和正文中都没有写明“XXXX年”或统计期限。请在报告标题中写明年度，或用 --year 参数指定（例如 --year 2024）。",
             "The reported year was not found in the title or the text. Add it to the title or pass --year.",
         )
@@ -323,7 +336,7 @@ def _recover_parts(front: list[Paragraph | Table], segments: list[_Segment]) -> 
     for name in ("proactive", "requests", "appeals"):
         if any(seg.name == name for seg in segments):
             continue
-        found = _first_block(front, segments, lambda b: _table_of(b) == name)
+        found = _first_block(front, segments, lambda b: _table_of(b) == name)  # noqa: B023 (called at once)
         if found:
             _split_off(front, segments, name, *found)
     if not any(seg.name == "problems" for seg in segments):
@@ -394,9 +407,30 @@ def _sections(segments: list[_Segment], doc: _Doc) -> dict:
         start = segment.start
         last = segment.blocks[-1].loc if segment.blocks else start
         end = last.end_line or last.line
-        doc.locate(f"/sections/{segment.name}", Location(
-            line=start.line, end_line=end if end != start.line else None, page=start.page))
+        pointer = f"/sections/{segment.name}"
+        doc.locate(pointer, Location(
+            line=start.line, end_line=end if end != start.line else None, page=start.page,
+            table=start.table if start.line is None else None, unit=start.unit if start.line else None,
+            quote=start.quote))
+        doc.source_map[pointer].update(_text_places(paragraphs, doc))
     return {name: sections[name] for name in SECTION_NAMES if name in sections}
+
+
+def _text_places(paragraphs: list[Paragraph], doc: _Doc) -> dict[str, list[int]]:
+    """Where each line of a part's ``text`` starts in the file: ``text_lines`` (in the file's unit) and, for
+    paged files, ``text_pages``, one entry per line of the text (a sentence's offset in the text gives its
+    line: ``checker.kinds.narrative.sentence_location``). Empty when a paragraph has no line number."""
+    lines: list[int] = []
+    pages: list[int] = []
+    for p in paragraphs:
+        if p.loc.line is None:
+            return {}
+        n = doc.text(p.text).count("\n") + 1
+        lines.extend([p.loc.line] * n)
+        pages.extend([p.loc.page or 0] * n)
+    if not lines:
+        return {}
+    return {"text_lines": lines, **({"text_pages": pages} if all(pages) else {})}
 
 
 def _narrative(blocks: list[Paragraph | Table]) -> list[Paragraph]:

@@ -14,9 +14,13 @@ hyperlinks and tracked insertions (deletions are left out); a line break
 (``gridSpan`` across, ``vMerge`` down) are expanded into the grid; a one-column
 table is a frame around text, and its content is read as ordinary blocks.
 
-Locations: Word has no lines or pages, so a paragraph's ``Location.line`` is its
-1-based paragraph number in the body (counting paragraphs outside data tables);
-a cell carries table, row and column in the expanded grid.
+Locations: Word shows no lines, and its pages depend on the printer, so a paragraph's
+``Location.line`` is its paragraph number (``unit`` :data:`~checker.ingest.layout.PARAGRAPH`)
+as a person counts them from the top of the document: the paragraphs that hold text, outside
+data tables (those inside a one-column frame table included; empty paragraphs, which show as
+blank lines, not counted; a paragraph broken by line breaks is one paragraph). It also carries
+the paragraph's first words (``quote``). A cell carries the number of the data table (one-column
+frames not counted), and its row and column in the table's grid after merged cells are expanded.
 """
 
 from __future__ import annotations
@@ -43,7 +47,14 @@ from checker.ingest._shared import (
     clean_text,
     join_lines,
 )
-from checker.ingest.layout import Layout, Location, Paragraph, Table
+from checker.ingest.layout import (
+    PARAGRAPH,
+    Layout,
+    Location,
+    Paragraph,
+    Table,
+    quote_of,
+)
 
 #: Refuse an entry (inflating to at least 1 MB) that inflates more than this many times its compressed size.
 MAX_COMPRESSION_RATIO = 100
@@ -320,12 +331,15 @@ class _BodyReader:
                 self._table(item)
 
     def _paragraph(self, p: etree._Element) -> None:
-        """Emit a paragraph's lines as blocks numbered with the paragraph."""
+        """Emit a paragraph's lines as blocks numbered with the paragraph (a paragraph without text
+        takes no number: a person counting paragraphs skips the blank lines)."""
+        texts = [text for text in (clean_text(line) for line in _paragraph_lines(p)) if text]
+        if not texts:
+            return
         self.paragraphs += 1
-        for line in _paragraph_lines(p):
-            text = clean_text(line)
-            if text:
-                self.blocks.append(Paragraph(text, Location(line=self.paragraphs)))
+        for text in texts:
+            self.blocks.append(Paragraph(text, Location(line=self.paragraphs, unit=PARAGRAPH,
+                                                        quote=quote_of(text))))
 
     def _table(self, tbl: etree._Element) -> None:
         """Emit a data table, or read a one-column frame's cells as blocks."""

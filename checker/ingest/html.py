@@ -14,8 +14,10 @@ Inside a data-table cell all text is joined into one string (lines split by
 ``<br>`` or ``<p>`` are joined without a space between Chinese characters).
 
 Locations: a paragraph carries the source line of the element its text starts
-in (``Location.line``); a table carries its 1-based index and source line; a
-cell carries table, row and column in the expanded grid.
+in (``Location.line``, ``unit`` :data:`~checker.ingest.layout.SOURCE_LINE`: a browser shows
+no source lines, so the outputs show the paragraph's first words, its ``quote``); a table
+carries its 1-based index and source line; a cell carries table, row and column in the
+expanded grid.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from lxml import etree
 
 from checker.errors import InputError
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
-from checker.ingest.layout import Layout, Location, Paragraph, Table
+from checker.ingest.layout import SOURCE_LINE, Layout, Location, Paragraph, Table, quote_of
 
 _DROP_TAGS = frozenset(
     {
@@ -314,7 +316,7 @@ class _Walker:
         """End the current paragraph."""
         text = clean_text("".join(self.parts))
         if text:
-            self.blocks.append(Paragraph(text, Location(line=self.line)))
+            self.blocks.append(Paragraph(text, Location(line=self.line, unit=SOURCE_LINE, quote=quote_of(text))))
         self.parts.clear()
         self.line = None
 
@@ -331,7 +333,8 @@ class _Walker:
         for offset, line in enumerate(pre.text_content().splitlines()):
             text = clean_text(line)
             if text:
-                self.blocks.append(Paragraph(text, Location(line=(pre.sourceline or 1) + offset)))
+                self.blocks.append(Paragraph(text, Location(line=(pre.sourceline or 1) + offset, unit=SOURCE_LINE,
+                                                            quote=quote_of(text))))
 
     def _table(self, table: etree._Element) -> list[etree._Element]:
         """Emit a data table; for a layout table, the cells to walk as ordinary blocks."""
@@ -341,7 +344,7 @@ class _Walker:
             return [td for row in rows for td in row]
         self.tables += 1
         grid = build_grid(_place(rows, texts), self.tables)
-        self.blocks.append(Table(grid, Location(line=table.sourceline, table=self.tables)))
+        self.blocks.append(Table(grid, Location(line=table.sourceline, table=self.tables, unit=SOURCE_LINE)))
         return []
 
 

@@ -12,6 +12,29 @@ the assembler never looks at file bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+#: What ``Location.line`` counts (``unit``). Absent: lines of a text or Markdown file, which an
+#: editor numbers, so a person finds them by number.
+PARAGRAPH = "paragraph"
+"""Word: the paragraphs that hold text, counted from the top of the body (a person counts them)."""
+PAGE_LINE = "page-line"
+"""PDF: lines on the page as the extraction saw them (no reader sees them: the page and the quote place it)."""
+SOURCE_LINE = "source-line"
+"""HTML: lines of the page's source (a browser shows none: the quote places it)."""
+UNITS = (PARAGRAPH, PAGE_LINE, SOURCE_LINE)
+
+#: How many characters of a paragraph a location quotes (its first words, to find it with Ctrl+F).
+QUOTE_CHARS = 12
+#: What ends a quote that was cut.
+ELLIPSIS = "……"
+
+
+def quote_of(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The first ``limit`` characters of ``text`` on one line (whitespace runs made one space),
+    with :data:`ELLIPSIS` when cut: the short quote a location carries."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[:limit].rstrip() + ELLIPSIS
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +42,16 @@ class Location:
     """Where something stood in the original file. Unused fields stay None.
 
     Attributes:
-        line: 1-based line number (text, Markdown, and text-layout PDF extraction).
+        line: 1-based line number, in the ``unit`` the file has (text, Markdown: lines of the file;
+            Word: paragraphs with text; PDF: lines on the page; HTML: lines of the source).
         end_line: last line when the item spans several lines.
         page: 1-based page number (PDF).
         table: 1-based index of the table in the file (HTML, Word, PDF, Markdown).
         row: 1-based row number inside that table.
         column: 1-based column number inside that table.
+        unit: what ``line`` counts: :data:`PARAGRAPH`, :data:`PAGE_LINE`, :data:`SOURCE_LINE`, or None
+            for lines of a text file.
+        quote: the first words of the paragraph (:func:`quote_of`), so that a person can find it.
     """
 
     line: int | None = None
@@ -33,8 +60,10 @@ class Location:
     table: int | None = None
     row: int | None = None
     column: int | None = None
+    unit: str | None = None
+    quote: str | None = None
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, Any]:
         """The non-empty fields, as stored in the document's ``source_map``."""
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
 

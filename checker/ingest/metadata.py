@@ -15,7 +15,8 @@ What a careful reader does, in order:
 * **Agency**: the name in the title; else the name the preamble gives the report; else the
   subject of the narrative's opening sentence (``2023年，厦门市统计局坚持……``); else the
   container's hint.
-* **Period**: the 统计期限 sentence as printed and its dates (null when they cannot be read).
+* **Period**: the 统计期限 sentence as printed and its dates (null when they cannot be read); without
+  such a sentence, one giving the data's span as two readable dates (``本报告所列数据自…至…``).
 * **Published**: a labelled date in the page header (发布日期/发布时间/时间 next to 来源), else the
   container's date, else the signature date, else 更新时间.
 """
@@ -103,6 +104,9 @@ _DATE_PART = r"(\d{4})\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})(?
 _PERIOD = re.compile(
     _DATE_PART + r"[^。\d]{0,10}?" + r"(?:(\d{4})\s*(?:年|[-./])\s*)?(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})(?!\d)")
 _PERIOD_YEAR = re.compile(r"(\d{4})\s*年")
+# Without a statistics-period word, a sentence giving the data's or the report's span counts when its two
+# dates can be read: 本报告所列数据自2020年1月1日起至2020年12月31日止; 涵盖了…2020年1月1日至12月31日期间的….
+_PERIOD_SPAN = re.compile(r"所列(?:的)?(?:统计)?数据|数据(?:范围|区间)|(?:涵盖|覆盖)了?")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。；;])")
 
 # The report named with its year in the text: 现将XX2024年政府信息公开工作年度报告予以公开.
@@ -465,10 +469,31 @@ def period(body: list[Paragraph], doc: DocText) -> dict | None:
         if first and (first[0]["start"] or first[0]["end"]):
             break
     if first is None:
+        first = _period_span(body, doc)
+    if first is None:
         return None
     if first[1].to_dict():
         doc.locate("/period", first[1])
     return first[0]
+
+
+def _period_span(body: list[Paragraph], doc: DocText) -> tuple[dict, Location] | None:
+    """A sentence without a statistics-period word that gives the data's span as two readable dates."""
+    for para in body[:20]:
+        text = doc.text(para.text)
+        if not _PERIOD_SPAN.search(match_key(text)):
+            continue
+        for sentence in _SENTENCE_SPLIT.split(text):
+            if not _PERIOD_SPAN.search(match_key(sentence)):
+                continue
+            match = _PERIOD.search(numerals(unicodedata.normalize("NFKC", sentence)))
+            if not match:
+                continue
+            y1, m1, d1, y2, m2, d2 = match.groups()
+            start, end = iso_date(int(y1), int(m1), int(d1)), iso_date(int(y2 or y1), int(m2), int(d2))
+            if start and end:
+                return {"text": sentence.strip()[:300], "start": start, "end": end}, para.loc
+    return None
 
 
 # --------------------------------------------------------------------------- publication date

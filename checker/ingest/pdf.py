@@ -24,9 +24,11 @@ a merged label cell cut by the page break is joined with its continuation, and a
 row cut by the page break (its numbered label start over blank cells, then the
 rest of the label with the values) becomes one row again.
 
-Locations: a paragraph carries its page and the 1-based line on that page where
-it starts (lines counted over all text on the page, tables included); a cell
-carries page, table, row and column in the expanded grid.
+Locations: a paragraph carries its page, its first words (``quote``) and the 1-based
+line on that page where it starts (lines counted over all text on the page, tables
+included: ``unit`` :data:`~checker.ingest.layout.PAGE_LINE`; no reader sees these lines, the
+outputs show the page and the quote); a cell carries page, table, row and column in the
+expanded grid.
 
 Limits: text must be in the file (scanned pages need OCR first); tables must be
 ruled; one column of text per page is assumed.
@@ -57,7 +59,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from checker.errors import InputError
 from checker.ingest import pdfstreams
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
-from checker.ingest.layout import Layout, Location, Paragraph, Table
+from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table, quote_of
 
 pdfstreams.install()
 
@@ -432,7 +434,9 @@ class _OpenParagraph:
         """The finished paragraph with its location."""
         first, last = self.lines[0], self.lines[-1]
         end = last.number if self.last_page == self.page and len(self.lines) > 1 else None
-        return Paragraph(join_lines(line.text for line in self.lines), Location(line=first.number, end_line=end, page=self.page))
+        text = join_lines(line.text for line in self.lines)
+        return Paragraph(text, Location(line=first.number, end_line=end, page=self.page, unit=PAGE_LINE,
+                                        quote=quote_of(text) or None))
 
 
 @dataclass(slots=True)

@@ -45,12 +45,20 @@ class FrameCheck:
         uses_derived: the check may decide on cells split by the table's own arithmetic
             (``reading.derived``); False for checks of that arithmetic (equalities of sums),
             which would only confirm the split.
+        whole_text: the check reads the parts' texts as one narrative (a name or a year
+            anywhere in them), not what one part must say: switching it off leaves no part
+            unchecked (``checker.ruleguard``), as for the ``all`` text column.
+        context_columns: further frame columns the check may read that are not its inputs (a
+            blank total's parts, read to derive it): what could not be read there leaves the
+            check's outcome as it is.
     """
 
     columns: list[str]
     failure_stands: bool = True
     pass_stands: bool = False
     uses_derived: bool = True
+    whole_text: bool = False
+    context_columns: tuple[str, ...] = ()
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
         """Rows where every input of the check is known (True) — others are not_assessable."""
@@ -63,6 +71,11 @@ class FrameCheck:
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         """For each failing row, the findings it produces (usually one)."""
         raise NotImplementedError
+
+    def undecided(self, df: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Rows not assessable for a reason of the check's own, by reason (e.g. ``scope``: the
+        narrative speaks only of another body); the others are not assessable for their inputs."""
+        return {}
 
 
 @dataclass(frozen=True)

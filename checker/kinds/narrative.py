@@ -12,10 +12,14 @@ machinery:
    anchored at the number by the ``connector``) or just after its unit (``after``); zero
    statements (未收到…申请) are searched as whole phrases;
 3. drop tokens that a guard marks as unsafe: approximate (约、余), another year, another
-   period (去年、同比), another region's aside (全市 in a department's report), a subset
-   (其中 …), or a statement that matches more than one cell;
+   period (去年、同比), a subset (其中 …), or a statement that matches more than one cell;
+   and note whose figure it gives: the *body words* in force (本级、本机关 for the body itself;
+   全市、各级、所属单位 for a wider one; 我县、本市 when unclear);
 4. compare the number with the cell: a statement is a mismatch only when it differs from the
-   cell and from every alternative reading the rule declares (e.g. 新收 + 上年结转 for 受理).
+   cell and from every alternative reading the rule declares (e.g. 新收 + 上年结转 for 受理). A
+   blank total cell is read as the sum of its parts when they are all numbers (the message says
+   so). A statement about a wider or unclear body is never a mismatch: when it equals its cell it
+   counts as agreement, otherwise it is not compared (reason ``scope``).
 
 Precision first: anything uncertain is not compared. See ``docs/narrative.md``.
 
@@ -49,10 +53,12 @@ import numpy as np
 import pandas as pd
 
 from checker.document import SECTION_IDS, cell_index
-from checker.frame import ABSENT, LEVELS, NUMBER, KINDS, meta_col, status_col, text_col, value_col
+from checker.frame import ABSENT, BLANK, NUMBER, meta_col, status_col, text_col, value_col
+from checker.ingest.layout import quote_of
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.patterns import (NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern,
                               encode)
+from checker.totals import derive_rows, parts_of
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CHINESE_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -62,6 +68,7 @@ _SENTENCE_MARK = re.compile(r"[。！？!?\n.]")
 _CLAUSE_MARK = re.compile(r"[，,；;。！？!?\n.]")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n]|\.(?!\d)")
 _DIGIT = re.compile(r"\d")
+_LINE_BREAK = re.compile(r"\n")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _QUOTE_LEN = 60
 _CLAUSE_REACH = 200
@@ -89,13 +96,16 @@ class Spec:
         after: matched against the text just after the unit.
         zero: a phrase that states the count is zero (未收到…).
         unless: a phrase in the clause that cancels a zero statement.
-        not_preceded: a qualifier that may not stand right before the ``before`` match.
-        not_followed: words that may not follow a ``zero`` phrase or an ``after`` match.
+        not_preceded: a qualifier that may not stand right before the ``before`` match (or, in
+            its clause, right before a ``zero`` phrase).
+        not_followed: words that may not follow a ``zero`` phrase, an ``after`` match, or (for a
+            statement with ``before`` only) the unit.
         excludes: words the ``before`` match may not contain (a later start is then tried).
         units: accepted units and their factor to the statement's base unit.
         readings: cell sums, the first is the cell the statement speaks of, the others are
             alternative readings that also make the statement true.
-        scope: the statement only counts where the latest scope word of its sentence is this.
+        scope: the statement only counts where the latest scope word of its sentence is one of
+            these (``None`` among them: where there is no scope word).
         subset_ok: whether the statement may stand in a 其中 … clause.
         agree: statements with this key are compared with each other instead of with cells.
     """
@@ -111,9 +121,24 @@ class Spec:
     excludes: Pattern | None
     units: dict[str, float]
     readings: tuple[tuple[str, ...], ...]
-    scope: str | None
+    scope: frozenset[str | None] | None
     subset_ok: bool
     agree: str | None
+
+    @property
+    def reads_tail(self) -> bool:
+        """Whether the words after the unit decide the statement."""
+        return self.after is not None or (self.before is not None and self.not_followed is not None)
+
+
+# Whose figure a statement gives (see ``guards.bodies``): no body word, the body itself, a wider
+# body (全市、各级、所属单位), or unclear (我县、本市: the body or its region).
+BODY_NONE, BODY_OWN, BODY_WIDER, BODY_UNCLEAR = 0, 1, 2, 3
+BODY_NAMES = ("none", "own", "wider", "unclear")
+# The keys of ``guards.bodies``, in the order they are tried at one place: the body each word
+# marks, and whether it holds to the end of its paragraph (or only in its own sentence).
+_BODY_KEYS = {"wider": (BODY_WIDER, True), "wider_in_sentence": (BODY_WIDER, False), "own": (BODY_OWN, True),
+              "unclear": (BODY_UNCLEAR, True)}
 
 
 class Statement(NamedTuple):
@@ -125,7 +150,7 @@ class Statement(NamedTuple):
         start: offset of the statement (subject or number, whichever comes first) in the text.
         end: offset just after the unit.
         years: explicit years (YYYY年) in the sentence before the number.
-        regions: region characters of 全X/我X/本X words in the sentence before the number.
+        body: whose figure it gives (``BODY_*``: the body word in force at the statement).
         quote: the sentence around the statement (at most 60 characters).
     """
 
@@ -134,7 +159,7 @@ class Statement(NamedTuple):
     start: int
     end: int
     years: tuple[int, ...]
-    regions: tuple[str, ...]
+    body: int
     quote: str
 
 
@@ -149,9 +174,7 @@ class Guards:
     other_period: Pattern
     subset: Pattern
     subset_end: Pattern
-    region: Pattern
-    region_kinds: frozenset[int]
-    region_own: dict[int, frozenset[str]]
+    bodies: Pattern | None
     scopes: Pattern | None
     blocked_after: Pattern
 
@@ -174,10 +197,14 @@ def _guard(raw: dict[str, Any], key: str, prefix: str = "", suffix: str = "", de
 
 
 def _guards(raw: dict[str, Any], scopes: dict[str, str]) -> Guards:
-    own = {LEVELS.index(level): frozenset(chars) for level, chars in raw.get("region_own", {}).items()}
     for rx in scopes.values():
         compile_pattern(rx)
     scope_re = "|".join(f"(?P<{name}>{rx})" for name, rx in scopes.items()) if scopes else None
+    bodies = {k: v for k, v in (raw.get("bodies") or {}).items() if k in _BODY_KEYS and v}
+    for rx in bodies.values():
+        compile_pattern(rx)
+    # One alternation: at one place the key listed first in _BODY_KEYS wins (本局系统 is wider, 本局 own).
+    body_re = "|".join(f"(?P<{k}>{bodies[k]})" for k in _BODY_KEYS if k in bodies) if bodies else None
     connector = raw.get("connector", r"\s*")
     compile_pattern(connector)
     return Guards(
@@ -188,9 +215,7 @@ def _guards(raw: dict[str, Any], scopes: dict[str, str]) -> Guards:
         other_period=_guard(raw, "other_period"),
         subset=_guard(raw, "subset"),
         subset_end=_guard(raw, "subset_end", default="[；;]"),
-        region=_guard(raw, "region"),
-        region_kinds=frozenset(KINDS.index(k) for k in raw.get("region_kinds", [])),
-        region_own=own,
+        bodies=compile_code_pattern(body_re) if body_re else None,
         scopes=compile_code_pattern(scope_re) if scope_re else None,
         blocked_after=_guard(raw, "blocked_after", prefix="^"),
     )
@@ -218,8 +243,16 @@ def _spec(raw: dict[str, Any], guards: Guards, units: dict[str, float]) -> Spec:
         not_followed=_compile(raw.get("not_followed"), prefix="^"),
         excludes=_compile(raw.get("excludes")),
         units={u: float(units[u]) for u in raw.get("units", [])},
-        readings=readings, scope=raw.get("scope"), subset_ok=bool(raw.get("subset_ok", False)),
+        readings=readings, scope=_scope_set(raw.get("scope")), subset_ok=bool(raw.get("subset_ok", False)),
         agree=raw.get("agree"))
+
+
+def _scope_set(raw: str | list[str] | None) -> frozenset[str | None] | None:
+    """A statement's ``scope`` as a set of scope names (``none``: no scope word), or None (any)."""
+    if raw is None:
+        return None
+    names = [raw] if isinstance(raw, str) else raw
+    return frozenset(None if n == "none" else n for n in names)
 
 
 def to_number(token: str) -> float | None:
@@ -271,11 +304,11 @@ class _Text:
 
     Besides the sentence ends and the guarded number tokens it keeps, computed on first use,
     what the guards work out from a text position alone (clause bounds, the scope word in
-    force, explicit years and regions), so extractors that relate the same number to
+    force, explicit years, the body words), so extractors that relate the same number to
     different cells do that work once.
     """
 
-    __slots__ = ("text", "sentences", "tokens", "_guards", "_marks", "_scope", "_after", "_before")
+    __slots__ = ("text", "sentences", "tokens", "_guards", "_marks", "_scope", "_after", "_before", "_bodies")
 
     def __init__(self, text: str, sentences: list[int], tokens: tuple[_Token, ...], guards: Guards) -> None:
         self.text = text
@@ -285,7 +318,8 @@ class _Text:
         self._marks: list[int] | None = None
         self._scope: dict[tuple[int, int], str | None] = {}
         self._after: dict[int, bool] = {}
-        self._before: dict[tuple[int, int], tuple[tuple[int, ...], tuple[str, ...]]] = {}
+        self._before: dict[tuple[int, int], tuple[int, ...]] = {}
+        self._bodies: _BodyWords | None = None
 
     def _clause_marks(self) -> list[int]:
         """Offsets of every clause-ending character (where ``_CLAUSE_END`` matches)."""
@@ -336,16 +370,63 @@ class _Text:
             hit = self._after[at] = self._guards.other_period.test(clause)
         return hit
 
-    def years_and_regions(self, s_start: int, at: int) -> tuple[tuple[int, ...], tuple[str, ...]]:
-        """Explicit years and region characters between ``s_start`` and ``at``."""
+    def years(self, s_start: int, at: int) -> tuple[int, ...]:
+        """Explicit years between ``s_start`` and ``at``."""
         key = (s_start, at)
         hit = self._before.get(key)
         if hit is None:
             before = self.text[s_start:at]
-            years = tuple(int(y) for y in _YEAR.findall(before)) if "年" in before else ()
-            regions = tuple(m.group(1) for m in self._guards.region.finditer(before) if m.groups())
-            hit = self._before[key] = (years, regions)
+            hit = self._before[key] = tuple(int(y) for y in _YEAR.findall(before)) if "年" in before else ()
         return hit
+
+    def body(self, s_start: int, at: int) -> int:
+        """The body word in force at ``at`` (``BODY_*``): the latest one of its sentence (from
+        ``s_start``), else the latest one of its paragraph that holds to the paragraph's end."""
+        if self._guards.bodies is None:
+            return BODY_NONE
+        if self._bodies is None:
+            self._bodies = _BodyWords(self.text, self._guards.bodies)
+        return self._bodies.at(s_start, at)
+
+
+class _BodyWords:
+    """The body words of one text (see ``guards.bodies``), found once, and the one in force at a place.
+
+    Attributes:
+        starts: where each word begins, in text order.
+        bodies: the body each marks (``BODY_*``).
+        carried: for each word, the index of the latest word up to it that holds to the end of
+            its paragraph (-1: none).
+        breaks: offsets of the paragraph ends (line breaks).
+    """
+
+    __slots__ = ("bodies", "breaks", "carried", "starts")
+
+    def __init__(self, text: str, pattern: Pattern) -> None:
+        self.starts: list[int] = []
+        self.bodies: list[int] = []
+        self.carried: list[int] = []
+        last = -1
+        for m in pattern.finditer(text):
+            body, paragraph = _BODY_KEYS[m.lastgroup or ""]
+            if paragraph:
+                last = len(self.starts)
+            self.starts.append(m.start())
+            self.bodies.append(body)
+            self.carried.append(last)
+        self.breaks = [m.start() for m in _LINE_BREAK.finditer(text)] if self.starts else []
+
+    def at(self, s_start: int, at: int) -> int:
+        k = bisect.bisect_left(self.starts, at) - 1  # the latest word that begins before ``at``
+        if k < 0:
+            return BODY_NONE
+        if self.starts[k] >= s_start:
+            return self.bodies[k]
+        k = self.carried[k]
+        if k < 0:
+            return BODY_NONE
+        b = bisect.bisect_left(self.breaks, at) - 1  # the paragraph begins after the last break before ``at``
+        return self.bodies[k] if b < 0 or self.starts[k] > self.breaks[b] else BODY_NONE
 
 
 class Lexer:
@@ -414,8 +495,7 @@ class Lexer:
 def _guards_key(g: Guards) -> tuple[Any, ...]:
     """Everything a :class:`Guards` holds, as plain values (patterns as their source)."""
     return (g.connector, g.window, g.approx_before.pattern, g.approx_after.pattern, g.other_period.pattern,
-            g.subset.pattern, g.subset_end.pattern, g.region.pattern, sorted(g.region_kinds),
-            sorted((k, sorted(v)) for k, v in g.region_own.items()),
+            g.subset.pattern, g.subset_end.pattern, g.bodies.pattern if g.bodies is not None else None,
             g.scopes.pattern if g.scopes is not None else None, g.blocked_after.pattern)
 
 
@@ -423,7 +503,8 @@ def _spec_key(s: Spec) -> tuple[Any, ...]:
     """Everything a :class:`Spec` holds, as plain values (patterns as their source)."""
     patterns = tuple(p.pattern if p is not None else None
                      for p in (s.before, s.after, s.zero, s.unless, s.not_preceded, s.not_followed, s.excludes))
-    return (s.name, s.label, patterns, sorted(s.units.items()), s.readings, s.scope, s.subset_ok, s.agree)
+    scope = None if s.scope is None else sorted(s.scope, key=lambda n: n or "")
+    return (s.name, s.label, patterns, sorted(s.units.items()), s.readings, scope, s.subset_ok, s.agree)
 
 
 class _Candidate(NamedTuple):
@@ -431,7 +512,7 @@ class _Candidate(NamedTuple):
 
     spec: int
     offset: int | None
-    after: Pattern | None
+    tail: bool
 
 
 class _Decision(NamedTuple):
@@ -441,13 +522,11 @@ class _Decision(NamedTuple):
         spec: index of the spec.
         begin: offset of the statement's start from the number's (0 or negative).
         years: explicit years in the sentence before the number.
-        regions: region characters in the sentence before the number.
     """
 
     spec: int
     begin: int
     years: tuple[int, ...]
-    regions: tuple[str, ...]
 
 
 class _Memo(NamedTuple):
@@ -526,9 +605,10 @@ class Extractor:
                 memo.decisions[key] = decision
         if not decision:
             return None
-        i, begin, years, regions = decision
+        i, begin, years = decision
         start = token.start + begin
-        return Statement(i, token.value * self.specs[i].units[token.unit], start, token.end, years, regions,
+        return Statement(i, token.value * self.specs[i].units[token.unit], start, token.end, years,
+                         t.body(token.s_start, min(start, token.start)),
                          _quote(t.text, token.s_start, t.sentences, start, token.end))
 
     def _decide(self, t: _Text, token: _Token, memo: dict[tuple[str, str], tuple[_Candidate, ...]]
@@ -548,8 +628,8 @@ class Extractor:
         base = start - len(token.prefix)
         general = True
         hits: list[tuple[int, int]] = []
-        for i, offset, after in candidates:
-            if after is not None:
+        for i, offset, tail in candidates:
+            if tail:
                 general = False
                 if not _after_ok(self.specs[i], token.tail):
                     continue
@@ -563,14 +643,13 @@ class Extractor:
         if len(hits) > 1 and len({self.specs[i].readings or self.specs[i].agree for i, _ in hits}) > 1:
             return (), general  # the number fits two different cells: not compared
         i, begin = hits[0]
-        years, regions = t.years_and_regions(token.s_start, start)
-        return _Decision(i, min(begin, start) - start, years, regions), general
+        return _Decision(i, min(begin, start) - start, t.years(token.s_start, start)), general
 
     def candidates(self, unit: str, prefix: str) -> tuple[_Candidate, ...]:
         """The specs that may state a number in ``unit`` after ``prefix``, in priority order.
 
         Each is (spec index, offset in ``prefix`` where the statement begins, or None when it
-        begins at the number, ``after`` pattern the text after the unit must still match).
+        begins at the number, whether the text after the unit must still be read).
         """
         out = []
         with_before = self._before_sets.get(unit)
@@ -578,7 +657,7 @@ class Extractor:
         for i in self._by_unit.get(unit, ()):
             spec = self.specs[i]
             if spec.before is None:
-                out.append(_Candidate(i, None, spec.after))
+                out.append(_Candidate(i, None, spec.reads_tail))
                 continue
             if i not in may_match:
                 continue
@@ -587,7 +666,7 @@ class Extractor:
                 continue
             if spec.not_preceded is not None and spec.not_preceded.test(prefix[:begin]):
                 continue
-            out.append(_Candidate(i, begin, spec.after))
+            out.append(_Candidate(i, begin, spec.reads_tail))
         return tuple(out)
 
     def _zero_statement(self, t: _Text, i: int, m: Match) -> Statement | None:
@@ -595,6 +674,8 @@ class Extractor:
         if spec.not_followed is not None and spec.not_followed.test(t.text[m.end():m.end() + _CLAUSE_REACH]):
             return None
         s_start = _sentence_start(t.sentences, m.start())
+        if spec.not_preceded is not None and spec.not_preceded.test(t.text[t.clause_start(m.start()):m.start()]):
+            return None
         if spec.unless is not None:
             clause = t.text[t.clause_start(m.start()):t.clause_end(m.end())]
             if spec.unless.test(clause):
@@ -606,7 +687,7 @@ class Extractor:
     # -- guards ----------------------------------------------------------------------
 
     def _context_ok(self, t: _Text, spec: Spec, s_start: int, begin: int, at: int) -> bool:
-        """Period, subset and scope guards (year and region are decided per report)."""
+        """Period, subset and scope guards (the year is decided per report, the body per statement)."""
         g = self.guards
         text = t.text
         c_start = t.clause_start(at)
@@ -618,16 +699,32 @@ class Extractor:
             sub = None
             for sub in g.subset.finditer(sentence_before):
                 pass
-            if sub is not None and not g.subset_end.test(sentence_before[sub.end():]):
+            if (sub is not None and not g.subset_end.test(sentence_before[sub.end():])
+                    and not self._own_share(sentence_before, sub.start(), sub.end())):
                 return False
-        if spec.scope is not None and t.scope(s_start, at) != spec.scope:
+        if spec.scope is not None and t.scope(s_start, at) not in spec.scope:
             return False
         return True
 
+    def _own_share(self, sentence: str, sub_start: int, sub_end: int) -> bool:
+        """Whether a 其中 (from ``sub_start`` to ``sub_end`` in ``sentence``) splits a wider body's
+        figure and what follows it is the body's own share (全市……，其中市政府本级新收87件): a
+        wider body word before it, an own body word after it and no other body word after that."""
+        if self.guards.bodies is None:
+            return False
+        wider_before = own_after = False
+        for m in self.guards.bodies.finditer(sentence):
+            body = _BODY_KEYS[m.lastgroup or ""][0]
+            if m.start() < sub_start:
+                wider_before = wider_before or body == BODY_WIDER
+            elif m.start() >= sub_end:
+                own_after = body == BODY_OWN
+        return wider_before and own_after
+
     def _statement(self, t: _Text, i: int, value: float, start: int, end: int, s_start: int,
                    at: int) -> Statement:
-        years, regions = t.years_and_regions(s_start, at)
-        return Statement(i, value, start, end, years, regions, _quote(t.text, s_start, t.sentences, start, end))
+        return Statement(i, value, start, end, t.years(s_start, at), t.body(s_start, start),
+                         _quote(t.text, s_start, t.sentences, start, end))
 
 
 def _before_start(spec: Spec, prefix: str) -> int | None:
@@ -648,9 +745,10 @@ def _before_start(spec: Spec, prefix: str) -> int | None:
 def _after_ok(spec: Spec, tail: str) -> bool:
     """Whether the spec's ``after`` pattern matches the start of ``tail`` in some way that its
     ``not_followed`` words do not follow (every end is tried: ``tail`` is at most ``window``
-    characters long)."""
+    characters long); without ``after``, whether ``tail`` does not begin with those words."""
     after, banned = spec.after, spec.not_followed
-    assert after is not None
+    if after is None:
+        return banned is None or not banned.test(tail)
     if not after.test(tail):
         return False
     if banned is None:
@@ -748,24 +846,41 @@ _BATCH = _BatchCache()
 
 
 class _Found(NamedTuple):
-    """A statement of one report with its section and its outcome."""
+    """A statement of one report with its section and its outcome.
+
+    Attributes:
+        derived: the reading's sum holds a blank total read as the sum of its parts.
+    """
 
     section: str
     statement: Statement
     table: float | None
     reading: tuple[str, ...]
     other: _Found | None = None
+    derived: bool = False
 
 
-_NOTHING: tuple[list[_Found], list[_Found]] = ([], [])  # a row without compared statements (never changed)
+class _Outcome(NamedTuple):
+    """The statements of one report: compared, mismatching, and left uncompared for their body."""
+
+    decided: list[_Found]
+    bad: list[_Found]
+    other_body: list[_Found]
+
+
+_NOTHING = _Outcome([], [], [])  # a row without compared statements (never changed)
 
 
 class NarrativeNumbers(FrameCheck):
     """Quantitative statements of the narrative agree with their table cells.
 
     A report is assessable when at least one statement could be compared (its cells are
-    numbers); it fails when at least one compared statement differs from its cell and from
-    every alternative reading. Statements with ``agree`` are compared with each other.
+    numbers, or a blank total is the sum of its parts); it fails when at least one compared
+    statement differs from its cell and from every alternative reading. Statements with
+    ``agree`` are compared with each other. A statement about a wider or unclear body (see
+    ``guards.bodies``) is never a mismatch: it counts as compared when it equals its cell, and
+    otherwise it is left out; a report with nothing else to compare is not assessable with the
+    reason ``scope``.
 
     The statements of each text are extracted once per batch and shared by the instances
     with the same patterns, and the tokenising by every instance with the same guards and
@@ -773,7 +888,8 @@ class NarrativeNumbers(FrameCheck):
     """
 
     def __init__(self, statements: list[dict[str, Any]], guards: dict[str, Any] | None = None,
-                 sections: list[str] | None = None, keywords: str | None = None, **_: Any) -> None:
+                 sections: list[str] | None = None, keywords: str | None = None,
+                 says: dict[str, dict[str, str]] | None = None, **_: Any) -> None:
         guards = guards or {}
         unit_map = {"件": 1.0, **{k: float(v) for k, v in guards.get("units", {}).items()}}
         self.guards = _guards(guards, guards.get("scopes", {}))
@@ -784,10 +900,22 @@ class NarrativeNumbers(FrameCheck):
                 raise KeyError(s)
         self.extractor = Extractor(self.specs, self.guards, unit_map)
         self.cell_ids = tuple(dict.fromkeys(c for s in self.specs for r in s.readings for c in r))
+        # The totals among the cells, and the cells their blank value is added up from: read
+        # only to derive a blank total, so they are context, not inputs (an unread part leaves
+        # the total underivable, nothing more).
+        self._totals = tuple(c for c in self.cell_ids if parts_of(c))
+        parts = tuple(dict.fromkeys(p for c in self._totals for p in parts_of(c) if p not in self.cell_ids))
         self.text_columns = [text_col(f"sections.{s}.text") for s in self.sections]
         self.columns = [*self.text_columns, *(value_col(c) for c in self.cell_ids),
-                        *(status_col(c) for c in self.cell_ids), meta_col("year"), meta_col("kind"),
-                        meta_col("level")]
+                        *(status_col(c) for c in self.cell_ids), meta_col("year")]
+        self.context_columns = (*(value_col(c) for c in parts), *(status_col(c) for c in parts),
+                                *((meta_col("format"),) if self._totals else ()))
+        # What the message says of the table: the cell's value, or a blank total's derived value.
+        says = says or {}
+        self._says = {key: (says.get(key, {}).get("zh", default[0]), says.get(key, {}).get("en", default[1]))
+                      for key, default in (("cell", ("为 {table}", "says {table}")),
+                                           ("derived", ("栏为空，按各栏相加为 {table}",
+                                                        "is blank; its parts add up to {table}")))}
         # Words one of which every statement of the rule contains: a text without any is skipped.
         self.keywords = compile_pattern(keywords) if keywords else None
         self._value_columns = [value_col(c) for c in self.cell_ids]
@@ -812,7 +940,7 @@ class NarrativeNumbers(FrameCheck):
         self._candidates_key = "candidates " + self.extractor.key
         self._decisions_key = "decisions " + self.extractor.key
         self._statements_key = "statements " + repr((self.extractor.key, keywords or None))
-        self._last: tuple[weakref.ref[pd.DataFrame], tuple[np.ndarray, np.ndarray]] | None = None
+        self._last: tuple[weakref.ref[pd.DataFrame], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     # -- FrameCheck -------------------------------------------------------------------
 
@@ -822,21 +950,30 @@ class NarrativeNumbers(FrameCheck):
     def violated(self, df: pd.DataFrame) -> np.ndarray:
         return self._masks(df)[1]
 
-    def _masks(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """(assessable, violated) for ``df``; the engine asks for both on the same frame in turn."""
+    def undecided(self, df: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Rows left not assessable because every statement found speaks of a wider or unclear
+        body (``scope``)."""
+        scope = self._masks(df)[2]
+        return {"scope": scope} if scope.any() else {}
+
+    def _masks(self, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(assessable, violated, left out for the body) for ``df``; the engine asks for each on the
+        same frame in turn."""
         if self._last is not None and self._last[0]() is df:
             return self._last[1]
         decided = np.zeros(len(df), dtype=bool)
         bad = np.zeros(len(df), dtype=bool)
-        for k, (compared, wrong) in self._evaluate(df).items():
-            decided[k] = bool(compared)
-            bad[k] = bool(wrong)
-        self._last = (weakref.ref(df), (decided, bad))
-        return decided, bad
+        scope = np.zeros(len(df), dtype=bool)
+        for k, outcome in self._evaluate(df).items():
+            decided[k] = bool(outcome.decided)
+            bad[k] = bool(outcome.bad)
+            scope[k] = not outcome.decided and bool(outcome.other_body)
+        self._last = (weakref.ref(df), (decided, bad, scope))
+        return decided, bad, scope
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         results = self._evaluate(df, np.asarray(rows, dtype=np.intp))
-        return [[self._payload(f, docs[r]) for f in results.get(k, _NOTHING)[1]] for k, r in enumerate(rows)]
+        return [[self._payload(f, docs[r]) for f in results.get(k, _NOTHING).bad] for k, r in enumerate(rows)]
 
     # -- evaluation -------------------------------------------------------------------
 
@@ -869,11 +1006,10 @@ class NarrativeNumbers(FrameCheck):
 
         return cache, read
 
-    def _evaluate(self, df: pd.DataFrame,
-                  rows: np.ndarray | None = None) -> dict[int, tuple[list[_Found], list[_Found]]]:
-        """(compared statements, mismatching statements) per row of ``df``, or per position in ``rows``.
+    def _evaluate(self, df: pd.DataFrame, rows: np.ndarray | None = None) -> dict[int, _Outcome]:
+        """The outcome of the statements of each row of ``df``, or of each position in ``rows``.
 
-        Rows without any statement about this report are left out.
+        Rows without any statement about this report's year are left out.
         """
         columns = [df[c].to_numpy() for c in self.text_columns]
         cache, read = self._reader(columns[0])
@@ -897,59 +1033,75 @@ class NarrativeNumbers(FrameCheck):
             return {}
         at = sorted(found)
         where = np.asarray(at, dtype=np.intp) if rows is None else rows[at]
-        year, kind, level = (df[meta_col(c)].to_numpy()[where].tolist() for c in ("year", "kind", "level"))
-        sums, codes, complete = self._cells(df, where)
-        out: dict[int, tuple[list[_Found], list[_Found]]] = {}
+        year = df[meta_col("year")].to_numpy()[where].tolist()
+        sums, codes, complete, derived = self._cells(df, where)
+        out: dict[int, _Outcome] = {}
         for j, k in enumerate(at):
             here = [(sec, st) for sec, sts in found[k] for st in sts
-                    if not (st.years or st.regions) or self._about_this_report(st, year[j], kind[j], level[j])]
+                    if not st.years or self._in_year(st, year[j])]
             if here:
-                out[k] = self._compare(here, sums[j], codes[j], complete[j])
+                out[k] = self._compare(here, sums[j], codes[j], complete[j], derived[j])
         return out
 
     def _cells(self, df: pd.DataFrame, where: np.ndarray
-               ) -> tuple[list[list[float]], list[list[int]], list[list[bool]]]:
+               ) -> tuple[list[list[float]], list[list[int]], list[list[bool]], list[list[bool]]]:
         """For each row in ``where``: the sum of each reading (in ``_all_readings`` order), the
-        status code of each cell (in ``cell_ids`` order), and for each spec whether all the
-        cells of its readings are numbers.
+        status code of each cell (in ``cell_ids`` order), for each spec whether all the cells of
+        its readings are numbers, and for each reading whether its sum holds a derived total.
 
-        Sums are added cell by cell in reading order, as ``sum`` would.
+        A blank total whose parts are numbers counts as a number, of their sum (see
+        :mod:`checker.totals`). Sums are added cell by cell in reading order, as ``sum`` would.
         """
         n = len(where)
         if not self.cell_ids:
-            return [[]] * n, [[]] * n, [[False] * len(self.specs)] * n
+            return [[]] * n, [[]] * n, [[False] * len(self.specs)] * n, [[]] * n
         values = df[self._value_columns].to_numpy()[where]
         codes = df[self._status_columns].to_numpy()[where]
+        made = np.zeros(codes.shape, dtype=bool)
+        if self._totals and (codes == BLANK).any():
+            values, codes = values.copy(), codes.copy()
+            fmts = df[meta_col("format")].to_numpy()[where]
+            column = {c: k for k, c in enumerate(self.cell_ids)}
+            for cid in self._totals:
+                j = column[cid]
+                if not (codes[:, j] == BLANK).any():
+                    continue
+                cols = (cid, *parts_of(cid))
+                vals = {c: (values[:, column[c]] if c in column else df[value_col(c)].to_numpy()[where])
+                        for c in cols}
+                stat = {c: (codes[:, column[c]] if c in column else df[status_col(c)].to_numpy()[where])
+                        for c in cols}
+                ok, value = derive_rows(cid, fmts, vals, stat)
+                values[ok, j] = value[ok]
+                codes[ok, j] = NUMBER
+                made[ok, j] = True
         sums = np.zeros((len(self._all_readings), n))
+        derived = np.zeros((len(self._all_readings), n), dtype=bool)
         for k, cells in enumerate(self._reading_cells):
             for c in cells:
                 sums[k] += values[:, c]
+                derived[k] |= made[:, c]
         number = codes == NUMBER
         complete = np.column_stack([number[:, cells].all(axis=1) for cells in self._spec_cells])
-        return sums.T.tolist(), codes.tolist(), complete.tolist()
+        return sums.T.tolist(), codes.tolist(), complete.tolist(), derived.T.tolist()
 
-    def _about_this_report(self, st: Statement, year: float, kind: float, level: float) -> bool:
-        """Year and region guards: the statement speaks of this body in the reported year."""
-        if st.years and (math.isnan(year) or any(y != int(year) for y in st.years)):
-            return False
-        if st.regions:
-            if int(kind) not in self.guards.region_kinds:
-                return False
-            own = self.guards.region_own.get(int(level), frozenset())
-            if any(ch not in own for ch in st.regions):
-                return False
-        return True
+    def _in_year(self, st: Statement, year: float) -> bool:
+        """Year guard: the explicit years before the statement are the reported year."""
+        return not (math.isnan(year) or any(y != int(year) for y in st.years))
 
     def _compare(self, found: list[tuple[str, Statement]], sums: list[float], codes: list[int],
-                 complete: list[bool]) -> tuple[list[_Found], list[_Found]]:
-        """(compared, mismatching) statements of one report, given its row of :meth:`_cells`."""
+                 complete: list[bool], derived: list[bool]) -> _Outcome:
+        """The outcome of the statements of one report, given its row of :meth:`_cells`."""
         decided: list[_Found] = []
         bad: list[_Found] = []
+        other_body: list[_Found] = []
         peers: dict[str, _Found] = {}
         for sec, st in found:
             i = st.spec
             spec = self.specs[i]
             if spec.agree is not None:
+                if st.body in (BODY_WIDER, BODY_UNCLEAR):
+                    continue  # a wider body's fees are not this body's
                 first = peers.get(spec.agree)
                 if first is None:
                     peers[spec.agree] = _Found(sec, st, None, ())
@@ -962,11 +1114,15 @@ class NarrativeNumbers(FrameCheck):
             readings = self._nonempty[i] if complete[i] else self._readings(i, codes)
             if not readings:
                 continue
-            item = _Found(sec, st, sums[readings[0]], self._all_readings[readings[0]])
+            item = _Found(sec, st, sums[readings[0]], self._all_readings[readings[0]], None, derived[readings[0]])
+            agrees = _same(item.table, st.value) or any(_same(sums[k], st.value) for k in readings[1:])
+            if st.body in (BODY_WIDER, BODY_UNCLEAR) and not agrees:
+                other_body.append(item)  # may be the figure of a wider body: not compared
+                continue
             decided.append(item)
-            if not _same(item.table, st.value) and not any(_same(sums[k], st.value) for k in readings[1:]):
+            if not agrees:
                 bad.append(item)
-        return decided, _unique(bad)
+        return _Outcome(decided, _unique(bad), other_body)
 
     def _readings(self, spec: int, codes: list[int]) -> Sequence[int]:
         """The readings a statement of ``spec`` is compared with (positions in ``_all_readings``,
@@ -982,25 +1138,28 @@ class NarrativeNumbers(FrameCheck):
 
         Each item has ``section``, ``name`` (the pattern), ``cells`` (``+``-joined ids, or the
         ``agree`` key), ``value``, ``table`` (None when not compared), ``outcome``
-        (``match`` | ``mismatch`` | ``not_assessable``) and ``quote``.
+        (``match`` | ``mismatch`` | ``not_assessable``), ``body`` (``none`` | ``own`` | ``wider``
+        | ``unclear``: whose figure it gives), ``derived`` (the table value holds a blank total
+        read as the sum of its parts) and ``quote``.
         """
-        decided, bad = self._evaluate(df, np.array([row], dtype=np.intp)).get(0, _NOTHING)
-        compared = {id(f.statement): f for f in decided}
-        wrong = {id(f.statement) for f in bad}
-        year, kind, level = (df[meta_col(c)].to_numpy()[row] for c in ("year", "kind", "level"))
+        outcome = self._evaluate(df, np.array([row], dtype=np.intp)).get(0, _NOTHING)
+        compared = {id(f.statement): f for f in outcome.decided}
+        wrong = {id(f.statement) for f in outcome.bad}
+        year = df[meta_col("year")].to_numpy()[row]
         cache, _ = self._reader(df[self.text_columns[0]].to_numpy())
         out = []
         for sec, col in zip(self.sections, self.text_columns):
             for st in cache.get(df[col].to_numpy()[row], ()):
-                if not self._about_this_report(st, year, kind, level):
+                if st.years and not self._in_year(st, year):
                     continue
                 spec = self.specs[st.spec]
                 f = compared.get(id(st))
-                outcome = "not_assessable" if f is None else ("mismatch" if id(st) in wrong else "match")
+                result = "not_assessable" if f is None else ("mismatch" if id(st) in wrong else "match")
                 out.append({"section": sec, "name": spec.name, "value": number(st.value),
                             "cells": spec.agree if spec.agree else "+".join(spec.readings[0]),
                             "table": None if f is None or f.table is None else number(f.table),
-                            "outcome": outcome, "quote": st.quote})
+                            "outcome": result, "body": BODY_NAMES[st.body], "derived": bool(f and f.derived),
+                            "quote": st.quote})
         return out
 
     # -- findings ---------------------------------------------------------------------
@@ -1008,17 +1167,24 @@ class NarrativeNumbers(FrameCheck):
     def _payload(self, f: _Found, doc: dict[str, Any]) -> Payload:
         spec = self.specs[f.statement.spec]
         text_ptr = f"/sections/{f.section}/text"
-        here = {"pointer": text_ptr, "location": sentence_location(doc, f.section, f.statement.start)}
-        values: dict[str, Any] = {"stated": number(f.statement.value), "table": number(f.table or 0.0),
+        here = {"pointer": text_ptr,
+                "location": sentence_location(doc, f.section, f.statement.start, f.statement.quote)}
+        table = number(f.table or 0.0)
+        says_zh, says_en = self._says["derived" if f.derived else "cell"]
+        values: dict[str, Any] = {"stated": number(f.statement.value), "table": table,
                                   "subject": spec.label[0], "subject_en": spec.label[1],
-                                  "sentence": f.statement.quote, "section": f.section}
+                                  "sentence": f.statement.quote, "section": f.section,
+                                  "table_says": says_zh.format(table=table), "table_says_en": says_en.format(table=table)}
         if f.other is not None:
             there = {"pointer": f"/sections/{f.other.section}/text",
-                     "location": sentence_location(doc, f.other.section, f.other.statement.start)}
+                     "location": sentence_location(doc, f.other.section, f.other.statement.start,
+                                                   f.other.statement.quote)}
             values.update({"other_sentence": f.other.statement.quote, "cell": "正文另一处", "cell_en": "elsewhere"})
             return Payload(text_ptr, values, (there, here) if f.other.section != f.section else (there, here))
         pointer, zh, en, cell_id, others = self._labels[f.reading]
         values.update({"cell": zh, "cell_en": en, "cell_id": cell_id})
+        if f.derived:
+            values["derived"] = True
         return Payload(pointer, values, (here, *({"pointer": p} for p in others)))
 
 
@@ -1042,25 +1208,43 @@ def _unique(items: list[_Found]) -> list[_Found]:
 # --------------------------------------------------------------------------- locations
 
 
-def sentence_location(doc: dict[str, Any], section: str, offset: int) -> dict[str, int] | None:
+def sentence_location(doc: dict[str, Any], section: str, offset: int, quote: str | None = None) -> dict[str, Any] | None:
     """Where the text offset of a section stood in the original file, from the source map.
 
-    The source map gives the section's first (heading) line and last line. Ingest keeps one
-    text line per paragraph and drops blank lines, so the line is exact when the section's
-    span is a whole multiple of its text lines (one paragraph per line, with or without a
-    blank line between paragraphs); otherwise (paragraphs reflowed over several lines, as
-    in PDF extraction) it is estimated from the character offset inside the span.
+    A document read from a file records where each line of a part's text starts
+    (``text_lines``, and ``text_pages`` for a paged file): the line of the offset is exact. The
+    place carries the file's ``unit`` and a short ``quote``: the start of ``quote`` (the sentence
+    the finding quotes) when given, else of the text line.
+
+    Without ``text_lines`` (a document of an earlier version), the source map gives the section's
+    first (heading) line and last line. Ingest keeps one text line per paragraph and drops blank
+    lines, so the line is exact when the section's span is a whole multiple of its text lines (one
+    paragraph per line, with or without a blank line between paragraphs); otherwise (paragraphs
+    reflowed over several lines, as in PDF extraction) it is estimated from the character offset
+    inside the span.
     """
     smap = doc.get("source_map")
     entry = smap.get(f"/sections/{section}") if isinstance(smap, dict) else None
-    if not isinstance(entry, dict) or "line" not in entry:
+    if not isinstance(entry, dict) or not isinstance(entry.get("line"), int):
         return None
     text = ((doc.get("sections") or {}).get(section) or {}).get("text") or ""
-    first, last = int(entry["line"]), int(entry.get("end_line") or entry["line"])
     k = text.count("\n", 0, offset)
+    out: dict[str, Any] = {key: entry[key] for key in ("page", "unit") if key in entry}
+    line_end = text.find("\n", offset)
+    line_text = text[text.rfind("\n", 0, offset) + 1:line_end if line_end >= 0 else len(text)]
+    said = quote_of((quote or "").lstrip("…").strip() or line_text)
+    if said:
+        out["quote"] = said
+    lines, pages = entry.get("text_lines"), entry.get("text_pages")
+    if isinstance(lines, list) and k < len(lines) and isinstance(lines[k], int):
+        out["line"] = lines[k]
+        if isinstance(pages, list) and k < len(pages) and isinstance(pages[k], int) and pages[k] > 0:
+            out["page"] = pages[k]
+        return out
+    first = int(entry["line"])
+    last = entry["end_line"] if isinstance(entry.get("end_line"), int) else first
     n = text.count("\n") + 1
     span = last - first
-    out = {k2: v for k2, v in entry.items() if k2 == "page"}
     if span <= 0:
         return {**out, "line": first}
     if span + 1 == n:  # text starts on the heading line

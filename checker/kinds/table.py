@@ -20,6 +20,7 @@ from checker.frame import (
     value_col,
 )
 from checker.kinds.base import FrameCheck, Payload, number
+from checker.totals import derive_rows, parts_of
 
 
 class SumCompare(FrameCheck):
@@ -29,6 +30,7 @@ class SumCompare(FrameCheck):
     parts, a figure larger than it may be). Without ``at``, the first cell of ``left`` (the
     side a rule writes the total or the bounded figure on).
     """
+
 
     def __init__(self, left: list[str], right: list[str], op: str = "eq", at: str | None = None, **_: Any) -> None:
         index = cell_index()
@@ -88,10 +90,33 @@ class CellNumber(_TableCells):
     filled in only where something happened, its other rows left blank, is one finding, not one
     per row), and says the table is not filled in when it holds no number at all (none of its
     cells left unread).
+
+    The finding's ``advice`` is the rule's ``advice`` (fill in 0), or, for a blank total whose
+    parts are all numbers, ``advice_total`` with the total's label (``{cell}``) and the sum of its
+    parts (``{value}``): such a total is not 0.
     """
 
-    def __init__(self, cell_ids: list[str], table: str, **_: Any) -> None:
+    def __init__(self, cell_ids: list[str], table: str, advice: dict[str, str] | None = None,
+                 advice_total: dict[str, str] | None = None, **_: Any) -> None:
         super().__init__(cell_ids, table)
+        self.advice = (advice or {}).get("zh", ""), (advice or {}).get("en", "")
+        self.advice_total = (advice_total or {}).get("zh", ""), (advice_total or {}).get("en", "")
+        self._totals = [j for j, c in enumerate(self.cells) if parts_of(c.id)] if advice_total else []
+        self.context_columns = (meta_col("format"),) if self._totals else ()
+
+    def _derived(self, df: pd.DataFrame, rows: np.ndarray) -> dict[int, np.ndarray]:
+        """Per total (its position in ``cells``): the sum of its parts in ``rows`` where it is blank
+        and derivable, else NaN."""
+        out: dict[int, np.ndarray] = {}
+        fmts = df[meta_col("format")].to_numpy()[rows] if self._totals else None
+        for j in self._totals:
+            cid = self.cells[j].id
+            cols = (cid, *parts_of(cid))
+            ok, value = derive_rows(cid, fmts, {c: df[value_col(c)].to_numpy()[rows] for c in cols},  # type: ignore[arg-type]
+                                    {c: df[status_col(c)].to_numpy()[rows] for c in cols})
+            if ok.any():
+                out[j] = np.where(ok, value, np.nan)
+        return out
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:
         s = df[self.status_cols].to_numpy()
@@ -99,20 +124,40 @@ class CellNumber(_TableCells):
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         s = df[self.status_cols].to_numpy()[rows]
+        derived = self._derived(df, np.asarray(rows))
         out = []
         for i, r in enumerate(rows):
-            by_row: dict[str, list[tuple[Any, str]]] = {}
-            for j in np.flatnonzero((s[i] == BLANK) | (s[i] == TEXT)):
+            by_row: dict[str, list[tuple[Any, Any, float | None]]] = {}
+            for j in np.flatnonzero((s[i] == BLANK) | (s[i] == TEXT)).tolist():
                 cell = self.cells[j]
                 raw = _raw(docs[r], cell.path) if s[i][j] == TEXT else None
-                by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw))
+                total = derived[j][i] if j in derived and not np.isnan(derived[j][i]) else None
+                by_row.setdefault(_row_pointer(cell.pointer), []).append((cell, raw, total))
+            plain = {ptr: [(c, raw) for c, raw, _ in items] for ptr, items in by_row.items()}
+            every = [item for items in by_row.values() for item in items]
             if not ((s[i] == NUMBER) | (s[i] == UNREAD)).any():
-                out.append([_empty_table_payload(self.table, by_row)])
+                out.append([self._advised(_empty_table_payload(self.table, plain), every)])
             elif len(by_row) > 1:
-                out.append([_blank_rows_payload(self.table, by_row)])
+                out.append([self._advised(_blank_rows_payload(self.table, plain), every, full=True)])
             else:
-                out.append([_blank_payload(ptr, items) for ptr, items in by_row.items()])
+                out.append([self._advised(_blank_payload(ptr, plain[ptr]), items) for ptr, items in by_row.items()])
         return out
+
+    def _advised(self, payload: Payload, items: list[tuple[Any, Any, float | None]], full: bool = False) -> Payload:
+        """A finding's payload with its advice: fill in 0, or a derivable total's value (the total named by its
+        column, or by row and column when the finding covers several rows: ``full``)."""
+        totals = [(c, v) for c, _, v in items if v is not None]
+        zh = [self.advice_total[0].format(cell=c.zh if full else c.zh.split("·")[-1], value=number(v))
+              for c, v in totals]
+        en = [self.advice_total[1].format(cell=c.en if full else c.en.split(" · ")[-1], value=number(v))
+              for c, v in totals]
+        if len(totals) < len(items):  # other blank or text cells: the general advice too
+            zh.insert(0, self.advice[0])
+            en.insert(0, self.advice[1])
+        payload.values.update({"advice": "".join(zh), "advice_en": " ".join(en)})
+        if totals:
+            payload.values["derived"] = {c.id: number(v) for c, v in totals}
+        return payload
 
 
 def _raw(doc: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -234,16 +279,14 @@ class CellPresent(_TableCells):
         self.table_rows = {fmt: len({_row_pointer(c.pointer) for c in every if fmt in c.formats})
                            for fmt in FORMATS}
         self.owner = any(_row_pointer(c.pointer) == first_row for c in self.cells)
-        # An instance of a few rows tells a table without rows by its own rows and the table's first row.
-        self.first_row_cols = [] if self.owner else [status_col(c.id) for c in every
-                                                     if _row_pointer(c.pointer) == first_row]
-        self.columns = [*self.columns, *self.first_row_cols]
+        # An instance of a few rows reads the whole table to tell a table without rows (not its inputs).
+        self.context_columns = () if self.owner else tuple(self.table_status_cols)
 
     def assessable(self, df: pd.DataFrame) -> np.ndarray:
         present = super().assessable(df)
         if self.owner:
             return present
-        no_row = (df[[*self.status_cols, *self.first_row_cols]].to_numpy() == ABSENT).all(axis=1)
+        no_row = (df[self.table_status_cols].to_numpy() == ABSENT).all(axis=1)
         return present & ~no_row
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:

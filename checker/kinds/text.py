@@ -8,6 +8,11 @@ Patterns run on RE2 (:mod:`checker.patterns`). ``not_pattern`` may be a list: a 
 forbidden when any of them matches, and the earliest match is quoted. A pattern that needs
 context it must not quote (RE2 has no look-around) captures what to quote in a group named
 ``found``: ``(?:^|[^A-Za-z])(?P<found>XX)(?:$|[^A-Za-z])`` quotes ``XX``, not its neighbours.
+
+``wording`` and ``not_wording`` name a wording family of the rule files (:mod:`checker.wordings`;
+the loader passes the family itself): the text must say what the family recognises, or may not
+be what it recognises. They stand in for ``pattern`` and ``not_pattern`` (a check has one of each
+pair at most) and are read the same way, with the family's ``unless`` vetoes applied.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from checker.document import SECTION_IDS, pointer_to_path, resolve
 from checker.frame import meta_col, status_col, text_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.patterns import Match, Pattern, compile_pattern
+from checker.wordings import Wording, WordingMatcher
 
 # Text pointers that map to a text column.
 _POINTER_COLUMNS = {"/title": "title", "/preamble": "preamble", "/source/url": "source.url",
@@ -53,7 +59,7 @@ def _presence_column(pointer: str) -> str:
     return text_col(_POINTER_COLUMNS[pointer])
 
 
-def _search(series: pd.Series, pattern: Pattern | AnyOf) -> np.ndarray:
+def _search(series: pd.Series, pattern: Pattern | AnyOf | WordingMatcher) -> np.ndarray:
     test = pattern.test
     return np.fromiter((v is not None and test(v) for v in series.tolist()), dtype=bool, count=len(series))
 
@@ -100,14 +106,19 @@ class TextCheck(FrameCheck):
 
     def __init__(self, at: str, pattern: str | None = None, not_pattern: str | list[str] | None = None,
                  min_length: int | None = None, max_length: int | None = None, all_texts: bool = False,
-                 requires: list[str] | None = None, when: dict[str, Any] | None = None, **_: Any) -> None:
+                 requires: list[str] | None = None, when: dict[str, Any] | None = None,
+                 wording: Wording | None = None, not_wording: Wording | None = None, **_: Any) -> None:
         if not all_texts and at not in _POINTER_COLUMNS:
             raise KeyError(at)
+        if (pattern and wording) or (not_pattern and not_wording):
+            raise ValueError("a text check takes pattern or wording, not_pattern or not_wording, not both")
         self.at = at
         self.targets = [text_col("all" if all_texts else _POINTER_COLUMNS[at])]
         self.all_texts = all_texts
-        self.pattern = compile_pattern(pattern) if pattern else None
-        self.not_pattern = _patterns(not_pattern)
+        self.pattern: Pattern | WordingMatcher | None = (
+            wording.compiled() if wording else compile_pattern(pattern) if pattern else None)
+        self.not_pattern: AnyOf | WordingMatcher | None = (
+            not_wording.compiled() if not_wording else _patterns(not_pattern))
         self.min_length, self.max_length = min_length, max_length
         self.requires = list(requires) if requires is not None else ([] if all_texts else [at])
         self.when = when

@@ -23,6 +23,10 @@ class RenderContext:
         documents: the checked report documents by source (the HTML report redraws their tables).
         notices: run-level findings that belong to no report (waivers covering no checked report).
         config_file: the configuration file of the run, as shown to the user ("" when none).
+        verbose: also show JSON Pointers and the lines no reader sees (PDF, HTML source) in the reports for
+            people (text, HTML, Markdown, JUnit); JSON and SARIF always have them.
+        show_unassessed: list every rule that could not be judged, with its reason, in the text report
+            (the HTML report always has the list, folded).
     """
 
     ruleset: RuleSet
@@ -33,6 +37,8 @@ class RenderContext:
     documents: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     notices: tuple[Finding, ...] = ()
     config_file: str = ""
+    verbose: bool = False
+    show_unassessed: bool = False
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id."""

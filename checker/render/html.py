@@ -27,8 +27,9 @@ from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.safe import html_text, terminal_text
 from checker.notices import title
-from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, field_label, grade_text,
-                                   location_text, section_title, severity_label)
+from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, grade_text, place_text,
+                                   section_title, severity_label)
+from checker.render.unassessed import unassessed
 from checker.resources import load_schema
 from checker.verdict import undecided_reasons
 
@@ -89,7 +90,7 @@ def _report(i: int, result: ReportResult, ctx: RenderContext) -> str:
     marks = _marks(ordered)
     doc = ctx.documents.get(result.source)
     parts = [f'<section class="report" id="report-{i}">', _header(result, ctx), _reading(result, ctx),
-             _score(result, ctx), _findings(i, ordered, ctx)]
+             _score(result, ctx), _findings(i, ordered, ctx), _unassessed(result, ctx)]
     if doc is not None:
         parts.append(_tables(i, doc, marks, ctx))
     parts.append("</section>")
@@ -122,11 +123,10 @@ def _reading(result: ReportResult, ctx: RenderContext) -> str:
     t = ctx.t
     items = []
     for n in result.notices:
-        where = "  ".join(x for x in (location_text(n.location, ctx.lang),
-                                      field_label(n.target, ctx.lang) if n.target else "") if x)
+        where = place_text(n.target, n.location, ctx.lang, ctx.verbose, with_pointer=False)
         rows = []
-        if where or n.target:
-            rows.append((t("位置", "Where"), f'{esc(where)} <code>{esc(n.target or "/")}</code>'))
+        if where or (ctx.verbose and n.target):
+            rows.append((t("位置", "Where"), esc(where) + _pointer(n.target or "/", ctx)))
         if n.advice.get(ctx.lang):
             rows.append((t("建议", "What to do"), esc(n.advice.get(ctx.lang))))
         dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
@@ -207,12 +207,15 @@ def _finding(i: int, n: int, f: Finding, ctx: RenderContext) -> str:
     t = ctx.t
     rule = ctx.rule(f.rule_id)
     sev = severity_label(f.severity, ctx.lang)
-    where = "  ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang)) if x)
-    rows = [(t("位置", "Where"), f'{esc(where)} <code>{esc(f.pointer or "/")}</code>')]
+    rows = []
+    where = place_text(f.pointer, f.location, ctx.lang, ctx.verbose, with_pointer=False)
+    if where or ctx.verbose:
+        rows.append((t("位置", "Where"), esc(where) + _pointer(f.pointer or "/", ctx)))
     for rel in f.related:
-        rel_where = "  ".join(x for x in (location_text(rel.get("location"), ctx.lang),
-                                          field_label(rel["pointer"], ctx.lang)) if x)
-        rows.append((t("另见", "See also"), f'{esc(rel_where)} <code>{esc(rel["pointer"])}</code>'))
+        rel_where = place_text(str(rel.get("pointer", "")), rel.get("location"), ctx.lang, ctx.verbose,
+                               with_pointer=False)
+        if rel_where or ctx.verbose:
+            rows.append((t("另见", "See also"), esc(rel_where) + _pointer(str(rel.get("pointer", "")), ctx)))
     rows.append((t("依据", "Basis"), esc(ctx.basis(f))))
     rows.append((t("如何修改", "How to fix"), esc(rule.doc.fix.get(ctx.lang))))
     if f.waived:
@@ -223,6 +226,26 @@ def _finding(i: int, n: int, f: Finding, ctx: RenderContext) -> str:
             f'<p class="finding-head"><span class="num">{n}</span><span class="badge">{esc(sev)}</span>'
             f'<span class="rule-id">{esc(f.rule_id)}</span> <span class="rule-title">{esc(rule.title.get(ctx.lang))}'
             f"</span></p><p class=\"message\">{esc(f.message.get(ctx.lang))}</p><dl>{dl}</dl></article>")
+
+
+def _pointer(pointer: str, ctx: RenderContext) -> str:
+    """The JSON Pointer of a place, only with ``--verbose`` ("" otherwise)."""
+    return f' <code>{esc(pointer)}</code>' if ctx.verbose and pointer else ""
+
+
+def _unassessed(result: ReportResult, ctx: RenderContext) -> str:
+    """The rules that could not be judged, each with its reason, in a folded list ("" when none)."""
+    items = unassessed(result, ctx.ruleset, ctx.documents.get(result.source), ctx.lang)
+    if not items:
+        return ""
+    t = ctx.t
+    lis = "".join(f'<li><span class="rule-id">{esc(u.rule.id)}</span> <span class="rule-title">'
+                  f'{esc(u.rule.title.get(ctx.lang))}</span><br><span class="why">{t("原因：", "Why: ")}'
+                  f"{esc(u.reason)}</span></li>" for u in items)
+    summary = t(f"无法判断的规则（{len(items)} 条，不计分）：点击展开，查看每条规则及原因",
+                f"Rules that could not be judged ({len(items)}, not scored): open to see each rule and why")
+    return (f'<details class="unassessed"{" open" if ctx.show_unassessed else ""}><summary>{esc(summary)}</summary>'
+            f"<ul>{lis}</ul></details>")
 
 
 def _marks(ordered: list[Finding]) -> dict[str, list[_Mark]]:
@@ -460,6 +483,11 @@ td.flag.sev-info { outline: 0.6mm solid var(--info); outline-offset: -0.6mm; }
 .refs a { margin-left: 0.4mm; color: var(--error); text-decoration: none; font-weight: 700; }
 .missing { color: var(--muted); }
 .notices li { margin: 1mm 0; }
+.unassessed { margin: 3mm 0; padding: 1mm 3mm; border: 1px solid var(--line); border-radius: 2mm; font-size: 9pt; }
+.unassessed summary { cursor: pointer; color: var(--muted); font-weight: 700; }
+.unassessed ul { margin: 1mm 0; padding-left: 5mm; }
+.unassessed li { margin: 1mm 0; }
+.unassessed .why { color: var(--muted); }
 .footer { margin-top: 8mm; padding-top: 2mm; border-top: 1px solid var(--line); color: var(--muted);
   font-size: 8pt; }
 @media print { body { padding: 0; max-width: none; } a { color: inherit; } }

@@ -15,7 +15,7 @@ from checker.render.context import RenderContext
 from checker.render.safe import json_text
 from checker.verdict import undecided_reasons
 
-RESULT_VERSION = "1.2"
+RESULT_VERSION = "1.3"
 
 
 def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:

@@ -14,8 +14,9 @@ from typing import Sequence
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
-from checker.render.labels import coverage_text, field_label, grade_text, location_text, verdict_text
+from checker.render.labels import coverage_text, grade_text, place_text, verdict_text
 from checker.render.safe import markdown_text, terminal_text
+from checker.render.unassessed import unassessed
 from checker.scoring import WITHHELD
 
 _MARK = {Severity.ERROR: "🔴", Severity.WARNING: "🟡", Severity.INFO: "🔵"}
@@ -74,7 +75,20 @@ def _report(result: ReportResult, ctx: RenderContext) -> str:
                          + (f"<br>{t('建议', 'What to do')}：{md(advice)}" if advice else ""))
     lines += ["", _table(result.findings, result.source, ctx) if result.findings
               else t("没有发现问题。", "No problems found.")]
+    if ctx.show_unassessed:
+        lines += _unassessed(result, ctx)
     return "\n".join(lines)
+
+
+def _unassessed(result: ReportResult, ctx: RenderContext) -> list[str]:
+    """The rules that could not be judged, with their reasons, folded (``--show-unassessed``)."""
+    items = unassessed(result, ctx.ruleset, ctx.documents.get(result.source), ctx.lang)
+    if not items:
+        return []
+    summary = ctx.t(f"无法判断的规则（{len(items)} 条，不计分）", f"Rules that could not be judged ({len(items)}, not scored)")
+    return ["", f"<details><summary>{md(summary)}</summary>", "",
+            *(f"- {md(u.rule.id)} {md(u.rule.title.get(ctx.lang))}：{md(u.reason)}" for u in items),
+            "", "</details>"]
 
 
 def _table(findings: Sequence[Finding], source: str, ctx: RenderContext) -> str:
@@ -88,9 +102,9 @@ def _table(findings: Sequence[Finding], source: str, ctx: RenderContext) -> str:
         problem = md(f.message.get(ctx.lang))
         if f.waived:
             problem = f"~~{problem}~~<br>{t('豁免理由', 'Waiver')}：{md(f.waived)}"
-        where = " ".join(x for x in (location_text(f.location, ctx.lang), field_label(f.pointer, ctx.lang)) if x)
+        where = place_text(f.pointer, f.location, ctx.lang, ctx.verbose)
         rows.append(f"| {mark} | {md(f.rule_id)}<br>{md(rule.title.get(ctx.lang))} | {problem} | "
-                    f"{md(where or f.pointer or '—')} | {md(ctx.basis(f))} |")
+                    f"{md(where or '—')} | {md(ctx.basis(f))} |")
     return "\n".join(rows)
 
 

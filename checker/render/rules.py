@@ -12,6 +12,7 @@ from checker.loader import RuleSet, local_sets
 from checker.model import CATEGORY_EN, Rule
 from checker.render.labels import KIND_ZH, LEVEL_ZH, severity_label
 from checker.render.safe import json_text
+from checker.wordings import Wording
 
 
 def applies_text(rule: Rule, lang: str) -> str:
@@ -95,8 +96,8 @@ def _rule_dict(r: Rule, lang: str) -> dict[str, Any]:
             "unverified": r.unverified, "applies_to": r.applies_to,
             "region": {"zh": r.region.zh, "en": r.region.en} if r.region else None,
             "default_enabled": r.region is None,
-            "check": r.check, "doc": {k: getattr(r.doc, k).get(lang) for k in
-                                      ("what", "why", "example_fail", "example_pass", "fix")}}
+            "check": r.check, "wordings": {w.name: w.as_data() for w in r.wordings},
+            "doc": {k: getattr(r.doc, k).get(lang) for k in ("what", "why", "example_fail", "example_pass", "fix")}}
 
 
 def _markdown(ruleset: RuleSet, lang: str) -> str:
@@ -113,13 +114,63 @@ def _markdown(ruleset: RuleSet, lang: str) -> str:
     local = _local_lines(ruleset, lang)
     if local:
         lines += ["", *local]
+    families = ruleset.wordings
+    if families:
+        lines += ["", "措辞族：" if zh else "Wording families:", ""]
+        lines += [f"- [`{w.name}`](#{w.name})：{w.title.zh}" if zh else f"- [`{w.name}`](#{w.name}): {w.title.en}"
+                  for w in families.values()]
     for r in ruleset.rules:
         lines += ["", f"## {r.id}", "", f"**{r.title.get(lang)}** (`{r.name}`)", ""]
-        lines += _details(r, lang)
+        lines += _details(r, lang, inline_wordings=False)
+    if families:
+        lines += ["", "## 措辞族（wordings）" if zh else "## Wording families", "", *_WORDINGS_INTRO[lang != "en"]]
+        for w in families.values():
+            users = [r.id for r in ruleset.rules if any(u.name == w.name for u in r.wordings)]
+            lines += ["", f"## {w.name}", "", f"**{w.title.get(lang)}**", ""]
+            lines += [("- **使用规则**：" if zh else "- **Used by**: ") + "、".join(f"[{u}](#{u.lower()})" for u in users),
+                      ("- **规则集**：" if zh else "- **Rule set**: ") + w.ruleset]
+            if w.doc is not None:
+                lines += ["", w.doc.get(lang)]
+            lines += ["", "```yaml", _wording_yaml(w), "```"]
     return "\n".join(lines) + "\n"
 
 
-def _details(r: Rule, lang: str) -> list[str]:
+_WORDINGS_INTRO = {
+    True: [("文本类规则认可的说法（同义的写法、否定的写法）写在规则文件的 `wordings:` 中，不写在程序里。"
+            "每个措辞族有："),
+           "",
+           "- `match`：认可的说法，RE2 模式（见 checker/patterns.py），文本中任一处匹配即可；",
+           ("- `unless`（可选）：否定或别的对象，如“暂无问题”“停车收费”：与某个匹配有重叠（至少共用一个字）的，"
+            "这个匹配不算，同一文本中其他地方的匹配照常有效；"),
+           ("- `examples`：必须匹配（`match`）和不得匹配（`no_match`）的例句。加载规则文件时逐句运行，"
+            "例句不成立即为规则文件错误；测试（tests/test_wordings.py）也逐句运行。"),
+           "",
+           ("文本规则用 `wording: 名称` 要求文本中有这种说法（代替 `pattern`），用 `not_wording: 名称` 要求文本不能是"
+            "这种说法（代替 `not_pattern`）；名称可以是 `for_each` 的变量（如 `'{side}'`）。一起加载的规则文件共用"
+            "措辞族，名称重复为错误；没有定义的名称取自内置规则文件。")],
+    False: [("What a text rule accepts as saying something (synonyms, negated forms) is written in the rule files "
+             "under `wordings:`, not in the code. Each family has:"),
+            "",
+            "- `match`: the ways of saying it, RE2 patterns (see checker/patterns.py); a match anywhere in the text counts;",
+            ("- `unless` (optional): negations or other objects, such as 暂无问题 (\"no problems for now\") or 停车收费 "
+             "(parking charges): a match that one of them overlaps (shares a character with) does not count; matches "
+             "elsewhere in the same text still do;"),
+            ("- `examples`: sentences it must find (`match`) and must not find (`no_match`). They are run when the rule "
+             "file is loaded (a failing example is a broken rule file) and by tests/test_wordings.py."),
+            "",
+            ("A text rule requires a family with `wording: name` (instead of `pattern`) and forbids one with "
+             "`not_wording: name` (instead of `not_pattern`); the name may be a `for_each` variable such as `'{side}'`. "
+             "The rule files loaded together share their families (a name defined twice is an error); a name none of "
+             "them defines is taken from the bundled rule files.")],
+}
+
+
+def _wording_yaml(w: Wording) -> str:
+    return yaml.safe_dump(w.as_data(), allow_unicode=True, sort_keys=False, width=1000).rstrip()
+
+
+def _details(r: Rule, lang: str, inline_wordings: bool = True) -> list[str]:
+    """A rule's documentation; the wording families it uses in full (``inline_wordings``) or as links."""
     zh = lang != "en"
     rows = [("严重程度" if zh else "Severity", _severity(r, lang)),
             ("权重" if zh else "Weight", str(r.weight)),
@@ -142,6 +193,13 @@ def _details(r: Rule, lang: str) -> list[str]:
         out += ["", f"### {zh_title if zh else en_title}", "", getattr(r.doc, key).get(lang)]
     out += ["", "### 检查方式（规则文件原文）" if zh else "### The check (as written in the rule file)", "", "```yaml",
             yaml.safe_dump(r.check, allow_unicode=True, sort_keys=False).rstrip(), "```"]
+    for w in r.wordings:
+        if inline_wordings:
+            out += ["", f"### 措辞族 {w.name}：{w.title.zh}" if zh else f"### Wording family {w.name}: {w.title.en}",
+                    "", "```yaml", _wording_yaml(w), "```"]
+        else:
+            out += ["", f"措辞族 [`{w.name}`](#{w.name})：{w.title.zh}" if zh
+                    else f"Wording family [`{w.name}`](#{w.name}): {w.title.en}"]
     return out
 
 

@@ -15,6 +15,8 @@ through the function for its output where it enters that output:
   which are not text, stay), and :class:`TerminalConsole` is a console so guarded that also
   cleans every string it is given. Rich markup is never parsed from report text: a report's
   ``[bold red]`` stays literal (use :func:`terminal_markup` where a string is parsed as markup).
+* :func:`line_text`: :func:`terminal_text` on one line (line breaks and tabs become a space),
+  for line-oriented outputs such as ``--format concise``.
 * :func:`markdown_text`: an inline Markdown value (one line) that can inject no link, image,
   emphasis, table cell or HTML.
 * :func:`html_text`: HTML text or a quoted attribute value.
@@ -94,6 +96,17 @@ def terminal_text(value: object) -> str:
     text = _SEQUENCE.sub("", text)
     text = _BREAK.sub("\n", text)
     return _DROP.sub("", text)
+
+
+_LINE_BREAKS = re.compile(r"[ \t]*[\n\t][ \t\n]*")
+
+
+def line_text(value: object) -> str:
+    """``value`` as :func:`terminal_text` on one line: line breaks and tabs (with the spaces
+    around them) become one space. For line-oriented outputs (``concise``, CI logs), where a
+    line break in a message would start a line that seems to be another finding."""
+    text = terminal_text(value)
+    return _LINE_BREAKS.sub(" ", text) if ("\n" in text or "\t" in text) else text
 
 
 def terminal_markup(value: object) -> str:

@@ -18,9 +18,8 @@ from checker.render.labels import (
     LEVEL_ZH,
     SECTION_ORDER,
     coverage_text,
-    field_label,
     grade_text,
-    location_text,
+    place_text,
     section_title,
     severity_label,
     verdict_text,
@@ -29,11 +28,13 @@ from checker.render.labels import (
 # Every text built here is cleaned where report text enters it (see checker.render.safe).
 from checker.render.safe import TerminalText as RichText
 from checker.render.safe import guard_console
-from checker.scoring import FACTOR, GRADE_EN, WITHHELD
+from checker.render.unassessed import unassessed
+from checker.scoring import GRADE_EN, WITHHELD, effective_severity, points_of
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
-_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)")}
+_REASON = {"unread": ("（未能读出）", " (not read)"), "derived": ("（拆分所得）", " (split cells)"),
+           "scope": ("（正文数字属更大范围）", " (figures of a wider body)")}
 _GRADE_STYLE = {"优秀": "bold green", "良好": "green", "合格": "yellow", "不合格": "bold red", "—": "dim",
                 WITHHELD: "bold magenta"}
 
@@ -139,11 +140,10 @@ def _notice_blocks(result: ReportResult, ctx: RenderContext) -> list[RichText]:
         else:
             text.append("⚠ " + head, style="bold magenta")
             text.append("\n    " + message)
-        where = location_text(n.location, ctx.lang)
-        if where or n.target:
+        where = place_text(n.target, n.location, ctx.lang, ctx.verbose)
+        if where:
             text.append("\n    " + t("位置：", "Where: "), style="dim")
-            text.append("  ".join(x for x in (where, field_label(n.target, ctx.lang) if n.target else "", n.target)
-                                  if x), style="dim")
+            text.append(where, style="dim")
         if n.advice.get(ctx.lang):
             text.append("\n    " + t("建议：", "What to do: "), style="green")
             text.append(n.advice.get(ctx.lang))
@@ -162,15 +162,15 @@ def _finding_block(f: Finding, ctx: RenderContext) -> RichText:
     if f.waived:
         text.append(t(f"  〔已豁免：{f.waived}〕", f"  [waived: {f.waived}]"), style="dim")
     text.append("\n    " + f.message.get(ctx.lang))
-    where = location_text(f.location, ctx.lang)
-    field = field_label(f.pointer, ctx.lang)
-    text.append("\n    " + t("位置：", "Where: "), style="dim")
-    text.append("  ".join(x for x in (where, field, f.pointer) if x), style="dim")
+    where = place_text(f.pointer, f.location, ctx.lang, ctx.verbose)
+    if where:
+        text.append("\n    " + t("位置：", "Where: "), style="dim")
+        text.append(where, style="dim")
     for rel in f.related:
-        rel_where = location_text(rel.get("location"), ctx.lang)
-        rel_field = field_label(rel["pointer"], ctx.lang)
-        text.append("\n    " + t("另见：", "See also: "), style="dim")
-        text.append("  ".join(x for x in (rel_where, rel_field, rel["pointer"]) if x), style="dim")
+        rel_where = place_text(str(rel.get("pointer", "")), rel.get("location"), ctx.lang, ctx.verbose)
+        if rel_where:
+            text.append("\n    " + t("另见：", "See also: "), style="dim")
+            text.append(rel_where, style="dim")
     text.append("\n    " + t("依据：", "Basis: "), style="dim")
     text.append(ctx.basis(f), style="dim")
     text.append("\n    " + t("修改：", "Fix: "), style="green")
@@ -194,6 +194,31 @@ def _findings(result: ReportResult, ctx: RenderContext) -> list[RichText]:
     return blocks
 
 
+def _unassessed(result: ReportResult, ctx: RenderContext) -> list[RichText]:
+    """The rules that could not be judged, each with its reason (``--show-unassessed``); without the
+    option, a line saying how to list them."""
+    count = result.score.not_assessable
+    if not count:
+        return []
+    t = ctx.t
+    if not ctx.show_unassessed:
+        return [RichText(t(f"\n另有 {count} 条规则无法判断（不计分）；加 --show-unassessed 可列出每条规则及原因。",
+                           f"\n{count} rules could not be judged (not scored); add --show-unassessed to list them "
+                           "with their reasons."), style="dim")]
+    items = unassessed(result, ctx.ruleset, ctx.documents.get(result.source), ctx.lang)
+    blocks = [RichText("\n" + t(f"无法判断的规则（{len(items)} 条，不计分）", f"Rules that could not be judged "
+                                 f"({len(items)}, not scored)"), style="bold underline")]
+    for item in items:
+        text = RichText("  ")
+        text.append("○ ", style="dim")
+        text.append(f"{item.rule.id} ", style="bold")
+        text.append(item.rule.title.get(ctx.lang))
+        text.append("\n    " + t("原因：", "Why: "), style="dim")
+        text.append(item.reason)
+        blocks.append(text)
+    return blocks
+
+
 def _explain(result: ReportResult, ctx: RenderContext) -> Table:
     t = ctx.t
     table = Table(title=t("得分计算（得分 = 100 × 通过规则分值之和 ÷ 已判定规则分值之和）",
@@ -204,13 +229,14 @@ def _explain(result: ReportResult, ctx: RenderContext) -> Table:
         table.add_column(col)
     for o in result.outcomes:
         rule = ctx.rule(o.rule_id)
-        points = rule.weight * FACTOR[rule.severity]
+        severity = effective_severity(rule, o.failed)
+        points = points_of(rule, o.failed)
         outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
         if o.reason in _REASON:  # not assessable because of what could not be read
             outcome += _REASON[o.reason][1 if ctx.lang == "en" else 0]
         counted = o.outcome.value in ("pass", "fail")
         table.add_row(o.rule_id, rule.category if ctx.lang != "en" else CATEGORY_EN[rule.category],
-                      rule.severity.zh if ctx.lang != "en" else rule.severity.value, str(rule.weight),
+                      severity.zh if ctx.lang != "en" else severity.value, str(rule.weight),
                       f"{points:g}" if counted else t("不计", "—"), outcome)
     s = result.score
     table.caption = t(f"通过 {s.earned:g} 分 ÷ 已判定 {s.possible:g} 分。严重程度系数：错误 3、警告 1、提示 0（提示不影响得分）；"
@@ -229,7 +255,7 @@ def _report(console: Console, result: ReportResult, ctx: RenderContext) -> None:
     console.print(Panel(Group(_header(result, ctx), RichText(""), _score_block(result, ctx)),
                         title=ctx.t("政府信息公开工作年度报告 合规检查", "Annual disclosure report compliance check"),
                         title_align="left", border_style="blue"))
-    for block in [*_notice_blocks(result, ctx), *_findings(result, ctx)]:
+    for block in [*_notice_blocks(result, ctx), *_findings(result, ctx), *_unassessed(result, ctx)]:
         console.print(block)
     if ctx.explain_score:
         console.print()

@@ -168,6 +168,21 @@ def test_period_forms(sentence: str, start: str, end: str) -> None:
     assert document["source_map"]["/period"]["line"] == 1
 
 
+@pytest.mark.parametrize("sentence, start, end", [
+    ("本报告所列数据自2021年1月1日起，至2021年12月31日止。", "2021-01-01", "2021-12-31"),
+    ("本报告涵盖了测试镇2021年1月1日至12月31日期间的政府信息公开工作情况。", "2021-01-01", "2021-12-31"),
+])
+def test_period_span_without_a_period_word(sentence: str, start: str, end: str) -> None:
+    document = _read(_report(preamble=sentence))
+    assert (document["period"]["start"], document["period"]["end"]) == (start, end)
+    assert document["period"]["text"] == sentence
+
+
+def test_a_span_word_without_dates_is_no_period() -> None:
+    document = _read(_report(head=("测试镇2021年政府信息公开工作年度报告",), preamble="本报告所列数据均来自本机关工作台账。"))
+    assert "period" not in document
+
+
 @pytest.mark.parametrize("sentence", [
     "本报告中所列数据的统计期限自202111日起至20211230日止。",
     "本报告所列数据的统计期限自2021年2月30日起至2021年13月31日止。",

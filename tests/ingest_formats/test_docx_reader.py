@@ -71,8 +71,8 @@ def test_cell_locations(layout):
 
 def test_paragraph_numbers_and_hints(layout):
     paragraphs = [b for b in layout.blocks if isinstance(b, Paragraph)]
-    assert paragraphs[0].loc == Location(line=1)
-    assert paragraphs[-1].loc.line == 6
+    assert paragraphs[0].loc == Location(line=1, unit="paragraph", quote="某县人民政府2024年政……")
+    assert paragraphs[-1].loc.line == 6 and paragraphs[-1].loc.quote == "五、存在的主要问题及改进情况"[:12] + "……"
     assert layout.hints["title"] == "某县2024年报"
     assert len(layout.hints["doc_created"]) == 10
     assert layout.media_type.endswith("wordprocessingml.document")

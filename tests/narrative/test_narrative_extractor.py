@@ -67,10 +67,70 @@ def test_contradictions_are_reported_once(text: str, rule: str, shown: str) -> N
     assert shown in found[0][1], found
 
 
-def test_department_aside_is_skipped_but_government_own_region_is_compared() -> None:
-    text = "全县共收到政府信息公开申请95件。"
-    assert [r for r, _ in narrative_findings(text)] == ["GK-X-001"]
-    assert narrative_findings(text, **{"/agency/kind": "department"}) == []
+def _outcome(doc: dict[str, Any], rule: str) -> tuple[str, str]:
+    [o] = [o for o in check(doc).outcomes if o.rule_id == rule]
+    return o.outcome.value, o.reason
+
+
+@pytest.mark.parametrize("kind", ["government", "department"])
+def test_region_wide_figures_are_never_a_mismatch(kind: str) -> None:
+    """全县/全市 figures may be the region's: never reported, not assessable (reason scope) when
+    nothing else is compared, and agreement when they equal the cell."""
+    only = {"/sections/overview/text": "", "/agency/kind": kind}
+    for text in ("全县共收到政府信息公开申请95件。", "本县共收到政府信息公开申请95件。",
+                 "全县共收到政府信息公开申请95件。办结90件。",  # the body word holds to the paragraph's end
+                 "全系统共受理政府信息公开申请95件，所属单位办结90件。"):
+        assert narrative_findings(text, **only) == [], text
+        doc = patch(load_base(), {"/sections/requests/text": text, **only})
+        assert _outcome(doc, "GK-X-001") == ("not_assessable", "scope"), text
+    doc = patch(load_base(), {"/sections/requests/text": "全县共收到政府信息公开申请16件。", **only})
+    assert _outcome(doc, "GK-X-001") == ("pass", "")
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("全市各级行政机关共收到政府信息公开申请1520件，其中市政府本级新收17件。", "GK-X-001"),  # 其中 + 本级
+    ("全县共收到政府信息公开申请95件。\n本级共收到政府信息公开申请18件。", "GK-X-001"),  # a new paragraph
+    ("全县共收到政府信息公开申请95件，本机关办结13件。", "GK-X-001"),  # an own body word wins
+    ("全市收到政府信息公开申请95件。\n本年新收政府信息公开申请17件。", "GK-X-001"),
+])
+def test_own_figures_after_wider_ones_are_compared(text: str, rule: str) -> None:
+    assert [r for r, _ in narrative_findings(text, **{"/sections/overview/text": ""})] == [rule], text
+
+
+def test_own_figures_after_wider_ones_agree() -> None:
+    text = "全市各级行政机关共收到政府信息公开申请1520件，其中市政府本级新收16件。"
+    doc = patch(load_base(), {"/sections/requests/text": text, "/sections/overview/text": ""})
+    assert _outcome(doc, "GK-X-001") == ("pass", "")
+
+
+@pytest.mark.parametrize(("text", "rule", "shown"), [
+    ("本年新收政府信息公开申请17件。", "GK-X-001", "本年新收"),
+    ("办理结果总计16件。", "GK-X-001", "（七）总计"),
+    ("结转下年度继续办理3件。", "GK-X-001", "结转下年度"),
+    ("上年结转2件。", "GK-X-001", "上年结转"),
+    ("行政复议案件均获维持。", "GK-X-002", "结果纠正"),
+    ("行政复议结果均为维持，未发生被纠错的情况。", "GK-X-002", "结果纠正"),
+    ("全年未发生政府信息公开行政复议。", "GK-X-002", "为 0"),
+])
+def test_row_wordings_and_outcome_claims(text: str, rule: str, shown: str) -> None:
+    changes = {"/sections/overview/text": "", "/tables/appeals/review/corrected": 1, "/tables/appeals/review/upheld": 0}
+    found = narrative_findings(text, **changes)
+    assert [r for r, _ in found] == [rule], found
+    assert shown in found[0][1], found
+
+
+@pytest.mark.parametrize("text", [
+    "本年新收政府信息公开申请16件，办理结果总计15件，结转下年度继续办理2件，上年结转1件。",
+    "全年共受理政府信息公开申请17件（含上年结转1件）。",
+    "全年新收政府信息公开申请17件（含上年结转1件）。",
+    "行政复议案件未能均获维持。",
+    "被申请行政复议2件，1件被纠正，其余均获维持。",
+    "对行政复议工作开展自查，未发现需要纠正的问题。",
+    "全年办理人大代表建议32件，办理结果总计32件。",
+])
+def test_row_wordings_and_outcome_claims_that_agree(text: str) -> None:
+    assert narrative_findings(text, **{"/sections/overview/text": "", "/tables/appeals/review/corrected": 1,
+                                       "/tables/appeals/review/upheld": 0}) == [], text
 
 
 def test_finding_points_at_the_cell_and_the_sentence() -> None:
@@ -79,12 +139,24 @@ def test_finding_points_at_the_cell_and_the_sentence() -> None:
     [f] = [f for f in check(doc).findings if f.rule_id == "GK-X-001"]
     assert f.pointer == "/tables/requests/new/total"
     assert f.related[0]["pointer"] == "/sections/requests/text"
-    assert f.related[0]["location"] == {"line": 41}
+    assert f.related[0]["location"] == {"line": 41, "quote": "全年收到政府信息公开申请……"}
     assert f.values["stated"] == 95 and f.values["table"] == 16
     assert "95" in f.values["sentence"] and len(f.values["sentence"]) <= 60
 
 
 def test_blank_cell_is_not_assessable() -> None:
     doc = patch(load_base(), {"/sections/overview/text": "全年新收政府信息公开申请16件。",
-                              "/tables/requests/new/total": None})
+                              "/tables/requests/new/total": None, "/tables/requests/new/commercial": None})
     assert check(doc).outcome_of("GK-X-001").value == "not_assessable"
+
+
+def test_blank_total_is_the_sum_of_its_parts() -> None:
+    """A blank 总计 whose parts are numbers is compared as their sum, and the message says so."""
+    base = {"/tables/requests/new/total": None, "/sections/requests/text": ""}
+    doc = patch(load_base(), {**base, "/sections/overview/text": "全年新收政府信息公开申请16件。"})
+    assert check(doc).outcome_of("GK-X-001").value == "pass"
+    found = narrative_findings("", **{**base, "/sections/overview/text": "全年新收政府信息公开申请17件。"})
+    assert len(found) == 1 and "栏为空，按各栏相加为 16" in found[0][1], found
+    # table 四: a group's blank total is its four results added up
+    found = narrative_findings("全年被申请行政复议3件。", **{"/tables/appeals/review/total": None})
+    assert len(found) == 1 and "按各栏相加为 2" in found[0][1], found

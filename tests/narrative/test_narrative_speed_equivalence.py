@@ -79,9 +79,10 @@ def _instances() -> list[tuple[NarrativeNumbers, dict[str, Any]]]:
 
 
 def _columns(df: pd.DataFrame, check: NarrativeNumbers) -> pd.DataFrame:
-    """The part of the frame the engine gives the check (its columns and those that gate the rule)."""
+    """The part of the frame the engine gives the check (its columns, its context columns and
+    those that gate the rule)."""
     gate = [meta_col(c) for c in ("format", "kind", "level", "year")]
-    return df[list(dict.fromkeys([*gate, *check.columns]))]
+    return df[list(dict.fromkeys([*gate, *check.columns, *check.context_columns]))]
 
 
 def _outcome(check: NarrativeNumbers, df: pd.DataFrame, docs: list[dict[str, Any]],

@@ -306,6 +306,15 @@ def test_every_renderer_output_is_clean_and_parses(s: str, lang: str) -> None:
             assert agency == re.sub("[\ud800-\udfff]", "\ufffd", s)  # exact: escaped, not removed
         if fmt == "junit":
             ET.fromstring(out.encode("utf-8"))
+        if fmt in ("concise", "github"):  # one line per finding whatever the text, then the summary
+            lines = out.splitlines()
+            assert len(lines) == len(BASE_RESULT.findings) + 1, lines
+            if fmt == "github":
+                assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines[:-1])
+                assert lines[-1].startswith("gkcheck: ")
+        if fmt == "gitlab":
+            issues = json.loads(out)
+            assert len(issues) == len({i["fingerprint"] for i in issues}) == len(BASE_RESULT.findings)
         if fmt == "html":
             assert "<script>" not in out.lower().replace('<meta http-equiv="content-security-policy"', "")
             assert out.count("<script") == 0
@@ -323,5 +332,5 @@ def test_agency_markup_and_links_are_shown_as_text(fmt: str) -> None:
         assert "某局[bold red]红[/bold red][l](http://x)" in SGR.sub("", out)
     elif fmt == "markdown":
         assert "某局\\[bold red\\]红\\[/bold red\\]\\[l\\](http://x)" in out
-    elif fmt in ("json", "sarif", "junit", "html"):
+    elif fmt in ("json", "sarif", "junit", "html", "concise", "github"):
         assert "某局[bold red]红[/bold red][l](http://x)" in out
