@@ -7,9 +7,10 @@ from the schema itself, so rules, ingest and the cell frame cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import jsonschema_rs

@@ -17,10 +17,11 @@ from the paths it reads and requires.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -453,7 +454,7 @@ class _LazyOutcomes:
             for j, rule in enumerate(self._rules):
                 a = self._acc[j]
                 code = int(self._codes[j])
-                reason = (("metadata" if a.unknown[r] else _REASONS[reasons[j]])) if code == NA else ""
+                reason = ("metadata" if a.unknown[r] else _REASONS[reasons[j]]) if code == NA else ""
                 items.append(RuleOutcome(rule.id, CODES[code], int(a.active[r] - a.not_assessable[r]),
                                          int(a.failed[r]), int(a.not_assessable[r]), reason))
             self._items = tuple(items)

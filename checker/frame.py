@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress, repeat
 from operator import call, itemgetter
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

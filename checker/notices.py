@@ -22,7 +22,8 @@ Codes:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checker.document import MISSING, SECTION_IDS, cell_by_pointer, cells, label, pointer_to_path, resolve
 from checker.frame import unread_pointers

@@ -172,7 +172,7 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
             out.append((clean(r.path), r.status, r.reason[0], r.reason[1]))
         for zh, en in r.notes:
             out.append((clean(r.path), "mislabelled", zh, en))
-    for body, year, raw in summary.conflicts:
+    for _body, year, raw in summary.conflicts:
         paths = [clean(p) for p in raw]
         for p in paths:
             others = [x for x in paths if x != p]

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from math import comb
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations, product
+from math import comb
 
 from checker.ingest.normalize import to_simplified
 
@@ -238,7 +238,7 @@ def _align(key: str, specs: tuple[RowSpec, ...], table_start: int) -> list[tuple
         for start, _ in occ:
             choice: tuple[int, int, tuple[int, int] | None] = (1, -start, None)
             for pi in range(i):
-                for pj, (p_start, p_end) in enumerate(occurrences[pi]):
+                for pj, (_p_start, p_end) in enumerate(occurrences[pi]):
                     if p_end <= start:
                         count, neg, _ = best[pi][pj]
                         candidate = (count + 1, neg - start, (pi, pj))
