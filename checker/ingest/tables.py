@@ -255,7 +255,7 @@ def classify_t3(row: Row) -> Path | None:
     found = _T3_RULES.first(row.labels[-1])
     if found is None or found == ("group",):
         found = _T3_RULES.first("".join(row.labels)) or found
-    return found  # type: ignore[return-value]
+    return found
 
 
 def t3_header_positions(rows: list[Row]) -> list[int] | None:
@@ -327,7 +327,7 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     for path, row, positions in sequence:
         cells = row.values(len(APPLICANT_COLUMNS), positions) if path and path not in found else None
         if cells is not None:
-            found[path] = cells  # type: ignore[index]
+            found[path] = cells
     result = Extracted()
     for path in template:
         for column, cell in zip(APPLICANT_COLUMNS, found.get(path, ())):
@@ -561,7 +561,7 @@ def _t4_group(row: Row, headers: list[Row]) -> str | None:
     for text in texts:
         name = _T4_GROUPS.first(text)
         if name in APPEAL_GROUPS:
-            return name  # type: ignore[return-value]
+            return name
     return None
 
 

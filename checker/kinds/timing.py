@@ -255,7 +255,7 @@ def _fill(template: str, values: dict[str, Any], lang: str) -> str:
     return template.format_map(_Keep(filled))
 
 
-class _Keep(dict):  # type: ignore[type-arg]
+class _Keep(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
