@@ -29,7 +29,7 @@ from checker.compile import Compiled, applicability, format_mask, frame_failures
 from checker.document import MISSING, cells, path_to_pointer, pointer_to_path, resolve
 from checker.frame import UNREAD, build_frame, column_inputs, derived_pointers, status_col, unread_pointers
 from checker.kinds.base import FrameCheck, JsonCheck, Payload
-from checker.kinds.pair import Profile
+from checker.kinds.pair import PairCheck, Profile
 from checker.loader import Instance
 from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
 from checker.notices import reading_notices
@@ -38,7 +38,7 @@ from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
 
 
-class _Values(dict):  # type: ignore[type-arg]
+class _Values(dict[str, Any]):
     """Message values that leave an unknown placeholder visible instead of raising."""
 
     def __missing__(self, key: str) -> str:
@@ -189,15 +189,15 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
 
     if compiled.json_instances:
         decidable = _decidability(docs, compiled.json_instances)
-        for inst in compiled.json_instances:
-            decided, failing = decidable[inst.key], compiled.plan.failing(inst, docs)
+        for json_inst in compiled.json_instances:
+            decided, failing = decidable[json_inst.key], compiled.plan.failing(json_inst, docs)
             unread, kept = None, dict[int, list[Payload]]()
             if partly is not None:
-                decided, unread, kept = partly.json(inst.check, decided, failing)
-            rows = account(inst, decided, np.flatnonzero(failing), unread=unread)
+                decided, unread, kept = partly.json(json_inst.check, decided, failing)
+            rows = account(json_inst, decided, np.flatnonzero(failing), unread=unread)
             for r in rows:
-                payloads = kept.get(int(r)) or inst.check.describe(docs[r]) or [Payload("/")]
-                failures.append((int(r), inst, payloads))
+                payloads = kept.get(int(r)) or json_inst.check.describe(docs[r]) or [Payload("/")]
+                failures.append((int(r), json_inst, payloads))
 
     paired = np.array([r for r, p in enumerate(pairs or ()) if p is not None], dtype=int)
     if compiled.pair_instances and len(paired):
@@ -206,7 +206,7 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     return _results(docs, sources, rules, acc, failures)
 
 
-def _pair_failures(instances: list[Instance], pairs: list[Pair], rows: np.ndarray, n: int,
+def _pair_failures(instances: list[Instance[PairCheck]], pairs: list[Pair], rows: np.ndarray, n: int,
                    account: Any) -> list[tuple[int, Instance, list[Payload]]]:
     """Run the cross-year instances over the (this year, last year) profiles of ``rows``."""
     scope = np.zeros(n, dtype=bool)
@@ -329,8 +329,9 @@ class _PartlyRead:
         """
         required = self._columns([(path_to_pointer(p), True) for p in check.requires])
         read = self._columns([(path_to_pointer(p), check.presence_only) for p in check.reads])
-        off = self.place_unread[:, required].any(axis=1)
-        reads_unread = self.place_unread[:, read].any(axis=1) & ~off
+        # np.any, not .any(): numpy's stubs type ``ndarray.any(axis=1)`` as "a bool or an array".
+        off = np.any(self.place_unread[:, required], axis=1)
+        reads_unread = np.any(self.place_unread[:, read], axis=1) & ~off
         kept: dict[int, list[Payload]] = {}
         if check.presence_only:
             for i in np.flatnonzero(reads_unread & failing[self.rows] & decided[self.rows]).tolist():
@@ -365,7 +366,7 @@ def _relations(unread: tuple[str, ...], places: list[tuple[str, bool]]) -> tuple
     return always, if_absent
 
 
-def _decidability(docs: list[dict[str, Any]], instances: list[Instance]) -> dict[str, np.ndarray]:
+def _decidability(docs: list[dict[str, Any]], instances: list[Instance[JsonCheck]]) -> dict[str, np.ndarray]:
     paths = {p for inst in instances for p in inst.check.requires}
     present = {p: np.array([(v := resolve(d, p)) is not MISSING and v is not None for d in docs]) for p in paths}
     out = {}
@@ -387,9 +388,9 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
             [FAIL, NA, NAPP, NA], default=PASS)
     severity = np.array([[FACTOR[r.severity] * r.weight for r in rules]] * n, dtype=float).reshape(n, m)
     escalated = np.zeros((n, m), dtype=bool)
-    for j, r in enumerate(rules):
-        if r.escalate_at:
-            escalated[:, j] = acc[j].failed >= r.escalate_at
+    for j, rule in enumerate(rules):
+        if rule.escalate_at:
+            escalated[:, j] = acc[j].failed >= rule.escalate_at
     points = np.where(escalated, np.array([FACTOR[Severity.ERROR] * r.weight for r in rules]), severity)
     is_error = np.array([r.severity is Severity.ERROR for r in rules], dtype=bool)
     error_fail = ((codes == FAIL) & (is_error | escalated)).any(axis=1)

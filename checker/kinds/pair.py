@@ -135,6 +135,10 @@ class TextReuse:
         return ok, failed, values
 
 
+PairCheck = YoyCompare | TextReuse
+"""The checks of the ``pair`` engine (a report and its previous year's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """What the pair rules read from one report.
