@@ -199,7 +199,7 @@ def describe_schema_error(err: jsonschema.ValidationError) -> str:
     if v == "type":
         return f"{label} 的值 {_short(err.instance)} 类型不对，应为 {_type_zh(err.validator_value)}"
     if v == "enum":
-        return f"{label} 的值 {_short(err.instance)} 不在允许范围内，可选值：{'、'.join(map(str, err.validator_value))}"
+        return f"{label} 的值 {_short(err.instance)} 不在允许范围内，可选值：{'、'.join(map(str, err.validator_value))}"  # type: ignore[arg-type]  # the stubs allow validator_value's unset default; an enum error has the list
     if v == "const":
         return f"{label} 的值 {_short(err.instance)} 应为 {err.validator_value!r}"
     if v == "additionalProperties":

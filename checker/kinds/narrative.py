@@ -564,7 +564,7 @@ class Extractor:
                          for u in units}
         # per unit, the ``before`` patterns of its specs in one set: one RE2 pass tells which may match
         self._before_sets = {u: (tuple(i for i in specs if self.specs[i].before is not None),
-                                 PatternSet([self.specs[i].before for i in specs if self.specs[i].before is not None]))
+                                 PatternSet([b for i in specs if (b := self.specs[i].before) is not None]))
                              for u, specs in self._by_unit.items()
                              if any(self.specs[i].before is not None for i in specs)}
         self.key = repr((self.lexer.key, tuple(_spec_key(s) for s in self.specs)))

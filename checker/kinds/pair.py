@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,7 @@ def profile_cells(instances: Sequence[Instance]) -> set[str]:
     return {c for inst in instances for c in getattr(inst.check, "cells", [])}
 
 
-def profile(doc: dict[str, Any], cells: set[str] | Sequence[str]) -> Profile:
+def profile(doc: dict[str, Any], cells: Collection[str]) -> Profile:
     """The profile of one (schema-valid) report document: these cells and its narrative clauses."""
     values: dict[str, float] = {}
     index = cell_index()
