@@ -83,8 +83,8 @@ def locate(doc: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     return None
 
 
-def _place(entry: Any) -> Any:
-    """A source-map entry as one place (without the per-line lists of a part)."""
+def _place(entry: dict[str, Any]) -> dict[str, Any]:
+    """A source-map entry (a location object: the report schema) as one place (without the per-line lists of a part)."""
     if isinstance(entry, dict) and ("text_lines" in entry or "text_pages" in entry):
         return {k: v for k, v in entry.items() if k not in ("text_lines", "text_pages")}
     return entry
@@ -105,6 +105,7 @@ class _RuleAcc:
 
 
 Pair = tuple[Profile, Profile]
+_AnyInstance = Instance[FrameCheck] | Instance[JsonCheck] | Instance[PairCheck]
 
 
 def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None,
@@ -147,9 +148,9 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     rule_pos = {r.id: j for j, r in enumerate(rules)}
     acc = [_RuleAcc(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), np.zeros(n, bool)) for _ in rules]
     app_cache = {r.id: applicability(r, df) for r in rules}
-    failures: list[tuple[int, Instance, list[Payload]]] = []
+    failures: list[tuple[int, _AnyInstance, list[Payload]]] = []
 
-    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
+    def account(inst: _AnyInstance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
                 unread: np.ndarray | None = None, derived: np.ndarray | None = None,
                 own: dict[str, np.ndarray] | None = None) -> np.ndarray:
         applies, unknown = app_cache[inst.rule.id]
@@ -199,15 +200,15 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
                 payloads = kept.get(int(r)) or json_inst.check.describe(docs[r]) or [Payload("/")]
                 failures.append((int(r), json_inst, payloads))
 
-    paired = np.array([r for r, p in enumerate(pairs or ()) if p is not None], dtype=int)
+    present = [(r, p) for r, p in enumerate(pairs or ()) if p is not None]
+    paired = np.array([r for r, _ in present], dtype=int)
     if compiled.pair_instances and len(paired):
-        failures.extend(_pair_failures(compiled.pair_instances, [pairs[r] for r in paired], paired, n,  # type: ignore
-                                       account))
+        failures.extend(_pair_failures(compiled.pair_instances, [p for _, p in present], paired, n, account))
     return _results(docs, sources, rules, acc, failures)
 
 
 def _pair_failures(instances: list[Instance[PairCheck]], pairs: list[Pair], rows: np.ndarray, n: int,
-                   account: Any) -> list[tuple[int, Instance, list[Payload]]]:
+                   account: Any) -> list[tuple[int, Instance[PairCheck], list[Payload]]]:
     """Run the cross-year instances over the (this year, last year) profiles of ``rows``."""
     scope = np.zeros(n, dtype=bool)
     scope[rows] = True
@@ -282,7 +283,8 @@ class _PartlyRead:
 
     def _unread_mask(self, cell_js: np.ndarray, place_ks: np.ndarray) -> np.ndarray:
         """Partly read documents (positions in ``rows``) where one of these cells or places was not read."""
-        return self.cell_unread[:, cell_js].any(axis=1) | self.place_unread[:, place_ks].any(axis=1)
+        mask: np.ndarray = np.any(self.cell_unread[:, cell_js], axis=1) | np.any(self.place_unread[:, place_ks], axis=1)
+        return mask
 
     def _full(self, mask: np.ndarray) -> np.ndarray | None:
         """A mask over the partly read documents as a mask over all documents (None when empty)."""
@@ -379,7 +381,7 @@ def _decidability(docs: list[dict[str, Any]], instances: list[Instance[JsonCheck
 
 
 def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, ...], acc: list[_RuleAcc],
-             failures: list[tuple[int, Instance, list[Payload]]]) -> list[ReportResult]:
+             failures: list[tuple[int, _AnyInstance, list[Payload]]]) -> list[ReportResult]:
     n, m = len(docs), len(rules)
     codes = np.full((n, m), NAPP, dtype=np.int8)
     for j, a in enumerate(acc):
@@ -425,7 +427,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         out.append(ReportResult(
             source=sources[r], agency=agency.get("name", ""), year=doc.get("year"), format=doc.get("format"),
             agency_kind=agency.get("kind"), agency_level=agency.get("level"), published=doc.get("published"),
-            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if r in with_reasons else None),  # type: ignore
+            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if reasons is not None and r in with_reasons else None),
             findings=findings, score=scores[r],
             notices=reading_notices(doc) if "reading" in doc else ()))
     return out
@@ -434,7 +436,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
 _REASONS = ("inputs", "unread", "derived", "scope")
 
 
-class _LazyOutcomes:
+class _LazyOutcomes(Sequence[RuleOutcome]):
     """The per-rule outcomes of one report, built on first use.
 
     A batch of 100,000 reports rarely needs them all; the numbers stay in the batch arrays.
@@ -477,7 +479,7 @@ class _LazyOutcomes:
         return repr(self._build())
 
 
-def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: Payload) -> Finding:
+def _finding(doc: dict[str, Any], inst: _AnyInstance, severity: Severity, payload: Payload) -> Finding:
     values = dict(payload.values)
     for var, key in inst.bindings.items():
         values.setdefault(var, key)
