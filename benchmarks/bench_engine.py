@@ -26,7 +26,6 @@ from generate import reports  # noqa: E402
 
 from checker import check_many, compiled_ruleset  # noqa: E402
 
-
 CORE = ["tiaoli.yaml", "format-2021.yaml", "format-2019.yaml"]
 
 

@@ -27,10 +27,10 @@ from format_builders import CORPUS, docx_bytes, html_table, pdf_bytes, t2_spec, 
 
 from checker.ingest.assemble import assemble  # noqa: E402
 from checker.ingest.docx import read_docx  # noqa: E402
-from checker.ingest.text import read_text  # noqa: E402
 from checker.ingest.html import read_html  # noqa: E402
 from checker.ingest.layout import Layout  # noqa: E402
 from checker.ingest.pdf import read_pdf  # noqa: E402
+from checker.ingest.text import read_text  # noqa: E402
 
 PARAGRAPH = "本县坚持以人民为中心，全面推进政务公开工作，持续完善制度机制，依法保障人民群众的知情权。" * 4
 SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",

@@ -97,7 +97,7 @@ def measure(form: str, docs: list[dict[str, Any]], original_errors: list[set[tup
             continue
         reads.append((i, read))
     if reads:
-        for (i, read), outcome in zip(reads, check_many([r for _, r in reads])):
+        for (i, _), outcome in zip(reads, check_many([r for _, r in reads])):
             got = error_keys(outcome)
             extra = got - original_errors[i]
             result.false_errors += len(extra)

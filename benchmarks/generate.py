@@ -16,7 +16,8 @@ import datetime as dt
 import json
 import random
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 COLS = ["natural_person", "commercial", "research", "public_interest", "legal_services", "other_org"]
 GROUPS = {
@@ -80,7 +81,9 @@ def _appeals(rng: random.Random) -> dict[str, Any]:
 
 def _proactive(rng: random.Random, fmt: str, level: str) -> dict[str, Any]:
     if fmt == "2019":
-        items = lambda: {"previous": rng.randint(0, 50), "change": rng.randint(-3, 5), "decisions": rng.randint(0, 500)}
+        def items() -> dict[str, int]:
+            return {"previous": rng.randint(0, 50), "change": rng.randint(-3, 5), "decisions": rng.randint(0, 500)}
+
         return {"regulations": {"made": 0, "published": 0, "total_published": 0},
                 "normative_documents": {"made": 2, "published": 2, "total_published": rng.randint(2, 60)},
                 "licensing": items(), "other_services": items(), "penalties": items(), "coercion": items(),
@@ -97,7 +100,10 @@ def _proactive(rng: random.Random, fmt: str, level: str) -> dict[str, Any]:
 def _narrative(rng: random.Random, year: int, unit: str, t3: dict[str, Any]) -> dict[str, Any]:
     nums = {"n1": rng.randint(50, 5000), "n2": rng.randint(1, 80), "n3": rng.randint(1, 12), "year": year,
             "unit": unit}
-    fill = lambda s: s.format(**nums)
+
+    def fill(s: str) -> str:
+        return s.format(**nums)
+
     parts = [
         {"heading": "（一）主动公开情况", "text": fill(rng.choice(OPENERS)) + fill(rng.choice(ACTIVE))},
         {"heading": "（二）依申请公开情况",

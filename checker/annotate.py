@@ -191,7 +191,7 @@ def _xml_text(text: str) -> str:
 def _runs(p: etree._Element, parent: Any) -> list[Any]:
     """The runs a comment spans: the paragraph's own runs, or one new empty run when it has none
     (an empty cell, or text only inside hyperlinks)."""
-    paragraph = Paragraph(p, parent)
+    paragraph = Paragraph(p, parent)  # type: ignore[arg-type]  # a w:p element is python-docx's CT_P; the stubs see lxml's class
     return list(paragraph.runs) or [paragraph.add_run()]
 
 
@@ -272,7 +272,8 @@ def annotate_docx(data: bytes, result: ReportResult, document: dict[str, Any], r
     comment(title, summary_text(result, lang, policy))
     for n, f in enumerate(_ordered(result.findings), 1):
         text = finding_text(f, ruleset, lang, n)
-        place = _first(anchors.for_finding(f), lambda: title)
+        found = anchors.for_finding(f)
+        place = found if found is not None else title
         if f.pointer in anchors.neighbour:
             before = anchors.neighbour[f.pointer]
             text += "\n" + (("(This comment is on the heading of the part it should follow.)" if before else
@@ -281,11 +282,11 @@ def annotate_docx(data: bytes, result: ReportResult, document: dict[str, Any], r
         comment(place, text)
         for rel in f.related:
             pointer = str(rel.get("pointer", ""))
-            place = _first(anchors.at(rel.get("location")), lambda p=pointer: anchors.of_pointer(p))  # type: ignore[misc]
-            if place is not None:
+            also = _first(anchors.at(rel.get("location")), lambda p=pointer: anchors.of_pointer(p))  # type: ignore[misc]
+            if also is not None:
                 see = (f"See comment {n} ({f.rule_id}): this place is concerned too." if lang == "en"
                        else f"与第 {n} 条批注（{f.rule_id}）相关：此处也涉及该问题。")
-                comment(place, see)
+                comment(also, see)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

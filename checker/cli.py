@@ -31,6 +31,7 @@ from rich.console import Console
 
 from checker import __version__
 from checker.api import apply_overrides, compiled_ruleset
+from checker.audit.command import audit_command
 from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
 from checker.engine import run
@@ -44,6 +45,7 @@ from checker.render.rules import render_explain, render_rules
 from checker.render.safe import TerminalConsole, json_text, terminal_text
 from checker.verdict import ERROR, PASSED, Policy
 from checker.waivers import apply_waivers
+from checker.web.command import serve_command
 
 _LANGS = click.Choice(["zh", "en"])
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -564,9 +566,6 @@ def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
     _error(("Written: " if lang == "en" else "已写入：") + output)
     return PASSED
 
-
-from checker.audit.command import audit_command
-from checker.web.command import serve_command
 
 cli.add_command(audit_command, "audit")
 cli.add_command(serve_command, "serve")

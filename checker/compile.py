@@ -12,15 +12,17 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from checker.frame import FORMATS, KINDS, LEVELS, meta_col
-from checker.kinds.pair import profile_cells
+from checker.kinds.base import FrameCheck, JsonCheck
+from checker.kinds.pair import PairCheck, profile_cells
 from checker.loader import Instance, RuleSet
 from checker.model import Rule
 from checker.patterns import re2_validator
@@ -98,12 +100,12 @@ class FramePlan:
     which costs more than the checks themselves on a large batch.
     """
 
-    items: tuple[tuple[Instance, list[str], pa.Check], ...]
+    items: tuple[tuple[Instance[FrameCheck], list[str], pa.Check], ...]
     assessable: _PerThread
     """Per instance key, the assessable rows of the calling thread's last run (written by the checks)."""
 
 
-def frame_plan(instances: list[Instance]) -> FramePlan:
+def frame_plan(instances: list[Instance[FrameCheck]]) -> FramePlan:
     """Compile every frame instance into a pandera check."""
     items = []
     assessable = _PerThread()
@@ -142,7 +144,7 @@ class JsonPlan:
 
     validators: dict[str, Any]
 
-    def failing(self, inst: Instance, docs: list[dict[str, Any]]) -> np.ndarray:
+    def failing(self, inst: Instance[JsonCheck], docs: list[dict[str, Any]]) -> np.ndarray:
         """Rows of ``docs`` whose projection fails the instance's schema.
 
         Each distinct projection is validated once; reports that share it share the answer.
@@ -160,7 +162,7 @@ class JsonPlan:
         return out
 
 
-def json_plan(instances: list[Instance]) -> JsonPlan:
+def json_plan(instances: list[Instance[JsonCheck]]) -> JsonPlan:
     """Build a validator for every JSON instance."""
     validators = {inst.key: re2_validator(inst.check.schema) for inst in instances}
     return JsonPlan(validators)
@@ -171,11 +173,11 @@ class Compiled:
     """A rule set compiled for the engine."""
 
     ruleset: RuleSet
-    frame_instances: list[Instance]
-    json_instances: list[Instance]
+    frame_instances: list[Instance[FrameCheck]]
+    json_instances: list[Instance[JsonCheck]]
     frame: FramePlan
     plan: JsonPlan
-    pair_instances: list[Instance]
+    pair_instances: list[Instance[PairCheck]]
     pair_cells: frozenset[str]
 
     @property
@@ -186,8 +188,9 @@ class Compiled:
 
 def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile every instance of ``ruleset``."""
-    frame_insts = [i for i in ruleset.instances if i.engine == "frame"]
-    json_insts = [i for i in ruleset.instances if i.engine == "json"]
-    pair_insts = [i for i in ruleset.instances if i.engine == "pair"]
+    # The engine tag names the type of the check (``Instance[Any]`` narrows to the list's type).
+    frame_insts: list[Instance[FrameCheck]] = [i for i in ruleset.instances if i.engine == "frame"]
+    json_insts: list[Instance[JsonCheck]] = [i for i in ruleset.instances if i.engine == "json"]
+    pair_insts: list[Instance[PairCheck]] = [i for i in ruleset.instances if i.engine == "pair"]
     return Compiled(ruleset, frame_insts, json_insts, frame_plan(frame_insts), json_plan(json_insts), pair_insts,
                     frozenset(profile_cells(pair_insts)))

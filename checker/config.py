@@ -314,7 +314,7 @@ def _problem_zh(error: jsonschema.ValidationError) -> str:
     if v == "required":
         return f"缺少必填项：{error.message.split(chr(39))[1] if chr(39) in error.message else error.message}"
     if v == "enum":
-        return f"值 {error.instance!r} 不在允许范围内，可选值：{'、'.join(map(str, error.validator_value))}"
+        return f"值 {error.instance!r} 不在允许范围内，可选值：{'、'.join(map(str, error.validator_value))}"  # type: ignore[arg-type]  # the stubs allow validator_value's unset default; an enum error has the list
     if v == "type":
         return f"值 {error.instance!r} 的类型不对（应为 {error.validator_value}）"
     if v == "pattern":

@@ -7,9 +7,10 @@ from the schema itself, so rules, ingest and the cell frame cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 import jsonschema
 import jsonschema_rs
@@ -198,7 +199,7 @@ def describe_schema_error(err: jsonschema.ValidationError) -> str:
     if v == "type":
         return f"{label} 的值 {_short(err.instance)} 类型不对，应为 {_type_zh(err.validator_value)}"
     if v == "enum":
-        return f"{label} 的值 {_short(err.instance)} 不在允许范围内，可选值：{'、'.join(map(str, err.validator_value))}"
+        return f"{label} 的值 {_short(err.instance)} 不在允许范围内，可选值：{'、'.join(map(str, err.validator_value))}"  # type: ignore[arg-type]  # the stubs allow validator_value's unset default; an enum error has the list
     if v == "const":
         return f"{label} 的值 {_short(err.instance)} 应为 {err.validator_value!r}"
     if v == "additionalProperties":

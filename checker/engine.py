@@ -17,10 +17,11 @@ from the paths it reads and requires.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from checker.compile import Compiled, applicability, format_mask, frame_failures
 from checker.document import MISSING, cells, path_to_pointer, pointer_to_path, resolve
 from checker.frame import UNREAD, build_frame, column_inputs, derived_pointers, status_col, unread_pointers
 from checker.kinds.base import FrameCheck, JsonCheck, Payload
-from checker.kinds.pair import Profile
+from checker.kinds.pair import PairCheck, Profile
 from checker.loader import Instance
 from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
 from checker.notices import reading_notices
@@ -37,7 +38,7 @@ from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
 
 
-class _Values(dict):  # type: ignore[type-arg]
+class _Values(dict[str, Any]):
     """Message values that leave an unknown placeholder visible instead of raising."""
 
     def __missing__(self, key: str) -> str:
@@ -82,8 +83,8 @@ def locate(doc: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     return None
 
 
-def _place(entry: Any) -> Any:
-    """A source-map entry as one place (without the per-line lists of a part)."""
+def _place(entry: dict[str, Any]) -> dict[str, Any]:
+    """A source-map entry (a location object: the report schema) as one place (without the per-line lists of a part)."""
     if isinstance(entry, dict) and ("text_lines" in entry or "text_pages" in entry):
         return {k: v for k, v in entry.items() if k not in ("text_lines", "text_pages")}
     return entry
@@ -104,6 +105,7 @@ class _RuleAcc:
 
 
 Pair = tuple[Profile, Profile]
+_AnyInstance = Instance[FrameCheck] | Instance[JsonCheck] | Instance[PairCheck]
 
 
 def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None,
@@ -146,9 +148,9 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     rule_pos = {r.id: j for j, r in enumerate(rules)}
     acc = [_RuleAcc(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), np.zeros(n, bool)) for _ in rules]
     app_cache = {r.id: applicability(r, df) for r in rules}
-    failures: list[tuple[int, Instance, list[Payload]]] = []
+    failures: list[tuple[int, _AnyInstance, list[Payload]]] = []
 
-    def account(inst: Instance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
+    def account(inst: _AnyInstance, assessable: np.ndarray, failed_rows: np.ndarray, scope: np.ndarray | bool = True,
                 unread: np.ndarray | None = None, derived: np.ndarray | None = None,
                 own: dict[str, np.ndarray] | None = None) -> np.ndarray:
         applies, unknown = app_cache[inst.rule.id]
@@ -188,25 +190,25 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
 
     if compiled.json_instances:
         decidable = _decidability(docs, compiled.json_instances)
-        for inst in compiled.json_instances:
-            decided, failing = decidable[inst.key], compiled.plan.failing(inst, docs)
+        for json_inst in compiled.json_instances:
+            decided, failing = decidable[json_inst.key], compiled.plan.failing(json_inst, docs)
             unread, kept = None, dict[int, list[Payload]]()
             if partly is not None:
-                decided, unread, kept = partly.json(inst.check, decided, failing)
-            rows = account(inst, decided, np.flatnonzero(failing), unread=unread)
+                decided, unread, kept = partly.json(json_inst.check, decided, failing)
+            rows = account(json_inst, decided, np.flatnonzero(failing), unread=unread)
             for r in rows:
-                payloads = kept.get(int(r)) or inst.check.describe(docs[r]) or [Payload("/")]
-                failures.append((int(r), inst, payloads))
+                payloads = kept.get(int(r)) or json_inst.check.describe(docs[r]) or [Payload("/")]
+                failures.append((int(r), json_inst, payloads))
 
-    paired = np.array([r for r, p in enumerate(pairs or ()) if p is not None], dtype=int)
+    present = [(r, p) for r, p in enumerate(pairs or ()) if p is not None]
+    paired = np.array([r for r, _ in present], dtype=int)
     if compiled.pair_instances and len(paired):
-        failures.extend(_pair_failures(compiled.pair_instances, [pairs[r] for r in paired], paired, n,  # type: ignore
-                                       account))
+        failures.extend(_pair_failures(compiled.pair_instances, [p for _, p in present], paired, n, account))
     return _results(docs, sources, rules, acc, failures)
 
 
-def _pair_failures(instances: list[Instance], pairs: list[Pair], rows: np.ndarray, n: int,
-                   account: Any) -> list[tuple[int, Instance, list[Payload]]]:
+def _pair_failures(instances: list[Instance[PairCheck]], pairs: list[Pair], rows: np.ndarray, n: int,
+                   account: Any) -> list[tuple[int, Instance[PairCheck], list[Payload]]]:
     """Run the cross-year instances over the (this year, last year) profiles of ``rows``."""
     scope = np.zeros(n, dtype=bool)
     scope[rows] = True
@@ -281,7 +283,8 @@ class _PartlyRead:
 
     def _unread_mask(self, cell_js: np.ndarray, place_ks: np.ndarray) -> np.ndarray:
         """Partly read documents (positions in ``rows``) where one of these cells or places was not read."""
-        return self.cell_unread[:, cell_js].any(axis=1) | self.place_unread[:, place_ks].any(axis=1)
+        mask: np.ndarray = np.any(self.cell_unread[:, cell_js], axis=1) | np.any(self.place_unread[:, place_ks], axis=1)
+        return mask
 
     def _full(self, mask: np.ndarray) -> np.ndarray | None:
         """A mask over the partly read documents as a mask over all documents (None when empty)."""
@@ -328,8 +331,9 @@ class _PartlyRead:
         """
         required = self._columns([(path_to_pointer(p), True) for p in check.requires])
         read = self._columns([(path_to_pointer(p), check.presence_only) for p in check.reads])
-        off = self.place_unread[:, required].any(axis=1)
-        reads_unread = self.place_unread[:, read].any(axis=1) & ~off
+        # np.any, not .any(): numpy's stubs type ``ndarray.any(axis=1)`` as "a bool or an array".
+        off = np.any(self.place_unread[:, required], axis=1)
+        reads_unread = np.any(self.place_unread[:, read], axis=1) & ~off
         kept: dict[int, list[Payload]] = {}
         if check.presence_only:
             for i in np.flatnonzero(reads_unread & failing[self.rows] & decided[self.rows]).tolist():
@@ -364,7 +368,7 @@ def _relations(unread: tuple[str, ...], places: list[tuple[str, bool]]) -> tuple
     return always, if_absent
 
 
-def _decidability(docs: list[dict[str, Any]], instances: list[Instance]) -> dict[str, np.ndarray]:
+def _decidability(docs: list[dict[str, Any]], instances: list[Instance[JsonCheck]]) -> dict[str, np.ndarray]:
     paths = {p for inst in instances for p in inst.check.requires}
     present = {p: np.array([(v := resolve(d, p)) is not MISSING and v is not None for d in docs]) for p in paths}
     out = {}
@@ -377,7 +381,7 @@ def _decidability(docs: list[dict[str, Any]], instances: list[Instance]) -> dict
 
 
 def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, ...], acc: list[_RuleAcc],
-             failures: list[tuple[int, Instance, list[Payload]]]) -> list[ReportResult]:
+             failures: list[tuple[int, _AnyInstance, list[Payload]]]) -> list[ReportResult]:
     n, m = len(docs), len(rules)
     codes = np.full((n, m), NAPP, dtype=np.int8)
     for j, a in enumerate(acc):
@@ -386,9 +390,9 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
             [FAIL, NA, NAPP, NA], default=PASS)
     severity = np.array([[FACTOR[r.severity] * r.weight for r in rules]] * n, dtype=float).reshape(n, m)
     escalated = np.zeros((n, m), dtype=bool)
-    for j, r in enumerate(rules):
-        if r.escalate_at:
-            escalated[:, j] = acc[j].failed >= r.escalate_at
+    for j, rule in enumerate(rules):
+        if rule.escalate_at:
+            escalated[:, j] = acc[j].failed >= rule.escalate_at
     points = np.where(escalated, np.array([FACTOR[Severity.ERROR] * r.weight for r in rules]), severity)
     is_error = np.array([r.severity is Severity.ERROR for r in rules], dtype=bool)
     error_fail = ((codes == FAIL) & (is_error | escalated)).any(axis=1)
@@ -423,7 +427,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         out.append(ReportResult(
             source=sources[r], agency=agency.get("name", ""), year=doc.get("year"), format=doc.get("format"),
             agency_kind=agency.get("kind"), agency_level=agency.get("level"), published=doc.get("published"),
-            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if r in with_reasons else None),  # type: ignore
+            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if reasons is not None and r in with_reasons else None),
             findings=findings, score=scores[r],
             notices=reading_notices(doc) if "reading" in doc else ()))
     return out
@@ -432,7 +436,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
 _REASONS = ("inputs", "unread", "derived", "scope")
 
 
-class _LazyOutcomes:
+class _LazyOutcomes(Sequence[RuleOutcome]):
     """The per-rule outcomes of one report, built on first use.
 
     A batch of 100,000 reports rarely needs them all; the numbers stay in the batch arrays.
@@ -453,7 +457,7 @@ class _LazyOutcomes:
             for j, rule in enumerate(self._rules):
                 a = self._acc[j]
                 code = int(self._codes[j])
-                reason = (("metadata" if a.unknown[r] else _REASONS[reasons[j]])) if code == NA else ""
+                reason = ("metadata" if a.unknown[r] else _REASONS[reasons[j]]) if code == NA else ""
                 items.append(RuleOutcome(rule.id, CODES[code], int(a.active[r] - a.not_assessable[r]),
                                          int(a.failed[r]), int(a.not_assessable[r]), reason))
             self._items = tuple(items)
@@ -475,7 +479,7 @@ class _LazyOutcomes:
         return repr(self._build())
 
 
-def _finding(doc: dict[str, Any], inst: Instance, severity: Severity, payload: Payload) -> Finding:
+def _finding(doc: dict[str, Any], inst: _AnyInstance, severity: Severity, payload: Payload) -> Finding:
     values = dict(payload.values)
     for var, key in inst.bindings.items():
         values.setdefault(var, key)

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, compress, repeat
 from operator import call, itemgetter
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -293,9 +294,9 @@ class _CellValues:
             by_row[self.numeric_rows] = numeric
             values[columns] = by_row.T
         else:
-            values[np.ix_(columns, self.plain_rows)] = ints.T
-            values[np.ix_(columns[amounts], self.plain_rows)] = decimals.T
-            values[np.ix_(columns, self.numeric_rows)] = numeric.T
+            values[np.ix_(columns, self.plain_rows)] = ints.T  # type: ignore[arg-type]  # numpy's stubs reject a list of ints, which np.ix_ takes
+            values[np.ix_(columns[amounts], self.plain_rows)] = decimals.T  # type: ignore[arg-type]  # numpy's stubs reject a list of ints, which np.ix_ takes
+            values[np.ix_(columns, self.numeric_rows)] = numeric.T  # type: ignore[arg-type]  # numpy's stubs reject a list of ints, which np.ix_ takes
 
     def place_others(self, status: np.ndarray, values: np.ndarray) -> None:
         """Write the status codes and numbers of the other rows into the blocks."""
@@ -313,7 +314,7 @@ class _CellValues:
         # The absent markers are among the NaN numbers.
         codes[[i for i in np.flatnonzero(is_number & np.isnan(numbers)).tolist()
                if found[i] is _ABSENT_VALUE]] = ABSENT
-        at = np.ix_(self.other_rows, self.layout.columns)
+        at = np.ix_(self.other_rows, self.layout.columns)  # type: ignore[arg-type]  # numpy's stubs reject a list of ints, which np.ix_ takes
         shape = (len(self.other_rows), len(self.layout.columns))
         status.T[at] = codes.reshape(shape)
         values.T[at] = numbers.reshape(shape)
@@ -363,7 +364,7 @@ def build_frame(docs: Sequence[dict[str, Any]]) -> pd.DataFrame:
     ordinals = _Ordinals()
     read_partly: list[int] = []  # documents with a reading block (few: most are read whole)
     for r, doc in enumerate(docs):
-        fmt = doc.get("format") if doc.get("format") in layout else FORMATS[0]
+        fmt: str = doc["format"] if doc.get("format") in layout else FORMATS[0]
         _describe(doc, ordinals, meta, texts)
         cell_values[fmt].add(r, _read_tables(doc, layout[fmt], meta))
         if "reading" in doc:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import jsonschema
 
@@ -35,11 +35,17 @@ from checker.resources import load_schema, rules_dir
 from checker.safeyaml import load_yaml
 from checker.wordings import Wording
 
+if TYPE_CHECKING:
+    from checker.kinds.pair import PairCheck
+
 ALL_FORMATS = ("2021", "2019")
+
+CheckT = TypeVar("CheckT", bound="FrameCheck | JsonCheck | PairCheck")
+"""The type of an instance's compiled check: ``Instance[FrameCheck]`` for the frame engine, and so on."""
 
 
 @dataclass(frozen=True)
-class Instance:
+class Instance(Generic[CheckT]):
     """One compiled check of a rule (one value of its ``for_each``).
 
     Attributes:
@@ -58,7 +64,7 @@ class Instance:
     bindings: dict[str, str]
     var_labels: dict[str, tuple[str, str]]
     engine: str
-    check: FrameCheck | JsonCheck
+    check: CheckT
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,7 @@ class RuleSet:
     """
 
     rules: tuple[Rule, ...]
-    instances: tuple[Instance, ...]
+    instances: tuple[Instance[Any], ...]
     files: tuple[str, ...]
     versions: dict[str, str]
     digests: tuple[tuple[str, str], ...] = ()

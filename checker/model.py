@@ -5,9 +5,10 @@ Nothing here imports pandera, jsonschema, click or rich.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 
 class Severity(str, Enum):

@@ -22,7 +22,8 @@ Codes:
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from checker.document import MISSING, SECTION_IDS, cell_by_pointer, cells, label, pointer_to_path, resolve
 from checker.frame import unread_pointers
@@ -93,7 +94,7 @@ def _counted(doc: dict[str, Any], raw: dict[str, Any], unread: list[str]) -> dic
     """``raw`` with the ``count`` of cells filled in from the reading block when the notice has none:
     the unread cells of a table not unread as a whole, the derived cells of a table."""
     code, target = raw.get("code"), raw.get("target")
-    values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
+    values: dict[str, Any] = raw["values"] if isinstance(raw.get("values"), dict) else {}
     if code not in ("table-unread", "cells-derived") or not isinstance(target, str) or _count(values):
         return raw
     if not target.startswith("/tables/"):

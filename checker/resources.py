@@ -8,9 +8,9 @@ without installing, the same folders are found beside ``checker/``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from functools import cache
-import importlib.util
 from pathlib import Path
 from typing import Any
 

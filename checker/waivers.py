@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from checker.engine import render
 from checker.loader import RuleSet

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from gk_testlib import BARE_PROGRAMS, CORPUS, GUARD_LOG_ENV, load_base, stripped_corpus
+
 _guard_dir: Path | None = None
 
 

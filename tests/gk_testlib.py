@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 # The fresh-machine guard (tests/conftest.py): programs no test may start from PATH.
-BARE_PROGRAMS = ("python", "python3", "pip", "pip3", "pre-commit", "pytest", "py.test")
+BARE_PROGRAMS = ("python", "python3", "pip", "pip3", "pre-commit", "pytest", "py.test", "ruff", "mypy")
 GUARD_LOG_ENV = "GKCHECK_TEST_PATH_GUARD_LOG"
 BASES = {"clean-2021": EXAMPLES / "clean-report-2024.json",
          "clean-2019": EXAMPLES / "clean-report-2020-trial-format.json"}

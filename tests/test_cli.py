@@ -7,10 +7,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from gk_testlib import EXAMPLES, load_base
 
 from checker.cli import main
 from checker.resources import load_schema
-from gk_testlib import EXAMPLES, load_base
 
 CLEAN = str(EXAMPLES / "clean-report-2024.json")
 DEFECTIVE = str(EXAMPLES / "defective-report-2024.json")

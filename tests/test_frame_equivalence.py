@@ -18,16 +18,32 @@ import copy
 import datetime as dt
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from checker.document import SECTION_IDS, Cell, cells
-from checker.frame import (ABSENT, BLANK, FORMATS, KINDS, LEVELS, NUMBER, TABLES, TEXT, UNREAD, build_frame,
-                           meta_col, status_col, text_col, text_names, value_col)
+from checker.frame import (
+    ABSENT,
+    BLANK,
+    FORMATS,
+    KINDS,
+    LEVELS,
+    NUMBER,
+    TABLES,
+    TEXT,
+    UNREAD,
+    build_frame,
+    meta_col,
+    status_col,
+    text_col,
+    text_names,
+    value_col,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = sorted((ROOT / "examples").glob("*.json")) + sorted((ROOT / "tests" / "data").glob("*.report.json"))
@@ -184,7 +200,7 @@ def assert_same_frame(got: pd.DataFrame, want: pd.DataFrame) -> None:
     assert list(got.columns) == list(want.columns)
     pd.testing.assert_frame_equal(got, want, check_dtype=True, check_exact=True, check_column_type=True,
                                   check_index_type=True)
-    for name in got.columns[got.dtypes == object]:
+    for name in got.columns[got.dtypes == object]:  # noqa: E721 - an elementwise pandas mask, not a type test
         assert [v is None for v in got[name]] == [v is None for v in want[name]], name
 
 

@@ -43,7 +43,7 @@ def test_a_suite_running_bare_python_fails(tmp_path: Path) -> None:
 def test_no_test_names_a_bare_program() -> None:
     """Static backstop: no test passes a bare program name as the first argument of a command."""
     names = "|".join(re.escape(n) for n in BARE_PROGRAMS)
-    pattern = re.compile(r"""\[\s*['"](?:%s)['"]""" % names)
+    pattern = re.compile(rf"""\[\s*['"](?:{names})['"]""")
     offenders = [f"{p.relative_to(TESTS)}:{i}" for p in TESTS.rglob("*.py") if p.name != "test_fresh_machine.py"
                  for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert offenders == []

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from gk_testlib import load_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import check
 from checker.model import Outcome, Severity
 from checker.scoring import score
-from gk_testlib import load_base
 
 COLS = ["natural_person", "commercial", "research", "public_interest", "legal_services", "other_org"]
 RESULT_ROWS = ["granted", "partially_granted",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gk_testlib import load_base, patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +26,6 @@ from checker.model import Outcome, ReportResult, Severity
 from checker.notices import notice, reading_notices
 from checker.scoring import WITHHELD, score
 from checker.verdict import Policy, undecided_reasons
-from gk_testlib import load_base, patch
 
 Doc = dict[str, Any]
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from checker.model import Outcome, Severity
 from checker.scoring import grade_for, score
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741 - the severities' initials
 
 
 def test_formula_by_hand() -> None:

@@ -8,10 +8,10 @@ import sys
 from typing import Any
 
 import pytest
+from gk_testlib import ROOT, load_base, patch
 
 from checker.document import _fast_validator, schema_errors, validate_document
 from checker.errors import InputError
-from gk_testlib import ROOT, load_base, patch
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import yearly_series  # noqa: E402

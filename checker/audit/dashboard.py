@@ -26,6 +26,12 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def _rows(table: Table) -> Sequence[list[Any]]:
+    """The rows of a table the dashboard reads (made as lists in memory, never streamed)."""
+    assert isinstance(table.rows, Sequence), table.name
+    return table.rows
+
+
 def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: RuleSet) -> str:
     """The dashboard HTML."""
     lang = summary.options.lang
@@ -33,10 +39,10 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
     scores = [r.result["score"] for r in checked if r.result and r.result["score"] is not None]
     ranking, rules, yoy, problems = tabs
     parts = [
-        _cards(summary, scores, len(problems.rows), lang),
+        _cards(summary, scores, len(_rows(problems)), lang),
         _figure(_t(lang, "得分分布", "Score distribution"), _histogram(scores, 0, 100, 10, _BLUE)),
         _figure(_t(lang, "最常见的问题（未通过的报告数）", "Most frequent failures (reports failing)"),
-                _hbars([(f"{row[0]} {row[1]}", row[4]) for row in rules.rows[:15]], _RED, integer=True)),
+                _hbars([(f"{row[0]} {row[1]}", row[4]) for row in _rows(rules)[:15]], _RED, integer=True)),
         _figure(_t(lang, "各层级平均得分", "Average score by level"),
                 _hbars(_average_by(checked, lambda r: _level(r.meta.get("level"), lang)), _BLUE)),
         _figure(_t(lang, "各地区平均得分（报告最多的 15 个地区）", "Average score by region (15 regions with most reports)"),
@@ -140,7 +146,7 @@ def _hbars(items: Sequence[tuple[Any, ...]], color: str, integer: bool = False) 
 
 
 def _ranking_table(table: Table, lang: str) -> str:
-    rows = table.rows
+    rows = _rows(table)
     note = ""
     if len(rows) > TABLE_LIMIT:
         rows = rows[-TABLE_LIMIT:]
@@ -187,7 +193,7 @@ def _problem_table(table: Table, lang: str) -> str:
     if not table.rows:
         return ""
     body = "".join(f"<tr><td>{escape(str(a))}</td><td>{escape(str(b))}</td><td>{escape(str(c))}</td></tr>"
-                   for a, b, c in table.rows[:1000])
+                   for a, b, c in _rows(table)[:1000])
     head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
     return (f'<section><h2>{escape(_t(lang, "输入问题", "Input problems"))}</h2><table class="sortable">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")

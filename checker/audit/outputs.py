@@ -87,8 +87,11 @@ def _graded(r: Row) -> bool:
 def ranked(summary: AuditSummary) -> list[Row]:
     """Checked rows: graded reports best score first, then reports whose grade was withheld (too
     little could be judged), then reports without a score."""
-    return sorted(summary.checked, key=lambda r: (r.result["score"] is None, not _graded(r),  # type: ignore
-                                                  -(r.result["score"] or 0), r.meta.get("agency") or "", r.path))
+    def key(r: Row) -> tuple[Any, ...]:
+        score = (r.result or {})["score"]  # (checked rows have a result)
+        return score is None, not _graded(r), -(score or 0), r.meta.get("agency") or "", r.path
+
+    return sorted(summary.checked, key=key)
 
 
 # Positions of the ranking table's columns that the dashboard shows.
@@ -113,8 +116,8 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
         kind, level = r.meta.get("kind"), r.meta.get("level")
         coverage = res.get("coverage")
         rows.append([n if graded else None, r.meta.get("agency") or "", r.meta.get("year"),
-                     KIND_ZH.get(kind, kind or "") if lang != "en" else kind or "",
-                     LEVEL_ZH.get(level, level or "") if lang != "en" else level or "", r.meta.get("region") or "",
+                     KIND_ZH.get(kind or "", kind or "") if lang != "en" else kind or "",
+                     LEVEL_ZH.get(level or "", level or "") if lang != "en" else level or "", r.meta.get("region") or "",
                      res.get("score"), res.get("grade"),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
@@ -172,7 +175,7 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
             out.append((clean(r.path), r.status, r.reason[0], r.reason[1]))
         for zh, en in r.notes:
             out.append((clean(r.path), "mislabelled", zh, en))
-    for body, year, raw in summary.conflicts:
+    for _body, year, raw in summary.conflicts:
         paths = [clean(p) for p in raw]
         for p in paths:
             others = [x for x in paths if x != p]

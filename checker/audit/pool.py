@@ -274,7 +274,7 @@ class Pool:
         """What became of ``w``'s task: (ok, value), Stopped, or None while it runs."""
         if w.conn in ready:
             try:
-                return w.conn.recv()  # type: ignore[no-any-return]
+                return w.conn.recv()
             except (EOFError, OSError):
                 pass  # died while sending: below
             except Exception as exc:  # noqa: BLE001 - a reply that does not unpickle here: the task failed

@@ -349,7 +349,7 @@ def _recover_parts(front: list[Paragraph | Table], segments: list[_Segment]) -> 
 
 
 def _first_block(front: list[Paragraph | Table], segments: list[_Segment],
-                 test) -> tuple[_Segment | None, int] | None:  # type: ignore[no-untyped-def]
+                 test) -> tuple[_Segment | None, int] | None:
     for k, block in enumerate(front):
         if test(block):
             return None, k

@@ -135,6 +135,7 @@ def _weigh_table(kind: str, fmt: str, table: dict | None, source: Source, region
         return
     unread_rows: list[str] = []
     for spec in tmpl.rows:
+        cells: list[tuple[tuple[str, ...], str]]
         if kind == "appeals":
             cells = [((group,), col) for group, _, col in (c.partition(".") for c in spec.columns)]
         else:

@@ -142,7 +142,7 @@ def _declared_encoding(head: bytes) -> str | None:
         return None
 
 
-def _parse(text: str) -> etree._Element:
+def _parse(text: str) -> lxml.html.HtmlElement:
     """Parse decoded HTML with lxml, comments and processing instructions removed.
 
     libxml2's default limits (10 MB for one text node or attribute, 256 levels of nesting)
@@ -181,7 +181,7 @@ def _meta(root: etree._Element) -> dict[str, str]:
     return found
 
 
-def _hints(root: etree._Element) -> dict[str, str]:
+def _hints(root: lxml.html.HtmlElement) -> dict[str, str]:
     """Metadata hints: title, page_title, published, site_name, column_name, agency, url."""
     meta = _meta(root)
     hints: dict[str, str] = {}
@@ -302,7 +302,7 @@ class _Walker:
                 continue
             if tag == "pre":
                 self.flush()
-                self._pre(el)
+                self._pre(el)  # type: ignore[arg-type]  # lxml.html's parser makes HtmlElements; the stubs type a walk as _Element
                 continue
             if tag in _BLOCK_TAGS:
                 self.flush()
@@ -328,7 +328,7 @@ class _Walker:
             self.line = el.sourceline
         self.parts.append(text)
 
-    def _pre(self, pre: etree._Element) -> None:
+    def _pre(self, pre: lxml.html.HtmlElement) -> None:
         """Emit each line of preformatted text as a paragraph."""
         for offset, line in enumerate(pre.text_content().splitlines()):
             text = clean_text(line)

@@ -263,9 +263,9 @@ def install() -> None:
                           "gkcheck cannot bound the streams it inflates", name="pdfminer")
     pdftypes.zlib = SimpleNamespace(decompress=inflate, error=zlib.error,  # type: ignore[assignment]
                                     decompressobj=zlib.decompressobj)
-    pdftypes.decompress_corrupted = _failed_decompress_corrupted  # type: ignore[assignment]
-    pdftypes.lzwdecode = lzw_decode  # type: ignore[assignment]
-    pdftypes.rldecode = rl_decode  # type: ignore[assignment]
-    pdftypes.ccittfaxdecode = fax_decode  # type: ignore[assignment]
-    pdftypes.apply_png_predictor = _bounded_png_predictor  # type: ignore[assignment]
-    pdftypes.apply_tiff_predictor = _bounded_tiff_predictor  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = _failed_decompress_corrupted
+    pdftypes.lzwdecode = lzw_decode
+    pdftypes.rldecode = rl_decode
+    pdftypes.ccittfaxdecode = fax_decode
+    pdftypes.apply_png_predictor = _bounded_png_predictor
+    pdftypes.apply_tiff_predictor = _bounded_tiff_predictor

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
-from math import comb
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations, product
+from math import comb
 
 from checker.ingest.normalize import to_simplified
 
@@ -147,7 +147,7 @@ def _t3_template(fmt: str) -> Template:
     specs = tuple(RowSpec(path, _rx(pattern), APPLICANT_COLUMNS, numbering, _T3_EVIDENCE.get(path))
                   for path, pattern, numbering in rows)
     results = [s.path for s in specs if s.path not in {("new",), ("carried_in",), ("total",), ("carried_over",)}]
-    identities = []
+    identities: list[tuple[tuple[tuple[Path, str], ...], tuple[tuple[Path, str], ...]]] = []
     for spec in specs:  # each row: the six applicant columns add up to 总计
         identities.append((tuple((spec.path, c) for c in APPLICANT_COLUMNS[:-1]), ((spec.path, "total"),)))
     for column in APPLICANT_COLUMNS:
@@ -238,7 +238,7 @@ def _align(key: str, specs: tuple[RowSpec, ...], table_start: int) -> list[tuple
         for start, _ in occ:
             choice: tuple[int, int, tuple[int, int] | None] = (1, -start, None)
             for pi in range(i):
-                for pj, (p_start, p_end) in enumerate(occurrences[pi]):
+                for pj, (_p_start, p_end) in enumerate(occurrences[pi]):
                     if p_end <= start:
                         count, neg, _ = best[pi][pj]
                         candidate = (count + 1, neg - start, (pi, pj))
@@ -482,7 +482,9 @@ def _own_identities_hold(row: ReadRow, reading: tuple[Value, ...], tmpl: Templat
         values = [reading[col[c]] for _, c in left], [reading[col[c]] for _, c in right]
         if any(not isinstance(v, (int, float)) for v in (*values[0], *values[1]) if v is not None):
             continue
-        if abs(sum(v or 0 for v in values[0]) - sum(v or 0 for v in values[1])) > 1e-6:
+        left_sum = sum(v for v in values[0] if isinstance(v, (int, float)))  # (numbers only: see above)
+        right_sum = sum(v for v in values[1] if isinstance(v, (int, float)))
+        if abs(left_sum - right_sum) > 1e-6:
             return False
     return True
 

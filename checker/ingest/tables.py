@@ -255,7 +255,7 @@ def classify_t3(row: Row) -> Path | None:
     found = _T3_RULES.first(row.labels[-1])
     if found is None or found == ("group",):
         found = _T3_RULES.first("".join(row.labels)) or found
-    return found  # type: ignore[return-value]
+    return found
 
 
 def t3_header_positions(rows: list[Row]) -> list[int] | None:
@@ -299,8 +299,8 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
         for row in rows:
             path = classify_t3(row)
             if path is None and not row.labels and body_rows == 1 and row.context:
-                found = _T3_RULES.first(row.context)  # the label printed just above a one-row table
-                path = found if found in template else None
+                above = _T3_RULES.first(row.context)  # the label printed just above a one-row table
+                path = above if above in template else None
             if _is_column_header(row):
                 if held is None and sequence and _all_blank_values(sequence[-1][1]):
                     held, held_in_sequence = sequence[-1], True
@@ -325,9 +325,10 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     _fill_gaps(sequence, template)
     found: dict[Path, list[TableCell]] = {}
     for path, row, positions in sequence:
-        cells = row.values(len(APPLICANT_COLUMNS), positions) if path and path not in found else None
-        if cells is not None:
-            found[path] = cells  # type: ignore[index]
+        if path and path not in found:
+            cells = row.values(len(APPLICANT_COLUMNS), positions)
+            if cells is not None:
+                found[path] = cells
     result = Extracted()
     for path in template:
         for column, cell in zip(APPLICANT_COLUMNS, found.get(path, ())):
@@ -486,7 +487,8 @@ def _t2_row(result: Extracted, row: Row, name: str, header: list[tuple[int, str 
     if header and all(col in defaults for col in ids) and len(set(ids)) == len(ids):
         cells = row.values(len(ids), [i for i, _ in header])
         if cells is not None:
-            for col, cell in zip(ids, cells):
+            named = [col for col in ids if col is not None]  # all of them: each is one of ``defaults``
+            for col, cell in zip(named, cells):
                 result.put("/tables/proactive", (name,), col, cell, traditional=traditional)
             return
     cells = row.values(len(defaults))
@@ -517,11 +519,11 @@ def extract_t4(tables: list[list[Row]], *, traditional: bool) -> Extracted:
                     if not _has(result.values, (group, column)):
                         result.put("/tables/appeals", (group,), column, cell, traditional=traditional)
                 continue
-            group = _t4_group(row, headers)
+            named = _t4_group(row, headers)
             cells = row.values(5)
-            if group and cells is not None and group not in result.values:
+            if named and cells is not None and named not in result.values:
                 for column, cell in zip(_t4_columns(outcomes, row, cells), cells):
-                    result.put("/tables/appeals", (group,), column, cell, traditional=traditional)
+                    result.put("/tables/appeals", (named,), column, cell, traditional=traditional)
     result.values = {group: {c: result.values[group][c] for c in APPEAL_COLUMNS if c in result.values[group]}
                      for group in APPEAL_GROUPS if group in result.values}
     return result
@@ -561,7 +563,7 @@ def _t4_group(row: Row, headers: list[Row]) -> str | None:
     for text in texts:
         name = _T4_GROUPS.first(text)
         if name in APPEAL_GROUPS:
-            return name  # type: ignore[return-value]
+            return name
     return None
 
 

@@ -34,7 +34,7 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _KEY_SHOWN = 40
 
 
-class Repeated(dict):  # type: ignore[type-arg]
+class Repeated(dict):
     """A JSON object in which a key occurs more than once (the parser keeps the last value).
 
     Attributes:

@@ -8,8 +8,9 @@ report document). Kinds never see pandera or jsonschema objects: the compiler wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

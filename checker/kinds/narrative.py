@@ -46,8 +46,9 @@ import math
 import operator
 import re
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -56,8 +57,7 @@ from checker.document import SECTION_IDS, cell_index
 from checker.frame import ABSENT, BLANK, NUMBER, meta_col, status_col, text_col, value_col
 from checker.ingest.layout import quote_of
 from checker.kinds.base import FrameCheck, Payload, number
-from checker.patterns import (NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern,
-                              encode)
+from checker.patterns import NEVER, Match, Offsets, Pattern, PatternSet, compile_code_pattern, compile_pattern, encode
 from checker.totals import derive_rows, parts_of
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -564,7 +564,7 @@ class Extractor:
                          for u in units}
         # per unit, the ``before`` patterns of its specs in one set: one RE2 pass tells which may match
         self._before_sets = {u: (tuple(i for i in specs if self.specs[i].before is not None),
-                                 PatternSet([self.specs[i].before for i in specs if self.specs[i].before is not None]))
+                                 PatternSet([b for i in specs if (b := self.specs[i].before) is not None]))
                              for u, specs in self._by_unit.items()
                              if any(self.specs[i].before is not None for i in specs)}
         self.key = repr((self.lexer.key, tuple(_spec_key(s) for s in self.specs)))
@@ -697,8 +697,8 @@ class Extractor:
         if not spec.subset_ok:
             sentence_before = text[s_start:min(begin, at)]
             sub = None
-            for sub in g.subset.finditer(sentence_before):
-                pass
+            for m in g.subset.finditer(sentence_before):
+                sub = m  # the last match
             if (sub is not None and not g.subset_end.test(sentence_before[sub.end():])
                     and not self._own_share(sentence_before, sub.start(), sub.end())):
                 return False

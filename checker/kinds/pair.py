@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -134,6 +135,10 @@ class TextReuse:
         return ok, failed, values
 
 
+PairCheck = YoyCompare | TextReuse
+"""The checks of the ``pair`` engine (a report and its previous year's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     """What the pair rules read from one report.
@@ -156,7 +161,7 @@ def profile_cells(instances: Sequence[Instance]) -> set[str]:
     return {c for inst in instances for c in getattr(inst.check, "cells", [])}
 
 
-def profile(doc: dict[str, Any], cells: set[str] | Sequence[str]) -> Profile:
+def profile(doc: dict[str, Any], cells: Collection[str]) -> Profile:
     """The profile of one (schema-valid) report document: these cells and its narrative clauses."""
     values: dict[str, float] = {}
     index = cell_index()

@@ -251,7 +251,7 @@ class CellRange(_TableCells):
         return bad
 
     def violated(self, df: pd.DataFrame) -> np.ndarray:
-        return self._bad(df[self.value_cols].to_numpy()).any(axis=1)
+        return np.any(self._bad(df[self.value_cols].to_numpy()), axis=1)  # (np.any: see engine._PartlyRead.json)
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         v = df[self.value_cols].to_numpy()[rows]

@@ -255,7 +255,7 @@ def _fill(template: str, values: dict[str, Any], lang: str) -> str:
     return template.format_map(_Keep(filled))
 
 
-class _Keep(dict):  # type: ignore[type-arg]
+class _Keep(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -280,7 +280,7 @@ class InOrder(FrameCheck):
         filled = pd.DataFrame(pos).ffill(axis=1).to_numpy()
         with np.errstate(invalid="ignore"):
             steps = np.diff(filled, axis=1)
-        return (steps < 0).any(axis=1)
+        return np.any(steps < 0, axis=1)  # (np.any: numpy's stubs type .any(axis=1) as "a bool or an array")
 
     def details(self, df: pd.DataFrame, rows: np.ndarray, docs: list[dict[str, Any]]) -> list[list[Payload]]:
         pos = df[self.cols].to_numpy()[rows]

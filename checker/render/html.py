@@ -16,19 +16,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from checker import __version__
 from checker.document import MISSING, cells, label, resolve
 from checker.frame import unread_pointers
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.notices import title
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
+from checker.render.labels import (
+    KIND_ZH,
+    LEVEL_ZH,
+    SECTION_ORDER,
+    coverage_text,
+    grade_text,
+    place_text,
+    section_title,
+    severity_label,
+)
 from checker.render.safe import html_text, terminal_text
-from checker.notices import title
-from checker.render.labels import (KIND_ZH, LEVEL_ZH, SECTION_ORDER, coverage_text, grade_text, place_text,
-                                   section_title, severity_label)
 from checker.render.unassessed import unassessed
 from checker.resources import load_schema
 from checker.verdict import undecided_reasons

@@ -6,7 +6,8 @@ version.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from checker import __version__
 from checker.model import ReportResult

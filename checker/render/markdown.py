@@ -9,7 +9,7 @@ whole document is then cleaned of any control character that got in otherwise.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.configuration import configuration_lines

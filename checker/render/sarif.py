@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from checker import __version__
 from checker.model import Finding, ReadingNotice, ReportResult, Rule, Severity

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from json.decoder import scanstring  # type: ignore[attr-defined]
 from functools import lru_cache
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
 from urllib.parse import quote
 

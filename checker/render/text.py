@@ -87,7 +87,7 @@ def _header(result: ReportResult, ctx: RenderContext) -> RichText:
 
 def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
     t, s = ctx.t, result.score
-    counts = defaultdict(int)
+    counts: defaultdict[Severity, int] = defaultdict(int)
     for f in result.findings:
         counts[f.severity] += 1
     text = RichText()

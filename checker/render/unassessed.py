@@ -98,7 +98,7 @@ def _missing(rule: Rule, ruleset: RuleSet, doc: dict[str, Any]) -> dict[str, str
         if isinstance(check, JsonCheck):
             places.extend(path_to_pointer(tuple(str(k) for k in p)) for p in check.requires)
         elif isinstance(getattr(check, "requires", None), list):  # a text check: what it requires
-            places.extend(str(p) for p in check.requires)  # type: ignore[attr-defined]
+            places.extend(str(p) for p in check.requires)
         else:
             places.extend(pointer for column in getattr(check, "columns", ()) for pointer, _ in column_inputs(column))
     found: dict[str, str] = {}

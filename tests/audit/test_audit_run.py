@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gk_testlib import ROOT, load_base, patch
 
+from checker import compiled_ruleset
 from checker.audit.discover import discover
 from checker.audit.outputs import OUTPUT_FILES, write_outputs
 from checker.audit.pairing import Member, normalise_agency, pair
 from checker.audit.runner import AuditOptions, run_audit
 from checker.cli import main
-from checker import compiled_ruleset
-from gk_testlib import ROOT, load_base, patch
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import reports, to_text, yearly_series  # noqa: E402
@@ -225,7 +225,7 @@ def test_worker_records_survive_pickling() -> None:
     """What goes between the audit's processes is pickled field by field (worker._Sent): nothing is lost."""
     import pickle
 
-    from checker.audit.worker import CheckItem, Checked, Ingested
+    from checker.audit.worker import Checked, CheckItem, Ingested
     items = [Ingested("a.json", "ab" * 32, 10, 20, "json", None, [("注", "note")], {"agency": "某局", "year": 2023},
                       b'{"c":1.0}', b"\x01\x02", None),
              CheckItem("k", "a.json", "ab" * 32, {"year": "2023"}, b"doc", ((b"{}", b"", "甲"), (b"{}", b"", "乙")), "p"),

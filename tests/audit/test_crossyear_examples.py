@@ -8,13 +8,13 @@ import zlib
 from typing import Any
 
 import pytest
+from gk_testlib import assert_example, load_base, patch
 from hypothesis import given
 from hypothesis import strategies as st
 
 from checker import check, compiled_ruleset
 from checker.kinds.pair import _MIN_CLAUSE, _SPLIT, NARRATIVE, clauses
 from checker.model import Outcome
-from gk_testlib import assert_example, load_base, patch
 
 RULES = [r for r in compiled_ruleset().ruleset.rules if r.ruleset == "cross-year"]
 CASES = [(rule, expected, ex) for rule in RULES

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
+from gk_testlib import ROOT
+
 from checker import compiled_ruleset
 from checker.api import check_many, pair_of
 from checker.audit.resultjson import ResultJson
@@ -12,7 +14,6 @@ from checker.model import Severity
 from checker.render.context import RenderContext
 from checker.render.json_out import result_to_dict
 from checker.verdict import Policy
-from gk_testlib import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import yearly_series  # noqa: E402

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gk_testlib import collector_notes
 
 from checker.errors import InputError
 from checker.ingest import read_document
-from gk_testlib import collector_notes
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 

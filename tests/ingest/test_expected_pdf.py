@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from test_expected_documents import EXPECTED, _expected_cells, _resolve
 
 from checker.ingest import read_document
-from test_expected_documents import EXPECTED, _expected_cells, _resolve
 
 PDFS = {"huaian-government-2024": "002", "hongze-government-2023": "058"}
 

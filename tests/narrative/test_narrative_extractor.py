@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from gk_testlib import load_base, patch
 
 from checker import check
 from checker.kinds.narrative import to_number
-from gk_testlib import load_base, patch
 
 # The clean example: new 16, carried in 1, total 15, carried over 2; review 2 (upheld 1,
 # pending 1); lawsuits 1 + 0; normative documents 5 / 2 / 48; penalties 312.

@@ -7,11 +7,11 @@ import copy
 from typing import Any
 
 import cn2an
+from gk_testlib import load_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import check
-from gk_testlib import load_base
 
 BASE = load_base()
 N = st.integers(min_value=0, max_value=3000)

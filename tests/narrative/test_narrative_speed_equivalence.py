@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from gk_testlib import load_base, patch
 
 from checker import compiled_ruleset
 from checker.compile import frame_plan
@@ -24,7 +25,6 @@ from checker.engine import run
 from checker.frame import build_frame, meta_col
 from checker.kinds import narrative
 from checker.kinds.narrative import NarrativeNumbers
-from gk_testlib import load_base, patch
 
 TEXTS = [
     "全年收到政府信息公开申请95件，办结十三件。",

@@ -11,11 +11,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-import checker
 from conftest import CLEAN, DEFECTIVE, ROOT, Runner
 from test_reading_outputs import partly_read
 
+import checker
 from checker.render.github import escape_data, escape_property
 
 sys.path.insert(0, str(ROOT / "tests" / "zoo"))

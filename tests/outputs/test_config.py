@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CLEAN, DEFECTIVE, Runner
 
 from checker import compiled_ruleset
 from checker.config import Config, apply_config, discover, find_config, line_of, selected
 from checker.errors import RuleSetError
 from checker.model import Severity
-from conftest import CLEAN, DEFECTIVE, Runner
 
 
 def findings(gk: Runner, *args: object) -> tuple[int, list[dict[str, Any]]]:

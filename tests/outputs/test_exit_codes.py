@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import CLEAN, DEFECTIVE, Runner
-
 
 
 def waive_all(gk: Runner, expires: str) -> str:

@@ -12,7 +12,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import DEFECTIVE, Runner
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

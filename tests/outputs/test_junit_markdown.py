@@ -7,8 +7,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from checker import compiled_ruleset
 from conftest import CLEAN, DEFECTIVE, Runner
+
+from checker import compiled_ruleset
 
 
 def test_junit_has_one_case_per_rule_per_report(gk: Runner) -> None:

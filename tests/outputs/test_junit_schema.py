@@ -12,11 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
-
-import checker
 from conftest import CLEAN, DEFECTIVE, Runner
 from lxml import etree
 from test_reading_outputs import partly_read
+
+import checker
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).with_name("jenkins-junit.xsd"))))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gk_testlib import assert_example, load_base, patch
 
 from checker import compiled_ruleset
 from checker.config import config_from_table, configured_ruleset
@@ -18,7 +19,6 @@ from checker.document import validate_document
 from checker.engine import run
 from checker.model import Outcome, ReportResult
 from checker.waivers import apply_waivers
-from gk_testlib import assert_example, load_base, patch
 
 TODAY = dt.date(2026, 3, 1)
 RULES = [r for r in compiled_ruleset().ruleset.rules if r.ruleset == "local"]

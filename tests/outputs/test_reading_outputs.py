@@ -11,13 +11,13 @@ from typing import Any
 
 import jsonschema
 import pytest
+from conftest import CLEAN, Runner
+from test_sarif import sarif_schema
 
 from checker import compiled_ruleset
 from checker.audit.outputs import write_outputs
 from checker.audit.runner import AuditOptions, run_audit
 from checker.resources import load_schema
-from conftest import CLEAN, Runner
-from test_sarif import sarif_schema
 
 HEADING = "五、<script>问题*和*[下一步](x)"
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-
 from conftest import CLEAN, DEFECTIVE, Runner
 
 

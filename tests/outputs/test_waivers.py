@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CLEAN, DEFECTIVE, Runner
 
 from checker import compiled_ruleset
 from checker.engine import run
 from checker.model import Outcome
 from checker.waivers import Waiver, apply_waivers, rescore
-from conftest import CLEAN, DEFECTIVE, Runner
 
 TODAY = dt.date(2026, 3, 1)
 

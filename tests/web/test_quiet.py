@@ -119,6 +119,6 @@ def test_library_api_is_quiet_and_restores_logging(noisy_pdf: Path, capfd: pytes
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with quiet_libraries():
-            warnings.warn("inside", UserWarning)
-        warnings.warn("outside", UserWarning)
+            warnings.warn("inside", UserWarning, stacklevel=1)
+        warnings.warn("outside", UserWarning, stacklevel=1)
     assert [str(w.message) for w in caught] == ["outside"]

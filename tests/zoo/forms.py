@@ -966,7 +966,7 @@ def cell_per_line(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
         out += [""] * (sep + row_end)
         grid = block.grid
         for r in range(grid.n_rows):
-            for i, c in enumerate(grid.row_cells(r)):
+            for c in grid.row_cells(r):
                 out.append(c.text)
                 out += [""] * sep
             out += [""] * row_end
