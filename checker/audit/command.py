@@ -24,6 +24,14 @@ INTERRUPTED, TERMINATED = 130, 143
               help="每批一次向量化检查的报告数（决定内存占用）")
 @click.option("--rules", "rule_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="使用指定的规则文件代替内置规则（可多次指定）")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
+              help="使用此配置文件（默认与 check 相同：从被审核的文件夹向上查找 gkcheck.toml 或 pyproject.toml 的 "
+                   "[tool.gkcheck]；各路径找到的配置不一致时报错）")
+@click.option("--no-config", is_flag=True, help="不使用任何配置文件")
+@click.option("--region", metavar="地区",
+              help="机关所在地区（如 甘肃省武威市）：启用该地区的内置地方规则集（替换配置文件中的 region）")
+@click.option("--allow-partial-rules", is_flag=True,
+              help="允许配置停用整个规则族、整个表格或部分、或最低规则集中的规则（默认报错；输出中总会列出未运行的规则）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="输出语言")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="有报告出现这一严重程度及以上的问题时退出码为 1")
@@ -35,7 +43,8 @@ INTERRUPTED, TERMINATED = 130, 143
 @click.option("--force", is_flag=True, help="忽略数据库中已有的结果，全部重新读取和检查")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度")
 def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int | None, chunk_size: int,
-                  rule_files: tuple[str, ...], lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
+                  rule_files: tuple[str, ...], config_path: str | None, no_config: bool, region: str | None,
+                  allow_partial_rules: bool, lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
                   executor: str, scheduler: str | None, force: bool, quiet: bool) -> int:
     """批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。
 
@@ -50,18 +59,20 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
     """
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
+    if config_path and no_config:
+        raise click.UsageError("--config 与 --no-config 不能同时使用")
     previous = _terminate_as_interrupt()
     try:
         # Imported here so that `gkcheck check` starts without the audit's dependencies.
         from checker.audit.outputs import write_outputs
         from checker.audit.progress import make_progress
         from checker.audit.runner import AuditOptions, run_audit
-        from checker.audit.worker import Settings
 
         opts = AuditOptions(paths, Path(output), Path(db) if db else None, jobs, chunk_size, rule_files or None,
-                            lang, fail_on, min_score, executor, scheduler, force)
+                            lang, fail_on, min_score, executor, scheduler, force, config_path, no_config, region,
+                            allow_partial_rules)
         summary = run_audit(opts, make_progress(lang, quiet))
-        wrote = write_outputs(summary, Settings(opts.rule_files).compiled().ruleset)
+        wrote = write_outputs(summary, summary.ruleset)
         _report(summary, wrote, lang)
         return summary.exit_code(exit_zero)
     except KeyboardInterrupt as exc:

@@ -12,6 +12,7 @@ from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 from checker.loader import RuleSet
+from checker.render.configuration import configuration_lines
 from checker.render.labels import LEVEL_ZH
 
 if TYPE_CHECKING:
@@ -37,7 +38,9 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
     lang = summary.options.lang
     checked = summary.checked
     scores = [r.result["score"] for r in checked if r.result and r.result["score"] is not None]
-    ranking, rules, yoy, problems = tabs
+    ranking, rules, yoy, problems = tabs[:4]
+    config = configuration_lines(ruleset, lang) or [_t(lang, "未使用配置文件（运行全部默认规则）。",
+                                                      "No configuration file (every default rule runs).")]
     parts = [
         _cards(summary, scores, len(_rows(problems)), lang),
         _figure(_t(lang, "得分分布", "Score distribution"), _histogram(scores, 0, 100, 10, _BLUE)),
@@ -61,6 +64,7 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
 <style>{_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 <p class="sub">{escape(_t(lang, "规则版本", "Rule sets"))}: {escape(ruleset.version)}</p>
+<div class="config">{''.join(f'<p class="sub">{escape(line)}</p>' for line in config)}</div>
 {''.join(parts)}
 <script>{_JS}</script>
 </body></html>

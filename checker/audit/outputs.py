@@ -35,6 +35,7 @@ from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
+from checker.render.configuration import configuration_lines
 from checker.render.labels import KIND_ZH, LEVEL_ZH, place_text
 from checker.render.safe import csv_cell
 from checker.scoring import WITHHELD
@@ -76,7 +77,7 @@ def tables(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[in
     """
     lang = summary.options.lang
     return [_ranking(summary, lang), _rules(summary, ruleset, per_rule, lang), _yoy(summary, lang),
-            _problems(summary, lang)]
+            _problems(summary, lang), configuration_table(ruleset, lang)]
 
 
 def _graded(r: Row) -> bool:
@@ -97,6 +98,22 @@ def ranked(summary: AuditSummary) -> list[Row]:
 # Positions of the ranking table's columns that the dashboard shows.
 RANK, AGENCY, YEAR, KIND, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, INFOS, PASSED, FILE, \
     RESULT = range(16)
+
+
+def configuration_table(ruleset: RuleSet, lang: str) -> Table:
+    """The run's configuration as ``gkcheck check`` shows it (:func:`configuration_lines`), then one row per
+    rule not run and per severity changed (a sheet of summary.xlsx)."""
+    headers = [_t(lang, "项目", "Item"), _t(lang, "规则", "Rule"), _t(lang, "说明", "Detail")]
+    conf = ruleset.configuration
+    lines = configuration_lines(ruleset, lang) or [_t(lang, "未使用配置文件：运行全部默认规则，严重程度按规则文件。",
+                                                     "No configuration file: every default rule runs at its "
+                                                     "rule file's severity.")]
+    rows: list[list[Any]] = [[_t(lang, "配置", "Configuration"), None, line] for line in lines]
+    rows += [[_t(lang, "未运行的规则", "Rule not run"), c.rule_id, f"{c.name}（{c.source} {c.key}）"]
+             for c in conf.deselected]
+    rows += [[_t(lang, "调整严重程度", "Severity changed"), c.rule_id, f"{c.before}→{c.after}（{c.source}）"]
+             for c in conf.severities]
+    return Table("configuration", _t(lang, "配置", "Configuration"), headers, rows)
 
 
 def _ranking(summary: AuditSummary, lang: str) -> Table:
@@ -230,8 +247,8 @@ def _fingerprint(summary: AuditSummary) -> str:
     return h.hexdigest()
 
 
-OUTPUT_FILES = ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv", "findings.csv",
-                "findings.jsonl", "audit.html")
+OUTPUT_FILES = ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv",
+                "configuration.csv", "findings.csv", "findings.jsonl", "audit.html")
 OUTPUTS_MANIFEST = ".gkcheck-outputs.json"
 """Written last, atomically: the fingerprint the outputs were made from and the sha256 of each output file.
 The outputs are up to date only when it exists, its fingerprint is the run's, and every file's hash matches."""
@@ -395,7 +412,7 @@ def _csv(path: Path, table: Table) -> None:
 def _workbook(summary: AuditSummary, tabs: list[Table], size: int) -> None:
     lang = summary.options.lang
     every = _finding_table(_findings(summary), lang, size)
-    _xlsx(summary.options.output / "summary.xlsx", [*tabs[:3], every, tabs[3]], lang)
+    _xlsx(summary.options.output / "summary.xlsx", [*tabs[:3], every, *tabs[3:]], lang)
 
 
 def _findings_files(summary: AuditSummary) -> None:

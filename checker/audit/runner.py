@@ -21,6 +21,8 @@ Memory stays bounded: only metadata of all reports is held; documents live one c
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
 import hashlib
 import json
 import os
@@ -29,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -58,9 +60,12 @@ from checker.audit.worker import (
     stored_profile,
     write_result,
 )
-from checker.errors import InputError
+from checker.config import discover as config_discover
+from checker.config import shown_path
+from checker.errors import InputError, RuleSetError
 from checker.loader import RuleSet
 from checker.verdict import ERROR, FAILED, PASSED
+from checker.waivers import Waiver
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
 _COMMIT_FILES, _COMMIT_SECONDS = 5000, 2.0  # ingest records per transaction (fewer, larger transactions)
@@ -107,6 +112,11 @@ class AuditOptions:
         executor: ``process`` (local worker processes) or ``dask``.
         scheduler: the Dask scheduler address (``tcp://host:8786``), or a ``distributed.Client``.
         force: ignore stored results and check everything again.
+        config: the configuration file (``--config``); None: discovered from the audited paths
+            (see :func:`audit_config`) unless ``no_config``.
+        no_config: use no configuration file (``--no-config``).
+        region: ``--region`` (replaces the configuration's region).
+        allow_partial_rules: ``--allow-partial-rules``.
     """
 
     paths: tuple[str, ...]
@@ -121,6 +131,10 @@ class AuditOptions:
     executor: str = "process"
     scheduler: Any = None
     force: bool = False
+    config: str | None = None
+    no_config: bool = False
+    region: str | None = None
+    allow_partial_rules: bool = False
 
     @property
     def db_path(self) -> Path:
@@ -208,6 +222,7 @@ class AuditSummary:
         seconds: wall time so far.
         variant: the stored-result variant (rule-set version, language, policy).
         options: the run's options.
+        ruleset: the rules that ran, under the run's configuration (what the outputs describe).
     """
 
     rows: list[Row]
@@ -216,6 +231,7 @@ class AuditSummary:
     seconds: float
     variant: str
     options: AuditOptions
+    ruleset: RuleSet = field(default_factory=lambda: Settings(None).compiled().ruleset)
 
     @property
     def checked(self) -> list[Row]:
@@ -269,9 +285,10 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     start = time.perf_counter()
     progress = progress or _Silent()
     entries, problems = discover(opts.paths)
-    settings = Settings(opts.rule_files, opts.lang, opts.fail_on, opts.min_score)
-    ruleset = settings.compiled().ruleset  # compiled before the workers fork: they inherit it
-    rules, bounds = rules_key(ruleset), _limits_key()
+    settings = audit_settings(opts)
+    compiled, waivers = settings.configured()  # compiled before the workers fork: they inherit it
+    ruleset = compiled.ruleset
+    rules, bounds = rules_key(ruleset, waivers, settings.day), _limits_key()
     version = f"{__version__}|{rules}|{bounds}"
     variant = f"{rules[:32]}|{opts.lang}|{opts.fail_on}|{opts.min_score}|{bounds}"
     # local workers write each result file as soon as the report is checked (a Dask worker may not
@@ -293,17 +310,80 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     rows.extend(Row(path, status, (zh, en)) for path, status, zh, en in problems)
     path_of = {r.key: r.path for r in rows if r.status == "checked"}
     conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
-    return AuditSummary(rows, conflicts, len(fresh), time.perf_counter() - start, variant, opts)
+    return AuditSummary(rows, conflicts, len(fresh), time.perf_counter() - start, variant, opts, ruleset)
 
 
-def rules_key(ruleset: RuleSet) -> str:
+def audit_settings(opts: AuditOptions) -> Settings:
+    """The settings of an audit: its configuration found (:func:`audit_config`) and checked here, in the main
+    process, so that a broken configuration or rule file stops the audit before any work (exit 2)."""
+    config = audit_config(opts.paths, opts.config, opts.no_config)
+    settings = Settings(opts.rule_files, opts.lang, opts.fail_on, opts.min_score,
+                        config=str(config) if config else None, region=opts.region,
+                        allow_partial=opts.allow_partial_rules, today=dt.date.today().isoformat())
+    settings.configured()
+    return settings
+
+
+def audit_config(paths: Sequence[str], explicit: str | None = None, disabled: bool = False) -> Path | None:
+    """The configuration file of an audit: ``explicit``; none when ``disabled``; else discovered as ``gkcheck
+    check`` discovers it (gkcheck.toml or pyproject.toml with [tool.gkcheck], upward), from each audited
+    folder (a file's or manifest's folder; a pattern's folder before its first wildcard).
+
+    Raises:
+        RuleSetError: audited paths discover different configurations (or some one and others none): the
+            audit refuses to guess which applies; ``--config`` or ``--no-config`` decides.
+    """
+    if disabled:
+        return None
+    if explicit:
+        return Path(explicit)
+    found: dict[Path | None, str] = {}
+    for arg in paths:
+        found.setdefault(config_discover([str(_audited_folder(arg) / "-")]), arg)
+    if len(found) > 1:
+        shown = "；".join(f"{clean(arg)} → {shown_path(p) if p else '无配置文件'}" for p, arg in found.items())
+        shown_en = "; ".join(f"{clean(arg)} -> {shown_path(p) if p else 'no configuration file'}"
+                             for p, arg in found.items())
+        raise RuleSetError(f"被审核的路径找到的配置文件不一致：{shown}。一次审核只能使用一个配置，"
+                           "请用 --config 指定要使用的配置文件，或用 --no-config 不使用配置文件，或分别审核。",
+                           f"The audited paths find different configuration files: {shown_en}. An audit uses one "
+                           "configuration: choose it with --config, use none with --no-config, or audit them "
+                           "separately.")
+    return next(iter(found), None)
+
+
+def _audited_folder(arg: str) -> Path:
+    """The folder a configuration is discovered from for one audited path."""
+    path = Path(arg)
+    if glob.has_magic(arg):
+        parts = []
+        for part in path.parts:
+            if glob.has_magic(part):
+                break
+            parts.append(part)
+        path = Path(*parts) if parts else Path(".")
+        return path
+    try:
+        return path if path.is_dir() else path.parent
+    except OSError:
+        return path.parent
+
+
+def rules_key(ruleset: RuleSet, waivers: Sequence[Waiver] = (), today: dt.date | None = None) -> str:
     """The content hash of the rules actually used: gkcheck's version and the rule set's fingerprint.
 
     The fingerprint covers every rule file's content and what configuration changes in the
     results, so editing a rule (without changing its file's ``version:``) checks the reports
     again. Stored ingest records and results are keyed by it.
     """
-    return hashlib.sha256(f"{__version__}\n{ruleset.fingerprint}".encode()).hexdigest()
+    conf = ruleset.configuration
+    day = today or dt.date.today()
+    # what else of the configuration reaches the results: the file shown and the rule sets it enabled, and
+    # the waivers (a waiver that expires changes the results it covers)
+    extra = repr((conf.file, conf.region, conf.local,
+                  [(w.rule_id, w.files, w.agencies, w.reason, w.approver, w.expires.isoformat(), w.expired(day),
+                    str(w.base)) for w in waivers])) if conf.shown or waivers else ""
+    return hashlib.sha256(f"{__version__}\n{ruleset.fingerprint}{extra and chr(10) + extra}".encode()).hexdigest()
 
 
 def _limits_key() -> str:

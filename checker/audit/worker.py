@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -29,6 +31,7 @@ from checker.audit.pool import mark
 from checker.audit.resultjson import ResultJson
 from checker.audit.safe import clean, json_bytes, json_value
 from checker.compile import Compiled
+from checker.config import Config, configured_ruleset, load_config
 from checker.document import validate_document
 from checker.engine import gc_paused
 from checker.errors import InputError
@@ -38,6 +41,7 @@ from checker.model import Severity
 from checker.render.context import RenderContext
 from checker.render.json_out import result_to_dict
 from checker.verdict import Policy
+from checker.waivers import Waiver, apply_waivers
 
 _FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
 _SUFFIX_FAMILY = {".json": "json", ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
@@ -73,6 +77,11 @@ class Settings:
         results_dir: where :func:`check_chunk` writes each report's result JSON as soon as it is
             checked (local workers share the output folder; None: the audit's main process writes what they return).
         variant: the stored-result variant (names the result files).
+        config: the configuration file (None: none), read and applied as ``gkcheck check`` does
+            (:func:`checker.config.configured_ruleset`, then :func:`checker.waivers.apply_waivers`).
+        region: ``--region`` (replaces the configuration's region).
+        allow_partial: ``--allow-partial-rules``.
+        today: the date waivers' expiry is judged against (ISO; the same for every worker of a run).
     """
 
     rule_files: tuple[str, ...] | None
@@ -81,15 +90,38 @@ class Settings:
     min_score: float | None = None
     results_dir: str | None = None
     variant: str = ""
+    config: str | None = None
+    region: str | None = None
+    allow_partial: bool = False
+    today: str = ""
+
+    def configured(self) -> tuple[Compiled, tuple[Waiver, ...]]:
+        """The compiled rule set under the configuration, and its waivers (cached per process)."""
+        return _configured(self.rule_files, self.config, self.region, self.allow_partial)
 
     def compiled(self) -> Compiled:
-        """The compiled rule set (cached per process)."""
-        return compiled_ruleset(self.rule_files)
+        """The compiled rule set under the configuration (cached per process)."""
+        return self.configured()[0]
+
+    @property
+    def day(self) -> dt.date:
+        """The date waivers' expiry is judged against."""
+        return dt.date.fromisoformat(self.today) if self.today else dt.date.today()
 
     @property
     def policy(self) -> Policy:
         """The pass/fail policy."""
         return Policy(Severity(self.fail_on), self.min_score)
+
+
+@functools.lru_cache(maxsize=4)
+def _configured(rule_files: tuple[str, ...] | None, config: str | None, region: str | None,
+                allow_partial: bool) -> tuple[Compiled, tuple[Waiver, ...]]:
+    """What ``gkcheck check --config CONFIG --rules … --region … [--allow-partial-rules]`` runs: the same function."""
+    if config is None and not region and not allow_partial:
+        return compiled_ruleset(rule_files), ()  # no configuration: the plain rule set (shared cache)
+    loaded = (load_config(config) if config else Config()).with_cli(region=region)
+    return configured_ruleset(loaded, rule_files or (), allow_partial)
 
 
 @dataclass(slots=True)
@@ -331,7 +363,7 @@ def check_budget(n: int) -> float:
 
 def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
     mark(-1, check_budget(len(items)))
-    compiled = settings.compiled()
+    compiled, waivers = settings.configured()
     docs, kept, out = [], [], []
     for item in items:
         try:
@@ -343,6 +375,8 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
             out.append(failed(item.key, crashed(exc, "读取", "reading")))
     pairs = [(profile_of(*i.pair[0]), profile_of(*i.pair[1])) if i.pair else None for i in kept]
     results = check_many(docs, compiled, [clean(i.path) for i in kept], pairs)
+    if waivers:  # as `gkcheck check` applies them (the run-level notices of waivers covering no report are not kept)
+        results, _ = apply_waivers(results, waivers, settings.day, compiled.ruleset)
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None
