@@ -52,6 +52,7 @@ from checker.audit.worker import (
     StoredProfile,
     check_budget,
     check_chunk,
+    config_stamp,
     crashed,
     failed,
     failure,
@@ -319,7 +320,8 @@ def audit_settings(opts: AuditOptions) -> Settings:
     config = audit_config(opts.paths, opts.config, opts.no_config)
     settings = Settings(opts.rule_files, opts.lang, opts.fail_on, opts.min_score,
                         config=str(config) if config else None, region=opts.region,
-                        allow_partial=opts.allow_partial_rules, today=dt.date.today().isoformat())
+                        allow_partial=opts.allow_partial_rules, today=dt.date.today().isoformat(),
+                        stamp=config_stamp(str(config) if config else None))
     settings.configured()
     return settings
 

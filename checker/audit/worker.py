@@ -82,6 +82,8 @@ class Settings:
         region: ``--region`` (replaces the configuration's region).
         allow_partial: ``--allow-partial-rules``.
         today: the date waivers' expiry is judged against (ISO; the same for every worker of a run).
+        stamp: what the configuration file held when the audit started (a hash of it as read): a process
+            that already compiled an earlier content of the same file compiles it again.
     """
 
     rule_files: tuple[str, ...] | None
@@ -94,10 +96,11 @@ class Settings:
     region: str | None = None
     allow_partial: bool = False
     today: str = ""
+    stamp: str = ""
 
     def configured(self) -> tuple[Compiled, tuple[Waiver, ...]]:
         """The compiled rule set under the configuration, and its waivers (cached per process)."""
-        return _configured(self.rule_files, self.config, self.region, self.allow_partial)
+        return _configured(self.rule_files, self.config, self.region, self.allow_partial, self.stamp)
 
     def compiled(self) -> Compiled:
         """The compiled rule set under the configuration (cached per process)."""
@@ -116,12 +119,19 @@ class Settings:
 
 @functools.lru_cache(maxsize=4)
 def _configured(rule_files: tuple[str, ...] | None, config: str | None, region: str | None,
-                allow_partial: bool) -> tuple[Compiled, tuple[Waiver, ...]]:
-    """What ``gkcheck check --config CONFIG --rules … --region … [--allow-partial-rules]`` runs: the same function."""
+                allow_partial: bool, stamp: str) -> tuple[Compiled, tuple[Waiver, ...]]:
+    """What ``gkcheck check --config CONFIG --rules … --region … [--allow-partial-rules]`` runs: the same function
+    (``stamp``: see :attr:`Settings.stamp`; only a key of the cache)."""
     if config is None and not region and not allow_partial:
         return compiled_ruleset(rule_files), ()  # no configuration: the plain rule set (shared cache)
     loaded = (load_config(config) if config else Config()).with_cli(region=region)
     return configured_ruleset(loaded, rule_files or (), allow_partial)
+
+
+def config_stamp(config: str | None) -> str:
+    """:attr:`Settings.stamp` of a configuration file: a hash of the configuration read from it now (its keys,
+    waivers, and those of its waivers file)."""
+    return hashlib.sha256(repr(load_config(config)).encode()).hexdigest() if config else ""
 
 
 @dataclass(slots=True)
