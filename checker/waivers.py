@@ -62,9 +62,13 @@ class Waiver:
 
     def covers(self, result: ReportResult) -> bool:
         """True when the report is within the waiver's scope (every given glob list matches)."""
-        if self.files and not any(_path_matches(result.source, pattern, self.base) for pattern in self.files):
+        if not self.covers_path(result.source):
             return False
         return not self.agencies or any(fnmatch.fnmatchcase(result.agency, a) for a in self.agencies)
+
+    def covers_path(self, source: str) -> bool:
+        """True when a report at ``source`` is within the waiver's ``files`` globs (always when it has none)."""
+        return not self.files or any(_path_matches(source, pattern, self.base) for pattern in self.files)
 
     def expired(self, today: dt.date) -> bool:
         """True when ``today`` is after the expiry date."""

@@ -302,7 +302,7 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     try:
         with _executor(opts) as ex:
             sha_of, fresh, known = _ingest(entries, store, ex, settings, version, opts, progress)
-            rows = _rows(entries, sha_of, fresh, known)
+            rows = _rows(entries, sha_of, fresh, known, waivers)
             pairs = _pair(rows)
             results, now = _check(rows, store, ex, settings, variant, opts, progress)
         _attach(rows, results, now)
@@ -599,21 +599,27 @@ def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, byt
 
 
 def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingested],
-          known: dict[str, dict[str, Any]]) -> list[Row]:
+          known: dict[str, dict[str, Any]], waivers: Sequence[Waiver] = ()) -> list[Row]:
     """One row per entry: what ingest found, manifest applied, duplicates marked (each entry its own
-    boundary: a row that cannot be built is that report's failure)."""
+    boundary: a row that cannot be built is that report's failure).
+
+    ``waivers``: the run's waivers; those that choose reports by path (``files``) and cover an entry are part
+    of its key (its result depends on its path then: a file moved into or out of a waiver's scope is checked
+    again, and two files of the same content in and out of the scope are checked each)."""
     rows: list[Row] = []
     first_of: dict[str, str] = {}
+    by_path = [(i, w) for i, w in enumerate(waivers) if w.files]
     for e in entries:
         try:
-            rows.append(_row(e, sha_of, fresh, known, first_of))
+            scope = [i for i, w in by_path if w.covers_path(clean(e.path))] if by_path else []
+            rows.append(_row(e, sha_of, fresh, known, first_of, scope))
         except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails, the audit goes on
             rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, "")))
     return rows
 
 
 def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: dict[str, dict[str, Any]],
-         first_of: dict[str, str]) -> Row:
+         first_of: dict[str, str], scope: list[int]) -> Row:
     sha = sha_of.get(e.path, "")
     info = known.get(sha)
     if info is None:
@@ -623,7 +629,7 @@ def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: di
     if info["error"]:
         cat, zh, en = info["error"]
         return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]])
-    key = _key(sha, e.overrides)
+    key = _key(sha, e.overrides, scope)
     meta = {**info["meta"], **_meta_overrides(e.overrides)}
     notes = [tuple(n) for n in info["notes"]] + _manifest_notes(info["meta"], e.overrides)
     body = e.overrides.get("agency_id") or pairing.normalise_agency(meta.get("agency") or "")
@@ -641,8 +647,10 @@ def _status(category: str) -> str:
     return category if category in FAILED_STATUSES or category == "non_report" else "error"
 
 
-def _key(sha: str, overrides: dict[str, str]) -> str:
-    values = {k: v for k, v in overrides.items() if k != "agency_id"}
+def _key(sha: str, overrides: dict[str, str], scope: Sequence[int] = ()) -> str:
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if k != "agency_id"}
+    if scope:  # the waivers covering the file by its path (see _rows)
+        values[" waivers"] = list(scope)
     if not values:
         return sha
     return hashlib.sha256((sha + json.dumps(values, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()

@@ -174,3 +174,24 @@ def test_no_config_ignores_a_configuration_beside_the_reports(tmp_path: Path) ->
         _same(plain, bare)
     assert any(not f["rule_id"].startswith("GK-T3") for r in plain.values() for f in r["findings"])
     assert all(f["rule_id"].startswith(("GK-T3", "GK-W")) for r in bare.values() for f in r["findings"])
+
+
+def test_a_waiver_by_path_keys_the_result_by_path(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    [first] = _reports(folder, n=1)
+    twin = folder / "twin.json"
+    twin.write_bytes(first.read_bytes())  # the same content, outside the waiver's files
+    (folder / "gkcheck.toml").write_text('[[waivers]]\nrule = "GK-T3-010"\nfiles = ["r0.json"]\nreason = "更正中"\n'
+                                         'approver = "李明"\nexpires = 2099-01-01\n', encoding="utf-8")
+    summary, got = _audit_json(folder, tmp_path / "out")
+    assert summary.counts.duplicates == 0 and len(got) == 2  # checked each: their results differ
+
+    def waived(path: Path) -> set[bool]:
+        return {bool(f.get("waived")) for f in got[str(path)]["findings"] if f["rule_id"] == "GK-T3-010"}
+
+    assert waived(first) == {True} and waived(twin) == {False}
+    # the file moved out of the waiver's scope: checked again, no longer waived
+    first.rename(folder / "moved.json")
+    again, got = _audit_json(folder, tmp_path / "out")
+    assert again.counts.duplicates == 1 and again.counts.checked_now == 0  # twin's stored result is the one
+    assert all(not f.get("waived") for r in got.values() for f in r["findings"])
