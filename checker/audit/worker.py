@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from checker import limits
-from checker.api import apply_overrides, check_many, compiled_ruleset
+from checker.api import apply_overrides, check_many
 from checker.audit.pool import mark
 from checker.audit.resultjson import ResultJson
 from checker.audit.safe import clean, json_bytes, json_value
@@ -122,8 +122,6 @@ def _configured(rule_files: tuple[str, ...] | None, config: str | None, region: 
                 allow_partial: bool, stamp: str) -> tuple[Compiled, tuple[Waiver, ...]]:
     """What ``gkcheck check --config CONFIG --rules … --region … [--allow-partial-rules]`` runs: the same function
     (``stamp``: see :attr:`Settings.stamp`; only a key of the cache)."""
-    if config is None and not region and not allow_partial:
-        return compiled_ruleset(rule_files), ()  # no configuration: the plain rule set (shared cache)
     loaded = (load_config(config) if config else Config()).with_cli(region=region)
     return configured_ruleset(loaded, rule_files or (), allow_partial)
 

@@ -195,3 +195,22 @@ def test_a_waiver_by_path_keys_the_result_by_path(tmp_path: Path) -> None:
     again, got = _audit_json(folder, tmp_path / "out")
     assert again.counts.duplicates == 1 and again.counts.checked_now == 0  # twin's stored result is the one
     assert all(not f.get("waived") for r in got.values() for f in r["findings"])
+
+
+def test_rule_files_are_completed_as_check_completes_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    files = _reports(folder, n=3)
+    rules = str(ROOT / "rules" / "format-2021.yaml")
+    check = _check_json(files, capsys, "--rules", rules)
+    summary, audit = _audit_json(folder, tmp_path / "out", rule_files=(rules,))
+    _same(check, audit)
+    assert set(summary.ruleset.versions) == {"format-2021", "local"}  # `local` added, as check adds it
+
+
+def test_region_switches_on_the_local_rule_set_as_in_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    files = _reports(folder, n=3)
+    check = _check_json(files, capsys, "--region", "甘肃省武威市")
+    summary, audit = _audit_json(folder, tmp_path / "out", region="甘肃省武威市")
+    _same(check, audit)
+    assert "local-wuwei" in summary.ruleset.versions
