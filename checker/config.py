@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import tomllib
@@ -53,6 +54,7 @@ from checker.loader import LocalSet, RuleSet, default_files, local_sets, standar
 from checker.model import Configuration, LocalRuleSet, Rule, Severity
 from checker.resources import load_schema
 from checker.ruleguard import changes_of, guard
+from checker.safeyaml import load_yaml
 from checker.waivers import Waiver
 
 CONFIG_FILE, PYPROJECT = "gkcheck.toml", "pyproject.toml"
@@ -514,10 +516,30 @@ def rule_files(config: Config, cli_rules: Sequence[str]) -> list[Path] | None:
     if not chosen:
         return [*standard_files(), *regional] if regional else None
     local = next((p for p in default_files() if p.stem == LOCAL_RULESET), None)
+    ids = {_ruleset_id(p) for p in chosen} - {None}
     for extra in (local, *regional):
-        if extra is not None and all(p.resolve() != extra.resolve() for p in chosen):
+        if (extra is not None and all(p.resolve() != extra.resolve() for p in chosen)
+                and _ruleset_id(extra) not in ids):  # a copy of it chosen (e.g. all rule files copied) stands for it
             chosen.append(extra)
     return chosen
+
+
+def _ruleset_id(path: Path) -> str | None:
+    """The ``ruleset`` id a rule file declares (None when it cannot be read here: the loader then says why)."""
+    try:
+        return _declared_id(path.resolve(), path.stat().st_mtime_ns)
+    except (OSError, RuntimeError):
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _declared_id(path: Path, mtime_ns: int) -> str | None:
+    try:
+        data = load_yaml(path)
+    except RuleSetError:
+        return None
+    value = data.get("ruleset") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def apply_config(ruleset: RuleSet, config: Config) -> RuleSet:

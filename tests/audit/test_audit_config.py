@@ -58,7 +58,9 @@ def _reports(folder: Path, n: int = 6, seed: int = 5) -> list[Path]:
 def _cli(args: list[str]) -> int:
     with pytest.raises(SystemExit) as exc:
         main(args)
-    return int(exc.value.code)
+    code = exc.value.code
+    assert isinstance(code, int)
+    return code
 
 
 def _check_json(files: list[Path], capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, dict[str, Any]]:
@@ -214,3 +216,20 @@ def test_region_switches_on_the_local_rule_set_as_in_check(tmp_path: Path, capsy
     summary, audit = _audit_json(folder, tmp_path / "out", region="甘肃省武威市")
     _same(check, audit)
     assert "local-wuwei" in summary.ruleset.versions
+
+
+def test_copies_of_every_rule_file_stand_for_the_bundled_ones(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.loader import standard_files
+
+    copies = tmp_path / "rules"
+    copies.mkdir()
+    for f in standard_files():
+        (copies / f.name).write_bytes(f.read_bytes())
+    rules = tuple(str(copies / f.name) for f in standard_files())
+    folder = tmp_path / "in"
+    files = _reports(folder, n=2)
+    check = _check_json(files, capsys, *(a for r in rules for a in ("--rules", r)))
+    _, audit = _audit_json(folder, tmp_path / "out", rule_files=rules)  # no duplicate `local` rule set added
+    _same(check, audit)
+    assert check and all(r["findings"] == audit[s]["findings"] for s, r in check.items())
