@@ -32,6 +32,7 @@ from checker.model import Configuration, Rule, RuleDoc, Severity, Text
 from checker.patterns import PatternError, schema_patterns
 from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
+from checker.rulecache import cached_read
 from checker.safeyaml import load_yaml
 from checker.wordings import Wording
 
@@ -274,6 +275,11 @@ def _canonical(data: Any) -> bytes:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The data of a rule file, valid against the schema (read once per content: :mod:`checker.rulecache`)."""
+    return cached_read(path, _read_file)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
     data = load_yaml(path)  # bounded size, aliases and nesting; no duplicate keys
     validator = jsonschema.Draft202012Validator(load_schema("ruleset.schema.json"),
                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
