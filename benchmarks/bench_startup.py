@@ -31,17 +31,17 @@ COMMANDS: list[tuple[str, list[str]]] = [
 ]
 
 
-def wall(args: list[str], env: dict[str, str]) -> float:
+def wall(args: list[str], env: dict[str, str], root: Path) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "checker", *args], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env=env, cwd=ROOT, check=False)
+                   stderr=subprocess.DEVNULL, env=env, cwd=root, check=False)
     return time.perf_counter() - start
 
 
-def top_imports(args: list[str], env: dict[str, str], top: int) -> list[tuple[int, str]]:
+def top_imports(args: list[str], env: dict[str, str], top: int, root: Path) -> list[tuple[int, str]]:
     """The slowest top-level imports of one run: (cumulative µs, module)."""
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "checker", *args], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT, check=False)
+                          stderr=subprocess.PIPE, text=True, env=env, cwd=root, check=False)
     rows = []
     for line in proc.stderr.splitlines():
         if not line.startswith("import time:") or "|" not in line:
@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--no-cache", action="store_true", help="set GKCHECK_NO_CACHE=1")
     a = parser.parse_args()
     env = dict(os.environ)
+    a.root = a.root.resolve()  # run from it: ``python -m`` puts the working folder first on sys.path
     env["PYTHONPATH"] = str(a.root) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     if a.no_cache:
         env["GKCHECK_NO_CACHE"] = "1"
@@ -72,12 +73,12 @@ def main() -> None:
           f"{' · GKCHECK_NO_CACHE=1' if a.no_cache else ''}")
     print(f"{'command':40} {'median s':>9} {'min s':>7}")
     for label, args in COMMANDS:
-        wall(args, env)  # warm-up (file cache, rule-set cache)
-        times = [wall(args, env) for _ in range(a.n)]
+        wall(args, env, a.root)  # warm-up (file cache, rule-set cache)
+        times = [wall(args, env, a.root) for _ in range(a.n)]
         print(f"{label:40} {statistics.median(times):9.3f} {min(times):7.3f}", flush=True)
     for label, args in COMMANDS:
         print(f"\ntop-level imports of `{label}` (cumulative ms):")
-        for micros, name in top_imports(args, env, a.top):
+        for micros, name in top_imports(args, env, a.top, a.root):
             print(f"  {micros / 1000:8.1f}  {name}")
 
 

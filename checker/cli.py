@@ -47,8 +47,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
               "批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。"),
     "check": ("checker.cli_commands", "check", "检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"),
     "convert": ("checker.cli_commands", "convert", "把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"),
-    "explain": ("checker.cli_commands", "explain", "查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"),
-    "rules": ("checker.cli_commands", "rules_cmd", "列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"),
+    "explain": ("checker.cli_rules", "explain", "查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"),
+    "rules": ("checker.cli_rules", "rules_cmd", "列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"),
     "serve": ("checker.web.command", "serve_command",
               "在本机启动检查网页：在浏览器中拖入报告文件即可检查，并可下载带批注的 Word 文件。"),
 }
@@ -126,8 +126,8 @@ def _error(message: str) -> None:
 
 
 def _console(color: str, file: Any = None) -> Console:
-    """The console for terminal output (see :func:`checker.cli_commands._console`)."""
-    from checker.cli_commands import _console as console
+    """The console for terminal output (see :func:`checker.cli_rules._console`)."""
+    from checker.cli_rules import _console as console
 
     return console(color, file)
 

@@ -19,21 +19,19 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from rich.console import Console
 
-from checker.api import apply_overrides, compiled_ruleset
+from checker.api import apply_overrides
 from checker.cli import _LANGS, Terminated, _error, _reader_gone
+from checker.cli_rules import _console
 from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
 from checker.engine import run
-from checker.errors import InputError, RuleSetError
+from checker.errors import InputError
 from checker.fileio import atomic_writer, link_loop, resolved, same_file
 from checker.frame import KINDS, LEVELS
-from checker.loader import default_files
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
-from checker.render.rules import render_explain, render_rules
-from checker.render.safe import TerminalConsole, json_text, terminal_text
+from checker.render.safe import json_text, terminal_text
 from checker.verdict import ERROR, PASSED, Policy
 from checker.waivers import apply_waivers
 
@@ -171,26 +169,6 @@ def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
                         allow_partial_rules, skip_non_reports, verbose, show_unassessed, region)
     with _terminate_as_interrupt():
         return execute_check(opts)
-
-
-class _Console(TerminalConsole):
-    """A console that prints no escape sequence from report text, and whose reader may go away."""
-
-    def on_broken_pipe(self) -> None:
-        # Rich would exit 1 (the code for "findings"); main() exits quietly with BROKEN_PIPE.
-        self.quiet = True
-        raise BrokenPipeError
-
-
-def _console(color: str, file: Any = None) -> Console:
-    """The console for terminal output: strings printed are never parsed for markup or emoji codes
-    (a report's ``[bold red]`` or ``:warning:`` is shown as written), and report text cannot
-    print escape sequences (see :class:`checker.render.safe.TerminalConsole`)."""
-    force = {"always": True, "never": False}.get(color)
-    no_color = color == "never" or (color == "auto" and "NO_COLOR" in os.environ)
-    return _Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False,
-                    markup=False, emoji=False)
-
 
 
 @dataclass
@@ -445,38 +423,6 @@ def _terminate_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-@click.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="输出格式")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
-def rules_cmd(output_format: str, lang: str, rule_files: tuple[str, ...]) -> int:
-    """列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"""
-    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
-    text = render_rules(ruleset, output_format, lang, _console("auto"))
-    if text is not None:
-        sys.stdout.write(text)
-    return PASSED
-
-
-@click.command()
-@click.argument("rule")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
-def explain(rule: str, lang: str, rule_files: tuple[str, ...]) -> int:
-    """查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"""
-    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
-    found = ruleset.find(rule)
-    if found is None:
-        import difflib
-        keys = [r.id for r in ruleset.rules] + [r.name for r in ruleset.rules]
-        close = difflib.get_close_matches(rule, keys, n=3, cutoff=0.5)
-        hint = f"。是否想查看：{'、'.join(close)}？" if close else "。运行 gkcheck rules 查看全部规则。"
-        raise RuleSetError(f"没有编号或名称为“{rule}”的规则{hint}", f"No rule with id or name '{rule}'.")
-    render_explain(found, lang, _console("auto"))
-    return PASSED
 
 
 @click.command()
