@@ -1,5 +1,6 @@
-"""The commands ``check``, ``rules``, ``explain`` and ``convert`` (loaded by :mod:`checker.cli` only
-when one of them is run or its help is shown, so that ``gkcheck --help`` starts quickly).
+"""The commands ``check`` and ``convert`` (loaded by :mod:`checker.cli` only when one of them is
+run or its help is shown, so that ``gkcheck --help`` starts quickly; ``rules`` and ``explain`` are
+in :mod:`checker.cli_rules`).
 
 See :mod:`checker.cli` for the exit codes and the way outputs are written.
 """
