@@ -12,40 +12,25 @@ file (by device and inode: hard and symbolic links included) as any input. Text 
 and file names is made safe for each output by ``checker.render.safe``.
 """
 
+
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import os
 import signal
-import stat
 import sys
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
-from itertools import combinations
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
 from checker import __version__
-from checker.api import apply_overrides, compiled_ruleset
-from checker.audit.command import audit_command
-from checker.config import Config, configured_ruleset, find_config, rule_files
-from checker.document import validate_document
-from checker.engine import run
-from checker.errors import GkcheckError, InputError, RuleSetError
-from checker.fileio import atomic_writer, link_loop, resolved, same_file
-from checker.frame import KINDS, LEVELS
-from checker.loader import default_files
-from checker.model import Finding, ReportResult, Severity
-from checker.render import RENDERERS, RenderContext
-from checker.render.rules import render_explain, render_rules
-from checker.render.safe import TerminalConsole, json_text, terminal_text
-from checker.verdict import ERROR, PASSED, Policy
-from checker.waivers import apply_waivers
-from checker.web.command import serve_command
+from checker.errors import GkcheckError
+from checker.verdict import ERROR, PASSED
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _LANGS = click.Choice(["zh", "en"])
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -57,14 +42,50 @@ class ReaderGone(Exception):
     """The reader of the standard output went away (``gkcheck ... | head``)."""
 
 
+LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "audit": ("checker.audit.command", "audit_command",
+              "批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。"),
+    "check": ("checker.cli_commands", "check", "检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"),
+    "convert": ("checker.cli_commands", "convert", "把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"),
+    "explain": ("checker.cli_rules", "explain", "查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"),
+    "rules": ("checker.cli_rules", "rules_cmd", "列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"),
+    "serve": ("checker.web.command", "serve_command",
+              "在本机启动检查网页：在浏览器中拖入报告文件即可检查，并可下载带批注的 Word 文件。"),
+}
+"""Every subcommand: (module, attribute, the line ``gkcheck --help`` shows for it). A command's
+module is imported only when the command is run or its help shown, so that ``gkcheck --help``
+imports neither pandas nor the rule sets; tests/test_cli.py holds the lines to the commands'
+own help."""
+
+
 class _DefaultToCheck(click.Group):
     """``gkcheck FILE`` means ``gkcheck check FILE``; so does ``gkcheck --fail-on warning FILE``
-    (options of ``check`` first, as a pre-commit hook's ``args`` put them)."""
+    (options of ``check`` first, as a pre-commit hook's ``args`` put them).
+
+    The subcommands are loaded lazily from :data:`LAZY_COMMANDS`."""
 
     _OWN_OPTIONS = ("-h", "--help", "--version")
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            module, attribute, _ = LAZY_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands, from :data:`LAZY_COMMANDS` (no command module imported)."""
+        rows = [(name, self.commands[name].get_short_help_str(formatter.width) if name in self.commands
+                 else LAZY_COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in self._OWN_OPTIONS:
+        if args and args[0] not in self.list_commands(ctx) and args[0] not in self._OWN_OPTIONS:
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -89,160 +110,8 @@ def cli() -> None:
     gkcheck serve                          在浏览器中检查（本机网页）
     """
 
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """Parsed options of ``gkcheck check``."""
-
-    files: tuple[str, ...]
-    output_format: str
-    output: str | None
-    lang: str
-    policy: Policy
-    exit_zero: bool
-    explain_score: bool
-    rules: tuple[str, ...]
-    color: str
-    overrides: dict[str, Any]
-    outputs: tuple[tuple[str, str], ...] = ()
-    config: str | None = None
-    no_config: bool = False
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    previous: str | None = None
-    annotate: str | None = None
-    quiet: bool = False
-    allow_partial_rules: bool = False
-    skip_non_reports: bool = False
-    verbose: bool = False
-    show_unassessed: bool = False
-    region: str | None = None
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"“{value}”不是有效日期，应写作 YYYY-MM-DD，例如 2025-01-20") from None
-
-
-Outputs = tuple[str | None, tuple[tuple[str, str], ...]]
-
-
-def _outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Outputs:
-    """Split ``--output`` values into the file for ``--format`` (FILE) and extra outputs (FORMAT=PATH)."""
-    split = [v.partition("=") for v in values]
-    pairs = tuple((fmt, path) for fmt, _, path in split if fmt in RENDERERS and path)
-    plain = [v for v, (fmt, _, path) in zip(values, split) if not (fmt in RENDERERS and path)]
-    if len(plain) > 1:
-        raise click.BadParameter("只能有一个不带格式的输出文件；其他输出请写作 FORMAT=PATH，例如 sarif=gkcheck.sarif")
-    targets = [*plain, *(path for _, path in pairs)]
-    if (len({str(resolved(t)) for t in targets}) != len(targets)
-            or any(same_file(a, b) for a, b in combinations(targets, 2))):
-        raise click.BadParameter("两个输出写到了同一个文件")
-    return (plain[0] if plain else None), pairs
-
-
-def _rule_refs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--select A,B --select C`` → (A, B, C)."""
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-@cli.command()
-@click.argument("files", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="text", show_default=True,
-              help="输出格式：text 终端报告、concise 每个问题一行、json 结构化结果、sarif 代码扫描、junit 测试报告、"
-                   "gitlab 代码质量报告、github 工作流注释、markdown 合并请求评论、html 可打印的网页报告")
-@click.option("-o", "--output", "outputs", multiple=True, callback=_outputs, metavar="FILE|FORMAT=PATH",
-              help="FILE：把 --format 的结果写入文件（默认输出到屏幕）；FORMAT=PATH：另外写出一种格式，"
-                   "可多次指定，如 --output sarif=gkcheck.sarif --output html=报告.html")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, exists=True),
-              help="使用此配置文件（默认从被检查文件所在目录向上查找 gkcheck.toml"
-                   "或 pyproject.toml 的 [tool.gkcheck]）")
-@click.option("--no-config", is_flag=True, help="不使用任何配置文件")
-@click.option("--select", multiple=True, callback=_rule_refs, metavar="RULES",
-              help="只运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 select）")
-@click.option("--ignore", multiple=True, callback=_rule_refs, metavar="RULES",
-              help="不运行这些规则：编号、名称或编号前缀，逗号分隔（替换配置文件中的 ignore）")
-@click.option("--allow-partial-rules", is_flag=True,
-              help="允许配置或 --select/--ignore 停用整个规则族、整个表格或部分、或最低规则集中的规则"
-                   "（默认报错；输出中总会列出未运行的规则）")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言：zh 中文，en 英文")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="有这一严重程度及以上的问题时退出码为 1")
-@click.option("--min-score", type=click.FloatRange(0, 100), help="得分低于此值时退出码为 1")
-@click.option("--exit-zero", is_flag=True, help="发现问题也以 0 退出（试行期间使用；读取错误仍为 2）")
-@click.option("--explain-score", is_flag=True, help="列出每条规则的分值，说明得分如何计算")
-@click.option("--agency-kind", type=click.Choice(KINDS), help="机关类型（覆盖报告中的记载）")
-@click.option("--agency-level", type=click.Choice(LEVELS), help="机关层级（覆盖报告中的记载）")
-@click.option("--published", callback=_date, help="发布日期 YYYY-MM-DD（覆盖报告中的记载）")
-@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（覆盖报告中的记载）")
-@click.option("--previous", type=click.Path(dir_okay=False),
-              help="同一机关上一年度的报告，用于跨年度检查（结转衔接、现行有效件数、与上年重复率）")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False),
-              help="使用指定的规则文件代替内置规则（可多次指定）")
-@click.option("--region", metavar="地区",
-              help="机关所在地区（如 甘肃省武威市）：启用该地区的内置地方规则集（替换配置文件中的 region；"
-                   "地方规则集默认不启用，gkcheck rules 列出各规则集适用的地区）")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="终端颜色")
-@click.option("--annotate", type=click.Path(dir_okay=False), metavar="OUT.docx",
-              help="另存一份带批注的 Word 文件：每个问题以批注标在原文相应位置（仅限 .docx 报告；原文件不变）")
-@click.option("-q", "--quiet", is_flag=True, help="屏幕上每份报告只显示一行结论（得分、等级、问题数）")
-@click.option("--skip-non-reports", is_flag=True,
-              help="按内容识别命令行上的每个文件，不是年度报告的文件跳过（计数）而不报错；一份报告也没有时以 0 退出"
-                   "（pre-commit 钩子使用）")
-@click.option("-v", "--verbose", is_flag=True,
-              help="在文本、网页、Markdown 和 JUnit 输出中也显示 JSON Pointer 和 PDF/网页源代码的行号（供排查问题）")
-@click.option("--show-unassessed", is_flag=True, help="在文本输出中列出每条“无法判断”的规则及原因（默认只显示条数）")
-def check(files: tuple[str, ...], output_format: str, outputs: Outputs,
-          config_path: str | None, no_config: bool, select: tuple[str, ...], ignore: tuple[str, ...],
-          allow_partial_rules: bool, lang: str,
-          fail_on: str, min_score: float | None, exit_zero: bool, explain_score: bool, agency_kind: str | None,
-          agency_level: str | None, published: str | None, year: int | None, previous: str | None,
-          rule_files: tuple[str, ...], region: str | None, color: str, annotate: str | None, quiet: bool,
-          skip_non_reports: bool, verbose: bool, show_unassessed: bool) -> int:
-    """检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。
-
-    PATH 可以是文件、文件夹（含子文件夹）或加引号的通配符（如 'reports/**/*.json'）；文件夹和通配符中的文件按内容识别，
-    不是年度报告的文件（如 package.json、README.md）跳过并计数。
-    """
-    if config_path and no_config:
-        raise click.UsageError("--config 与 --no-config 不能同时使用")
-    if previous and len(files) != 1:
-        raise click.UsageError("--previous 只能与一份报告一起使用")
-    if annotate and len(files) != 1:
-        raise click.UsageError("--annotate 只能与一份 Word 报告一起使用")
-    opts = CheckOptions(files, output_format, outputs[0], lang, Policy(Severity(fail_on), min_score), exit_zero,
-                        explain_score, rule_files, color,
-                        {"agency_kind": agency_kind, "agency_level": agency_level, "published": published,
-                         "year": year},
-                        outputs[1], config_path, no_config, select, ignore, previous, annotate, quiet,
-                        allow_partial_rules, skip_non_reports, verbose, show_unassessed, region)
-    with _terminate_as_interrupt():
-        return execute_check(opts)
-
-
-class _Console(TerminalConsole):
-    """A console that prints no escape sequence from report text, and whose reader may go away."""
-
-    def on_broken_pipe(self) -> None:
-        # Rich would exit 1 (the code for "findings"); main() exits quietly with BROKEN_PIPE.
-        self.quiet = True
-        raise BrokenPipeError
-
-
-def _console(color: str, file: Any = None) -> Console:
-    """The console for terminal output: strings printed are never parsed for markup or emoji codes
-    (a report's ``[bold red]`` or ``:warning:`` is shown as written), and report text cannot
-    print escape sequences (see :class:`checker.render.safe.TerminalConsole`)."""
-    force = {"always": True, "never": False}.get(color)
-    no_color = color == "never" or (color == "auto" and "NO_COLOR" in os.environ)
-    return _Console(file=file, force_terminal=force, no_color=no_color, highlight=False, soft_wrap=False,
-                    markup=False, emoji=False)
-
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as an interrupt."""
 
 def _error(message: str) -> None:
     """Print an error line to stderr, unwrapped (it may be read by people and by CI logs).
@@ -250,325 +119,17 @@ def _error(message: str) -> None:
     Messages name files and quote reports: they are cleaned of escape sequences and control
     characters like every other output to a terminal.
     """
+    from checker.render.safe import terminal_text
+
     click.echo(terminal_text(message), err=True)
 
 
-@dataclass
-class _Loaded:
-    """The reports of a run as read: documents and their files, read errors, files skipped."""
 
-    docs: list[dict[str, Any]]
-    sources: list[str]
-    errors: int
-    skipped: list[str]
+def _console(color: str, file: Any = None) -> Console:
+    """The console for terminal output (see :func:`checker.cli_rules._console`)."""
+    from checker.cli_rules import _console as console
 
-
-def _load(files: Sequence[str], recognise: Collection[str], overrides: dict[str, Any], lang: str) -> _Loaded:
-    """Read every file; those in ``recognise`` are recognised by content (non-reports skipped)."""
-    from checker.ingest import read_document
-    from checker.inputs import read_found
-
-    loaded = _Loaded([], [], 0, [])
-    for name in files:
-        try:
-            if name in recognise:
-                found = read_found(name, year=overrides.get("year"))
-                if found is None:
-                    loaded.skipped.append(name)
-                    continue
-                doc = found
-            else:
-                doc = read_document(name, year=overrides.get("year"))
-            doc = apply_overrides(doc, **overrides)
-            validate_document(doc)
-        except InputError as exc:
-            loaded.errors += 1
-            _error(f"{'Cannot read' if lang == 'en' else '无法读取'} {name}：{exc.message(lang)}")
-            continue
-        loaded.docs.append(doc)
-        loaded.sources.append(name)
-    return loaded
-
-
-def _expand(opts: CheckOptions) -> tuple[CheckOptions, Collection[str], int]:
-    """The run's files from its arguments (folders and patterns expanded; outputs left out), the
-    files to recognise by content, and the number of arguments that name no file."""
-    from checker.inputs import expand
-
-    targets = [opts.output, *(path for _, path in opts.outputs), opts.annotate]
-    expanded = expand(opts.files, [t for t in targets if t])
-    for zh, en in expanded.problems:
-        _error(("Error: " + en) if opts.lang == "en" else ("错误：" + zh))
-    if (opts.previous or opts.annotate) and len(expanded.files) > 1:
-        what = "--previous" if opts.previous else "--annotate"
-        raise click.UsageError(f"{what} 只能与一份报告一起使用（给出的路径展开为 {len(expanded.files)} 个文件）")
-    recognise: Collection[str] = set(expanded.files) if opts.skip_non_reports else expanded.found
-    return replace(opts, files=expanded.files), recognise, len(expanded.problems)
-
-
-def _skipped_note(skipped: Sequence[str], checked: int, opts: CheckOptions) -> None:
-    """One line on stderr: how many files were not reports (a few named)."""
-    if not skipped:
-        return
-    shown = [terminal_text(s) for s in skipped[:3]]
-    more = len(skipped) > len(shown)
-    none = not checked and opts.skip_non_reports  # a run with no report that is not an error: say so
-    if opts.lang == "en":
-        _error(f"Skipped {len(skipped)} file(s) that are not annual reports: {', '.join(shown)}"
-               + (", ..." if more else "") + (". No report to check." if none else ""))
-    else:
-        _error(f"已跳过 {len(skipped)} 个不是年度报告的文件：{'、'.join(shown)}" + ("等" if more else "")
-               + ("。没有需要检查的年度报告。" if none else ""))
-
-
-def execute_check(opts: CheckOptions) -> int:
-    """Run ``gkcheck check`` with parsed options; returns the exit code."""
-    raw_files = opts.files
-    opts, recognise, missing = _expand(opts)
-    config = find_config(opts.files or raw_files, opts.config, opts.no_config).with_cli(opts.select, opts.ignore,
-                                                                                        opts.region)
-    inputs = [*((f, "被检查的报告", "an input report") for f in opts.files),
-              *(((opts.previous, "上一年度的报告（--previous）", "the previous year's report (--previous)"),)
-                if opts.previous else ()),
-              *(((str(config.path), "配置文件", "the configuration file"),) if config.path else ()),
-              *((str(p), "规则文件", "a rule file") for p in rule_files(config, opts.rules) or ())]
-    for target in [opts.output, *(path for _, path in opts.outputs), opts.annotate]:
-        if target:
-            _check_output(target, inputs)
-    if opts.annotate:
-        from checker.annotate import check_target
-        check_target(opts.annotate, opts.files[0])
-    compiled, waivers = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
-    loaded = _load(opts.files, recognise, opts.overrides, opts.lang)
-    docs, sources, errors = loaded.docs, loaded.sources, loaded.errors + missing
-    _skipped_note(loaded.skipped, len(docs), opts)
-    if not docs and not errors and not opts.skip_non_reports:
-        raise InputError(f"没有找到年度报告：{'、'.join(raw_files)} 中的 {len(loaded.skipped)} 个文件都不是政府信息公开工作年度报告。"
-                         "请检查路径是否正确。",
-                         f"No annual report found: the {len(loaded.skipped)} files in {', '.join(raw_files)} are not "
-                         "annual reports on government information disclosure. Check the path.")
-    pairs = None
-    if opts.previous and docs:
-        from checker.api import pair_of
-        from checker.ingest import read_document
-
-        pairs = [pair_of(docs[0], read_document(opts.previous), compiled)]
-    results: list[ReportResult] = run(docs, compiled, sources, pairs) if docs else []
-    results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
-    if results:
-        ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
-                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown,
-                            verbose=opts.verbose, show_unassessed=opts.show_unassessed)
-        _emit(results, opts, ctx)
-        if opts.annotate:
-            from checker.annotate import write_annotated
-            write_annotated(sources[0], opts.annotate, results[0], docs[0], compiled.ruleset, opts.lang, opts.policy)
-            if not opts.quiet:
-                _error(("Annotated copy written: " if opts.lang == "en" else "已写入带批注的 Word 文件：") + opts.annotate)
-    _warn_notices(notices, config, opts.lang)
-    if errors:
-        return ERROR
-    code = opts.policy.exit_code(results)
-    return PASSED if opts.exit_zero else code
-
-
-def _emit(results: list[ReportResult], opts: CheckOptions, ctx: RenderContext) -> None:
-    """Write ``--format`` to stdout (or its ``--output FILE``) and every ``--output FORMAT=PATH``.
-
-    The files are written to temporary files and all renamed into place at the end, with
-    interrupts held back meanwhile: an interrupted run changes none of them, or (interrupted
-    while renaming) all. A reader of stdout that goes away (``| head``) does not stop the files.
-    """
-    targets = [(opts.output_format, opts.output), *opts.outputs]
-    reader_gone: BrokenPipeError | None = None
-    with ExitStack() as files:
-        for output_format, path in targets:
-            renderer = RENDERERS[output_format]
-            if path is None and opts.quiet and output_format == "text":
-                from checker.render.summary import summary_lines
-                sys.stdout.write(summary_lines(results, ctx))
-                continue
-            if path is None:
-                try:
-                    text = renderer(results, replace(ctx, console=_console(opts.color)))
-                    if text is not None:
-                        sys.stdout.write(text)
-                    sys.stdout.flush()
-                except BrokenPipeError as exc:
-                    reader_gone = exc
-                    _reader_gone()
-                continue
-            fh = files.enter_context(_output_file(path))
-            text = renderer(results, replace(ctx, console=_console("never", fh)))
-            if text is not None:
-                fh.write(text)
-        complete = files.pop_all()  # nothing failed: every file is complete
-    with _interrupts_held():
-        complete.close()  # rename them all into place
-    if reader_gone is not None:
-        raise reader_gone
-
-
-@contextmanager
-def _interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while the block runs; act on them once it is done."""
-    noted: list[int] = []
-
-    def note(signum: int, frame: Any) -> None:
-        noted.append(signum)
-
-    try:
-        previous = {s: signal.signal(s, note) for s in (signal.SIGINT, signal.SIGTERM)}
-    except ValueError:  # not the main thread: signals go elsewhere
-        yield
-        return
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if noted:
-        raise Terminated if noted[0] == signal.SIGTERM else KeyboardInterrupt
-
-
-@contextmanager
-def _output_file(path: str) -> Iterator[IO[str]]:
-    """An output file written to a temporary file and renamed onto ``path`` when complete.
-
-    A symbolic link is written through (its target is replaced, the link stays), as a shell
-    redirection would. A path that is not a regular file (``/dev/stdout``, a named pipe) is
-    written directly: it has no previous content to keep and cannot be renamed onto.
-    """
-    try:
-        special = not stat.S_ISREG(os.stat(path).st_mode)
-    except FileNotFoundError:  # a new file (or a link to one)
-        special = False
-    if special:
-        with open(path, "w", encoding="utf-8") as fh:
-            yield fh
-    else:
-        with atomic_writer(os.path.realpath(path)) as fh:
-            yield fh
-
-
-def _warn_notices(notices: Sequence[Finding], config: Config, lang: str) -> None:
-    """Print run-level configuration notices (waivers covering no checked report) to stderr."""
-    for f in notices:
-        line = (f.location or {}).get("line")
-        _error(f"{config.shown}{f':{line}' if line else ''}: {f.rule_id} {f.message.get(lang)}")
-
-
-def _check_output(target: str, inputs: Sequence[tuple[str, str, str]]) -> None:
-    """Refuse, before any work, an output that is an input or cannot be written.
-
-    ``inputs`` are (path, what it is in Chinese, in English). An output is an input when both
-    name one file: the same path, a symbolic link to it or a hard link of it (same device and
-    inode).
-    """
-    if link_loop(target):
-        raise InputError(f"输出文件 {target} 是循环的符号链接（链接最终又指回自己），无法写入。请换一个输出文件名。",
-                         f"The output file {target} is a symbolic link loop and cannot be written; choose another name.")
-    for path, zh, en in inputs:
-        if not (same_file(target, path) or resolved(target) == resolved(path)):
-            continue
-        if os.path.abspath(target) == os.path.abspath(path):
-            how_zh = how_en = ""
-        elif resolved(target) == resolved(path):
-            how_zh, how_en = "（经由符号链接）", " (through a symbolic link)"
-        else:
-            how_zh, how_en = "（互为硬链接）", " (hard links of one file)"
-        raise InputError(f"输出文件 {target} 与{zh} {path} 是同一个文件{how_zh}。为避免覆盖原文件，请换一个输出文件名。",
-                         f"The output file {target} and {en} {path} are the same file{how_en}; choose another "
-                         "name so that it is not overwritten.")
-    if os.path.isdir(target):
-        raise InputError(f"输出文件 {target} 是一个文件夹，请给出文件名，例如 {Path(target) / '结果.json'}。",
-                         f"The output {target} is a folder; give a file name.")
-    parent = Path(target).parent
-    if not parent.is_dir():
-        raise InputError(f"输出文件 {target} 所在的文件夹 {parent} 不存在，请先创建它或换一个位置。",
-                         f"The folder {parent} of the output file {target} does not exist; create it or "
-                         "choose another place.")
-
-
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """While the block runs, SIGTERM stops it as Ctrl-C does (outputs rolled back, exit 143)."""
-    def terminate(signum: int, frame: Any) -> None:
-        raise Terminated
-
-    try:
-        previous = signal.signal(signal.SIGTERM, terminate)
-    except ValueError:  # not the main thread: leave the default
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as an interrupt."""
-
-
-@cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="输出格式")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
-def rules_cmd(output_format: str, lang: str, rule_files: tuple[str, ...]) -> int:
-    """列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"""
-    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
-    text = render_rules(ruleset, output_format, lang, _console("auto"))
-    if text is not None:
-        sys.stdout.write(text)
-    return PASSED
-
-
-@cli.command()
-@click.argument("rule")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="输出语言")
-@click.option("--rules", "rule_files", multiple=True, type=click.Path(dir_okay=False), help="规则文件（默认内置）")
-def explain(rule: str, lang: str, rule_files: tuple[str, ...]) -> int:
-    """查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"""
-    ruleset = compiled_ruleset(rule_files or default_files()).ruleset
-    found = ruleset.find(rule)
-    if found is None:
-        import difflib
-        keys = [r.id for r in ruleset.rules] + [r.name for r in ruleset.rules]
-        close = difflib.get_close_matches(rule, keys, n=3, cutoff=0.5)
-        hint = f"。是否想查看：{'、'.join(close)}？" if close else "。运行 gkcheck rules 查看全部规则。"
-        raise RuleSetError(f"没有编号或名称为“{rule}”的规则{hint}", f"No rule with id or name '{rule}'.")
-    render_explain(found, lang, _console("auto"))
-    return PASSED
-
-
-@cli.command()
-@click.argument("file")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="输出的 JSON 文件（默认输出到屏幕）")
-@click.option("--year", type=click.IntRange(2008, 2100), help="报告年度（文件中找不到时必须指定）")
-@click.option("--lang", type=_LANGS, default="zh", show_default=True, help="提示语言")
-def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
-    """把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"""
-    from checker.ingest import read_document
-
-    with _terminate_as_interrupt():
-        if output is not None:
-            _check_output(output, [(file, "被转换的报告", "the report converted")])
-        doc = read_document(file, year=year)
-        text = json_text(doc, indent=1) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-            return PASSED
-        with _output_file(output) as fh:
-            fh.write(text)
-    _error(("Written: " if lang == "en" else "已写入：") + output)
-    return PASSED
-
-
-cli.add_command(audit_command, "audit")
-cli.add_command(serve_command, "serve")
+    return console(color, file)
 
 
 def _lang_of(argv: Sequence[str]) -> str:

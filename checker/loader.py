@@ -23,20 +23,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import jsonschema
-
-from checker.document import cells, label
 from checker.errors import RuleSetError
-from checker.kinds.base import FrameCheck, JsonCheck
 from checker.model import Configuration, Rule, RuleDoc, Severity, Text
-from checker.patterns import PatternError, schema_patterns
-from checker.registry import get_kind
 from checker.resources import load_schema, rules_dir
+from checker.rulecache import cached_read
 from checker.safeyaml import load_yaml
-from checker.wordings import Wording
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the kinds (pandas, pandera) and patterns are imported when rules are compiled, so that
+    # reading rule files (gkcheck rules, the local rule sets) stays light
+    from checker.kinds.base import FrameCheck, JsonCheck
     from checker.kinds.pair import PairCheck
+    from checker.wordings import Wording
 
 ALL_FORMATS = ("2021", "2019")
 
@@ -125,6 +122,12 @@ class RuleSet:
     def version(self) -> str:
         """A combined version string of all files (for result files and caches)."""
         return "+".join(f"{k}@{v}" for k, v in self.versions.items())
+
+
+def _wording() -> type[Wording]:
+    from checker.wordings import Wording
+
+    return Wording
 
 
 def default_files() -> list[Path]:
@@ -235,12 +238,14 @@ def _families(loaded: list[tuple[Path, dict[str, Any]]]) -> _Families:
             if name in own:
                 raise RuleSetError(f"{path}：措辞族“{name}”已在 {where[name]} 中定义。",
                                    f"{path}: the wording family '{name}' is already defined in {where[name]}.")
-            own[name], where[name] = _checked(Wording.from_data(name, raw, data["ruleset"]), path), path
+            own[name], where[name] = _checked(_wording().from_data(name, raw, data["ruleset"]), path), path
     return _Families(own)
 
 
 def _checked(wording: Wording, path: Path) -> Wording:
     """``wording`` once its patterns compile and its examples come out as written."""
+    from checker.patterns import PatternError
+
     try:
         failures = wording.example_failures()
     except PatternError as exc:
@@ -264,7 +269,7 @@ def _bundled_families() -> dict[str, Wording]:
     for path in default_files():
         data = load_yaml(path)
         for name, raw in (data.get("wordings") or {}).items():
-            out.setdefault(name, Wording.from_data(name, raw, data["ruleset"]))
+            out.setdefault(name, _wording().from_data(name, raw, data["ruleset"]))
     return out
 
 
@@ -274,6 +279,13 @@ def _canonical(data: Any) -> bytes:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The data of a rule file, valid against the schema (read once per content: :mod:`checker.rulecache`)."""
+    return cached_read(path, _read_file)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    import jsonschema
+
     data = load_yaml(path)  # bounded size, aliases and nesting; no duplicate keys
     validator = jsonschema.Draft202012Validator(load_schema("ruleset.schema.json"),
                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -347,6 +359,10 @@ _WORDING_PARAMS = ("wording", "not_wording")
 def _instances(rule: Rule, sets: dict[str, Any], path: Path,
                families: _Families) -> tuple[list[Instance], tuple[Wording, ...]]:
     """The rule's compiled instances, and the wording families they use."""
+    from checker.kinds.base import JsonCheck
+    from checker.patterns import PatternError, schema_patterns
+    from checker.registry import get_kind
+
     kind = get_kind(rule.check["kind"])
     used: dict[str, Wording] = {}
     formats = tuple(rule.applies_to.get("formats", ALL_FORMATS))
@@ -402,6 +418,8 @@ def _select_cells(sel: dict[str, Any], fmt: str) -> dict[str, Any]:
         if sel.get("only") and not any(cid.startswith(p) for p in sel["only"]):
             return False
         return not any(cid.startswith(p) for p in sel.get("exclude", []))
+    from checker.document import cells
+
     ids = [c.id for c in cells() if c.table == sel["table"] and fmt in c.formats and keep(c.id)]
     if not ids:
         raise KeyError(f"{sel['table']} {sel.get('only', '')}")
@@ -411,6 +429,8 @@ def _select_cells(sel: dict[str, Any], fmt: str) -> dict[str, Any]:
 def _labels(ns: str | None, key: str) -> tuple[str, str]:
     if ns is None:
         return key, key
+    from checker.document import label
+
     return label(ns, key, "zh"), label(ns, key, "en")
 
 

@@ -36,7 +36,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-import jsonschema
 import re2
 
 from checker.model import Text
@@ -435,12 +434,16 @@ def schema_patterns(schema: object) -> None:
 
 def re2_validator(schema: dict[str, Any]) -> Any:
     """A jsonschema validator for ``schema`` whose ``pattern`` and ``patternProperties`` run on RE2."""
+    import jsonschema  # here, not at the top: ``gkcheck rules`` reads wordings without validating
+
     base = jsonschema.validators.validator_for(schema)
     return _re2_class(base)(schema)
 
 
 @lru_cache(maxsize=8)
 def _re2_class(base: Any) -> Any:
+    import jsonschema
+
     def pattern(validator: Any, patrn: str, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
         if validator.is_type(instance, "string") and compile_pattern(patrn).search(instance) is None:
             yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")

@@ -207,3 +207,32 @@ def test_previous_year_runs_cross_year_rules(capsys: pytest.CaptureFixture[str],
     assert outcomes["GK-Y-001"] == "not_applicable"
     code, _, err = run(capsys, CLEAN, DEFECTIVE, "--previous", path)
     assert code == 2 and "--previous" in err
+
+
+def test_lazy_commands_help_lines_are_the_commands_own() -> None:
+    """``gkcheck --help`` lists the commands from checker.cli.LAZY_COMMANDS without importing them:
+    each line must be the command's own short help."""
+    import importlib
+
+    import click
+
+    from checker.cli import LAZY_COMMANDS, cli
+
+    assert set(LAZY_COMMANDS) == {"audit", "check", "convert", "explain", "rules", "serve"}
+    for name, (module, attribute, line) in LAZY_COMMANDS.items():
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.get_short_help_str(1000) == line, name
+        assert cli.get_command(click.Context(cli), name) is command
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """``gkcheck --help`` starts quickly: no pandas, pandera, numpy, jsonschema, rich or command module."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom checker.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = ('pandas', 'pandera', 'numpy', 'jsonschema', 'rich', 'yaml', 'checker.cli_commands',\n"
+            "         'checker.audit', 'checker.web', 'checker.loader', 'checker.engine')\n"
+            "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

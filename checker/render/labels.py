@@ -19,19 +19,14 @@ from checker.ingest.layout import (
     SOURCE_LINE,
     quote_of,
 )
-from checker.model import Coverage, ReportResult, Score, Severity
+from checker.model import Coverage, ReportResult, Score
+from checker.render.names import KIND_ZH as KIND_ZH  # re-exported: the renderers import them from here
+from checker.render.names import LEVEL_ZH as LEVEL_ZH
+from checker.render.names import severity_label as severity_label
 from checker.scoring import GRADE_EN, WITHHELD, WITHHELD_REASON
 from checker.verdict import undecided_reasons
 
-KIND_ZH = {"government": "人民政府", "department": "政府部门", "office": "政府办公厅（室）",
-           "subdistrict": "街道办事处", "other": "其他机关"}
-LEVEL_ZH = {"national": "国家级", "provincial": "省级", "prefectural": "市级", "county": "县级", "township": "乡级"}
 SECTION_ORDER = ("meta", *SECTION_IDS)
-
-
-def severity_label(severity: Severity, lang: str) -> str:
-    """"错误/警告/提示", or the English value."""
-    return severity.value if lang == "en" else severity.zh
 
 
 def section_title(section: str, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rich.console import Console
@@ -10,9 +10,11 @@ from rich.table import Table
 
 from checker.loader import RuleSet, local_sets
 from checker.model import CATEGORY_EN, Rule
-from checker.render.labels import KIND_ZH, LEVEL_ZH, severity_label
+from checker.render.names import KIND_ZH, LEVEL_ZH, severity_label
 from checker.render.safe import json_text
-from checker.wordings import Wording
+
+if TYPE_CHECKING:
+    from checker.wordings import Wording
 
 
 def applies_text(rule: Rule, lang: str) -> str:
