@@ -43,6 +43,11 @@ def pytest_configure(config: pytest.Config) -> None:
     global _guard_dir
     if os.name == "posix" and GUARD_LOG_ENV not in os.environ:
         _guard_dir = _install_path_guard()
+        # gkcheck's rule-file cache (checker/rulecache.py) goes to a folder of this session, not the
+        # user's ~/.cache; every gkcheck the tests start inherits it
+        cache = _guard_dir / "cache"
+        cache.mkdir()
+        os.environ["XDG_CACHE_HOME"] = str(cache)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
