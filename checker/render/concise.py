@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checker.model import ReadingNotice, ReportResult
+from checker.model import Finding, ReadingNotice, ReportResult
 from checker.render.context import RenderContext
 from checker.render.labels import location_text
 from checker.render.safe import line_text
 from checker.render.sources import finding_line, place_line
-from checker.render.summary import summary_line
+from checker.render.summary import summary_line, total_lines
 from checker.verdict import UNDECIDABLE
 
 _CELL_KEYS = ("page", "table", "row", "column")
@@ -41,6 +41,14 @@ def where_suffix(location: dict[str, int] | None, ctx: RenderContext) -> str:
         return ""
     where = location_text({k: v for k, v in location.items() if k in _CELL_KEYS}, ctx.lang)
     return ctx.t(f"（{where}）", f" ({where})")
+
+
+def finding_text(f: Finding, ctx: RenderContext) -> str:
+    """A finding's message on one line: its page or table cell, and the waiver that covers it."""
+    text = f.message.get(ctx.lang) + where_suffix(f.location, ctx)
+    if f.waived:
+        text += ctx.t(f"（已豁免：{f.waived}）", f" (waived: {f.waived})")
+    return text
 
 
 def notice_line(notice: ReadingNotice, source: str) -> int:
@@ -60,9 +68,7 @@ def report_lines(result: ReportResult, ctx: RenderContext) -> list[str]:
             entries.append((line, len(entries), f"{path}:{line}:1: {n.code} error {line_text(n.message.get(ctx.lang))}"))
     for f in result.findings:
         line = finding_line(f, result.source) or 1
-        text = f.message.get(ctx.lang) + where_suffix(f.location, ctx)
-        if f.waived:
-            text += ctx.t(f"（已豁免：{f.waived}）", f" (waived: {f.waived})")
+        text = finding_text(f, ctx)
         entries.append((line, len(entries), f"{path}:{line}:1: {f.rule_id} {f.severity.value} {line_text(text)}"))
     lines = [text for _, _, text in sorted(entries)]
     lines.append(f"{path}: {line_text(summary_line(result, ctx))}")
@@ -71,9 +77,5 @@ def report_lines(result: ReportResult, ctx: RenderContext) -> list[str]:
 
 def render_concise(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     """The run, one line per finding and one summary line per report."""
-    lines = [line for r in results for line in report_lines(r, ctx)]
-    if len(results) > 1:
-        failed = sum(ctx.policy.report_failed(r) for r in results)
-        lines.append(ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。",
-                           f"Checked {len(results)} reports; {failed} failed."))
+    lines = [line for r in results for line in report_lines(r, ctx)] + total_lines(results, ctx)
     return "\n".join(lines) + "\n"

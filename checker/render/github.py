@@ -24,12 +24,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checker.model import ReportResult, Severity
-from checker.render.concise import notice_line, where_suffix
+from checker.render.concise import finding_text, notice_line
 from checker.render.context import RenderContext
 from checker.render.gitlab import report_path
 from checker.render.safe import line_text, terminal_text
 from checker.render.sources import finding_line
-from checker.render.summary import summary_line
+from checker.render.summary import summary_line, total_lines
 from checker.verdict import UNDECIDABLE
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -59,10 +59,7 @@ def report_lines(result: ReportResult, ctx: RenderContext) -> list[str]:
                      title=f"gkcheck {n.code}")
              for n in result.notices if n.code in UNDECIDABLE]
     for f in result.findings:
-        text = f.message.get(ctx.lang) + where_suffix(f.location, ctx)
-        if f.waived:
-            text += ctx.t(f"（已豁免：{f.waived}）", f" (waived: {f.waived})")
-        lines.append(command("notice" if f.waived else COMMAND[f.severity], text, file=path,
+        lines.append(command("notice" if f.waived else COMMAND[f.severity], finding_text(f, ctx), file=path,
                              line=finding_line(f, result.source) or 1,
                              title=f"{f.rule_id} {ctx.rule(f.rule_id).title.get(ctx.lang)}"))
     lines.append(f"gkcheck: {line_text(result.source)}: {line_text(summary_line(result, ctx))}")
@@ -72,8 +69,5 @@ def report_lines(result: ReportResult, ctx: RenderContext) -> list[str]:
 def render_github(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     """The run as GitHub Actions workflow commands."""
     lines = [line for r in results for line in report_lines(r, ctx)]
-    if len(results) > 1:
-        failed = sum(ctx.policy.report_failed(r) for r in results)
-        lines.append(ctx.t(f"gkcheck: 共检查 {len(results)} 份报告，{failed} 份未通过。",
-                           f"gkcheck: checked {len(results)} reports; {failed} failed."))
+    lines += [f"gkcheck: {line}" for line in total_lines(results, ctx)]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import coverage_text, grade_text, place_text, verdict_text
 from checker.render.safe import markdown_text, terminal_text
+from checker.render.summary import total_lines
 from checker.render.unassessed import unassessed
 from checker.scoring import WITHHELD
 
@@ -35,10 +36,7 @@ def render_markdown(results: Sequence[ReportResult], ctx: RenderContext) -> str:
         parts.insert(0, "\n".join(f"> {md(line)}  " for line in config))
     if ctx.notices:
         parts.append(_notices(ctx))
-    if len(results) > 1:
-        failed = sum(ctx.policy.report_failed(r) for r in results)
-        parts.append(ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。",
-                           f"Checked {len(results)} reports; {failed} failed."))
+    parts += total_lines(results, ctx)
     return terminal_text("\n\n".join(parts) + "\n")
 
 

@@ -29,8 +29,13 @@ def summary_line(result: ReportResult, ctx: RenderContext) -> str:
 def summary_lines(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     """The summary line of every report, then the total when there are several."""
     lines = [summary_line(r, ctx) for r in results]
-    if len(results) > 1:
-        failed = sum(ctx.policy.report_failed(r) for r in results)
-        lines.append(ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。",
-                           f"Checked {len(results)} reports; {failed} failed."))
+    lines += total_lines(results, ctx)
     return "\n".join(lines) + "\n"
+
+
+def total_lines(results: Sequence[ReportResult], ctx: RenderContext) -> list[str]:
+    """"共检查 N 份报告，M 份未通过。" when the run checked several reports (none for one)."""
+    if len(results) <= 1:
+        return []
+    failed = sum(ctx.policy.report_failed(r) for r in results)
+    return [ctx.t(f"共检查 {len(results)} 份报告，{failed} 份未通过。", f"Checked {len(results)} reports; {failed} failed.")]

@@ -28,6 +28,7 @@ from checker.render.labels import (
 # Every text built here is cleaned where report text enters it (see checker.render.safe).
 from checker.render.safe import TerminalText as RichText
 from checker.render.safe import guard_console
+from checker.render.summary import total_lines
 from checker.render.unassessed import unassessed
 from checker.scoring import GRADE_EN, WITHHELD, effective_severity, points_of
 
@@ -47,10 +48,8 @@ def render_text(results: Sequence[ReportResult], ctx: RenderContext) -> None:
         if i:
             console.rule()
         _report(console, result, ctx)
-    if len(results) > 1:
-        failed = sum(ctx.policy.report_failed(r) for r in results)
-        console.print(ctx.t(f"\n共检查 {len(results)} 份报告，{failed} 份未通过。",
-                            f"\nChecked {len(results)} reports; {failed} failed."))
+    for line in total_lines(results, ctx):
+        console.print("\n" + line)
 
 
 def _configuration(console: Console, ctx: RenderContext) -> None:
