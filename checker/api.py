@@ -11,10 +11,11 @@ from typing import Any, Union
 
 from checker.compile import Compiled, compile_ruleset
 from checker.document import validate_document
-from checker.engine import Pair, run
+from checker.engine import Pair
 from checker.kinds.pair import profile
 from checker.loader import RuleSet, load_ruleset
 from checker.model import ReportResult
+from checker.run import Run, check_documents
 
 
 @lru_cache(maxsize=8)
@@ -114,7 +115,7 @@ def check(doc: Source, compiled: Compiled | None = None, source: str = "",
     pairs = None
     if previous is not None:
         pairs = [pair_of(document, load(previous)[0], compiled)]
-    return run([document], compiled, [source or shown], pairs)[0]
+    return check_documents([document], compiled, [source or shown], pairs).results[0]
 
 
 def pair_of(doc: dict[str, Any], previous: dict[str, Any], compiled: Compiled | None = None) -> Pair:
@@ -129,8 +130,16 @@ def check_many(docs: Sequence[dict[str, Any]], compiled: Compiled | None = None,
     """Check many valid documents in one vectorized pass (they must already be schema-valid).
 
     ``pairs``: per document, the cross-year profiles of (it, its previous-year report) or None.
+    The results of :func:`check_batch` (which also gives the run's outcome table and findings table).
     """
-    return run(docs, compiled or compiled_ruleset(), sources, pairs)
+    return list(check_batch(docs, compiled, sources, pairs).results)
 
 
-__all__ = ["RuleSet", "apply_overrides", "check", "check_many", "compiled_ruleset", "load", "load_ruleset"]
+def check_batch(docs: Sequence[dict[str, Any]], compiled: Compiled | None = None,
+                sources: Sequence[str] | None = None, pairs: Sequence[Pair | None] | None = None) -> Run:
+    """The whole :class:`checker.run.Run` of many valid documents (results, outcome table, findings table)."""
+    return check_documents(docs, compiled or compiled_ruleset(), sources, pairs)
+
+
+__all__ = ["Run", "RuleSet", "apply_overrides", "check", "check_batch", "check_many", "compiled_ruleset", "load",
+           "load_ruleset"]

@@ -26,15 +26,14 @@ from checker.cli import _LANGS, Terminated, _error, _reader_gone
 from checker.cli_rules import _console
 from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
-from checker.engine import run
 from checker.errors import InputError
 from checker.fileio import atomic_writer, link_loop, resolved, same_file
 from checker.frame import KINDS, LEVELS
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.safe import json_text, terminal_text
+from checker.run import check_documents
 from checker.verdict import ERROR, PASSED, Policy
-from checker.waivers import apply_waivers
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,8 @@ def execute_check(opts: CheckOptions) -> int:
     if opts.annotate:
         from checker.annotate import check_target
         check_target(opts.annotate, opts.files[0])
-    compiled, waivers = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
+    configured = configured_ruleset(config, opts.rules, opts.allow_partial_rules)
+    compiled = configured.compiled
     loaded = _load(opts.files, recognise, opts.overrides, opts.lang)
     docs, sources, errors = loaded.docs, loaded.sources, loaded.errors + missing
     _skipped_note(loaded.skipped, len(docs), opts)
@@ -272,11 +272,11 @@ def execute_check(opts: CheckOptions) -> int:
         from checker.ingest import read_document
 
         pairs = [pair_of(docs[0], read_document(opts.previous), compiled)]
-    results: list[ReportResult] = run(docs, compiled, sources, pairs) if docs else []
-    results, notices = apply_waivers(results, waivers, dt.date.today(), compiled.ruleset)
+    checked = check_documents(docs, configured, sources, pairs)
+    results, notices = list(checked.results), checked.notices
     if results:
         ctx = RenderContext(compiled.ruleset, opts.lang, opts.policy, opts.explain_score,
-                            documents=dict(zip(sources, docs)), notices=tuple(notices), config_file=config.shown,
+                            documents=dict(zip(sources, docs)), notices=notices, config_file=config.shown,
                             verbose=opts.verbose, show_unassessed=opts.show_unassessed)
         _emit(results, opts, ctx)
         if opts.annotate:

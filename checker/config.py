@@ -45,7 +45,7 @@ import pandas as pd
 
 from checker import limits
 from checker.api import compiled_ruleset
-from checker.compile import Compiled, compile_ruleset
+from checker.compile import compile_ruleset
 from checker.errors import RuleSetError
 from checker.frame import KINDS, meta_col
 from checker.kinds.base import Payload
@@ -54,6 +54,7 @@ from checker.loader import LocalSet, RuleSet, default_files, local_sets, standar
 from checker.model import Configuration, LocalRuleSet, Rule, Severity
 from checker.resources import load_schema
 from checker.ruleguard import changes_of, guard
+from checker.run import Configured
 from checker.safeyaml import load_yaml
 from checker.waivers import Waiver
 
@@ -442,7 +443,7 @@ def find_config(files: Sequence[str], explicit: str | None = None, disabled: boo
 
 
 def configured_ruleset(config: Config, cli_rules: Sequence[str] = (),
-                       allow_partial: bool = False) -> tuple[Compiled, tuple[Waiver, ...]]:
+                       allow_partial: bool = False) -> Configured:
     """The compiled rules for a run under ``config``, and its waivers resolved against the rules.
 
     The rule set carries what the configuration changed (:class:`~checker.model.Configuration`,
@@ -472,7 +473,7 @@ def configured_ruleset(config: Config, cli_rules: Sequence[str] = (),
         compiled = replace(base, ruleset=replace(ruleset, configuration=configuration))  # same instances
     else:
         compiled = compile_ruleset(replace(ruleset, configuration=configuration))
-    return compiled, resolve_waivers(config, base.ruleset)
+    return Configured(compiled, resolve_waivers(config, base.ruleset))
 
 
 def _with_bundled(loaded: RuleSet) -> RuleSet:

@@ -79,7 +79,8 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
             outcomes.append({"source": r.source, "rule_id": o.rule_id, "rule_name": rule.name if rule else "",
                              "title": rule.title.get(lang) if rule else "", "category": rule.category if rule else "",
                              "outcome": o.outcome.value, "checked": o.checked, "failed": o.failed,
-                             "not_assessable": o.not_assessable, "reason": o.reason})
+                             "not_assessable": o.not_assessable, "severity": o.severity.value, "points": o.points,
+                             "reason": o.reason})
         for f in r.findings:
             rule = rules.get(f.rule_id)
             loc = f.location or {}
@@ -96,7 +97,7 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
                       "infos", "waived", "notices", "rules_passed", "rules_failed", "rules_not_assessable",
                       "rules_not_applicable", *(f"score_{v.lower()}" for v in CATEGORY_EN.values())]
     outcome_columns = ["source", "rule_id", "rule_name", "title", "category", "outcome", "checked", "failed",
-                       "not_assessable", "reason"]
+                       "not_assessable", "severity", "points", "reason"]
     finding_columns = ["source", "agency", "year", "rule_id", "rule_name", "severity", "category", "title",
                        "message", "field", "where", "pointer", "section", *_LOCATION_KEYS, "fix", "basis", "waived"]
     return Frames(_typed(pd.DataFrame(reports, columns=report_columns), ints=("year", "rules_decided",
@@ -104,7 +105,7 @@ def frames(results: ReportResult | Iterable[ReportResult], ruleset: RuleSet | No
                   "rules_failed", "rules_not_assessable", "rules_not_applicable"),
                          floats=("score", "coverage", *(f"score_{v.lower()}" for v in CATEGORY_EN.values()))),
                   _typed(pd.DataFrame(outcomes, columns=outcome_columns),
-                         ints=("checked", "failed", "not_assessable")),
+                         ints=("checked", "failed", "not_assessable"), floats=("points",)),
                   _typed(pd.DataFrame(findings, columns=finding_columns), ints=("year", *_LOCATION_KEYS)))
 
 

@@ -3,7 +3,8 @@
 Frame instances run once over the cell frame of all reports (pandera); JSON instances run
 once per report on a single merged schema (jsonschema); pair (cross-year) instances run once
 over the profiles of the reports given with their previous year's. Outcomes per (report,
-rule) are aggregated with numpy; findings are built only for failures.
+rule) are aggregated with numpy into one :class:`Evaluation`; findings are built only for
+failures. Waivers, scores and results are :mod:`checker.run`'s (the pipeline).
 
 Documents read from a file that could not be read whole carry a ``reading`` block. For those
 few (and only those: the others cost nothing), :class:`_PartlyRead` makes every instance that
@@ -31,9 +32,8 @@ from checker.frame import UNREAD, build_frame, column_inputs, derived_pointers, 
 from checker.kinds.base import FrameCheck, JsonCheck, Payload
 from checker.kinds.pair import PairCheck, Profile
 from checker.loader import Instance
-from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity, Text
-from checker.notices import reading_notices
-from checker.scoring import CODES, FACTOR, FAIL, NA, NAPP, PASS, score_matrix
+from checker.model import Finding, Rule, Severity, Text
+from checker.scoring import FAIL, NA, NAPP, PASS
 
 _SECTION_OF_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
 
@@ -108,12 +108,13 @@ Pair = tuple[Profile, Profile]
 _AnyInstance = Instance[FrameCheck] | Instance[JsonCheck] | Instance[PairCheck]
 
 
-def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None = None,
-        pairs: Sequence[Pair | None] | None = None) -> list[ReportResult]:
-    """Check every document; one :class:`ReportResult` per document, in order.
+def evaluate(docs: Sequence[dict[str, Any]], compiled: Compiled,
+             pairs: Sequence[Pair | None] | None = None) -> Evaluation:
+    """Decide every rule for every document: one :class:`Evaluation` (rows in the order of ``docs``).
 
     ``pairs`` gives, per document, the profiles of (this report, the same body's report of
     the previous year), or None; the cross-year rules are not applicable where it is None.
+    Scores, waivers and results are :mod:`checker.run`'s.
 
     The cyclic garbage collector is paused during the pass: the pass allocates many small
     objects while the batch's documents are alive, and each collection would walk them all
@@ -121,7 +122,7 @@ def run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[st
     forms reference cycles.
     """
     with gc_paused():
-        return _run(docs, compiled, sources, pairs)
+        return _evaluate(list(docs), compiled, pairs)
 
 
 @contextmanager
@@ -136,17 +137,14 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[str] | None,
-         pairs: Sequence[Pair | None] | None) -> list[ReportResult]:
-    docs = list(docs)
+def _evaluate(docs: list[dict[str, Any]], compiled: Compiled, pairs: Sequence[Pair | None] | None) -> Evaluation:
     n = len(docs)
-    if n == 0:
-        return []
-    sources = list(sources) if sources is not None else [""] * n
-    df = build_frame(docs)
     rules = compiled.ruleset.rules
-    rule_pos = {r.id: j for j, r in enumerate(rules)}
     acc = [_RuleAcc(np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), np.zeros(n, bool)) for _ in rules]
+    if n == 0:
+        return _evaluation(docs, rules, acc, [])
+    df = build_frame(docs)
+    rule_pos = {r.id: j for j, r in enumerate(rules)}
     app_cache = {r.id: applicability(r, df) for r in rules}
     failures: list[tuple[int, _AnyInstance, list[Payload]]] = []
 
@@ -204,7 +202,7 @@ def _run(docs: Sequence[dict[str, Any]], compiled: Compiled, sources: Sequence[s
     paired = np.array([r for r, _ in present], dtype=int)
     if compiled.pair_instances and len(paired):
         failures.extend(_pair_failures(compiled.pair_instances, [p for _, p in present], paired, n, account))
-    return _results(docs, sources, rules, acc, failures)
+    return _evaluation(docs, rules, acc, failures)
 
 
 def _pair_failures(instances: list[Instance[PairCheck]], pairs: list[Pair], rows: np.ndarray, n: int,
@@ -380,23 +378,67 @@ def _decidability(docs: list[dict[str, Any]], instances: list[Instance[JsonCheck
     return out
 
 
-def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, ...], acc: list[_RuleAcc],
-             failures: list[tuple[int, _AnyInstance, list[Payload]]]) -> list[ReportResult]:
+REASONS = ("", "inputs", "unread", "derived", "scope", "metadata")
+"""Why a rule was not assessable for a report (``Evaluation.reasons`` indexes this; 0: it was decided or does not
+apply): ``inputs`` (blank or missing values), ``unread`` (an input printed in the source but not read),
+``derived`` (an equality over cells split by that very arithmetic), ``scope`` (a check's own reason), ``metadata``
+(the agency's kind or level is unknown)."""
+
+
+@dataclass(slots=True, eq=False)
+class Evaluation:
+    """What the engine decided for a batch of reports: per report × rule, as arrays (n reports × m rules).
+
+    Not frozen: :func:`checker.waivers.waive` adjusts a fresh evaluation in place (waived failures, the
+    outcomes of the waiver rules) before :mod:`checker.run` scores it.
+
+    Attributes:
+        rules: the rules, in column order.
+        codes: outcome codes (``checker.scoring.CODES``; never ``WAIVED``: waivers come after the engine).
+        checked: instances decided (passed or failed).
+        failed: instances failed.
+        not_assessable: instances left undecided.
+        reasons: for a not assessable rule, an index into :data:`REASONS`; 0 elsewhere.
+        escalated: where a rule's failures reached its ``escalate_at`` (it counts as an error there).
+        findings: per report, the findings of its failed instances (severity escalated where due).
+    """
+
+    rules: tuple[Rule, ...]
+    codes: np.ndarray
+    checked: np.ndarray
+    failed: np.ndarray
+    not_assessable: np.ndarray
+    reasons: np.ndarray
+    escalated: np.ndarray
+    findings: list[list[Finding]]
+
+
+def _evaluation(docs: list[dict[str, Any]], rules: tuple[Rule, ...], acc: list[_RuleAcc],
+                failures: list[tuple[int, _AnyInstance, list[Payload]]]) -> Evaluation:
     n, m = len(docs), len(rules)
     codes = np.full((n, m), NAPP, dtype=np.int8)
-    for j, a in enumerate(acc):
+    reasons = np.zeros((n, m), dtype=np.int8)
+    escalated = np.zeros((n, m), dtype=bool)
+    inputs, unread, derived, metadata = (REASONS.index(k) for k in ("inputs", "unread", "derived", "metadata"))
+    for j, (rule, a) in enumerate(zip(rules, acc)):
         codes[:, j] = np.select(
             [a.failed > 0, a.unknown, a.active == 0, a.not_assessable > 0],
             [FAIL, NA, NAPP, NA], default=PASS)
-    severity = np.array([[FACTOR[r.severity] * r.weight for r in rules]] * n, dtype=float).reshape(n, m)
-    escalated = np.zeros((n, m), dtype=bool)
-    for j, rule in enumerate(rules):
         if rule.escalate_at:
-            escalated[:, j] = acc[j].failed >= rule.escalate_at
-    points = np.where(escalated, np.array([FACTOR[Severity.ERROR] * r.weight for r in rules]), severity)
-    is_error = np.array([r.severity is Severity.ERROR for r in rules], dtype=bool)
-    error_fail = ((codes == FAIL) & (is_error | escalated)).any(axis=1)
-    scores = score_matrix(codes, points, [r.category for r in rules], error_fail)
+            escalated[:, j] = a.failed >= rule.escalate_at
+        # Not assessable for a reason of reading: unread wins over derived (only rows of partly read reports);
+        # then a check's own reason (scope …); else its inputs were blank or missing.
+        why = np.full(n, inputs, dtype=np.int8)
+        for reason, rows in (a.own or {}).items():
+            why[rows] = REASONS.index(reason)
+        if a.derived is not None:
+            why[a.derived] = derived
+        if a.unread is not None:
+            why[a.unread] = unread
+        reasons[:, j] = np.where(codes[:, j] == NA, np.where(a.unknown, metadata, why), 0)
+    checked = np.stack([a.active - a.not_assessable for a in acc], axis=1) if m else np.zeros((n, 0), int)
+    failed = np.stack([a.failed for a in acc], axis=1) if m else np.zeros((n, 0), int)
+    na = np.stack([a.not_assessable for a in acc], axis=1) if m else np.zeros((n, 0), int)
 
     position = {rule.id: j for j, rule in enumerate(rules)}
     per_report: list[list[Finding]] = [[] for _ in range(n)]
@@ -404,79 +446,7 @@ def _results(docs: list[dict[str, Any]], sources: list[str], rules: tuple[Rule, 
         sev = Severity.ERROR if escalated[r, position[inst.rule.id]] else inst.rule.severity
         for p in payloads:
             per_report[r].append(_finding(docs[r], inst, sev, p))
-    # Not assessable for a reason of reading: 1 unread (it wins), 2 derived (only rows of partly read
-    # reports); then a check's own reason (3 scope …).
-    reasons: np.ndarray | None = None
-    for j, a in enumerate(acc):
-        if a.unread is not None or a.derived is not None or a.own:
-            if reasons is None:
-                reasons = np.zeros((n, m), dtype=np.int8)
-            why = np.zeros(n, dtype=np.int8)
-            for reason, rows in (a.own or {}).items():
-                why[rows] = _REASONS.index(reason)
-            if a.derived is not None:
-                why[a.derived] = 2
-            if a.unread is not None:
-                why[a.unread] = 1
-            reasons[:, j] = np.where((codes[:, j] == NA) & ~a.unknown, why, 0)
-    with_reasons = set(np.flatnonzero(reasons.any(axis=1)).tolist()) if reasons is not None else set()
-    out = []
-    for r, doc in enumerate(docs):
-        agency = doc.get("agency") or {}
-        findings = tuple(sorted(per_report[r], key=lambda f: (-f.severity.rank, f.rule_id)))
-        out.append(ReportResult(
-            source=sources[r], agency=agency.get("name", ""), year=doc.get("year"), format=doc.get("format"),
-            agency_kind=agency.get("kind"), agency_level=agency.get("level"), published=doc.get("published"),
-            outcomes=_LazyOutcomes(rules, codes[r], acc, r, reasons[r] if reasons is not None and r in with_reasons else None),
-            findings=findings, score=scores[r],
-            notices=reading_notices(doc) if "reading" in doc else ()))
-    return out
-
-
-_REASONS = ("inputs", "unread", "derived", "scope")
-
-
-class _LazyOutcomes(Sequence[RuleOutcome]):
-    """The per-rule outcomes of one report, built on first use.
-
-    A batch of 100,000 reports rarely needs them all; the numbers stay in the batch arrays.
-    """
-
-    __slots__ = ("_rules", "_codes", "_acc", "_row", "_reasons", "_items")
-
-    def __init__(self, rules: tuple[Rule, ...], codes: np.ndarray, acc: list[_RuleAcc], row: int,
-                 reasons: np.ndarray | None = None) -> None:
-        self._rules, self._codes, self._acc, self._row = rules, codes, acc, row
-        self._reasons = reasons  # per rule: 0, or an index into _REASONS (1 unread, 2 derived, 3 scope); None when all 0
-        self._items: tuple[RuleOutcome, ...] | None = None
-
-    def _build(self) -> tuple[RuleOutcome, ...]:
-        if self._items is None:
-            r, items = self._row, []
-            reasons = self._reasons.tolist() if self._reasons is not None else [0] * len(self._rules)
-            for j, rule in enumerate(self._rules):
-                a = self._acc[j]
-                code = int(self._codes[j])
-                reason = ("metadata" if a.unknown[r] else _REASONS[reasons[j]]) if code == NA else ""
-                items.append(RuleOutcome(rule.id, CODES[code], int(a.active[r] - a.not_assessable[r]),
-                                         int(a.failed[r]), int(a.not_assessable[r]), reason))
-            self._items = tuple(items)
-        return self._items
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._build()[index]
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def __iter__(self) -> Iterator[RuleOutcome]:
-        return iter(self._build())
-
-    def __eq__(self, other: object) -> bool:
-        return tuple(self._build()) == tuple(other) if isinstance(other, (tuple, list, _LazyOutcomes)) else NotImplemented
-
-    def __repr__(self) -> str:
-        return repr(self._build())
+    return Evaluation(rules, codes, checked, failed, na, reasons, escalated, per_report)
 
 
 def _finding(doc: dict[str, Any], inst: _AnyInstance, severity: Severity, payload: Payload) -> Finding:

@@ -183,13 +183,21 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class RuleOutcome:
-    """The outcome of one rule for one report, with how many of its instances were decided."""
+    """The outcome of one rule for one report, with how many of its instances were decided.
+
+    ``severity`` is the rule's effective severity for this report (error where its failures were
+    escalated); ``points`` what it counts in the score when decided (weight × severity factor; see
+    :mod:`checker.scoring`): the points of passed rules over those of passed and failed rules are
+    the score. ``reason`` says why a not assessable rule could not be decided.
+    """
 
     rule_id: str
     outcome: Outcome
     checked: int
     failed: int
     not_assessable: int
+    severity: Severity
+    points: float
     reason: str = ""
 
 

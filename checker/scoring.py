@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Rule, Score, Severity
+from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Score, Severity
 
 FACTOR = {Severity.ERROR: 3.0, Severity.WARNING: 1.0, Severity.INFO: 0.0}
 GRADES = ((90.0, "优秀"), (75.0, "良好"), (60.0, "合格"), (-1.0, "不合格"))
@@ -42,16 +42,6 @@ WITHHELD_REASON = ("可判断的规则不足六成", "fewer than 60% of the appl
 # Outcome codes in the batch matrix.
 CODES = (Outcome.PASS, Outcome.FAIL, Outcome.NOT_ASSESSABLE, Outcome.NOT_APPLICABLE, Outcome.WAIVED)
 PASS, FAIL, NA, NAPP, WAIVED = range(5)
-
-
-def effective_severity(rule: Rule, failed: int) -> Severity:
-    """A rule's severity for one report: error once ``failed`` reaches the rule's ``escalate_at``."""
-    return Severity.ERROR if rule.escalate_at and failed >= rule.escalate_at else rule.severity
-
-
-def points_of(rule: Rule, failed: int) -> float:
-    """What a decided rule counts in one report's score: weight × the factor of its effective severity."""
-    return rule.weight * FACTOR[effective_severity(rule, failed)]
 
 
 def grade_for(score: float | None, has_error: bool, coverage: float | None = None) -> tuple[str, bool]:
@@ -119,7 +109,8 @@ def _percent(earned: np.ndarray, possible: np.ndarray) -> list[float | None]:
 
 
 def score(outcomes: Sequence[tuple[str, Severity, int, Outcome]]) -> Score:
-    """The score of one report from (category, effective severity, weight, outcome) per rule."""
+    """The score of one report from (category, effective severity, weight, outcome) per rule: :func:`score_matrix`
+    on one row (for a formula's examples; a run scores all its reports at once in :mod:`checker.run`)."""
     codes = np.array([[CODES.index(o) for _, _, _, o in outcomes]], dtype=np.int8).reshape(1, -1)
     points = np.array([[w * FACTOR[s] for _, s, w, _ in outcomes]], dtype=float).reshape(1, -1)
     error_fail = np.array([any(s is Severity.ERROR and o is Outcome.FAIL for _, s, _, o in outcomes)])

@@ -1,13 +1,13 @@
 """Waivers: approved, expiring exceptions applied after the engine as a pure function.
 
 A waiver names a rule (id or kebab name), the reports it covers (globs on the file path
-and/or the agency name), a reason, an approver and an expiry date. :func:`apply_waivers`
+and/or the agency name), a reason, an approver and an expiry date. :func:`waive`, a step of
+the pipeline (:mod:`checker.run`) between the engine and the score,
 
 * marks every finding of the waived rule in a covered report as waived (``Finding.waived``
   holds the reason): it stays in every output;
-* turns that rule's outcome into ``waived`` and recomputes the score with
-  :func:`checker.scoring.score`, so a waived rule leaves the denominator and never lowers
-  the score;
+* turns that rule's outcome into ``waived``, so that the score (computed once, after it)
+  leaves the rule out of the denominator: a waiver never lowers the score;
 * reports, on the covered report, an expired waiver (rule GK-W-001 ``waiver-expired``) and a
   waiver whose rule has no finding there (GK-W-002 ``waiver-unused``);
 * returns, separately, run-level findings for waivers that cover no report checked in this
@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from checker.engine import render
+from checker.engine import Evaluation, render
 from checker.loader import RuleSet
-from checker.model import Finding, Outcome, ReportResult, RuleOutcome, Score, Severity, Text
-from checker.scoring import score
+from checker.model import Finding, Text
+from checker.scoring import FAIL, PASS, WAIVED
 
 EXPIRED, UNUSED = "GK-W-001", "GK-W-002"
 
@@ -60,11 +60,11 @@ class Waiver:
     base: Path = Path(".")
     rule_id: str = ""
 
-    def covers(self, result: ReportResult) -> bool:
-        """True when the report is within the waiver's scope (every given glob list matches)."""
-        if not self.covers_path(result.source):
+    def covers(self, source: str, agency: str) -> bool:
+        """True when the report at ``source`` of ``agency`` is within the waiver's scope (every given glob list matches)."""
+        if not self.covers_path(source):
             return False
-        return not self.agencies or any(fnmatch.fnmatchcase(result.agency, a) for a in self.agencies)
+        return not self.agencies or any(fnmatch.fnmatchcase(agency, a) for a in self.agencies)
 
     def covers_path(self, source: str) -> bool:
         """True when a report at ``source`` is within the waiver's ``files`` globs (always when it has none)."""
@@ -92,69 +92,59 @@ def _path_matches(source: str, pattern: str, base: Path) -> bool:
     return any(fnmatch.fnmatchcase(c, pattern) for c in candidates)
 
 
-def apply_waivers(results: Sequence[ReportResult], waivers: Sequence[Waiver], today: dt.date,
-                  ruleset: RuleSet) -> tuple[list[ReportResult], list[Finding]]:
-    """Apply resolved waivers to checked results.
+def waive(evaluation: Evaluation, reports: Sequence[tuple[str, str]], waivers: Sequence[Waiver], today: dt.date,
+          ruleset: RuleSet) -> list[Finding]:
+    """Apply resolved waivers to a fresh evaluation, in place, before it is scored.
 
     Args:
-        results: the engine's results.
+        evaluation: the engine's evaluation of the run (its arrays and finding lists are changed).
+        reports: per row, (the report's source as shown, its agency name): what waivers' globs match.
         waivers: waivers with ``rule_id`` resolved; those whose rule is not in ``ruleset``
             (e.g. not selected) are left out.
         today: the date expiry is judged against.
-        ruleset: the rules that were run (weights and categories for the score, and the
-            GK-W rules' messages).
+        ruleset: the rules that were run (the GK-W rules' messages).
 
     Returns:
-        The results with waivers applied, and the run-level findings about waivers that
-        cover no report of this run.
+        The run-level findings about waivers that cover no report of this run.
     """
     active = [w for w in waivers if w.rule_id in ruleset.by_id]
-    out = [_apply_to_report(r, [w for w in active if w.covers(r)], today, ruleset) for r in results]
-    stray = [w for w in active if not any(w.covers(r) for r in results)]
-    run_level = [f for w in stray if (f := _waiver_finding(w, today, ruleset, covered=False)) is not None]
-    return out, run_level
+    if not active:
+        return []
+    position = {rule.id: j for j, rule in enumerate(evaluation.rules)}
+    judged = [(rule_id, position[rule_id]) for rule_id in (EXPIRED, UNUSED) if rule_id in position]
+    used: set[int] = set()
+    for r, (source, agency) in enumerate(reports):
+        mine = [w for w in active if w.covers(source, agency)]
+        if not mine:
+            continue
+        used.update(id(w) for w in mine)
+        live = {w.rule_id: w for w in mine if not w.expired(today)}
+        findings = evaluation.findings[r]
+        failing = {f.rule_id for f in findings}
+        notes = [f for w in mine if (w.expired(today) or w.rule_id not in failing)
+                 and (f := _waiver_finding(w, today, ruleset, covered=True)) is not None]
+        evaluation.findings[r] = [replace(f, waived=live[f.rule_id].note) if f.rule_id in live and not f.waived
+                                  else f for f in findings] + notes
+        for rule_id in live:
+            j = position.get(rule_id)
+            if j is not None and evaluation.codes[r, j] == FAIL:
+                evaluation.codes[r, j] = WAIVED
+        for rule_id, j in judged:  # decided for every report a waiver covers: one instance per waiver
+            count = sum(f.rule_id == rule_id for f in notes)
+            evaluation.codes[r, j] = FAIL if count else PASS
+            evaluation.checked[r, j], evaluation.failed[r, j] = len(mine), count
+            evaluation.not_assessable[r, j] = evaluation.reasons[r, j] = 0
+    return [f for w in active if id(w) not in used
+            and (f := _waiver_finding(w, today, ruleset, covered=False)) is not None]
 
 
-def _apply_to_report(result: ReportResult, waivers: list[Waiver], today: dt.date, ruleset: RuleSet) -> ReportResult:
-    if not waivers:
-        return result
-    live = {w.rule_id: w for w in waivers if not w.expired(today)}
-    findings = [replace(f, waived=live[f.rule_id].note) if f.rule_id in live and not f.waived else f
-                for f in result.findings]
-    failing = {f.rule_id for f in result.findings}
-    notes = [f for w in waivers if (w.expired(today) or w.rule_id not in failing)
-             and (f := _waiver_finding(w, today, ruleset, covered=True)) is not None]
-    judged = {EXPIRED, UNUSED} & set(ruleset.by_id)
-    outcomes = []
-    for o in result.outcomes:
-        if o.rule_id in live and o.outcome is Outcome.FAIL:
-            o = replace(o, outcome=Outcome.WAIVED)
-        elif o.rule_id in judged:
-            mine = sum(f.rule_id == o.rule_id for f in notes)
-            o = RuleOutcome(o.rule_id, Outcome.FAIL if mine else Outcome.PASS, len(waivers), mine, 0)
-        outcomes.append(o)
-    all_findings = tuple(sorted([*findings, *notes], key=lambda f: (-f.severity.rank, f.rule_id)))
-    return replace(result, outcomes=tuple(outcomes), findings=all_findings,
-                   score=rescore(outcomes, all_findings, ruleset))
-
-
-def rescore(outcomes: Sequence[RuleOutcome], findings: Sequence[Finding], ruleset: RuleSet) -> Score:
-    """The score of one report from its outcomes, with the effective severity of failed rules.
-
-    A failed rule counts with the severity of its findings (escalation included), any other
-    rule with its own severity: the same inputs the engine scores with.
-    """
-    worst: dict[str, Severity] = {}
-    for f in findings:
-        if f.rule_id not in worst or f.severity.rank > worst[f.rule_id].rank:
-            worst[f.rule_id] = f.severity
-    rules = ruleset.by_id
-    rows = []
-    for o in outcomes:
-        rule = rules[o.rule_id]
-        sev = worst.get(o.rule_id, rule.severity) if o.outcome is Outcome.FAIL else rule.severity
-        rows.append((rule.category, sev, rule.weight, o.outcome))
-    return score(rows)
+def unused(reports: Sequence[tuple[str, str]], waivers: Sequence[Waiver], today: dt.date,
+           ruleset: RuleSet) -> list[Finding]:
+    """The run-level findings about the waivers (of rules in ``ruleset``) that cover none of ``reports``
+    ((source, agency) pairs): GK-W-001 when expired, GK-W-002 otherwise. An audit, which waives chunk by chunk,
+    asks this once for all its reports."""
+    return [f for w in waivers if w.rule_id in ruleset.by_id and not any(w.covers(*r) for r in reports)
+            and (f := _waiver_finding(w, today, ruleset, covered=False)) is not None]
 
 
 def _waiver_finding(w: Waiver, today: dt.date, ruleset: RuleSet, covered: bool) -> Finding | None:

@@ -148,14 +148,21 @@ def _perturbed(doc: dict[str, Any], cell: tuple[str, tuple[str, str]], delta: in
        st.integers(min_value=-3, max_value=3))
 def test_explained_points_add_up_to_the_score(doc: dict[str, Any], cell: tuple[str, tuple[str, str]],
                                               delta: int) -> None:
-    # --explain-score lists, per rule, the points it counts (points_of): those of passed rules add up
-    # to the points earned, those of passed and failed rules to the points decided
+    # --explain-score lists, per rule, the points it counts (RuleOutcome.points, what the score was computed
+    # from): those of passed rules add up to the points earned, those of passed and failed rules to the points
+    # decided, and their ratio is the score; an escalated rule counts as an error
     from checker.api import compiled_ruleset
-    from checker.scoring import points_of
+    from checker.scoring import FACTOR
 
     rules = {r.id: r for r in compiled_ruleset().ruleset.rules}
     result = check(_perturbed(doc, cell, delta))
-    earned = sum(points_of(rules[o.rule_id], o.failed) for o in result.outcomes if o.outcome is Outcome.PASS)
-    decided = sum(points_of(rules[o.rule_id], o.failed) for o in result.outcomes
-                  if o.outcome in (Outcome.PASS, Outcome.FAIL))
+    earned = sum(o.points for o in result.outcomes if o.outcome is Outcome.PASS)
+    decided = sum(o.points for o in result.outcomes if o.outcome in (Outcome.PASS, Outcome.FAIL))
     assert (earned, decided) == (result.score.earned, result.score.possible)
+    if decided:
+        assert result.score.overall == round(100 * earned / decided, 1)
+    for o in result.outcomes:
+        rule = rules[o.rule_id]
+        escalated = bool(rule.escalate_at) and o.failed >= rule.escalate_at
+        assert o.severity is (Severity.ERROR if escalated else rule.severity)
+        assert o.points == rule.weight * FACTOR[o.severity]

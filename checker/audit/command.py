@@ -134,6 +134,10 @@ def _report(summary: AuditSummary, wrote: bool, lang: str) -> None:
             errors.append(f"有 {c.failed} 份报告未能检查（无法读取、格式不符、处理出错或超时），原因见 problems.csv。")
         if not c.checked:
             errors.append("没有一份报告能够检查，原因见 problems.csv。")
+    shown = summary.ruleset.configuration.file or "gkcheck.toml"
+    for f in summary.notices:  # waivers that cover no report of the audit (as `gkcheck check` says them)
+        at = (f.location or {}).get("line")
+        errors.append(f"{shown}{f':{at}' if at else ''}: {f.rule_id} {f.message.get(lang)}")
     for line in lines:
         click.echo(line)
     for line in errors:

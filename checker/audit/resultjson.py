@@ -5,8 +5,8 @@ batch: it materialises ~58 ``RuleOutcome`` objects and as many dicts per report.
 :class:`ResultJson` writes the same JSON value (compact UTF-8, by orjson) with:
 
 * the head (source, report, passed, score) from ``result_head``, as ``result_to_dict`` writes it;
-* the outcomes from the batch arrays of the engine (when the outcomes are still the engine's
-  lazy view), each rule's outcome JSON fragment cached by its values;
+* the outcomes from the run's outcome table (:class:`checker.run.OutcomeTable`, when the outcomes
+  are a row of it), each rule's outcome JSON fragment cached by its values;
 * the findings from ``Finding.to_dict`` with their rule's title, basis and fix (cached per rule).
 
 ``tests/audit/test_result_json.py`` checks the value equals ``result_to_dict``'s.
@@ -14,15 +14,18 @@ batch: it materialises ~58 ``RuleOutcome`` objects and as many dicts per report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import orjson
 
-from checker.model import Finding, ReportResult
+from checker.engine import REASONS
+from checker.model import Finding, ReportResult, RuleOutcome
 from checker.render.context import RenderContext
-from checker.render.json_out import result_head
-from checker.scoring import CODES, NA
+from checker.render.json_out import OUTCOME_KEYS, result_head
+from checker.run import SEVERITIES, OutcomeRow, OutcomeTable
+from checker.scoring import CODES
 
 
 def _plain_value(value: Any) -> Any:
@@ -38,7 +41,9 @@ class ResultJson:
         self.ctx = ctx
         self._fragments: dict[tuple[Any, ...], bytes] = {}
         self._rule_extra: dict[tuple[str, Any], dict[str, Any]] = {}
-        self._arrays: tuple[Any, ...] | None = None
+        self._table: OutcomeTable | None = None
+        self._whole = np.zeros((0, 0), dtype=np.int64)
+        self._ids: list[str] = []
         self._rows: dict[bytes, bytes] = {}
 
     def dumps(self, result: ReportResult) -> bytes:
@@ -50,60 +55,36 @@ class ResultJson:
 
     # outcomes
 
-    def _outcomes(self, outcomes: Any) -> bytes:
-        lazy = self._lazy(outcomes)
-        if lazy is not None:
-            return lazy
-        out = []
-        frag = self._fragments
-        for o in outcomes:
-            key = (o.rule_id, o.outcome, o.checked, o.failed, o.not_assessable, o.reason)
-            s = frag.get(key) if type(o.checked) is type(o.failed) is type(o.not_assessable) is int else None
-            if s is None:
-                s = orjson.dumps({"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked,
-                                  "failed": o.failed, "not_assessable": o.not_assessable, "reason": o.reason})
-                frag[key] = s
-            out.append(s)
-        return b",".join(out)
+    def _outcomes(self, outcomes: Sequence[RuleOutcome]) -> bytes:
+        if isinstance(outcomes, OutcomeRow):
+            return self._row(outcomes.table, outcomes.position)
+        return b",".join(self._fragment(o.rule_id, o.outcome.value, o.checked, o.failed, o.not_assessable,
+                                        o.severity.value, o.points, o.reason) for o in outcomes)
 
-    def _lazy(self, outcomes: Any) -> bytes | None:
-        """The outcomes straight from the engine's batch arrays (None when not the engine's lazy view)."""
-        if (type(outcomes).__name__ != "_LazyOutcomes" or getattr(outcomes, "_items", True) is not None
-                or getattr(outcomes, "_reasons", True) is not None):  # reasons of reading: the plain way
-            return None
-        try:
-            rules, codes, acc, r = outcomes._rules, outcomes._codes, outcomes._acc, outcomes._row
-            arrays = self._arrays
-            if arrays is None or arrays[0] is not acc:
-                na = np.stack([a.not_assessable for a in acc], axis=1)
-                checked = np.stack([a.active for a in acc], axis=1) - na
-                failed = np.stack([a.failed for a in acc], axis=1)
-                unknown = np.stack([a.unknown for a in acc], axis=1)
-                whole = np.concatenate([checked, failed, na, unknown], axis=1).astype(np.int64)
-                arrays = (acc, checked, failed, na, unknown, whole)
-                self._arrays = arrays
-            _, checked, failed, na, unknown, whole = arrays
-            row_key = codes.tobytes() + whole[r].tobytes()  # many reports share every outcome
-            cached = self._rows.get(row_key)
-            if cached is not None:
-                return cached
-            rows = zip(rules, codes.tolist(), checked[r].tolist(), failed[r].tolist(), na[r].tolist(),
-                       unknown[r].tolist())
-        except (AttributeError, IndexError, ValueError, TypeError):
-            return None
-        frag = self._fragments
-        out = []
-        for rule, code, c, f, n, u in rows:
-            key = (rule.id, code, c, f, n, u)
-            s = frag.get(key)
-            if s is None:
-                reason = ("metadata" if u else "inputs") if code == NA else ""
-                s = orjson.dumps({"rule_id": rule.id, "outcome": CODES[code].value, "checked": c, "failed": f,
-                                  "not_assessable": n, "reason": reason})
-                frag[key] = s
-            out.append(s)
-        text = self._rows[row_key] = b",".join(out)
-        return text
+    def _fragment(self, *key: Any) -> bytes:
+        """One outcome's JSON (cached by its values: a batch repeats few)."""
+        s = self._fragments.get(key)
+        if s is None:
+            s = self._fragments[key] = orjson.dumps(dict(zip(OUTCOME_KEYS, key)))
+        return s
+
+    def _row(self, table: OutcomeTable, r: int) -> bytes:
+        """The outcomes of report ``r`` straight from the run's outcome table."""
+        if self._table is not table:
+            self._table, self._rows = table, {}
+            self._whole = np.concatenate([table.codes, table.checked, table.failed, table.not_assessable,
+                                          table.reasons, table.severity], axis=1).astype(np.int64)
+            self._ids = [rule.id for rule in table.rules]
+        row_key = self._whole[r].tobytes() + table.points[r].tobytes()  # many reports share every outcome
+        cached = self._rows.get(row_key)
+        if cached is None:
+            rows = zip(self._ids, table.codes[r].tolist(), table.checked[r].tolist(), table.failed[r].tolist(),
+                       table.not_assessable[r].tolist(), table.severity[r].tolist(), table.points[r].tolist(),
+                       table.reasons[r].tolist())
+            cached = self._rows[row_key] = b",".join(
+                self._fragment(rule_id, CODES[code].value, c, f, n, SEVERITIES[sev].value, p, REASONS[why])
+                for rule_id, code, c, f, n, sev, p, why in rows)
+        return cached
 
     # findings
 

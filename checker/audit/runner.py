@@ -65,8 +65,9 @@ from checker.config import discover as config_discover
 from checker.config import shown_path
 from checker.errors import InputError, RuleSetError
 from checker.loader import RuleSet
+from checker.model import Finding
 from checker.verdict import ERROR, FAILED, PASSED
-from checker.waivers import Waiver
+from checker.waivers import Waiver, unused
 
 _SLOW_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml"}
 _COMMIT_FILES, _COMMIT_SECONDS = 5000, 2.0  # ingest records per transaction (fewer, larger transactions)
@@ -224,6 +225,7 @@ class AuditSummary:
         variant: the stored-result variant (rule-set version, language, policy).
         options: the run's options.
         ruleset: the rules that ran, under the run's configuration (what the outputs describe).
+        notices: run-level findings: the configuration's waivers that cover no report of the audit.
     """
 
     rows: list[Row]
@@ -233,6 +235,7 @@ class AuditSummary:
     variant: str
     options: AuditOptions
     ruleset: RuleSet = field(default_factory=lambda: Settings(None).compiled().ruleset)
+    notices: tuple[Finding, ...] = ()
 
     @property
     def checked(self) -> list[Row]:
@@ -311,7 +314,11 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     rows.extend(Row(path, status, (zh, en)) for path, status, zh, en in problems)
     path_of = {r.key: r.path for r in rows if r.status == "checked"}
     conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
-    return AuditSummary(rows, conflicts, len(fresh), time.perf_counter() - start, variant, opts, ruleset)
+    # waivers covering no report of the whole audit (each chunk waives its own reports only)
+    notices = unused([(clean(r.path), str(r.meta.get("agency") or "")) for r in rows if r.result is not None],
+                     waivers, settings.day, ruleset) if waivers else []
+    return AuditSummary(rows, conflicts, len(fresh), time.perf_counter() - start, variant, opts, ruleset,
+                        tuple(notices))
 
 
 def audit_settings(opts: AuditOptions) -> Settings:

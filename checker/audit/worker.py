@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from checker import limits
-from checker.api import apply_overrides, check_many
+from checker.api import apply_overrides
 from checker.audit.pool import mark
 from checker.audit.resultjson import ResultJson
 from checker.audit.safe import clean, json_bytes, json_value
@@ -40,8 +40,8 @@ from checker.kinds.pair import CLAUSE_DTYPE, Profile, label, profile
 from checker.model import Severity
 from checker.render.context import RenderContext
 from checker.render.json_out import result_to_dict
+from checker.run import Configured, check_documents
 from checker.verdict import Policy
-from checker.waivers import Waiver, apply_waivers
 
 _FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
 _SUFFIX_FAMILY = {".json": "json", ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
@@ -78,7 +78,7 @@ class Settings:
             checked (local workers share the output folder; None: the audit's main process writes what they return).
         variant: the stored-result variant (names the result files).
         config: the configuration file (None: none), read and applied as ``gkcheck check`` does
-            (:func:`checker.config.configured_ruleset`, then :func:`checker.waivers.apply_waivers`).
+            (:func:`checker.config.configured_ruleset`, then the pipeline :func:`checker.run.check_documents`).
         region: ``--region`` (replaces the configuration's region).
         allow_partial: ``--allow-partial-rules``.
         today: the date waivers' expiry is judged against (ISO; the same for every worker of a run).
@@ -98,7 +98,7 @@ class Settings:
     today: str = ""
     stamp: str = ""
 
-    def configured(self) -> tuple[Compiled, tuple[Waiver, ...]]:
+    def configured(self) -> Configured:
         """The compiled rule set under the configuration, and its waivers (cached per process)."""
         return _configured(self.rule_files, self.config, self.region, self.allow_partial, self.stamp)
 
@@ -119,7 +119,7 @@ class Settings:
 
 @functools.lru_cache(maxsize=4)
 def _configured(rule_files: tuple[str, ...] | None, config: str | None, region: str | None,
-                allow_partial: bool, stamp: str) -> tuple[Compiled, tuple[Waiver, ...]]:
+                allow_partial: bool, stamp: str) -> Configured:
     """What ``gkcheck check --config CONFIG --rules … --region … [--allow-partial-rules]`` runs: the same function
     (``stamp``: see :attr:`Settings.stamp`; only a key of the cache)."""
     loaded = (load_config(config) if config else Config()).with_cli(region=region)
@@ -371,7 +371,8 @@ def check_budget(n: int) -> float:
 
 def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked]:
     mark(-1, check_budget(len(items)))
-    compiled, waivers = settings.configured()
+    configured = settings.configured()
+    compiled = configured.compiled
     docs, kept, out = [], [], []
     for item in items:
         try:
@@ -382,9 +383,8 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
         except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails
             out.append(failed(item.key, crashed(exc, "读取", "reading")))
     pairs = [(profile_of(*i.pair[0]), profile_of(*i.pair[1])) if i.pair else None for i in kept]
-    results = check_many(docs, compiled, [clean(i.path) for i in kept], pairs)
-    if waivers:  # as `gkcheck check` applies them (the run-level notices of waivers covering no report are not kept)
-        results, _ = apply_waivers(results, waivers, settings.day, compiled.ruleset)
+    # the same pipeline as `gkcheck check` (the run-level notices of waivers covering no report are not kept)
+    results = check_documents(docs, configured, [clean(i.path) for i in kept], pairs, today=settings.day).results
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None

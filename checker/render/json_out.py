@@ -16,7 +16,10 @@ from checker.render.context import RenderContext
 from checker.render.safe import json_text
 from checker.verdict import undecided_reasons
 
-RESULT_VERSION = "1.3"
+RESULT_VERSION = "1.4"
+
+OUTCOME_KEYS = ("rule_id", "outcome", "checked", "failed", "not_assessable", "severity", "points", "reason")
+"""The keys of one rule's outcome in the result JSON (``severity`` and ``points``: 1.4)."""
 
 
 def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
@@ -29,8 +32,8 @@ def result_to_dict(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
                   "fix": rule.doc.fix.get(ctx.lang), "unverified": rule.unverified})
         findings.append(d)
     out = result_head(result, ctx)
-    out["outcomes"] = [{"rule_id": o.rule_id, "outcome": o.outcome.value, "checked": o.checked, "failed": o.failed,
-                        "not_assessable": o.not_assessable, "reason": o.reason} for o in result.outcomes]
+    out["outcomes"] = [dict(zip(OUTCOME_KEYS, (o.rule_id, o.outcome.value, o.checked, o.failed, o.not_assessable,
+                                               o.severity.value, o.points, o.reason))) for o in result.outcomes]
     out["findings"] = findings
     return out
 

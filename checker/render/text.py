@@ -30,7 +30,7 @@ from checker.render.safe import TerminalText as RichText
 from checker.render.safe import guard_console
 from checker.render.summary import total_lines
 from checker.render.unassessed import unassessed
-from checker.scoring import GRADE_EN, WITHHELD, effective_severity, points_of
+from checker.scoring import GRADE_EN, WITHHELD
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
@@ -228,8 +228,7 @@ def _explain(result: ReportResult, ctx: RenderContext) -> Table:
         table.add_column(col)
     for o in result.outcomes:
         rule = ctx.rule(o.rule_id)
-        severity = effective_severity(rule, o.failed)
-        points = points_of(rule, o.failed)
+        severity, points = o.severity, o.points
         outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
         if o.reason in _REASON:  # not assessable because of what could not be read
             outcome += _REASON[o.reason][1 if ctx.lang == "en" else 0]

@@ -18,7 +18,6 @@ from typing import Any
 from checker.annotate import annotate_docx
 from checker.api import apply_overrides, compiled_ruleset
 from checker.document import validate_document
-from checker.engine import run
 from checker.errors import InputError
 from checker.frame import KINDS, LEVELS
 from checker.ingest import parse_document, read_bytes, sniff
@@ -26,6 +25,7 @@ from checker.model import ReportResult
 from checker.render import RenderContext
 from checker.render.html import render_html
 from checker.render.json_out import render_json
+from checker.run import check_documents
 
 log = logging.getLogger("checker.web")
 
@@ -99,7 +99,7 @@ def check_file(path: Path, overrides: dict[str, Any], *, lang: str = "zh", html:
     doc = apply_overrides(doc, **overrides)
     validate_document(doc)
     compiled = compiled_ruleset()
-    [result] = run([doc], compiled, [name])
+    [result] = check_documents([doc], compiled, [name]).results
     ctx = RenderContext(compiled.ruleset, lang, documents={name: doc})
     json_text = render_json([result], ctx)
     html_text = (render_html([result], ctx) or "") if html else ""

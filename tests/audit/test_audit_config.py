@@ -233,3 +233,23 @@ def test_copies_of_every_rule_file_stand_for_the_bundled_ones(tmp_path: Path,
     _, audit = _audit_json(folder, tmp_path / "out", rule_files=rules)  # no duplicate `local` rule set added
     _same(check, audit)
     assert check and all(r["findings"] == audit[s]["findings"] for s, r in check.items())
+
+
+def test_a_waiver_covering_no_report_is_said_once_for_the_audit(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # as `gkcheck check` says it: once for the run, on stderr, naming the configuration file and its line,
+    # without changing the exit code; a waiver covering some report of the audit is not said
+    folder = tmp_path / "in"
+    files = _reports(folder, n=4)  # r0 … r3: the CONFIG's waivers cover r0 and r3
+    stray = ('[[waivers]]\nrule = "GK-T3-010"\nfiles = ["elsewhere/*.json"]\nreason = "别处的报告"\n'
+             'approver = "县政务公开办 李明"\nexpires = 2099-01-01\n')
+    (folder / "gkcheck.toml").write_text(CONFIG + "\n" + stray, encoding="utf-8")
+    summary = run_audit(AuditOptions((str(folder),), tmp_path / "out", jobs=1))
+    assert [(f.rule_id, (f.location or {}).get("line")) for f in summary.notices] == [("GK-W-002", 23)]
+    assert "不涉及本次检查的任何报告" in summary.notices[0].message.zh
+    capsys.readouterr()
+    code = _cli(["audit", str(folder), "-o", str(tmp_path / "out2"), "--jobs", "1", "--exit-zero"])
+    err = capsys.readouterr().err
+    assert code == 0 and "gkcheck.toml:23: GK-W-002" in err and err.count("GK-W-002") == 1
+    _cli(["check", *map(str, files), "--format", "json"])
+    assert "gkcheck.toml:23: GK-W-002" in capsys.readouterr().err

@@ -38,7 +38,6 @@ by ``tests/hostile/test_fuzz.py`` and ``benchmarks/fuzz_hostile.py``.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import io
 import json
 import random
@@ -890,7 +889,7 @@ def check_in_process(sample: Sample, *, formats: tuple[str, ...] = RENDER_FORMAT
     """Check one sample as ``gkcheck check`` does, render ``formats``, and judge the outputs.
 
     The calls ``gkcheck check`` makes: read (``parse_document``), validate, check
-    (``engine.run``; with ``previous``, with a clean report as the previous year's, as
+    (``checker.run.check_documents``; with ``previous``, with a clean report as the previous year's, as
     ``--previous``), apply (no) waivers, render each format. A ``GkcheckError`` is a refusal
     (exit code 2, its message on stderr: judged as terminal text); any other exception is a
     crash. A Python warning raised on the way (e.g. numpy overflow) is a problem too: the
@@ -900,12 +899,11 @@ def check_in_process(sample: Sample, *, formats: tuple[str, ...] = RENDER_FORMAT
 
     from checker.api import compiled_ruleset, pair_of
     from checker.document import validate_document
-    from checker.engine import run
     from checker.errors import GkcheckError
     from checker.ingest import parse_document
     from checker.render import RenderContext
+    from checker.run import check_documents
     from checker.verdict import Policy
-    from checker.waivers import apply_waivers
 
     start = time.perf_counter()
     out = CheckRun("checked")
@@ -922,8 +920,8 @@ def check_in_process(sample: Sample, *, formats: tuple[str, ...] = RENDER_FORMAT
                 out.stage = "previous"
                 pairs = [pair_of(doc, json.loads(_examples()[0]), compiled)]
             out.stage = "check"
-            results = run([doc], compiled, [sample.name], pairs)
-            results, notices = apply_waivers(results, (), dt.date.today(), compiled.ruleset)
+            checked = check_documents([doc], compiled, [sample.name], pairs)
+            results, notices = checked.results, checked.notices
             out.score = results[0].score.overall
             ctx = RenderContext(compiled.ruleset, lang, Policy(), documents={sample.name: doc}, notices=tuple(notices))
             for fmt in formats:

@@ -20,8 +20,8 @@ import pandas as pd
 from gk_testlib import load_base, patch
 
 from checker import compiled_ruleset
+from checker.api import check_many as run
 from checker.compile import frame_plan
-from checker.engine import run
 from checker.frame import build_frame, meta_col
 from checker.kinds import narrative
 from checker.kinds.narrative import NarrativeNumbers

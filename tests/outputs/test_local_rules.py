@@ -16,9 +16,8 @@ from gk_testlib import assert_example, load_base, patch
 from checker import compiled_ruleset
 from checker.config import config_from_table, configured_ruleset
 from checker.document import validate_document
-from checker.engine import run
 from checker.model import Outcome, ReportResult
-from checker.waivers import apply_waivers
+from checker.run import check_documents
 
 TODAY = dt.date(2026, 3, 1)
 RULES = [r for r in compiled_ruleset().ruleset.rules if r.ruleset == "local"]
@@ -37,11 +36,9 @@ def checked(example: dict[str, Any]) -> ReportResult:
     if waivers:
         table["waivers"] = waivers
     config = config_from_table(table, Path("gkcheck.toml"))
-    compiled, resolved = configured_ruleset(config)
     doc = patch(load_base(example.get("base", "clean-2021")), doc_sets, example.get("remove"))
     validate_document(doc)
-    results = run([doc], compiled, ["report.json"])
-    return apply_waivers(results, resolved, TODAY, compiled.ruleset)[0][0]
+    return check_documents([doc], configured_ruleset(config), ["report.json"], today=TODAY).results[0]
 
 
 def test_there_are_local_rules() -> None:
@@ -57,7 +54,7 @@ def test_local_rule_example(rule: Any, expected: str, example: dict[str, Any]) -
 def test_local_rules_are_not_applicable_without_configuration(clean_doc: dict[str, Any]) -> None:
     for kind in ("government", "department", "office", "subdistrict", "other"):
         doc = patch(clean_doc, {"/agency/kind": kind, "/published": "2025-12-30"})
-        result = run([doc], compiled_ruleset())[0]
+        result = check_documents([doc], compiled_ruleset()).results[0]
         for rule in RULES:
             assert result.outcome_of(rule.id) is Outcome.NOT_APPLICABLE, (kind, rule.id)
 

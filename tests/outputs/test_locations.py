@@ -29,7 +29,7 @@ from docx.oxml.ns import qn
 
 from checker import compiled_ruleset
 from checker.annotate import annotate_docx
-from checker.engine import run
+from checker.api import check_many as run
 from checker.ingest import docx as docx_reader
 from checker.ingest import parse_document
 from checker.ingest.layout import QUOTE_CHARS, quote_of

@@ -171,9 +171,8 @@ def test_json_text_is_valid_utf8_json_with_the_same_data(obj: object) -> None:
     out = json_text(obj, indent=1)
     out.encode("utf-8")  # no lone surrogate
     _no_escape_sequence(out)
-    expected = json.loads(json.dumps(obj).replace("\\ud", "\\uD"), object_pairs_hook=dict)
 
-    def fix(value: object) -> object:  # lone surrogates are written as U+FFFD
+    def fix(value: object) -> object:  # surrogates (lone, or two in a row: not a character) are written as U+FFFD
         if isinstance(value, str):
             return re.sub("[\ud800-\udfff]", "\ufffd", value)
         if isinstance(value, list):
@@ -182,7 +181,8 @@ def test_json_text_is_valid_utf8_json_with_the_same_data(obj: object) -> None:
             return {fix(k): fix(v) for k, v in value.items()}
         return value
 
-    assert json.loads(out) == fix(expected)
+    # fixed before the round trip: json.loads would join the escapes of two surrogates into one character
+    assert json.loads(out) == json.loads(json.dumps(fix(obj)))
 
 
 @given(hostile)

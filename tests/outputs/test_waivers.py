@@ -12,9 +12,9 @@ import pytest
 from conftest import CLEAN, DEFECTIVE, Runner
 
 from checker import compiled_ruleset
-from checker.engine import run
 from checker.model import Outcome
-from checker.waivers import Waiver, apply_waivers, rescore
+from checker.run import Configured, check_documents
+from checker.waivers import Waiver
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -96,19 +96,24 @@ def test_separate_waivers_file(gk: Runner, reports: Path) -> None:
     assert code == 2 and "waivers.toml" in err and "missing-section" in err
 
 
-def test_apply_waivers_is_pure_and_rescore_matches_the_engine(clean_doc: dict[str, Any]) -> None:
+def test_waivers_are_a_step_of_the_one_pipeline(clean_doc: dict[str, Any]) -> None:
+    # no waiver: the same run; a waiver: its rule is waived in the report it covers, the other report is
+    # unchanged, and the score is the pipeline's one score (the waived rule leaves the denominator)
     compiled = compiled_ruleset()
     docs = [json.loads(DEFECTIVE.read_text(encoding="utf-8")), clean_doc]
-    results = run(docs, compiled, [str(DEFECTIVE), str(CLEAN)])
-    for r in results:
-        assert rescore(r.outcomes, r.findings, compiled.ruleset) == r.score
-    same, notices = apply_waivers(results, [], TODAY, compiled.ruleset)
-    assert same == results and notices == []
+    sources = [str(DEFECTIVE), str(CLEAN)]
+    plain = check_documents(docs, compiled, sources, today=TODAY)
+    assert plain.notices == () and check_documents(docs, Configured(compiled, ()), sources).results == plain.results
     waiver = Waiver("GK-S-001", ("*defective*",), (), "理由", "李明", dt.date(2099, 1, 1), "gkcheck.toml", 1,
                     rule_id="GK-S-001")
-    out, _ = apply_waivers(results, [waiver], TODAY, compiled.ruleset)
-    assert results[0].outcome_of("GK-S-001") is Outcome.FAIL  # the input is untouched
-    assert out[0].outcome_of("GK-S-001") is Outcome.WAIVED and out[1] is results[1]
+    waived = check_documents(docs, Configured(compiled, (waiver,)), sources, today=TODAY)
+    assert plain.results[0].outcome_of("GK-S-001") is Outcome.FAIL
+    assert waived.results[0].outcome_of("GK-S-001") is Outcome.WAIVED
+    assert waived.results[1] == plain.results[1]
+    before, after = plain.results[0].score, waived.results[0].score
+    [s001] = [o for o in plain.results[0].outcomes if o.rule_id == "GK-S-001"]
+    assert after.possible == before.possible - s001.points and after.earned == before.earned
+    assert all(f.waived for f in waived.results[0].findings if f.rule_id == "GK-S-001")
 
 
 @pytest.mark.parametrize("scope", ['files = ["*.json"]', 'agencies = ["*监督管理局"]',
@@ -121,8 +126,9 @@ def test_scope_by_file_and_agency(gk: Runner, reports: Path, scope: str) -> None
 
 def test_waiver_scope_needs_both_globs_to_match(reports: Path) -> None:
     compiled = compiled_ruleset()
-    [result] = run([json.loads(DEFECTIVE.read_text(encoding="utf-8"))], compiled, [str(reports / DEFECTIVE.name)])
+    [result] = check_documents([json.loads(DEFECTIVE.read_text(encoding="utf-8"))], compiled,
+                               [str(reports / DEFECTIVE.name)]).results
     base = Waiver("GK-S-001", ("defective-*",), ("别的机关",), "理由", "李明", dt.date(2099, 1, 1), "x", 1,
                   base=reports, rule_id="GK-S-001")
-    assert not base.covers(result)
-    assert replace(base, agencies=("青禾县*",)).covers(result)
+    assert not base.covers(result.source, result.agency)
+    assert replace(base, agencies=("青禾县*",)).covers(result.source, result.agency)
