@@ -1,8 +1,8 @@
 """Compile rule instances into engine objects: one pandera schema and one merged JSON Schema.
 
-* Frame instances become pandera ``Check``s over the cell frame. Each check is True for
-  rows that pass, are not assessable, or where the rule does not apply, so the rows it
-  marks False are exactly the failing (report, instance) pairs.
+* Frame instances become pandera ``Check``s over the cell frame. Each check is False for the
+  rows that violate it; the adapter (:func:`frame_failures`) keeps those the instance can
+  decide (``FrameCheck.assessable``); the engine keeps those the rule applies to.
 * JSON instances each get a jsonschema validator, run on the smallest projection of a
   report that holds what the instance reads; identical projections are validated once.
 * Pair instances (cross-year kinds) need nothing compiled; the engine runs them over the
@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,40 +52,7 @@ def format_mask(inst: Instance, df: pd.DataFrame) -> np.ndarray:
     return np.isin(codes, [FORMATS.index(f) for f in inst.formats])
 
 
-def _gate(inst: Instance) -> Callable[[pd.DataFrame], np.ndarray]:
-    def gate(df: pd.DataFrame) -> np.ndarray:
-        applies, unknown = applicability(inst.rule, df)
-        return applies & ~unknown & format_mask(inst, df)
-    return gate
-
-
 _GATE_COLUMNS = [meta_col("format"), meta_col("kind"), meta_col("level"), meta_col("year")]
-
-
-class _PerThread:
-    """A dict per thread: what a check run leaves for the engine, kept apart between threads that run
-    the same compiled rule set at once (``gkcheck serve``'s workers, a notebook's thread pool)."""
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _dict(self) -> dict[str, np.ndarray]:
-        d: dict[str, np.ndarray] | None = getattr(self._local, "d", None)
-        if d is None:
-            d = self._local.d = {}
-        return d
-
-    def __setitem__(self, key: str, value: np.ndarray) -> None:
-        self._dict()[key] = value
-
-    def __getitem__(self, key: str) -> np.ndarray:
-        return self._dict()[key]
-
-    def clear(self) -> None:
-        self._dict().clear()
-
-    def __reduce__(self) -> tuple[type[_PerThread], tuple[()]]:
-        return type(self), ()  # a copy in another process starts empty
 
 
 @dataclass(frozen=True)
@@ -95,46 +60,40 @@ class FramePlan:
     """One pandera ``Check`` per frame instance, run on just the columns it reads.
 
     Each check is run through pandera's check backend (``Check.__call__``), which returns a
-    ``CheckResult`` whose boolean ``check_output`` marks the passing rows. Schema-level
-    validation is not used: it would format an error message listing every failure case,
-    which costs more than the checks themselves on a large batch.
+    ``CheckResult`` whose boolean ``check_output`` marks the rows that do not violate it.
+    Schema-level validation is not used: it would format an error message listing every failure
+    case, which costs more than the checks themselves on a large batch. Whether a rule applies
+    to a row (its gate) is the engine's, computed once per rule.
     """
 
     items: tuple[tuple[Instance[FrameCheck], list[str], pa.Check], ...]
-    assessable: _PerThread
-    """Per instance key, the assessable rows of the calling thread's last run (written by the checks)."""
 
 
 def frame_plan(instances: list[Instance[FrameCheck]]) -> FramePlan:
     """Compile every frame instance into a pandera check."""
     items = []
-    assessable = _PerThread()
     for inst in instances:
-        gate = _gate(inst)
         check = inst.check
 
-        def fn(df: pd.DataFrame, gate: Callable[[pd.DataFrame], np.ndarray] = gate, check: Any = check,
-               key: str = inst.key) -> pd.Series:
-            assessable[key] = decided = check.assessable(df)
-            bad = gate(df) & decided & check.violated(df)
-            return pd.Series(~bad, index=df.index)
+        def fn(df: pd.DataFrame, check: Any = check) -> pd.Series:
+            return pd.Series(~np.asarray(check.violated(df), dtype=bool), index=df.index)
 
         columns = list(dict.fromkeys([*_GATE_COLUMNS, *check.columns, *getattr(check, "context_columns", ())]))
         items.append((inst, columns, pa.Check(fn, name=inst.key, error=inst.key)))
-    return FramePlan(tuple(items), assessable)
+    return FramePlan(tuple(items))
 
 
-def frame_failures(plan: FramePlan, df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Run the pandera checks; failing row positions per instance key (the pandera adapter).
-
-    The assessable rows each check computed are left in ``plan.assessable``.
-    """
-    plan.assessable.clear()
-    out: dict[str, np.ndarray] = {}
+def frame_failures(plan: FramePlan, df: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Run the pandera checks (the pandera adapter): per instance key, (the rows it can decide, the
+    positions of the rows among those that fail it). Pure: nothing is kept between runs."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for inst, columns, check in plan.items:
-        result = check(df[columns])
-        if not result.check_passed:
-            out[inst.key] = np.flatnonzero(~result.check_output.to_numpy(dtype=bool))
+        sub = df[columns]
+        decided = np.asarray(inst.check.assessable(sub), dtype=bool)
+        result = check(sub)
+        failing = (np.zeros(len(df), dtype=bool) if result.check_passed
+                   else ~result.check_output.to_numpy(dtype=bool))
+        out[inst.key] = (decided, np.flatnonzero(failing & decided))
     return out
 
 

@@ -176,8 +176,7 @@ def _evaluate(docs: list[dict[str, Any]], compiled: Compiled, pairs: Sequence[Pa
     partly = _PartlyRead.of(docs, df)
     frame_fail = frame_failures(compiled.frame, df)
     for inst in compiled.frame_instances:
-        assessable = compiled.frame.assessable[inst.key]
-        failed_rows = frame_fail.get(inst.key, np.array([], dtype=int))
+        assessable, failed_rows = frame_fail[inst.key]
         unread = derived = None
         if partly is not None:
             assessable, unread, derived = partly.frame(inst.check, assessable, failed_rows)
