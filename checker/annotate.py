@@ -32,8 +32,9 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from checker import fileio
-from checker.document import SECTION_IDS, cell_by_pointer, pointer_to_path
+from checker.document import cell_by_pointer, pointer_to_path
 from checker.errors import InputError
+from checker.formats import SECTION_IDS
 from checker.ingest import docx as docx_reader
 from checker.loader import RuleSet
 from checker.model import Finding, ReportResult

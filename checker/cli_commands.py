@@ -28,7 +28,7 @@ from checker.config import Config, configured_ruleset, find_config, rule_files
 from checker.document import validate_document
 from checker.errors import InputError
 from checker.fileio import atomic_writer, link_loop, resolved, same_file
-from checker.frame import KINDS, LEVELS
+from checker.formats import KINDS, LEVELS
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.safe import json_text, terminal_text

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from checker.frame import FORMATS, KINDS, LEVELS, meta_col
+from checker.formats import FORMATS, KINDS, LEVELS
+from checker.frame import meta_col
 from checker.kinds.base import FrameCheck, JsonCheck
 from checker.kinds.pair import PairCheck, profile_cells
 from checker.loader import Instance, RuleSet

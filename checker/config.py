@@ -47,7 +47,8 @@ from checker import limits
 from checker.api import compiled_ruleset
 from checker.compile import compile_ruleset
 from checker.errors import RuleSetError
-from checker.frame import KINDS, meta_col
+from checker.formats import KINDS
+from checker.frame import meta_col
 from checker.kinds.base import Payload
 from checker.kinds.timing import PublishedWindow
 from checker.loader import LocalSet, RuleSet, default_files, local_sets, standard_files

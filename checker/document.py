@@ -8,7 +8,7 @@ from the schema itself, so rules, ingest and the cell frame cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,6 @@ from checker.errors import InputError
 from checker.resources import load_schema
 
 SCHEMA_NAME = "report.schema.json"
-SECTION_IDS = ("overview", "proactive", "requests", "appeals", "problems", "other")
 
 # Which $defs hold the tables of each format.
 _TABLE_DEFS: dict[str, dict[str, str]] = {
@@ -36,10 +35,12 @@ class Cell:
         id: dotted id without the ``tables`` prefix, e.g. ``requests.new.total``.
         pointer: JSON Pointer into the document, e.g. ``/tables/requests/new/total``.
         table: ``proactive`` | ``requests`` | ``appeals``.
-        zh: Chinese label (row and column), e.g. ``一、本年新收政府信息公开申请数量·总计``.
+        zh: Chinese label (row and column, as shown), e.g. ``一、本年新收政府信息公开申请数量·总计``.
         en: English label.
         amount: True when decimals are allowed (money amounts).
         formats: the formats ("2021", "2019") whose tables contain this cell.
+        row: the row's label (zh, en), with its group when it has one (``（三）不予公开 1.属于国家秘密``).
+        column: the column's label (zh, en), e.g. ``总计``.
     """
 
     id: str
@@ -49,6 +50,8 @@ class Cell:
     en: str
     amount: bool
     formats: tuple[str, ...]
+    row: tuple[str, str] = ("", "")
+    column: tuple[str, str] = ("", "")
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -96,12 +99,13 @@ def cells() -> tuple[Cell, ...]:
                 cid = ".".join((table, *keys))
                 if cid in found:
                     old = found[cid]
-                    found[cid] = Cell(old.id, old.pointer, old.table, old.zh, old.en, old.amount,
-                                      old.formats + (fmt,))
+                    found[cid] = replace(old, formats=old.formats + (fmt,))
                     continue
-                zh = "·".join(lbl[0] for lbl in _label_parts(table, labels))
-                en = " · ".join(lbl[1] for lbl in _label_parts(table, labels))
-                found[cid] = Cell(cid, "/tables/" + "/".join((table, *keys)), table, zh, en, amount, (fmt,))
+                parts = _label_parts(table, labels)
+                row = ("·".join(p[0] for p in parts[:-1]), " · ".join(p[1] for p in parts[:-1]))
+                zh, en = "·".join(p[0] for p in parts), " · ".join(p[1] for p in parts)
+                found[cid] = Cell(cid, "/tables/" + "/".join((table, *keys)), table, zh, en, amount, (fmt,),
+                                  row, parts[-1])
     return tuple(found.values())
 
 
@@ -330,8 +334,7 @@ def labels() -> dict[str, dict[str, tuple[str, str]]]:
             out["tables"][head] = value
     for c in cells():
         col = c.id.split(".")[-1]
-        zh_parts, en_parts = c.zh.split("·"), c.en.split(" · ")
-        out[c.table + ".col"].setdefault(col, (zh_parts[-1], en_parts[-1]))
+        out[c.table + ".col"].setdefault(col, c.column)
     # Sub-rows of a group read better with their group: "（三）不予公开 1.属于国家秘密".
     for key in list(out["requests"]):
         if "." in key:

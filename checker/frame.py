@@ -32,13 +32,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import MISSING, SECTION_IDS, cells, pointer_to_path, resolve
+from checker.document import MISSING, cells, pointer_to_path, resolve
+from checker.formats import FORMATS, KINDS, LEVELS, SECTION_IDS, TABLES
 
 NUMBER, BLANK, TEXT, ABSENT, UNREAD = 0, 1, 2, 3, 4
-FORMATS = ("2021", "2019")
-KINDS = ("government", "department", "office", "subdistrict", "other")
-LEVELS = ("national", "provincial", "prefectural", "county", "township")
-TABLES = ("proactive", "requests", "appeals")
 
 
 def value_col(cell_id: str) -> str:

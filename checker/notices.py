@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.document import MISSING, SECTION_IDS, cell_by_pointer, cells, label, pointer_to_path, resolve
+from checker.document import MISSING, cell_by_pointer, cells, label, pointer_to_path, resolve
+from checker.formats import SECTION_IDS
 from checker.frame import unread_pointers
 from checker.ingest.layout import ELLIPSIS, PARAGRAPH, QUOTE_CHARS, quote_of
 from checker.model import ReadingNotice, Text

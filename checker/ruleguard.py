@@ -38,8 +38,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from checker.document import SECTION_IDS, label, path_to_pointer, pointer_to_path
+from checker.document import label, path_to_pointer, pointer_to_path
 from checker.errors import RuleSetError
+from checker.formats import SECTION_IDS
 from checker.frame import column_inputs
 from checker.kinds.base import FrameCheck, JsonCheck
 from checker.loader import RuleSet

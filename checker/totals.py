@@ -16,7 +16,8 @@ from functools import cache
 import numpy as np
 
 from checker.document import cells
-from checker.frame import BLANK, FORMATS, NUMBER
+from checker.formats import FORMATS
+from checker.frame import BLANK, NUMBER
 
 # Rows of table 三 that are not results (the results are summed into the （七）总计 row).
 _NOT_RESULTS = frozenset({"new", "carried_in", "total", "carried_over"})

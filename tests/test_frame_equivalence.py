@@ -26,15 +26,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from checker.document import SECTION_IDS, Cell, cells
+from checker.document import Cell, cells
+from checker.formats import FORMATS, KINDS, LEVELS, SECTION_IDS, TABLES
 from checker.frame import (
     ABSENT,
     BLANK,
-    FORMATS,
-    KINDS,
-    LEVELS,
     NUMBER,
-    TABLES,
     TEXT,
     UNREAD,
     build_frame,

@@ -21,7 +21,7 @@ from pathlib import Path
 from checker import limits
 from checker.audit.safe import clean
 from checker.errors import InputError
-from checker.frame import KINDS, LEVELS
+from checker.formats import KINDS, LEVELS
 from checker.ingest.text import decode_text
 
 REPORT_SUFFIXES = {".json", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"}

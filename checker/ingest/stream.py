@@ -39,12 +39,11 @@ from functools import lru_cache
 from itertools import combinations, product
 from math import comb
 
+from checker.formats import T3_COLUMNS as APPLICANT_COLUMNS
+from checker.formats import T4_COLUMNS as APPEAL_COLUMNS
+from checker.formats import T4_GROUPS as APPEAL_GROUPS
+from checker.formats import t2_columns, t3_rows
 from checker.ingest.normalize import to_simplified
-
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services",
-                     "other_org", "total")
-APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
 Path = tuple[str, ...]
 Value = int | float | str | None
@@ -102,33 +101,35 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-_T3_ROWS_COMMON: tuple[tuple[Path, str, str | None], ...] = (
-    (("new",), r"本年新收", None),
-    (("carried_in",), r"上年结转", None),
-    (("granted",), r"予以公开", None),
-    (("partially_granted",), r"部分公开", None),
-    (("withheld", "state_secret"), r"国家秘密", "1"),
-    (("withheld", "prohibited_by_law"), r"禁止公开|法律行政法规禁", "2"),
-    (("withheld", "three_safety_one_stability"), r"三安全|一稳定", "3"),
-    (("withheld", "third_party_rights"), r"第三方", "4"),
-    (("withheld", "internal_affairs"), r"内部事务", "5"),
-    (("withheld", "process_information"), r"过程性", "6"),
-    (("withheld", "enforcement_files"), r"执法案卷", "7"),
-    (("withheld", "administrative_query"), r"行政查询|查询事项", "8"),
-    (("unavailable", "not_held"), r"不掌握", "1"),
-    (("unavailable", "needs_creation"), r"另行制作|现成信息", "2"),
-    (("unavailable", "unclear_after_correction"), r"补正后|仍不明确", "3"),
-    (("not_processed", "petition_complaint"), r"信访|举报投诉", "1"),
-    (("not_processed", "duplicate"), r"重复申请", "2"),
-    (("not_processed", "publication"), r"出版物", "3"),
-    (("not_processed", "excessive"), r"大量反复|反复申请", "4"),
-    (("not_processed", "confirmation"), r"确认或重新出具|重新出具", "5"),
-)
-_T3_TAIL = {
-    "2021": ((("other", "no_correction"), r"不补正|逾期不补", "1"),
-             (("other", "fee_unpaid"), r"缴纳费用|收费通知", "2"),
-             (("other", "other"), r"其他", "3")),
-    "2019": ((("other",), r"其他处理", None),),
+# How each row of table 三 reads in flattened text (the rows, their order and their columns are the
+# format catalogue's: checker.formats, from the report schema), and the number of a sub-row.
+T3_WORDS: dict[Path, tuple[str, str | None]] = {
+    ("new",): (r"本年新收", None),
+    ("carried_in",): (r"上年结转", None),
+    ("granted",): (r"予以公开", None),
+    ("partially_granted",): (r"部分公开", None),
+    ("withheld", "state_secret"): (r"国家秘密", "1"),
+    ("withheld", "prohibited_by_law"): (r"禁止公开|法律行政法规禁", "2"),
+    ("withheld", "three_safety_one_stability"): (r"三安全|一稳定", "3"),
+    ("withheld", "third_party_rights"): (r"第三方", "4"),
+    ("withheld", "internal_affairs"): (r"内部事务", "5"),
+    ("withheld", "process_information"): (r"过程性", "6"),
+    ("withheld", "enforcement_files"): (r"执法案卷", "7"),
+    ("withheld", "administrative_query"): (r"行政查询|查询事项", "8"),
+    ("unavailable", "not_held"): (r"不掌握", "1"),
+    ("unavailable", "needs_creation"): (r"另行制作|现成信息", "2"),
+    ("unavailable", "unclear_after_correction"): (r"补正后|仍不明确", "3"),
+    ("not_processed", "petition_complaint"): (r"信访|举报投诉", "1"),
+    ("not_processed", "duplicate"): (r"重复申请", "2"),
+    ("not_processed", "publication"): (r"出版物", "3"),
+    ("not_processed", "excessive"): (r"大量反复|反复申请", "4"),
+    ("not_processed", "confirmation"): (r"确认或重新出具|重新出具", "5"),
+    ("other", "no_correction"): (r"不补正|逾期不补", "1"),  # 2021
+    ("other", "fee_unpaid"): (r"缴纳费用|收费通知", "2"),
+    ("other", "other"): (r"其他", "3"),
+    ("other",): (r"其他处理", None),  # 2019: one row
+    ("total",): (r"总计|合计", None),
+    ("carried_over",): (r"结转下年|下年度继续", None),
 }
 
 
@@ -142,10 +143,8 @@ _T3_EVIDENCE = {
 
 
 def _t3_template(fmt: str) -> Template:
-    rows = [*_T3_ROWS_COMMON, *_T3_TAIL[fmt], (("total",), r"总计|合计", None),
-            (("carried_over",), r"结转下年|下年度继续", None)]
-    specs = tuple(RowSpec(path, _rx(pattern), APPLICANT_COLUMNS, numbering, _T3_EVIDENCE.get(path))
-                  for path, pattern, numbering in rows)
+    specs = tuple(RowSpec(path, _rx(T3_WORDS[path][0]), APPLICANT_COLUMNS, T3_WORDS[path][1], _T3_EVIDENCE.get(path))
+                  for path in t3_rows(fmt))
     results = [s.path for s in specs if s.path not in {("new",), ("carried_in",), ("total",), ("carried_over",)}]
     identities: list[tuple[tuple[tuple[Path, str], ...], tuple[tuple[Path, str], ...]]] = []
     for spec in specs:  # each row: the six applicant columns add up to 总计
@@ -157,33 +156,20 @@ def _t3_template(fmt: str) -> Template:
     return Template("requests", specs, tuple(identities))
 
 
-_T2_2021 = (
-    (("regulations",), r"规章", ("issued", "repealed", "in_force")),
-    (("normative_documents",), r"规范性文件", ("issued", "repealed", "in_force")),
-    (("licensing",), r"行政许可", ("decisions",)),
-    (("penalties",), r"行政处罚", ("decisions",)),
-    (("coercion",), r"行政强制", ("decisions",)),
-    (("fees",), r"事业性收费", ("amount",)),
-)
-_T2_2019 = (
-    (("regulations",), r"规章", ("made", "published", "total_published")),
-    (("normative_documents",), r"规范性文件", ("made", "published", "total_published")),
-    (("licensing",), r"行政许可", ("previous", "change", "decisions")),
-    (("other_services",), r"对外管理服务", ("previous", "change", "decisions")),
-    (("penalties",), r"行政处罚", ("previous", "change", "decisions")),
-    (("coercion",), r"行政强制", ("previous", "change", "decisions")),
-    (("fees",), r"事业性收费", ("previous", "change")),
-    (("procurement",), r"集中采购|政府采购", ("projects", "amount")),
-)
+# How each row of table 二 reads (its columns are the format catalogue's).
+T2_WORDS: dict[str, str] = {
+    "regulations": r"规章", "normative_documents": r"规范性文件", "licensing": r"行政许可",
+    "other_services": r"对外管理服务", "penalties": r"行政处罚", "coercion": r"行政强制",
+    "fees": r"事业性收费", "procurement": r"集中采购|政府采购",
+}
 _AMOUNTS = {"amount"}
 
 
 def _t2_template(fmt: str) -> Template:
-    rows = _T2_2021 if fmt == "2021" else _T2_2019
-    specs = tuple(RowSpec(path, _rx(pattern), columns,
-                          decimals=tuple(c for c in columns if c in _AMOUNTS or (path == ("fees",) and fmt == "2019")),
+    specs = tuple(RowSpec((row,), _rx(T2_WORDS[row]), columns,
+                          decimals=tuple(c for c in columns if c in _AMOUNTS or (row == "fees" and fmt == "2019")),
                           signed=tuple(c for c in columns if c == "change"))
-                  for path, pattern, columns in rows)
+                  for row, columns in t2_columns(fmt).items())
     return Template("proactive", specs)
 
 

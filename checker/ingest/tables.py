@@ -18,15 +18,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from checker.formats import FORMATS, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, t2_columns, t3_rows
 from checker.ingest.layout import Location, Table, TableCell
 from checker.ingest.normalize import clean, match_key
 
 Path = tuple[str, ...]
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "public_interest", "legal_services",
-                     "other_org", "total")
-APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+APPLICANT_COLUMNS = T3_COLUMNS
+APPEAL_GROUPS = T4_GROUPS
+APPEAL_COLUMNS = T4_COLUMNS
 
 _PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -83,18 +83,8 @@ _T3_RULES = _Rules((
     (("granted",), r"予以公开"),
     (("total",), r"总计|合计"),
 ))
-_T3_COMMON = (("new",), ("carried_in",), ("granted",), ("partially_granted",),
-              *[("withheld", k) for k in ("state_secret", "prohibited_by_law", "three_safety_one_stability",
-                                          "third_party_rights", "internal_affairs", "process_information",
-                                          "enforcement_files", "administrative_query")],
-              *[("unavailable", k) for k in ("not_held", "needs_creation", "unclear_after_correction")],
-              *[("not_processed", k) for k in ("petition_complaint", "duplicate", "publication", "excessive",
-                                               "confirmation")])
-T3_TEMPLATE = {
-    "2021": (*_T3_COMMON, ("other", "no_correction"), ("other", "fee_unpaid"), ("other", "other"),
-             ("total",), ("carried_over",)),
-    "2019": (*_T3_COMMON, ("other",), ("total",), ("carried_over",)),
-}
+T3_TEMPLATE = {fmt: t3_rows(fmt) for fmt in FORMATS}
+"""Table 三's rows in order, per format (the format catalogue's)."""
 _T3_HEADERS = _Rules((("natural_person", r"自然人"), ("commercial", r"商业"), ("research", r"科研"),
                       ("public_interest", r"公益"), ("legal_services", r"法律服务"), ("other_org", r"^其他$"),
                       ("total", r"^(总计|合计)$")))
@@ -106,18 +96,8 @@ _T2_HEADERS = _Rules((("issued", r"制发件数"), ("repealed", r"废止件数")
                       ("made", r"新制作"), ("published", r"新公开"), ("total_published", r"对外公开总数"),
                       ("previous", r"上一年项目"), ("change", r"增/减|增减|本年增"), ("projects", r"采购项目数"),
                       ("amount", r"金额"), ("decisions", r"处理决定数")))
-T2_COLUMNS = {
-    "2021": {"regulations": ("issued", "repealed", "in_force"),
-             "normative_documents": ("issued", "repealed", "in_force"),
-             "licensing": ("decisions",), "penalties": ("decisions",), "coercion": ("decisions",),
-             "fees": ("amount",)},
-    "2019": {"regulations": ("made", "published", "total_published"),
-             "normative_documents": ("made", "published", "total_published"),
-             "licensing": ("previous", "change", "decisions"),
-             "other_services": ("previous", "change", "decisions"),
-             "penalties": ("previous", "change", "decisions"), "coercion": ("previous", "change", "decisions"),
-             "fees": ("previous", "change"), "procurement": ("projects", "amount")},
-}
+T2_COLUMNS = {fmt: t2_columns(fmt) for fmt in FORMATS}
+"""Table 二's rows and their columns, per format (the format catalogue's)."""
 T2_SIGNATURES = {
     "2019": r"新制作|新公开|对外公开总数|上一年项目|增/减|对外管理服务|集中采购|采购项目|采购总金额|第\(九\)项",
     "2021": r"制发件数|废止件数|现行有效|收费金额|本年处理决定",

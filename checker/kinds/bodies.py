@@ -47,8 +47,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS, label
-from checker.frame import KINDS, LEVELS, meta_col, text_col
+from checker.document import label
+from checker.formats import KINDS, LEVELS, SECTION_IDS
+from checker.frame import meta_col, text_col
 from checker.kinds.base import FrameCheck, Payload
 from checker.patterns import compile_code_pattern, compile_pattern
 

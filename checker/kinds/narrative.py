@@ -53,7 +53,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS, cell_index
+from checker.document import cell_index
+from checker.formats import SECTION_IDS
 from checker.frame import ABSENT, BLANK, NUMBER, meta_col, status_col, text_col, value_col
 from checker.ingest.layout import quote_of
 from checker.kinds.base import FrameCheck, Payload, number

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS
+from checker.formats import SECTION_IDS
 from checker.frame import text_col
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.kinds.narrative import (

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS
+from checker.formats import SECTION_IDS
 from checker.frame import meta_col, text_col
 from checker.kinds.base import FrameCheck, Payload
 from checker.patterns import compile_pattern

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from checker.document import cell_index, cells, titles
+from checker.formats import FORMATS
 from checker.frame import (
     ABSENT,
     BLANK,
-    FORMATS,
     NUMBER,
     TEXT,
     UNREAD,
@@ -147,9 +147,9 @@ class CellNumber(_TableCells):
         """A finding's payload with its advice: fill in 0, or a derivable total's value (the total named by its
         column, or by row and column when the finding covers several rows: ``full``)."""
         totals = [(c, v) for c, _, v in items if v is not None]
-        zh = [self.advice_total[0].format(cell=c.zh if full else c.zh.split("·")[-1], value=number(v))
+        zh = [self.advice_total[0].format(cell=c.zh if full else c.column[0], value=number(v))
               for c, v in totals]
-        en = [self.advice_total[1].format(cell=c.en if full else c.en.split(" · ")[-1], value=number(v))
+        en = [self.advice_total[1].format(cell=c.en if full else c.column[1], value=number(v))
               for c, v in totals]
         if len(totals) < len(items):  # other blank or text cells: the general advice too
             zh.insert(0, self.advice[0])
@@ -203,8 +203,7 @@ def _cells_problem(items: list[tuple[Any, Any]]) -> tuple[str, str]:
 def _blank_rows_payload(table: str, by_row: dict[str, list[tuple[Any, Any]]]) -> Payload:
     """One finding for the blank or text cells of several rows of one table: the first rows named, the cells counted."""
     items = [item for found in by_row.values() for item in found]
-    labels = [("·".join(found[0][0].zh.split("·")[:-1]), " · ".join(found[0][0].en.split(" · ")[:-1]))
-              for found in by_row.values()]
+    labels = [found[0][0].row for found in by_row.values()]
     n = len(by_row)
     shown_zh = "".join(f"“{zh}”" for zh, _ in labels[:3]) + ("等" if n > 3 else "")
     shown_en = ", ".join(f"“{en}”" for _, en in labels[:3]) + (" and others" if n > 3 else "")
@@ -215,17 +214,16 @@ def _blank_rows_payload(table: str, by_row: dict[str, list[tuple[Any, Any]]]) ->
 
 
 def _blank_payload(row_pointer: str, items: list[tuple[Any, Any]]) -> Payload:
-    row_zh = "·".join(items[0][0].zh.split("·")[:-1])
-    row_en = " · ".join(items[0][0].en.split(" · ")[:-1])
+    row_zh, row_en = items[0][0].row
     blank = [c for c, raw in items if raw is None]
     text = [(c, raw) for c, raw in items if raw is not None]
     zh_parts, en_parts = [], []
     if blank:
-        zh_parts.append("、".join(c.zh.split("·")[-1] for c in blank) + f" {len(blank)} 个单元格为空")
-        en_parts.append(", ".join(c.en.split(" · ")[-1] for c in blank) + f": {len(blank)} blank cell(s)")
+        zh_parts.append("、".join(c.column[0] for c in blank) + f" {len(blank)} 个单元格为空")
+        en_parts.append(", ".join(c.column[1] for c in blank) + f": {len(blank)} blank cell(s)")
     if text:
-        zh_parts.append("、".join(f"{c.zh.split('·')[-1]}填写为“{raw}”" for c, raw in text))
-        en_parts.append(", ".join(f"{c.en.split(' · ')[-1]} reads “{raw}”" for c, raw in text))
+        zh_parts.append("、".join(f"{c.column[0]}填写为“{raw}”" for c, raw in text))
+        en_parts.append(", ".join(f"{c.column[1]} reads “{raw}”" for c, raw in text))
     return Payload(row_pointer, {"place": f"“{row_zh}”一行", "place_en": f", row “{row_en}”",
                                  "row": row_zh, "row_en": row_en, "problem": "；".join(zh_parts),
                                  "problem_en": "; ".join(en_parts), "count": len(items)})
@@ -317,13 +315,12 @@ class CellPresent(_TableCells):
             payloads = []
             for ptr, missing in by_row.items():
                 row_total = sum(1 for c in self.cells if _row_pointer(c.pointer) == ptr)
-                zh_row = "·".join(missing[0].zh.split("·")[:-1])
-                en_row = " · ".join(missing[0].en.split(" · ")[:-1])
+                zh_row, en_row = missing[0].row
                 if len(missing) == row_total:
                     problem, problem_en = "整行缺失", "the whole row is missing"
                 else:
-                    problem = "缺少" + "、".join(c.zh.split("·")[-1] for c in missing) + "列"
-                    problem_en = "missing column(s) " + ", ".join(c.en.split(" · ")[-1] for c in missing)
+                    problem = "缺少" + "、".join(c.column[0] for c in missing) + "列"
+                    problem_en = "missing column(s) " + ", ".join(c.column[1] for c in missing)
                 payloads.append(Payload(ptr, {"place": f"“{zh_row}”", "place_en": f", “{en_row}”",
                                               "row": zh_row, "row_en": en_row, "problem": problem,
                                               "problem_en": problem_en, "count": len(missing)}))

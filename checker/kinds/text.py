@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from checker.document import SECTION_IDS, pointer_to_path, resolve
+from checker.document import pointer_to_path, resolve
+from checker.formats import SECTION_IDS
 from checker.frame import meta_col, status_col, text_col, value_col
 from checker.kinds.base import FrameCheck, Payload, number
 from checker.patterns import Match, Pattern, compile_pattern

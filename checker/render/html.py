@@ -344,7 +344,7 @@ def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, l
 
 def _column_title(cell: Any, lang: str) -> str:
     """The column part of a cell's own label (column titles differ between rows of table 二)."""
-    return cell.en.split(" · ")[-1] if lang == "en" else cell.zh.split("·")[-1]
+    return str(cell.column[1] if lang == "en" else cell.column[0])
 
 
 def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: RenderContext,

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.document import (
-    SECTION_IDS,
-    cell_by_pointer,
-    field_title,
-    label,
-    pointer_to_path,
-)
+from checker.document import cell_by_pointer, field_title, label, pointer_to_path
+from checker.formats import SECTION_IDS
 from checker.ingest.layout import (
     ELLIPSIS,
     PAGE_LINE,

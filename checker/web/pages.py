@@ -14,7 +14,7 @@ import re
 from pathlib import PurePath
 
 from checker import __version__, limits
-from checker.frame import KINDS, LEVELS
+from checker.formats import KINDS, LEVELS
 from checker.render.html import esc
 from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.web.service import Checked

@@ -19,7 +19,7 @@ from checker.annotate import annotate_docx
 from checker.api import apply_overrides, compiled_ruleset
 from checker.document import validate_document
 from checker.errors import InputError
-from checker.frame import KINDS, LEVELS
+from checker.formats import KINDS, LEVELS
 from checker.ingest import parse_document, read_bytes, sniff
 from checker.model import ReportResult
 from checker.render import RenderContext
