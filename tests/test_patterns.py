@@ -14,14 +14,8 @@ import unicodedata
 
 import pytest
 
-from checker.kinds.narrative import (
-    _ARABIC,
-    _CHINESE,
-    _CHINESE_DIGITS,
-    Lexer,
-    _guards,
-    to_number,
-)
+from checker.narrative.extract import Lexer
+from checker.narrative.spec import _ARABIC, _CHINESE, _CHINESE_DIGITS, _guards, to_number
 from checker.patterns import (
     NEVER,
     PatternError,

@@ -419,7 +419,7 @@ def _sections(segments: list[_Segment], doc: _Doc) -> dict:
 def _text_places(paragraphs: list[Paragraph], doc: _Doc) -> dict[str, list[int]]:
     """Where each line of a part's ``text`` starts in the file: ``text_lines`` (in the file's unit) and, for
     paged files, ``text_pages``, one entry per line of the text (a sentence's offset in the text gives its
-    line: ``checker.kinds.narrative.sentence_location``). Empty when a paragraph has no line number."""
+    line: ``checker.narrative.locate.sentence_location``). Empty when a paragraph has no line number."""
     lines: list[int] = []
     pages: list[int] = []
     for p in paragraphs:

@@ -29,16 +29,10 @@ import pandas as pd
 from checker.formats import SECTION_IDS
 from checker.frame import text_col
 from checker.kinds.base import FrameCheck, Payload, number
-from checker.kinds.narrative import (
-    _BATCH,
-    _CHINESE_DIGITS,
-    Lexer,
-    _guards,
-    _quote,
-    _sentence_start,
-    _Text,
-    sentence_location,
-)
+from checker.narrative.batch import _BATCH
+from checker.narrative.extract import Lexer, _quote, _sentence_start, _Text
+from checker.narrative.locate import sentence_location
+from checker.narrative.spec import _CHINESE_DIGITS, _guards
 from checker.patterns import NEVER, Pattern, compile_code_pattern, compile_pattern
 
 _OPEN, _CLOSE = "（(", "）)"

@@ -18,7 +18,8 @@ import pytest
 from checker import compiled_ruleset
 from checker.frame import build_frame
 from checker.ingest import read_document
-from checker.kinds.narrative import NarrativeNumbers, sentence_location
+from checker.kinds.narrative import NarrativeNumbers
+from checker.narrative.locate import sentence_location
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "narrative"
 FILES = sorted(p.stem for p in DATA.glob("*.json"))

@@ -8,7 +8,7 @@ import pytest
 from gk_testlib import load_base, patch
 
 from checker import check
-from checker.kinds.narrative import to_number
+from checker.narrative.spec import to_number
 
 # The clean example: new 16, carried in 1, total 15, carried over 2; review 2 (upheld 1,
 # pending 1); lawsuits 1 + 0; normative documents 5 / 2 / 48; penalties 312.

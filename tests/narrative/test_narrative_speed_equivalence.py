@@ -23,8 +23,8 @@ from checker import compiled_ruleset
 from checker.api import check_many as run
 from checker.compile import frame_plan
 from checker.frame import build_frame, meta_col
-from checker.kinds import narrative
 from checker.kinds.narrative import NarrativeNumbers
+from checker.narrative import batch as narrative
 
 TEXTS = [
     "全年收到政府信息公开申请95件，办结十三件。",
