@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
 TOP_RULES = 10
 REGIONS_SHOWN = 30  # regions with most reports; the others are summed in one row
-AGENCIES_NAMED = 30  # agencies named per frequent problem (then "等 N 个")
+AGENCIES_NAMED = 12  # agencies named per frequent problem (then "等 N 个")
 LISTED_REPORTS = 300  # reports whose problems the 通报 lists one by one (the lowest-scoring; the rest: summary.xlsx)
-FINDINGS_LISTED = 30  # findings listed per report in the 通报
+FINDINGS_LISTED = 20  # findings listed per report in the 通报
 
 
 def _t(lang: str, zh: str, en: str) -> str:

@@ -54,7 +54,8 @@ STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report":
 class Table:
     """One output table: a name (file and sheet), headers, and rows (a list, or a stream of ``size`` rows);
     ``kinds``: the kind of each column in the workbook (:data:`checker.audit.workbook.KINDS`: its width,
-    number or date format; text when not given)."""
+    number or date format; text when not given); ``order``: the columns' order in the workbook (default: as
+    here); ``printed``: how many of the workbook's first columns are printed (0: all)."""
 
     name: str
     sheet: str
@@ -62,6 +63,8 @@ class Table:
     rows: Iterable[list[Any]]
     size: int | None = None
     kinds: tuple[str, ...] = ()
+    order: tuple[int, ...] = ()
+    printed: int = 0
 
     def __len__(self) -> int:
         return self.size if self.size is not None else len(self.rows)  # type: ignore[arg-type]
@@ -143,7 +146,8 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
                      results_file(r, summary.variant), r.meta.get("published") or None])
     kinds = ("int", "name", "year", "short", "short", "text", "num", "short", "pct", "int", "int", "int", "int", "short",
              "file", "file", "date")
-    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows, kinds=kinds)
+    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows, kinds=kinds,
+                 order=(*range(PASSED + 1), PUBLISHED, FILE, RESULT), printed=PASSED + 2)
 
 
 def per_rule(summary: AuditSummary, store: Store) -> dict[str, tuple[int, int]]:
@@ -186,7 +190,7 @@ def _yoy(summary: AuditSummary, lang: str) -> Table:
         rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, grade_text(r.result["grade"], lang),
                      grade_text(prev.result["grade"], lang), clean(r.path), clean(prev.path)])
     return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows,
-                 kinds=("name", "year", "num", "num", "num", "short", "short", "file", "file"))
+                 kinds=("name", "year", "num", "num", "num", "short", "short", "file", "file"), printed=7)
 
 
 def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
@@ -460,7 +464,7 @@ def xlsx_tables(path: Path, tabs: list[Table], lang: str, findings: Iterable[tup
 
         stream = rows()
         every = Table("findings", _t(lang, "全部问题", "All findings"), _sheet_finding_headers(lang), stream, size,
-                      kinds=("name", "year", "text", "code", "short", "short", "long", "long", "file"))
+                      kinds=("name", "year", "text", "code", "short", "short", "long", "long", "file"), printed=8)
         workbook.write_table(book, every, lang)
         for _ in stream:  # findings past the sheet's rows still reach the digest
             pass

@@ -132,13 +132,19 @@ class _Writer:
     def heading(self, text: str, level: int) -> None:
         self.doc.add_heading(_text(text), level)
 
+    def page_break(self) -> None:
+        self.doc.add_page_break()
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> None:
         """A table in 仿宋 五号 (10.5 pt), header row bold and repeated on every page."""
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(headers))
+        table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for j, width in enumerate(widths):
+            table.columns[j].width = Mm(width)
         for i, values in enumerate([headers, *rows]):
-            cells = table.rows[i].cells
+            cells = table.rows[0].cells if i == 0 else table.add_row().cells
             for j, v in enumerate(values):
                 cells[j].width = Mm(widths[j])
                 p = cells[j].paragraphs[0]
@@ -202,19 +208,18 @@ def write_tongbao(path: Path, digest: Digest) -> None:
 
     # 二、检查排名
     w.heading(t("二、检查排名", "2. Ranking"), 1)
-    w.para(t("检查满分 100 分，按得分从高到低排列；可判断的规则不足六成的报告不评等级（未评级），不参加排名。",
+    ranked = [r for r in digest.rows if digest.rank_of(r)]
+    names = "、" if lang != "en" else ", "
+    w.para(t("检查满分 100 分，按得分从高到低排列；可判断的规则不足六成的报告不评等级（未评级），不参加排名。完整排名见附件1。",
              "Scores are out of 100, highest first; reports where under 60% of the rules could be judged are not "
-             "graded and not ranked."))
-    rows = [[digest.rank_of(r) or "—", r.meta.get("agency") or "", r.meta.get("region") or "",
-             (r.result or {}).get("score"), grade_text((r.result or {}).get("grade"), lang)] for r in digest.rows]
-    if len(rows) > RANKING_ROWS:
-        half = RANKING_ROWS // 2
-        w.para(t(f"共 {len(rows)} 份报告，以下列出前 {half} 名和后 {half} 名，完整排名见 summary.xlsx 的“排名”表。",
-                 f"{len(rows)} reports: the first and the last {half} are listed; the full ranking is in "
-                 "summary.xlsx (sheet Ranking)."))
-        rows = [*rows[:half], ["……", "", "", None, ""], *rows[-half:]]
-    w.table([t("名次", "Rank"), t("机关", "Agency"), t("地区", "Region"), t("得分", "Score"), t("等级", "Grade")],
-            rows, (15, 75, 35, 15, 16))
+             "graded and not ranked. The ranking is in annex 1."))
+    if ranked:
+        k = min(10, max(1, len(ranked) // 2))
+        w.para(t(f"得分前 {k} 名：{names.join(_agency_score(r, lang) for r in ranked[:k])}。",
+                 f"The first {k}: {names.join(_agency_score(r, lang) for r in ranked[:k])}."))
+        if len(ranked) > k:
+            w.para(t(f"得分后 {k} 名：{names.join(_agency_score(r, lang) for r in ranked[-k:])}。",
+                     f"The last {k}: {names.join(_agency_score(r, lang) for r in ranked[-k:])}."))
 
     # 三、存在的主要问题
     w.heading(t("三、存在的主要问题", "3. The main problems"), 1)
@@ -238,26 +243,9 @@ def write_tongbao(path: Path, digest: Digest) -> None:
                                                                 + (r.result.get("infos") or 0)))
     if not listed:
         w.para(t("各单位的报告均未发现问题。", "No body's report has a problem."))
-    elif with_problems > len(listed):
-        w.para(t(f"有问题的报告共 {with_problems} 份，以下列出得分最低的 {len(listed)} 份，其余见 summary.xlsx 的“全部问题”表。",
-                 f"{with_problems} reports have problems; the {len(listed)} lowest-scoring are listed, the others "
-                 "are in summary.xlsx (sheet All findings)."))
-    for i, item in enumerate(listed, 1):
-        r = item.row
-        res = r.result or {}
-        bits = [t(f"{r.meta.get('year')}年度", f"year {r.meta.get('year')}") if r.meta.get("year") else "",
-                t(f"得分 {res.get('score')}", f"score {res.get('score')}") if res.get("score") is not None else "",
-                t(f"等级 {grade_text(res.get('grade'), lang)}", f"grade {grade_text(res.get('grade'), lang)}"),
-                t(f"第 {item.rank} 名", f"rank {item.rank}") if item.rank else ""]
-        agency = r.meta.get("agency") or t("（未识别的机关）", "(unknown body)")
-        w.heading(f"{i}. {agency}（{'，'.join(b for b in bits if b)}）" if lang != "en"
-                  else f"{i}. {agency} ({', '.join(b for b in bits if b)})", 2)
-        for j, (_rule_id, severity, message, at) in enumerate(item.findings, 1):
-            where = t(f"（位置：{at}）", f" (at {at})") if at else ""
-            w.para(t(f"（{j}）[{severity}] {message}{where}", f"({j}) [{severity}] {message}{where}"))
-        if item.more:
-            w.para(t(f"另有 {item.more} 个问题，详见 summary.xlsx 的“全部问题”表。",
-                     f"{item.more} more problems: see summary.xlsx (sheet All findings)."))
+    else:
+        w.para(t(f"有问题的报告共 {with_problems} 份，各单位存在的具体问题及其在报告中的位置见附件2。",
+                 f"{with_problems} reports have problems; each body's problems and where they are: annex 2."))
 
     # 五、下一步工作要求
     w.heading(t("五、下一步工作要求", "5. What is required next"), 1)
@@ -268,4 +256,51 @@ def write_tongbao(path: Path, digest: Digest) -> None:
     w.para(t("【发文单位】", "[Issuing office]"), indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
     w.para(t(f"{digest.day.year}年{digest.day.month}月{digest.day.day}日", digest.day.isoformat()), indent=False,
            align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _annexes(w, digest, listed, with_problems)
     w.save(path)
+
+
+def _agency_score(r: Any, lang: str) -> str:
+    score = (r.result or {}).get("score")
+    return f"{r.meta.get('agency') or '—'}（{score}）" if lang != "en" else f"{r.meta.get('agency') or '—'} ({score})"
+
+
+def _annexes(w: _Writer, digest: Digest, listed: list[Any], with_problems: int) -> None:
+    """附件1: the ranking; 附件2: each listed body's problems, one row each (in 五号, on new pages)."""
+    t, lang = w.t, w.lang
+    w.page_break()
+    w.para(t("附件1", "Annex 1"), indent=False)
+    w.title(t("检查排名", "Ranking"))
+    rows = [[digest.rank_of(r) or "—", r.meta.get("agency") or "", r.meta.get("region") or "",
+             (r.result or {}).get("score"), grade_text((r.result or {}).get("grade"), lang)] for r in digest.rows]
+    if len(rows) > RANKING_ROWS:
+        half = RANKING_ROWS // 2
+        w.para(t(f"共 {len(rows)} 份报告，以下列出前 {half} 名和后 {half} 名，完整排名见 summary.xlsx 的“排名”表。",
+                 f"{len(rows)} reports: the first and the last {half} are listed; the full ranking is in "
+                 "summary.xlsx (sheet Ranking)."))
+        rows = [*rows[:half], ["……", "", "", None, ""], *rows[-half:]]
+    w.table([t("名次", "Rank"), t("机关", "Agency"), t("地区", "Region"), t("得分", "Score"), t("等级", "Grade")],
+            rows, (16, 70, 40, 14, 16))
+    w.page_break()
+    w.para(t("附件2", "Annex 2"), indent=False)
+    w.title(t("各单位存在的问题清单", "Problems of each body"))
+    if with_problems > len(listed):
+        w.para(t(f"有问题的报告共 {with_problems} 份，以下列出得分最低的 {len(listed)} 份，其余见 summary.xlsx 的“全部问题”表。",
+                 f"{with_problems} reports have problems; the {len(listed)} lowest-scoring are listed, the others "
+                 "are in summary.xlsx (sheet All findings)."))
+    table_rows: list[list[Any]] = []
+    for i, item in enumerate(listed, 1):
+        r = item.row
+        res = r.result or {}
+        agency = r.meta.get("agency") or t("（未识别的机关）", "(unknown body)")
+        year = r.meta.get("year")
+        head = t(f"{i}. {agency}" + (f"（{year}年度）" if year else "") + f"\n得分 {res.get('score')}，"
+                 f"{grade_text(res.get('grade'), lang)}" + (f"，第 {item.rank} 名" if item.rank else ""),
+                 f"{i}. {agency}" + (f" ({year})" if year else "") + f"\nscore {res.get('score')}, "
+                 f"{grade_text(res.get('grade'), lang)}" + (f", rank {item.rank}" if item.rank else ""))
+        for j, (_rule_id, severity, message, at) in enumerate(item.findings, 1):
+            table_rows.append([head if j == 1 else "", f"{j}. [{severity}] {message}", at])
+        if item.more:
+            table_rows.append(["", t(f"另有 {item.more} 个问题，见 summary.xlsx 的“全部问题”表。",
+                                     f"{item.more} more problems: see summary.xlsx (sheet All findings)."), ""])
+    w.table([t("单位", "Body"), t("问题", "Problem"), t("位置", "Where")], table_rows, (38, 80, 38))

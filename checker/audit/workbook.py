@@ -144,10 +144,26 @@ def write(ws: Worksheet, row: int, col: int, value: Any, kind: str, styles: _Sty
         ws.write_string(row, col, str(value), fmt)
 
 
-def _widths(ws: Worksheet, headers: Sequence[str], kinds: Sequence[str]) -> None:
+def _widths(ws: Worksheet, headers: Sequence[str], kinds: Sequence[str]) -> list[float]:
+    widths = []
     for j, h in enumerate(headers):
-        width = KINDS.get(kinds[j] if j < len(kinds) else "text", KINDS["text"])[0]
-        ws.set_column(j, j, max(width, min(display_width(h) + 2, 30)))
+        width = max(KINDS.get(kinds[j], KINDS["text"])[0], min(display_width(h) + 2, 30))
+        ws.set_column(j, j, width)
+        widths.append(width)
+    return widths
+
+
+_LINE_POINTS = 15.0  # the height of one line of 11-point text
+
+
+def row_height(values: Sequence[Any], widths: Sequence[float], wraps: Sequence[bool]) -> float | None:
+    """The height a row of wrapped text needs (None: one line). Spreadsheet programs do not all fit rows to
+    wrapped text when they open a file, so the workbook says it; a character counts two columns (most are Chinese)."""
+    lines = 1
+    for v, w, wrap in zip(values, widths, wraps):
+        if wrap and isinstance(v, str) and len(v) * 2 > w - 2:
+            lines = max(lines, min(-(-len(v) * 2 // int(w - 2)), 20))
+    return lines * _LINE_POINTS if lines > 1 else None
 
 
 def write_table(book: Book, table: Table, lang: str, rows: Iterable[Sequence[Any]] | None = None) -> int:
@@ -156,18 +172,27 @@ def write_table(book: Book, table: Table, lang: str, rows: Iterable[Sequence[Any
     if len(set(table.headers)) != len(table.headers):
         raise ValueError(f"duplicate column header in table {table.name}: {table.headers}")
     ws = book.sheet(table.sheet)
-    kinds = list(table.kinds) + ["text"] * (len(table.headers) - len(table.kinds))
-    _widths(ws, table.headers, kinds)
+    order = list(table.order) or list(range(len(table.headers)))
+    headers = [table.headers[j] for j in order]
+    kinds = [table.kinds[j] if j < len(table.kinds) else "text" for j in order]
+    widths = _widths(ws, headers, kinds)
+    wraps = [KINDS.get(k, KINDS["text"])[2] for k in kinds]
     ws.set_row(0, 30)
-    for j, h in enumerate(table.headers):
+    for j, h in enumerate(headers):
         ws.write_string(0, j, h, book.styles.header)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
     n = 0
     for n, values in enumerate(islice(table.rows if rows is None else rows, EXCEL_MAX_ROWS), 1):
-        for j, v in enumerate(values):
+        shown = [values[j] for j in order]
+        height = row_height(shown, widths, wraps)
+        if height:
+            ws.set_row(n, height)
+        for j, v in enumerate(shown):
             write(ws, n, j, v, kinds[j], book.styles)
-    ws.autofilter(0, 0, max(n, 1), len(table.headers) - 1)
+    ws.autofilter(0, 0, max(n, 1), len(headers) - 1)
+    if table.printed:  # the columns on paper: the file paths after them are for the screen
+        ws.print_area(0, 0, max(n, 1), table.printed - 1)
     more = len(table) - EXCEL_MAX_ROWS
     if more > 0:
         ws.write_string(n + 1, 0, _t(lang, f"（另有 {more} 行，见 {table.name}.csv）",
@@ -180,7 +205,8 @@ def write_overview(book: Book, ws: Worksheet, digest: Digest, lang: str) -> None
     problems, each with a quoted example and the agencies affected. Columns: A label or rule, B–D numbers,
     E–G the problem, its example and the agencies."""
     s = book.styles
-    for j, w in enumerate((24, 10, 10, 10, 30, 52, 40)):
+    widths = (24, 10, 10, 10, 30, 52, 40)
+    for j, w in enumerate(widths):
         ws.set_column(j, j, w)
     ws.set_row(0, 26)
     ws.write_string(0, 0, digest.title(lang), s.title)
@@ -200,6 +226,9 @@ def write_overview(book: Book, ws: Worksheet, digest: Digest, lang: str) -> None
             ws.write_string(r, j, h, s.header)
         r += 1
         for values in rows:
+            height = row_height(values, widths, [KINDS[k][2] for k in kinds])
+            if height:
+                ws.set_row(r, height)
             for j, v in enumerate(values):
                 write(ws, r, j, v, kinds[j], s)
             r += 1
