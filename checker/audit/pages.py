@@ -45,6 +45,7 @@ from checker.render.html import render_html
 from checker.verdict import Policy
 
 PAGES = "reports"
+PAGES_PER_PROCESS = 250  # fewer pages to write than this per process: not worth another process
 
 
 def page_of(result: str) -> str:
