@@ -32,6 +32,8 @@ INTERRUPTED, TERMINATED = 130, 143
               help="机关所在地区（如 甘肃省武威市）：启用该地区的内置地方规则集（替换配置文件中的 region）")
 @click.option("--allow-partial-rules", is_flag=True,
               help="允许配置停用整个规则族、整个表格或部分、或最低规则集中的规则（默认报错；输出中总会列出未运行的规则）")
+@click.option("--year", type=click.IntRange(2008, 2100),
+              help="报告年度：用于文件中找不到年度的报告（文件中写明的年度不受影响；清单的 year 列优先）")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="输出语言")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="有报告出现这一严重程度及以上的问题时退出码为 1")
@@ -44,7 +46,7 @@ INTERRUPTED, TERMINATED = 130, 143
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度")
 def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int | None, chunk_size: int,
                   rule_files: tuple[str, ...], config_path: str | None, no_config: bool, region: str | None,
-                  allow_partial_rules: bool, lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
+                  allow_partial_rules: bool, year: int | None, lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
                   executor: str, scheduler: str | None, force: bool, quiet: bool) -> int:
     """批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。
 
@@ -70,7 +72,7 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
 
         opts = AuditOptions(paths, Path(output), Path(db) if db else None, jobs, chunk_size, rule_files or None,
                             lang, fail_on, min_score, executor, scheduler, force, config_path, no_config, region,
-                            allow_partial_rules)
+                            allow_partial_rules, year)
         summary = run_audit(opts, make_progress(lang, quiet))
         wrote = write_outputs(summary, summary.ruleset)
         _report(summary, wrote, lang)

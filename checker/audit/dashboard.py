@@ -53,6 +53,7 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
                        _BLUE)),
         _figure(_t(lang, "与上年度相比的得分变化（配对报告）", "Score change against the previous year (paired reports)"),
                 _histogram([row[4] for row in yoy.rows if row[4] is not None], -50, 50, 10, _GREEN, signed=True)),
+        _region_table(checked, lang),
         _ranking_table(ranking, lang),
         _problem_table(problems, lang),
     ]
@@ -172,6 +173,7 @@ def _ranking_table(table: Table, lang: str) -> str:
         WARNINGS,
         YEAR,
     )
+    from checker.audit.pages import page_of
 
     cols = [RANK, AGENCY, YEAR, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, PASSED]
     numeric = (RANK, YEAR, SCORE, COVERAGE, NOTICES, ERRORS, WARNINGS)
@@ -182,7 +184,8 @@ def _ranking_table(table: Table, lang: str) -> str:
         for i in cols:
             v = "" if r[i] is None else r[i]
             cells.append(f'<td>{escape(str(v))}</td>')
-        link = f'<td><a href="{escape(r[RESULT], quote=True)}">{escape(_t(lang, "结果", "result"))}</a></td>'
+        link = (f'<td><a href="{escape(page_of(r[RESULT]), quote=True)}">{escape(_t(lang, "查看", "view"))}</a> '
+                f'<a class="raw" href="{escape(r[RESULT], quote=True)}">JSON</a></td>')
         cls = ' class="bad"' if r[PASSED] in ("否", "no") else ""
         body.append(f"<tr{cls}>{''.join(cells)}{link}</tr>")
     note += _t(lang, "“可判断规则占比”不足 60% 的报告不评等级（未评级），不参加排名；“读取提示”为原文中未能读出的内容条数。",
@@ -190,7 +193,29 @@ def _ranking_table(table: Table, lang: str) -> str:
                "ranked; 'Reading notices' counts what could not be read from the file.")
     return (f'<section><h2>{escape(_t(lang, "排名（点击表头排序）", "Ranking (click a header to sort)"))}</h2>'
             f'<p class="note">{escape(note)}</p><table class="sortable"><thead><tr>{head}'
-            f'<th>{escape(table.headers[RESULT])}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
+            f'<th>{escape(_t(lang, "检查报告", "Report"))}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
+
+
+def _region_table(rows: list[Row], lang: str) -> str:
+    """Reports, average score, failing and not graded per region ("" when no report has a region: the manifest's
+    ``region`` column or the report's own)."""
+    if not any(r.meta.get("region") for r in rows):
+        return ""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[str(r.meta.get("region") or _t(lang, "（未注明）", "(none given)"))].append(r)
+    heads = [_t(lang, "地区", "Region"), _t(lang, "报告数", "Reports"), _t(lang, "平均得分", "Average score"),
+             _t(lang, "最低得分", "Lowest score"), _t(lang, "未通过", "Failing"), _t(lang, "未评级", "Not graded")]
+    body = []
+    for name, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        scores = [r.result["score"] for r in members if r.result and r.result["score"] is not None]
+        cells = [name, len(members), f"{mean(scores):.1f}" if scores else "—", f"{min(scores):g}" if scores else "—",
+                 sum(1 for r in members if r.result and not r.result.get("passed")),
+                 sum(1 for r in members if r.result and r.result.get("grade") == "未评级")]
+        body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
+    head = "".join(f'<th data-n="{int(i > 0)}">{escape(h)}</th>' for i, h in enumerate(heads))
+    return (f'<section><h2>{escape(_t(lang, "按地区汇总（点击表头排序）", "By region (click a header to sort)"))}</h2>'
+            f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></section>')
 
 
 def _problem_table(table: Table, lang: str) -> str:
@@ -215,6 +240,7 @@ svg.chart{width:100%;height:auto;font-size:11px}.ax,.n{text-anchor:middle;fill:#
 .n2{fill:#333}
 table{border-collapse:collapse;width:100%;font-size:13px;margin-bottom:24px}th,td{border:1px solid #dde;
 padding:4px 6px;text-align:left}th{background:#eef2f7;cursor:pointer;position:sticky;top:0}tr.bad td{background:#fff4f2}
+a.raw{color:#8a94a6;font-size:11px;margin-left:4px}
 """
 
 _JS = """

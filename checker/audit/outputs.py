@@ -1,11 +1,12 @@
-"""The audit's outputs: summary.xlsx, the same tables as CSV, findings.jsonl, one result JSON per
-report (``results/``) and the dashboard ``audit.html``.
+"""The audit's outputs: summary.xlsx (with its overview sheet 概览), the same tables as CSV,
+findings.jsonl, one result JSON per report (``results/``), the dashboard ``audit.html`` with a page
+per linked report (``reports/``), and the draft 通报 as a Word document.
 
 Every table is built once (:func:`tables`) and written in each form. The table of every
 finding (hundreds of thousands of rows in a national audit) is never held in memory: it is
-streamed from the audit database by the two processes that write it (the workbook; the
-findings CSV and JSON Lines). Outputs are skipped when nothing changed since they were last
-written to the same folder.
+streamed from the audit database by the two processes that write it (the workbook, which also
+gathers the overview's examples and writes the 通报; the findings CSV and JSON Lines). Outputs
+are skipped when nothing changed since they were last written to the same folder.
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ import json
 import multiprocessing.process
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import orjson
-from rustpy_xlsxwriter import Format, write_worksheets
 
 from checker import __version__
-from checker.audit.dashboard import render_dashboard
+from checker.audit import pages, tongbao, workbook
+from checker.audit.dashboard import TABLE_LIMIT, render_dashboard
+from checker.audit.digest import Digest, grade_text, severity_text, where
 from checker.audit.pool import child_process, start_child
 from checker.audit.runner import AuditSummary, Row, results_file
 from checker.audit.safe import clean, json_bytes, json_value
@@ -36,12 +36,11 @@ from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
 from checker.render.configuration import configuration_lines
-from checker.render.labels import KIND_ZH, LEVEL_ZH, place_text
+from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.render.safe import csv_cell
 from checker.scoring import WITHHELD
 
-EXCEL_MAX_ROWS = 1_000_000
-XLSX_CELL_CHARS = 32_767  # Excel's limit on the text of one cell
+EXCEL_MAX_ROWS = workbook.EXCEL_MAX_ROWS
 _CONFLICTS_SHOWN = 5  # other reports named in a conflict row (a common name can have hundreds)
 STATUS_ZH = {"duplicate": "重复文件", "unreadable": "无法读取", "non_report": "不是年度报告", "invalid": "文档格式不符",
              "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告",
@@ -54,13 +53,19 @@ STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report":
 
 @dataclass(frozen=True)
 class Table:
-    """One output table: a name (file and sheet), headers, and rows (a list, or a stream of ``size`` rows)."""
+    """One output table: a name (file and sheet), headers, and rows (a list, or a stream of ``size`` rows);
+    ``kinds``: the kind of each column in the workbook (:data:`checker.audit.workbook.KINDS`: its width,
+    number or date format; text when not given); ``order``: the columns' order in the workbook (default: as
+    here); ``printed``: how many of the workbook's first columns are printed (0: all)."""
 
     name: str
     sheet: str
     headers: list[str]
     rows: Iterable[list[Any]]
     size: int | None = None
+    kinds: tuple[str, ...] = ()
+    order: tuple[int, ...] = ()
+    printed: int = 0
 
     def __len__(self) -> int:
         return self.size if self.size is not None else len(self.rows)  # type: ignore[arg-type]
@@ -97,7 +102,7 @@ def ranked(summary: AuditSummary) -> list[Row]:
 
 # Positions of the ranking table's columns that the dashboard shows.
 RANK, AGENCY, YEAR, KIND, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS, WARNINGS, INFOS, PASSED, FILE, \
-    RESULT = range(16)
+    RESULT, PUBLISHED = range(17)
 
 
 def configuration_table(ruleset: RuleSet, lang: str) -> Table:
@@ -113,7 +118,7 @@ def configuration_table(ruleset: RuleSet, lang: str) -> Table:
              for c in conf.deselected]
     rows += [[_t(lang, "调整严重程度", "Severity changed"), c.rule_id, f"{c.before}→{c.after}（{c.source}）"]
              for c in conf.severities]
-    return Table("configuration", _t(lang, "配置", "Configuration"), headers, rows)
+    return Table("configuration", _t(lang, "配置", "Configuration"), headers, rows, kinds=("text", "code", "long"))
 
 
 def _ranking(summary: AuditSummary, lang: str) -> Table:
@@ -123,7 +128,7 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
                _t(lang, "可判断规则占比%", "Rules judged %"), _t(lang, "读取提示", "Reading notices"),
                _t(lang, "错误", "Errors"),
                _t(lang, "警告", "Warnings"), _t(lang, "提示", "Info"), _t(lang, "是否通过", "Passed"),
-               _t(lang, "文件", "File"), _t(lang, "检查结果", "Result")]
+               _t(lang, "文件", "File"), _t(lang, "检查结果", "Result"), _t(lang, "发布日期", "Published")]
     rows = []
     n = 0
     for r in ranked(summary):
@@ -135,12 +140,15 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
         rows.append([n if graded else None, r.meta.get("agency") or "", r.meta.get("year"),
                      KIND_ZH.get(kind or "", kind or "") if lang != "en" else kind or "",
                      LEVEL_ZH.get(level or "", level or "") if lang != "en" else level or "", r.meta.get("region") or "",
-                     res.get("score"), res.get("grade"),
+                     res.get("score"), grade_text(res.get("grade"), lang),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
                      _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), clean(r.path),
-                     results_file(r, summary.variant)])
-    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows)
+                     results_file(r, summary.variant), r.meta.get("published") or None])
+    kinds = ("int", "name", "year", "short", "short", "text", "num", "short", "pct", "int", "int", "int", "int", "short",
+             "file", "file", "date")
+    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows, kinds=kinds,
+                 order=(*range(PASSED + 1), PUBLISHED, FILE, RESULT), printed=PASSED + 2)
 
 
 def per_rule(summary: AuditSummary, store: Store) -> dict[str, tuple[int, int]]:
@@ -162,9 +170,10 @@ def _rules(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[in
     for rule_id in sorted(per_rule, key=lambda k: (-per_rule[k][0], k)):
         rule = ruleset.by_id.get(rule_id)
         reports, count = per_rule[rule_id]
-        rows.append([rule_id, rule.title.get(lang) if rule else "", rule.severity.value if rule else "",
+        rows.append([rule_id, rule.title.get(lang) if rule else "", severity_text(rule.severity, lang) if rule else "",
                      rule.category if rule else "", reports, round(100 * reports / total, 1), count])
-    return Table("rules", _t(lang, "规则未通过情况", "Failures per rule"), headers, rows)
+    return Table("rules", _t(lang, "规则未通过情况", "Failures per rule"), headers, rows,
+                 kinds=("code", "long", "short", "short", "int", "pct1", "int"))
 
 
 def _yoy(summary: AuditSummary, lang: str) -> Table:
@@ -179,9 +188,10 @@ def _yoy(summary: AuditSummary, lang: str) -> Table:
             continue
         a, b = r.result["score"], prev.result["score"]
         change = round(a - b, 1) if a is not None and b is not None else None
-        rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, r.result["grade"],
-                     prev.result["grade"], clean(r.path), clean(prev.path)])
-    return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows)
+        rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, grade_text(r.result["grade"], lang),
+                     grade_text(prev.result["grade"], lang), clean(r.path), clean(prev.path)])
+    return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows,
+                 kinds=("name", "year", "num", "num", "num", "short", "short", "file", "file"), printed=7)
 
 
 def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
@@ -208,27 +218,25 @@ def _problems(summary: AuditSummary, lang: str) -> Table:
     headers = [_t(lang, "文件", "File"), _t(lang, "问题", "Problem"), _t(lang, "说明", "Details")]
     rows = [[p, STATUS_EN[c] if lang == "en" else STATUS_ZH[c], en if lang == "en" else zh]
             for p, c, zh, en in problems(summary)]
-    return Table("problems", _t(lang, "输入问题", "Input problems"), headers, rows)
-
-
-def _finding_table(findings: Iterable[tuple[Row, list[Any]]], lang: str, size: int) -> Table:
-    """Every finding (a stream of ``size`` rows)."""
-    return Table("findings", _t(lang, "全部问题", "All findings"), _finding_headers(lang),
-                 (_finding_row(r, f, lang) for r, f in findings), size)
+    return Table("problems", _t(lang, "输入问题", "Input problems"), headers, rows, kinds=("file", "text", "long"))
 
 
 def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
-    return [clean(r.path), r.meta.get("agency"), r.meta.get("year"), f[0], f[1], f[2], f[4] if lang == "en" else f[3], f[5],
-            _where(f, lang)]
+    """A row of findings.csv (with the finding's JSON Pointer, for scripts)."""
+    return [clean(r.path), r.meta.get("agency"), r.meta.get("year"), f[0], severity_text(f[1], lang), f[2],
+            f[4] if lang == "en" else f[3], f[5], where(f, lang)]
 
 
-def _where(f: list[Any], lang: str) -> str:
-    """Where a stored finding is, in the words of the reports (``place_text``: page, paragraph or line, quote, field)."""
-    try:
-        location = json_value(f[7].encode()) if f[7] else None
-    except ValueError:
-        location = None
-    return place_text(str(f[5] or ""), location if isinstance(location, dict) else None, lang)
+def _sheet_finding_headers(lang: str) -> list[str]:
+    return [_t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "地区", "Region"), _t(lang, "规则", "Rule"),
+            _t(lang, "严重程度", "Severity"), _t(lang, "类别", "Category"), _t(lang, "问题", "Message"),
+            _t(lang, "原文位置", "Location"), _t(lang, "文件", "File")]
+
+
+def _sheet_finding_row(csv_row: list[Any], r: Row) -> list[Any]:
+    """A row of the workbook's sheet of findings: the place in words, no JSON Pointer."""
+    return [csv_row[1], csv_row[2], r.meta.get("region") or None, csv_row[3], csv_row[4], csv_row[5], csv_row[6],
+            csv_row[8], csv_row[0]]
 
 
 def _finding_headers(lang: str) -> list[str]:
@@ -247,8 +255,14 @@ def _fingerprint(summary: AuditSummary) -> str:
     return h.hexdigest()
 
 
-OUTPUT_FILES = ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv",
-                "configuration.csv", "findings.csv", "findings.jsonl", "audit.html")
+def output_files(lang: str) -> tuple[str, ...]:
+    """The output files of a run in ``lang`` (the 通报's name is in the run's language)."""
+    return ("summary.xlsx", "ranking.csv", "rules.csv", "year_over_year.csv", "problems.csv", "configuration.csv",
+            "findings.csv", "findings.jsonl", "audit.html", tongbao.file_name(lang))
+
+
+OUTPUT_FILES = output_files("zh")
+_ANY_LANGUAGE = tuple(dict.fromkeys(output_files("zh") + output_files("en")))
 OUTPUTS_MANIFEST = ".gkcheck-outputs.json"
 """Written last, atomically: the fingerprint the outputs were made from and the sha256 of each output file.
 The outputs are up to date only when it exists, its fingerprint is the run's, and every file's hash matches."""
@@ -260,28 +274,38 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
 
     Each file is written to a temporary file and renamed into place when complete, so an interrupted run
     leaves whole files (old or new), never a part of one; "up to date" is decided from the outputs' own
-    hashes (:data:`OUTPUTS_MANIFEST`), so a damaged, missing or mixed set of outputs is always written again.
+    hashes (:data:`OUTPUTS_MANIFEST`) and the presence of every linked report page, so a damaged, missing
+    or mixed set of outputs is always written again.
     """
     out = summary.options.output
+    lang = summary.options.lang
     fingerprint = _fingerprint(summary)
+    order = ranked(summary)
+    linked = pages.linked(summary, order, TABLE_LIMIT)
     with _locked(out):  # another audit writing into the same folder waits; temporary files here are stale
-        if _up_to_date(out, fingerprint):
+        if _up_to_date(out, fingerprint, lang) and all((out / pages.page_file(r, summary.variant)).exists()
+                                                       for r in linked):
             return False
         _unlink(out / OUTPUTS_MANIFEST)
         _remove_temporaries(out)
-        # the three largest outputs are written side by side: the findings CSV/JSONL and the workbook in
-        # two forked processes (each streams the findings from the database; the first starts at once,
-        # the second once the tables it also holds are built), the small tables and the dashboard here
+        # the largest outputs are written side by side: the findings CSV/JSONL, the workbook (and then the
+        # 通报, from what the workbook gathered) and the report pages in forked processes (the first two
+        # stream the findings from the database), the small tables and the dashboard here
         background: list[_Background] = []
         try:
             _start(background, _findings_files, summary)
+            todo = [r for r in linked if not (out / pages.page_file(r, summary.variant)).exists()]
+            shares = max(1, min(summary.options.jobs or os.cpu_count() or 1, len(todo) // pages.PAGES_PER_PROCESS))
+            for i in range(shares):  # the pages (~12 ms each) shared by as many processes as the audit's workers
+                _start(background, pages.write_pages, summary, todo[i::shares], ruleset)
             store = Store(summary.options.db_path, readonly=True)
             try:
                 counts = per_rule(summary, store)
             finally:
                 store.close()
             tabs = tables(summary, ruleset, counts)
-            _start(background, _workbook, summary, tabs, sum(n for _, n in counts.values()))
+            _start(background, _workbook, summary, tabs, sum(n for _, n in counts.values()), order, ruleset,
+                   counts)
             for t in tabs:
                 _csv(out / f"{t.name}.csv", t)
             html = render_dashboard(summary, tabs, ruleset)
@@ -293,17 +317,21 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
                 task.kill()
             _remove_temporaries(out)
             raise
-        files = {name: _sha256(out / name) for name in OUTPUT_FILES}
+        for name in _ANY_LANGUAGE:  # the 通报 of a run in the other language
+            if name not in output_files(lang):
+                _unlink(out / name)
+        files = {name: _sha256(out / name) for name in output_files(lang)}
         write_atomic(out / OUTPUTS_MANIFEST, json.dumps({"fingerprint": fingerprint, "files": files}, indent=1))
         return True
 
 
-def _up_to_date(out: Path, fingerprint: str) -> bool:
+def _up_to_date(out: Path, fingerprint: str, lang: str = "zh") -> bool:
     try:
         manifest = json.loads((out / OUTPUTS_MANIFEST).read_text(encoding="utf-8"))
         files = manifest["files"]
-        return (manifest["fingerprint"] == fingerprint and set(files) == set(OUTPUT_FILES)
-                and all(_sha256(out / name) == files[name] for name in OUTPUT_FILES))
+        names = output_files(lang)
+        return (manifest["fingerprint"] == fingerprint and set(files) == set(names)
+                and all(_sha256(out / name) == files[name] for name in names))
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
@@ -331,9 +359,10 @@ def _locked(out: Path) -> Iterator[None]:
 
 def _remove_temporaries(out: Path) -> None:
     """Remove the temporary files of outputs (left by a run killed while writing them)."""
-    for name in OUTPUT_FILES:
+    for name in _ANY_LANGUAGE:
         for tmp in out.glob(f".{name}.*.tmp"):
             _unlink(tmp)
+    pages.remove_temporaries(out)
 
 
 def _unlink(path: Path) -> None:
@@ -409,10 +438,48 @@ def _csv(path: Path, table: Table) -> None:
         w.writerows([csv_cell(v) for v in row] for row in table.rows)
 
 
-def _workbook(summary: AuditSummary, tabs: list[Table], size: int) -> None:
-    lang = summary.options.lang
-    every = _finding_table(_findings(summary), lang, size)
-    _xlsx(summary.options.output / "summary.xlsx", [*tabs[:3], every, *tabs[3:]], lang)
+def _workbook(summary: AuditSummary, tabs: list[Table], size: int, order: list[Row], ruleset: RuleSet,
+              counts: dict[str, tuple[int, int]]) -> None:
+    """summary.xlsx: the sheet 概览 first, then the tables and every finding (streamed; the overview's examples
+    are gathered on the way); then the draft 通报 from the same digest."""
+    lang, out = summary.options.lang, summary.options.output
+    ranking = tabs[0]
+    ranks = [row[RANK] for row in ranking.rows]
+    digest = Digest.of(summary, order, ranks, ruleset, counts, len(problems(summary)))
+    xlsx_tables(out / "summary.xlsx", tabs, lang, _findings(summary), size, digest)
+    tongbao.write_tongbao(out / tongbao.file_name(lang), digest)
+
+
+def xlsx_tables(path: Path, tabs: list[Table], lang: str, findings: Iterable[tuple[Row, list[Any]]], size: int,
+                digest: Digest | None) -> None:
+    """The workbook: 概览 (when ``digest``), the ranking, rules and year-over-year tables, every finding, then the
+    other tables. Each finding is also fed to ``digest``."""
+    book = workbook.Book(path)
+    try:
+        overview = book.sheet(_t(lang, "概览", "Overview")) if digest is not None else None
+        for t in tabs[:3]:
+            workbook.write_table(book, t, lang)
+
+        def rows() -> Iterator[list[Any]]:
+            for r, f in findings:
+                if digest is not None:
+                    digest.feed(r, f)
+                yield _sheet_finding_row(_finding_row(r, f, lang), r)
+
+        stream = rows()
+        every = Table("findings", _t(lang, "全部问题", "All findings"), _sheet_finding_headers(lang), stream, size,
+                      kinds=("name", "year", "text", "code", "short", "short", "long", "long", "file"), printed=8)
+        workbook.write_table(book, every, lang)
+        for _ in stream:  # findings past the sheet's rows still reach the digest
+            pass
+        for t in tabs[3:]:
+            workbook.write_table(book, t, lang)
+        if overview is not None and digest is not None:
+            workbook.write_overview(book, overview, digest, lang)
+        book.close()
+    except BaseException:
+        book.discard()
+        raise
 
 
 def _findings_files(summary: AuditSummary) -> None:
@@ -439,52 +506,12 @@ def _jsonl(record: dict[str, Any], location: str | None) -> bytes:
 
 
 def _xlsx(path: Path, tabs: list[Table], lang: str) -> None:
-    """One sheet per table, written by rustpy-xlsxwriter (rust_xlsxwriter, constant memory): a bold header
-    row on a light-blue fill with a thin border, frozen; columns 14 wide. Numbers are numbers, None an empty
-    cell, and every string plain text (never a formula or a link)."""
-    for t in tabs:  # the writer takes the header row from the keys of the first record
-        if len(set(t.headers)) != len(t.headers):
-            raise ValueError(f"duplicate column header in table {t.name}: {t.headers}")
-    head = Format().set_bold().set_background_color("#DDE6F0").set_border("thin")
-    # the writer takes a file name: a temporary file beside the workbook, renamed into place when complete
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    """A workbook of these tables alone, one sheet each (no overview)."""
+    book = workbook.Book(path)
     try:
-        write_worksheets([(t.sheet[:31], _records(t, lang)) for t in tabs], tmp,
-                         freeze_panes={"general": {"row": 1}}, column_width={"general": 14},
-                         header_format={"general": head})
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        for t in tabs:
+            workbook.write_table(book, t, lang)
+        book.close()
     except BaseException:
-        _unlink(Path(tmp))
+        book.discard()
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _xlsx_cell(value: Any) -> Any:
-    """A cell value the workbook writer takes: text without lone surrogates and within Excel's 32,767
-    characters (the CSV files have it whole), integers it can hold."""
-    if isinstance(value, str):
-        return clean(value if len(value) <= XLSX_CELL_CHARS else value[:XLSX_CELL_CHARS - 1] + "…")
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53:
-        return str(value)
-    return value
-
-
-def _records(t: Table, lang: str) -> Iterator[dict[str, Any]]:
-    """The first EXCEL_MAX_ROWS rows as {header: value}, then a note row when some were left out.
-    An empty table gives one all-None record: the header row is written and no cell under it."""
-    headers = t.headers
-    for row in islice(t.rows, EXCEL_MAX_ROWS):
-        yield dict(zip(headers, map(_xlsx_cell, row)))
-    more = len(t) - EXCEL_MAX_ROWS
-    if more > 0:
-        yield dict.fromkeys(headers) | {headers[0]: _t(lang, f"（另有 {more} 行，见 {t.name}.csv）",
-                                                       f"({more} more rows in {t.name}.csv)")}
-    elif not len(t):
-        yield dict.fromkeys(headers)

@@ -119,6 +119,8 @@ class AuditOptions:
         no_config: use no configuration file (``--no-config``).
         region: ``--region`` (replaces the configuration's region).
         allow_partial_rules: ``--allow-partial-rules``.
+        year: ``--year``: the reported year of the files that state none (a year a file states is kept; the
+            manifest's ``year`` column overrides both).
     """
 
     paths: tuple[str, ...]
@@ -137,6 +139,7 @@ class AuditOptions:
     no_config: bool = False
     region: str | None = None
     allow_partial_rules: bool = False
+    year: int | None = None
 
     @property
     def db_path(self) -> Path:
@@ -328,7 +331,7 @@ def audit_settings(opts: AuditOptions) -> Settings:
     settings = Settings(opts.rule_files, opts.lang, opts.fail_on, opts.min_score,
                         config=str(config) if config else None, region=opts.region,
                         allow_partial=opts.allow_partial_rules, today=dt.date.today().isoformat(),
-                        stamp=config_stamp(str(config) if config else None))
+                        stamp=config_stamp(str(config) if config else None), year=opts.year)
     settings.configured()
     return settings
 
@@ -536,7 +539,8 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
         c = cached.get(e.path)
         if c and c[0] == st.st_size and c[1] == st.st_mtime_ns:
             sha_of[e.path] = c[2]
-    known = store.ingested(set(sha_of.values()), version)
+    known = {sha: info for sha, info in store.ingested(set(sha_of.values()), version).items()
+             if not _year_changed(info, opts.year)}
     todo = [e.path for e in entries if sha_of.get(e.path) not in known]
     docs = store.documents({sha_of[p] for p in todo if p in sha_of}, __version__)
     fresh: dict[str, Ingested] = {}
@@ -559,6 +563,16 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
         _record(store.save_ingested(pending, version, __version__), fresh, sha_of, known)
     progress.done()
     return sha_of, fresh, known
+
+
+def _year_changed(info: dict[str, Any], year: int | None) -> bool:
+    """Whether a stored ingest record depends on ``--year`` and was made under another one: a report read with
+    the year of ``--year``, or one refused for stating no year (read again now that a year is given)."""
+    meta = info.get("meta") or {}
+    if meta.get("year_given"):
+        return meta.get("year") != year
+    error = info.get("error") or ("", "", "")
+    return year is not None and error[0] == "non_report" and "找不到报告年度" in str(error[1])
 
 
 def _record(items: list[Ingested], fresh: dict[str, Ingested], sha_of: dict[str, str],
@@ -636,7 +650,8 @@ def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: di
     if info["error"]:
         cat, zh, en = info["error"]
         return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]])
-    key = _key(sha, e.overrides, scope)
+    given = {"year": str(info["meta"].get("year"))} if info["meta"].get("year_given") else {}
+    key = _key(sha, {**given, **e.overrides}, scope)  # a year from --year is part of the key, as a manifest's is
     meta = {**info["meta"], **_meta_overrides(e.overrides)}
     notes = [tuple(n) for n in info["notes"]] + _manifest_notes(info["meta"], e.overrides)
     body = e.overrides.get("agency_id") or pairing.normalise_agency(meta.get("agency") or "")

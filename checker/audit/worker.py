@@ -34,7 +34,7 @@ from checker.compile import Compiled
 from checker.config import Config, configured_ruleset, load_config
 from checker.document import validate_document
 from checker.engine import gc_paused
-from checker.errors import InputError
+from checker.errors import InputError, YearNotFound
 from checker.ingest import parse_document, read_bytes, sniff
 from checker.kinds.pair import CLAUSE_DTYPE, Profile, label, profile
 from checker.model import Severity
@@ -84,6 +84,7 @@ class Settings:
         today: the date waivers' expiry is judged against (ISO; the same for every worker of a run).
         stamp: what the configuration file held when the audit started (a hash of it as read): a process
             that already compiled an earlier content of the same file compiles it again.
+        year: ``--year``: the reported year of files that state none (:func:`parse_with_year`).
     """
 
     rule_files: tuple[str, ...] | None
@@ -97,6 +98,7 @@ class Settings:
     allow_partial: bool = False
     today: str = ""
     stamp: str = ""
+    year: int | None = None
 
     def configured(self) -> Configured:
         """The compiled rule set under the configuration, and its waivers (cached per process)."""
@@ -185,7 +187,7 @@ def ingest_chunk(tasks: Sequence[tuple[str, bytes | None]], settings: Settings) 
             mark(i, seconds)
             item = Ingested(path)
             try:
-                _ingest_one(item, cached, cells)
+                _ingest_one(item, cached, cells, settings.year)
             except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the audit: it is listed
                 item = replace(item, error=crashed(exc, "读取", "reading"), notes=[], meta={}, cells=b"{}",
                                clauses=b"", doc_blob=None, info_json=b"")
@@ -209,7 +211,21 @@ def failure(category: str, zh: str, en: str) -> tuple[str, str, str]:
     return category, clean(zh), clean(en)
 
 
-def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str]) -> None:
+def parse_with_year(data: bytes, name: str, year: int | None) -> tuple[dict[str, Any], bool]:
+    """The document of a file, and whether ``year`` (``--year``) was used: only for a file that states no
+    reported year (as ``gkcheck check --year`` gives it, but never over a year the file states)."""
+    try:
+        doc = parse_document(data, name)
+    except YearNotFound:
+        if year is None:
+            raise
+        return parse_document(data, name, year=year), True
+    if year is not None and isinstance(doc, dict) and "year" not in doc:  # a JSON document without one
+        return {**doc, "year": year}, True
+    return doc, False
+
+
+def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str], year: int | None = None) -> None:
     """Fill ``out`` with what ingest finds in its file (an error, or the metadata and profile)."""
     file = Path(out.path)
     try:
@@ -225,7 +241,10 @@ def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str]) -> N
     out.sha256 = hashlib.sha256(data).hexdigest()
     try:
         out.file_kind = _FAMILY[sniff(data, file.suffix)]
-        doc = _cached(cached, out.sha256) or parse_document(data, file.name)
+        doc = _cached(cached, out.sha256)
+        given = False
+        if doc is None:
+            doc, given = parse_with_year(data, file.name, year)
         validate_document(doc)
     except InputError as exc:
         category = ("non_report" if any(s in exc.zh for s in _NOT_A_REPORT)
@@ -234,9 +253,11 @@ def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str]) -> N
         return
     out.notes = [(clean(zh), clean(en)) for zh, en in _mislabelled(file, out.file_kind, doc)]
     out.meta = _meta(doc)
+    if given:
+        out.meta["year_given"] = True  # from --year: read again when --year changes (see runner._ingest)
     prof = profile(doc, cells)
     out.cells, out.clauses = json_bytes(prof.cells), prof.clauses.tobytes()
-    if out.file_kind != "json":
+    if out.file_kind != "json" and not given:  # (a document holding --year's year is not kept for other runs)
         out.doc_blob = zlib.compress(json_bytes(doc), 1)
     out.info_json = json_bytes(out.info())  # what the database keeps: must be storable, or this report fails
 
@@ -376,7 +397,7 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
     docs, kept, out = [], [], []
     for item in items:
         try:
-            docs.append(apply_manifest(_load(item), item.overrides))
+            docs.append(apply_manifest(_load(item, settings.year), item.overrides))
             kept.append(item)
         except InputError as exc:
             out.append(failed(item.key, failure("unreadable", exc.zh, exc.en)))
@@ -451,7 +472,7 @@ def write_result(target: Path, body: bytes) -> None:
         raise
 
 
-def _load(item: CheckItem) -> dict[str, Any]:
+def _load(item: CheckItem, year: int | None = None) -> dict[str, Any]:
     if item.doc_blob is not None:
         return json_value(zlib.decompress(item.doc_blob))
     try:
@@ -460,7 +481,7 @@ def _load(item: CheckItem) -> dict[str, Any]:
         data = b""
     if hashlib.sha256(data).hexdigest() != item.sha256:
         raise InputError("文件在审核过程中被修改或删除，请重新运行。", "The file changed or vanished during the audit; run again.")
-    return parse_document(data, item.path)
+    return parse_with_year(data, item.path, year)[0]
 
 
 def _compact(key: str, result: Any, ctx: RenderContext, body: bytes | None) -> Checked:
