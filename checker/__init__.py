@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from checker.loader import RuleSet, load_ruleset
     from checker.model import Finding, Outcome, ReportResult, Severity
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {"check": "checker.api", "check_many": "checker.api", "compiled_ruleset": "checker.api",
             "apply_overrides": "checker.api", "load_ruleset": "checker.loader", "RuleSet": "checker.loader",

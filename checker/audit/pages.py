@@ -77,7 +77,8 @@ def result_from_json(d: dict[str, Any]) -> ReportResult:
                   counts.get("not_applicable", 0), counts.get("waived", 0), float(sc.get("earned") or 0),
                   float(sc.get("possible") or 0), bool(sc.get("capped")), coverage)
     outcomes = tuple(RuleOutcome(o["rule_id"], Outcome(o["outcome"]), o.get("checked", 0), o.get("failed", 0),
-                                 o.get("not_assessable", 0), o.get("reason") or "") for o in d.get("outcomes") or ())
+                                 o.get("not_assessable", 0), Severity(o.get("severity") or "info"),
+                                 float(o.get("points") or 0), o.get("reason") or "") for o in d.get("outcomes") or ())
     findings = tuple(
         Finding(f["rule_id"], f.get("rule_name") or "", Severity(f["severity"]), f.get("category") or "",
                 Text((f.get("message_i18n") or {}).get("zh") or f.get("message") or "",
