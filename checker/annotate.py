@@ -37,6 +37,7 @@ from checker.errors import InputError
 from checker.formats import SECTION_IDS
 from checker.ingest import docx as docx_reader
 from checker.loader import RuleSet
+from checker.messages import say
 from checker.model import Finding, ReportResult
 from checker.render.labels import (
     coverage_text,
@@ -204,22 +205,14 @@ def summary_text(result: ReportResult, lang: str = "zh", policy: Policy | None =
     counts = Counter("waived" if f.waived else f.severity.value for f in result.findings)
     overall = "—" if s.overall is None else f"{s.overall:.1f}"
     grade, why = grade_text(s, lang)
-    if lang == "en":
-        lines = [f"gkcheck: score {overall} / 100, grade {grade}{why}, {verdict_text(result, failed, lang)}.",
-                 f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
-                 + (f", {counts['waived']} waived" if counts["waived"] else "") + ", each as a comment where it applies.",
-                 coverage_text(s.coverage, lang) + ".",
-                 "This is a copy of the report with comments added by gkcheck; the original file was not changed."]
-        if result.notices:
-            lines.insert(3, f"Reading notices: {len(result.notices)} (parts that could not be read; see the HTML report).")
-        return "\n".join(lines)
-    lines = [f"gkcheck 检查结果：得分 {overall} / 100，等级 {grade}{why}，{verdict_text(result, failed, lang)}。",
-             f"问题：错误 {counts['error']} 项、警告 {counts['warning']} 项、提示 {counts['info']} 项"
-             + (f"、已豁免 {counts['waived']} 项" if counts["waived"] else "") + "，每项都以批注标在相应位置。",
-             coverage_text(s.coverage, lang) + "。",
-             "本文件是原报告的副本，批注由 gkcheck 自动添加；原文件未被修改。"]
-    if result.notices:
-        lines.insert(3, f"读取提示 {len(result.notices)} 条：原文中有部分内容未能读出，详见 HTML 检查报告。")
+    waived = say("annotate.waived", lang, n=counts["waived"]) if counts["waived"] else ""
+    lines = [say("annotate.score", lang, overall=overall, grade=grade, why=why,
+                 verdict=verdict_text(result, failed, lang)),
+             say("annotate.counts", lang, error=counts["error"], warning=counts["warning"], info=counts["info"],
+                 waived=waived),
+             say("annotate.coverage", lang, coverage=coverage_text(s.coverage, lang)),
+             *([say("annotate.notices", lang, n=len(result.notices))] if result.notices else []),
+             say("annotate.copy", lang)]
     return "\n".join(lines)
 
 

@@ -29,6 +29,7 @@ from checker.document import validate_document
 from checker.errors import InputError
 from checker.fileio import atomic_writer, link_loop, resolved, same_file
 from checker.formats import KINDS, LEVELS
+from checker.messages import pick, say
 from checker.model import Finding, ReportResult, Severity
 from checker.render import RENDERERS, RenderContext
 from checker.render.safe import json_text, terminal_text
@@ -231,12 +232,9 @@ def _skipped_note(skipped: Sequence[str], checked: int, opts: CheckOptions) -> N
     shown = [terminal_text(s) for s in skipped[:3]]
     more = len(skipped) > len(shown)
     none = not checked and opts.skip_non_reports  # a run with no report that is not an error: say so
-    if opts.lang == "en":
-        _error(f"Skipped {len(skipped)} file(s) that are not annual reports: {', '.join(shown)}"
-               + (", ..." if more else "") + (". No report to check." if none else ""))
-    else:
-        _error(f"已跳过 {len(skipped)} 个不是年度报告的文件：{'、'.join(shown)}" + ("等" if more else "")
-               + ("。没有需要检查的年度报告。" if none else ""))
+    _error(say("check.skipped", opts.lang, n=len(skipped), names=pick(opts.lang, "、", ", ").join(shown),
+               more=say("check.skipped_more", opts.lang) if more else "",
+               none=say("check.skipped_none", opts.lang) if none else ""))
 
 
 def execute_check(opts: CheckOptions) -> int:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple
 
+from checker.messages import TERMS
+
 
 class Severity(str, Enum):
     """How serious a failed rule is."""
@@ -26,7 +28,7 @@ class Severity(str, Enum):
     @property
     def zh(self) -> str:
         """Chinese name."""
-        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+        return TERMS["severity"][self.value][0]
 
 
 _SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
@@ -44,12 +46,11 @@ class Outcome(str, Enum):
     @property
     def zh(self) -> str:
         """Chinese name."""
-        return {"pass": "通过", "fail": "未通过", "not_assessable": "无法判断",
-                "not_applicable": "不适用", "waived": "已豁免"}[self.value]
+        return TERMS["outcome"][self.value][0]
 
 
-CATEGORIES = ("完整性", "准确性", "规范性", "时效性")
-CATEGORY_EN = {"完整性": "Completeness", "准确性": "Accuracy", "规范性": "Conformity", "时效性": "Timeliness"}
+CATEGORIES = tuple(TERMS["category"])
+CATEGORY_EN = {category: names[1] for category, names in TERMS["category"].items()}
 
 
 @dataclass(frozen=True, slots=True)

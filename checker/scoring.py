@@ -29,12 +29,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from checker.messages import TERMS
 from checker.model import CATEGORIES, CategoryScore, Coverage, Outcome, Score, Severity
 
 FACTOR = {Severity.ERROR: 3.0, Severity.WARNING: 1.0, Severity.INFO: 0.0}
 GRADES = ((90.0, "优秀"), (75.0, "良好"), (60.0, "合格"), (-1.0, "不合格"))
 WITHHELD = "未评级"
-GRADE_EN = {"优秀": "Excellent", "良好": "Good", "合格": "Pass", "不合格": "Fail", "—": "—", WITHHELD: "Not graded"}
+GRADE_EN = {grade: names[1] for grade, names in TERMS["grade"].items()}
 MIN_COVERAGE = 0.6
 """Below this share of decided rules the grade is withheld."""
 WITHHELD_REASON = ("可判断的规则不足六成", "fewer than 60% of the applicable rules could be judged")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from checker.messages import say
+
 if TYPE_CHECKING:
     from checker.audit.runner import AuditSummary
 
@@ -78,9 +80,7 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
         _report(summary, wrote, lang)
         return summary.exit_code(exit_zero)
     except KeyboardInterrupt as exc:
-        click.echo("已中断。已检查的报告已保存在数据库中，重新运行同一命令将从中断处继续。" if lang != "en" else
-                   "Interrupted. Reports already checked are kept in the database; run the same command to resume.",
-                   err=True)
+        click.echo(say("audit.interrupted", lang), err=True)
         return TERMINATED if isinstance(exc, _Terminated) else INTERRUPTED
     finally:
         if previous is not None:
@@ -108,34 +108,18 @@ def _report(summary: AuditSummary, wrote: bool, lang: str) -> None:
     from checker.audit.safe import clean
 
     c = summary.counts
-    bad = len(problems(summary))
     out = clean(str(summary.options.output))
-    missing = [clean(r.path) for r in summary.rows if r.status == "missing"]
-    if lang == "en":
-        lines = [(f"Checked {c.checked} reports ({c.checked_now} now, {c.from_database} from the database) in "
-                  f"{summary.seconds:.1f} s; {c.failing} fail; {c.failed} could not be checked; {bad} input problems; "
-                  f"{len(summary.conflicts)} conflicts.")]
-        if c.listed_twice:
-            lines.append(f"{c.listed_twice} manifest rows list a file already listed (checked once; see problems.csv).")
-        lines.append(f"Outputs in {out}/ (summary.xlsx, audit.html, …)" if wrote else f"Outputs in {out}/ are up to date.")
-        errors = [f"Not found: {m}" for m in missing]
-        if c.failed:
-            errors.append(f"{c.failed} reports could not be checked (unreadable, invalid, failed or timed out): "
-                          "see problems.csv.")
-        if not c.checked:
-            errors.append("No report could be checked: see problems.csv for why.")
-    else:
-        lines = [(f"共检查 {c.checked} 份报告（本次检查 {c.checked_now} 份，{c.from_database} 份沿用数据库结果），"
-                  f"用时 {summary.seconds:.1f} 秒；未通过 {c.failing} 份；未能检查 {c.failed} 份；输入问题 {bad} 项；"
-                  f"冲突 {len(summary.conflicts)} 处。")]
-        if c.listed_twice:
-            lines.append(f"清单中有 {c.listed_twice} 行重复列出了已列出的文件（每个文件只检查一次，见 problems.csv）。")
-        lines.append(f"结果在 {out}/（summary.xlsx、audit.html 等）" if wrote else f"{out}/ 中的结果已是最新。")
-        errors = [f"找不到：{m}（请检查路径是否正确）" for m in missing]
-        if c.failed:
-            errors.append(f"有 {c.failed} 份报告未能检查（无法读取、格式不符、处理出错或超时），原因见 problems.csv。")
-        if not c.checked:
-            errors.append("没有一份报告能够检查，原因见 problems.csv。")
+    lines = [say("audit.counts", lang, checked=c.checked, now=c.checked_now, stored=c.from_database,
+                 seconds=summary.seconds, failing=c.failing, failed=c.failed, problems=len(problems(summary)),
+                 conflicts=len(summary.conflicts))]
+    if c.listed_twice:
+        lines.append(say("audit.listed_twice", lang, n=c.listed_twice))
+    lines.append(say("audit.outputs" if wrote else "audit.up_to_date", lang, out=out))
+    errors = [say("audit.missing", lang, path=clean(r.path)) for r in summary.rows if r.status == "missing"]
+    if c.failed:
+        errors.append(say("audit.failed", lang, n=c.failed))
+    if not c.checked:
+        errors.append(say("audit.none", lang))
     shown = summary.ruleset.configuration.file or "gkcheck.toml"
     for f in summary.notices:  # waivers that cover no report of the audit (as `gkcheck check` says them)
         at = (f.location or {}).get("line")

@@ -12,6 +12,7 @@ from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 from checker.loader import RuleSet
+from checker.messages import pick
 from checker.render.configuration import configuration_lines
 from checker.render.labels import LEVEL_ZH
 
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 
 TABLE_LIMIT = 5000
 _BLUE, _RED, _GREEN, _GREY = "#2f6db3", "#c0392b", "#2e8b57", "#8a94a6"
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _rows(table: Table) -> Sequence[list[Any]]:
@@ -39,32 +36,32 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
     checked = summary.checked
     scores = [r.result["score"] for r in checked if r.result and r.result["score"] is not None]
     ranking, rules, yoy, problems = tabs[:4]
-    config = configuration_lines(ruleset, lang) or [_t(lang, "未使用配置文件（运行全部默认规则）。",
+    config = configuration_lines(ruleset, lang) or [pick(lang, "未使用配置文件（运行全部默认规则）。",
                                                       "No configuration file (every default rule runs).")]
     parts = [
         _cards(summary, scores, len(_rows(problems)), lang),
-        _figure(_t(lang, "得分分布", "Score distribution"), _histogram(scores, 0, 100, 10, _BLUE)),
-        _figure(_t(lang, "最常见的问题（未通过的报告数）", "Most frequent failures (reports failing)"),
+        _figure(pick(lang, "得分分布", "Score distribution"), _histogram(scores, 0, 100, 10, _BLUE)),
+        _figure(pick(lang, "最常见的问题（未通过的报告数）", "Most frequent failures (reports failing)"),
                 _hbars([(f"{row[0]} {row[1]}", row[4]) for row in _rows(rules)[:15]], _RED, integer=True)),
-        _figure(_t(lang, "各层级平均得分", "Average score by level"),
+        _figure(pick(lang, "各层级平均得分", "Average score by level"),
                 _hbars(_average_by(checked, lambda r: _level(r.meta.get("level"), lang)), _BLUE)),
-        _figure(_t(lang, "各地区平均得分（报告最多的 15 个地区）", "Average score by region (15 regions with most reports)"),
-                _hbars(_average_by(checked, lambda r: r.meta.get("region") or _t(lang, "（未知）", "(unknown)"))[:15],
+        _figure(pick(lang, "各地区平均得分（报告最多的 15 个地区）", "Average score by region (15 regions with most reports)"),
+                _hbars(_average_by(checked, lambda r: r.meta.get("region") or pick(lang, "（未知）", "(unknown)"))[:15],
                        _BLUE)),
-        _figure(_t(lang, "与上年度相比的得分变化（配对报告）", "Score change against the previous year (paired reports)"),
+        _figure(pick(lang, "与上年度相比的得分变化（配对报告）", "Score change against the previous year (paired reports)"),
                 _histogram([row[4] for row in yoy.rows if row[4] is not None], -50, 50, 10, _GREEN, signed=True)),
         _region_table(checked, lang),
         _ranking_table(ranking, lang),
         _problem_table(problems, lang),
     ]
-    title = _t(lang, "政府信息公开工作年度报告 批量检查汇总", "Annual disclosure reports — audit summary")
+    title = pick(lang, "政府信息公开工作年度报告 批量检查汇总", "Annual disclosure reports — audit summary")
     return f"""<!DOCTYPE html>
 <html lang="{'en' if lang == 'en' else 'zh-CN'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <style>{_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
-<p class="sub">{escape(_t(lang, "规则版本", "Rule sets"))}: {escape(ruleset.version)}</p>
+<p class="sub">{escape(pick(lang, "规则版本", "Rule sets"))}: {escape(ruleset.version)}</p>
 <div class="config">{''.join(f'<p class="sub">{escape(line)}</p>' for line in config)}</div>
 {''.join(parts)}
 <script>{_JS}</script>
@@ -75,14 +72,14 @@ def render_dashboard(summary: AuditSummary, tabs: Sequence[Table], ruleset: Rule
 def _cards(summary: AuditSummary, scores: list[float], problems: int, lang: str) -> str:
     withheld = sum(1 for r in summary.checked if r.result and r.result.get("grade") == "未评级")
     partly = sum(1 for r in summary.checked if r.result and r.result.get("notices"))
-    items = [(_t(lang, "已检查报告", "Reports checked"), f"{len(summary.checked):,}"),
-             (_t(lang, "未通过", "Failing"), f"{summary.failed:,}"),
-             (_t(lang, "未评级（可判断规则不足六成）", "Not graded (under 60% judged)"), f"{withheld:,}"),
-             (_t(lang, "有读取提示的报告", "Reports with reading notices"), f"{partly:,}"),
-             (_t(lang, "平均得分", "Average score"), f"{mean(scores):.1f}" if scores else "—"),
-             (_t(lang, "跨年度配对", "Year pairs"), f"{sum(1 for r in summary.checked if r.previous):,}"),
-             (_t(lang, "输入问题", "Input problems"), f"{problems:,}"),
-             (_t(lang, "冲突", "Conflicts"), f"{len(summary.conflicts):,}")]
+    items = [(pick(lang, "已检查报告", "Reports checked"), f"{len(summary.checked):,}"),
+             (pick(lang, "未通过", "Failing"), f"{summary.failed:,}"),
+             (pick(lang, "未评级（可判断规则不足六成）", "Not graded (under 60% judged)"), f"{withheld:,}"),
+             (pick(lang, "有读取提示的报告", "Reports with reading notices"), f"{partly:,}"),
+             (pick(lang, "平均得分", "Average score"), f"{mean(scores):.1f}" if scores else "—"),
+             (pick(lang, "跨年度配对", "Year pairs"), f"{sum(1 for r in summary.checked if r.previous):,}"),
+             (pick(lang, "输入问题", "Input problems"), f"{problems:,}"),
+             (pick(lang, "冲突", "Conflicts"), f"{len(summary.conflicts):,}")]
     return '<div class="cards">' + "".join(
         f'<div class="card"><div class="v">{escape(v)}</div><div class="k">{escape(k)}</div></div>'
         for k, v in items) + "</div>"
@@ -94,7 +91,7 @@ def _figure(title: str, svg: str) -> str:
 
 def _level(level: str | None, lang: str) -> str:
     if not level:
-        return _t(lang, "（未知）", "(unknown)")
+        return pick(lang, "（未知）", "(unknown)")
     return level if lang == "en" else LEVEL_ZH.get(level, level)
 
 
@@ -155,7 +152,7 @@ def _ranking_table(table: Table, lang: str) -> str:
     note = ""
     if len(rows) > TABLE_LIMIT:
         rows = rows[-TABLE_LIMIT:]
-        note = _t(lang, f"只列出得分最低的 {TABLE_LIMIT} 份报告；完整排名见 summary.xlsx 和 ranking.csv。",
+        note = pick(lang, f"只列出得分最低的 {TABLE_LIMIT} 份报告；完整排名见 summary.xlsx 和 ranking.csv。",
                   f"Only the {TABLE_LIMIT} lowest-scoring reports are listed; the full ranking is in summary.xlsx and "
                   "ranking.csv.")
     from checker.audit.outputs import (
@@ -184,16 +181,16 @@ def _ranking_table(table: Table, lang: str) -> str:
         for i in cols:
             v = "" if r[i] is None else r[i]
             cells.append(f'<td>{escape(str(v))}</td>')
-        link = (f'<td><a href="{escape(page_of(r[RESULT]), quote=True)}">{escape(_t(lang, "查看", "view"))}</a> '
+        link = (f'<td><a href="{escape(page_of(r[RESULT]), quote=True)}">{escape(pick(lang, "查看", "view"))}</a> '
                 f'<a class="raw" href="{escape(r[RESULT], quote=True)}">JSON</a></td>')
         cls = ' class="bad"' if r[PASSED] in ("否", "no") else ""
         body.append(f"<tr{cls}>{''.join(cells)}{link}</tr>")
-    note += _t(lang, "“可判断规则占比”不足 60% 的报告不评等级（未评级），不参加排名；“读取提示”为原文中未能读出的内容条数。",
+    note += pick(lang, "“可判断规则占比”不足 60% 的报告不评等级（未评级），不参加排名；“读取提示”为原文中未能读出的内容条数。",
                " Reports where fewer than 60% of the rules could be judged are not graded (Not graded) and not "
                "ranked; 'Reading notices' counts what could not be read from the file.")
-    return (f'<section><h2>{escape(_t(lang, "排名（点击表头排序）", "Ranking (click a header to sort)"))}</h2>'
+    return (f'<section><h2>{escape(pick(lang, "排名（点击表头排序）", "Ranking (click a header to sort)"))}</h2>'
             f'<p class="note">{escape(note)}</p><table class="sortable"><thead><tr>{head}'
-            f'<th>{escape(_t(lang, "检查报告", "Report"))}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
+            f'<th>{escape(pick(lang, "检查报告", "Report"))}</th></tr></thead><tbody>{"".join(body)}</tbody></table></section>')
 
 
 def _region_table(rows: list[Row], lang: str) -> str:
@@ -203,9 +200,9 @@ def _region_table(rows: list[Row], lang: str) -> str:
         return ""
     groups: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
-        groups[str(r.meta.get("region") or _t(lang, "（未注明）", "(none given)"))].append(r)
-    heads = [_t(lang, "地区", "Region"), _t(lang, "报告数", "Reports"), _t(lang, "平均得分", "Average score"),
-             _t(lang, "最低得分", "Lowest score"), _t(lang, "未通过", "Failing"), _t(lang, "未评级", "Not graded")]
+        groups[str(r.meta.get("region") or pick(lang, "（未注明）", "(none given)"))].append(r)
+    heads = [pick(lang, "地区", "Region"), pick(lang, "报告数", "Reports"), pick(lang, "平均得分", "Average score"),
+             pick(lang, "最低得分", "Lowest score"), pick(lang, "未通过", "Failing"), pick(lang, "未评级", "Not graded")]
     body = []
     for name, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         scores = [r.result["score"] for r in members if r.result and r.result["score"] is not None]
@@ -214,7 +211,7 @@ def _region_table(rows: list[Row], lang: str) -> str:
                  sum(1 for r in members if r.result and r.result.get("grade") == "未评级")]
         body.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells) + "</tr>")
     head = "".join(f'<th data-n="{int(i > 0)}">{escape(h)}</th>' for i, h in enumerate(heads))
-    return (f'<section><h2>{escape(_t(lang, "按地区汇总（点击表头排序）", "By region (click a header to sort)"))}</h2>'
+    return (f'<section><h2>{escape(pick(lang, "按地区汇总（点击表头排序）", "By region (click a header to sort)"))}</h2>'
             f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></section>')
 
 
@@ -224,7 +221,7 @@ def _problem_table(table: Table, lang: str) -> str:
     body = "".join(f"<tr><td>{escape(str(a))}</td><td>{escape(str(b))}</td><td>{escape(str(c))}</td></tr>"
                    for a, b, c in _rows(table)[:1000])
     head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
-    return (f'<section><h2>{escape(_t(lang, "输入问题", "Input problems"))}</h2><table class="sortable">'
+    return (f'<section><h2>{escape(pick(lang, "输入问题", "Input problems"))}</h2><table class="sortable">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.audit.safe import clean, json_value
 from checker.loader import RuleSet
+from checker.messages import pick
 from checker.model import Severity
 from checker.render.labels import LEVEL_ZH, place_text
 from checker.scoring import GRADE_EN, GRADES, WITHHELD
@@ -31,10 +32,6 @@ REGIONS_SHOWN = 30  # regions with most reports; the others are summed in one ro
 AGENCIES_NAMED = 12  # agencies named per frequent problem (then "等 N 个")
 LISTED_REPORTS = 300  # reports whose problems the 通报 lists one by one (the lowest-scoring; the rest: summary.xlsx)
 FINDINGS_LISTED = 20  # findings listed per report in the 通报
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def where(f: Sequence[Any], lang: str) -> str:
@@ -123,7 +120,7 @@ class Digest:
         rule_id = f[0]
         problem = self._top_of.get(rule_id)
         lang = self.lang
-        agency = row.meta.get("agency") or _t(lang, "（未识别的机关）", "(unknown body)")
+        agency = row.meta.get("agency") or pick(lang, "（未识别的机关）", "(unknown body)")
         if problem is not None:
             message = str(f[4] if lang == "en" else f[3])
             if problem.example is None or ("“" not in problem.example[1] and "“" in where(f, lang)):
@@ -153,7 +150,7 @@ class Digest:
 
     def title(self, lang: str) -> str:
         year = self.year_text()
-        return _t(lang, f"{year + '年度' if year else ''}政府信息公开工作年度报告检查概览",
+        return pick(lang, f"{year + '年度' if year else ''}政府信息公开工作年度报告检查概览",
                   f"Annual disclosure reports{' ' + year if year else ''}: audit overview")
 
     def scores(self) -> list[float]:
@@ -170,7 +167,7 @@ class Digest:
         scores = self.scores()
         avg = f"{mean(scores):.1f}" if scores else "—"
         n, failing, withheld = len(self.rows), self.failing(), self.withheld()
-        return [_t(lang, f"共检查报告 {n} 份，平均得分 {avg}；未通过 {failing} 份，未评级（可判断规则不足六成）{withheld} 份；"
+        return [pick(lang, f"共检查报告 {n} 份，平均得分 {avg}；未通过 {failing} 份，未评级（可判断规则不足六成）{withheld} 份；"
                          f"未能检查或有标注问题的输入 {self.problems} 项，同一机关同一年度多份报告 {self.conflicts} 处。",
                    f"{n} reports checked, average score {avg}; {failing} failing, {withheld} not graded (under 60% "
                    f"judged); {self.problems} input problems; {self.conflicts} conflicts.")]
@@ -199,7 +196,7 @@ class Digest:
         def level(r: Row) -> str:
             v = r.meta.get("level")
             if not v:
-                return _t(lang, "（未知）", "(unknown)")
+                return pick(lang, "（未知）", "(unknown)")
             return str(v) if lang == "en" else LEVEL_ZH.get(v, v)
         return [self._stats(name, rows) for name, rows in self._groups(level)]
 
@@ -207,13 +204,13 @@ class Digest:
         return any(r.meta.get("region") for r in self.rows)
 
     def regions(self, lang: str) -> list[list[Any]]:
-        unknown = _t(lang, "（未注明地区）", "(no region given)")
+        unknown = pick(lang, "（未注明地区）", "(no region given)")
         groups = self._groups(lambda r: clean(str(r.meta.get("region") or "")) or unknown)
         shown = [self._stats(name, rows) for name, rows in groups[:REGIONS_SHOWN]]
         rest = [r for _, rows in groups[REGIONS_SHOWN:] for r in rows]
         if rest:
             n = len(groups) - REGIONS_SHOWN
-            shown.append(self._stats(_t(lang, f"其他 {n} 个地区", f"{n} other regions"), rest))
+            shown.append(self._stats(pick(lang, f"其他 {n} 个地区", f"{n} other regions"), rest))
         return shown
 
     def top_rows(self, lang: str) -> list[list[Any]]:
@@ -225,14 +222,14 @@ class Digest:
         if p.example is None:
             return ""
         agency, at, message = p.example
-        return _t(lang, f"{agency}：{message}" + (f"（位置：{at}）" if at else ""),
+        return pick(lang, f"{agency}：{message}" + (f"（位置：{at}）" if at else ""),
                   f"{agency}: {message}" + (f" (at {at})" if at else ""))
 
     @staticmethod
     def agencies_text(p: Problem, lang: str) -> str:
         names = "、".join(p.agencies) if lang != "en" else ", ".join(p.agencies)
         if p.reports > len(p.agencies):
-            return _t(lang, f"{names}等，共 {p.reports} 份报告", f"{names} and others: {p.reports} reports")
+            return pick(lang, f"{names}等，共 {p.reports} 份报告", f"{names} and others: {p.reports} reports")
         return names
 
     def rank_of(self, row: Row) -> int | None:

@@ -35,6 +35,7 @@ from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
+from checker.messages import pick
 from checker.render.configuration import configuration_lines
 from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.render.safe import csv_cell
@@ -71,10 +72,6 @@ class Table:
         return self.size if self.size is not None else len(self.rows)  # type: ignore[arg-type]
 
 
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def tables(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[int, int]]) -> list[Table]:
     """The ranking, failures per rule, year over year and input-problem tables.
 
@@ -108,27 +105,27 @@ RANK, AGENCY, YEAR, KIND, LEVEL, REGION, SCORE, GRADE, COVERAGE, NOTICES, ERRORS
 def configuration_table(ruleset: RuleSet, lang: str) -> Table:
     """The run's configuration as ``gkcheck check`` shows it (:func:`configuration_lines`), then one row per
     rule not run and per severity changed (a sheet of summary.xlsx)."""
-    headers = [_t(lang, "项目", "Item"), _t(lang, "规则", "Rule"), _t(lang, "说明", "Detail")]
+    headers = [pick(lang, "项目", "Item"), pick(lang, "规则", "Rule"), pick(lang, "说明", "Detail")]
     conf = ruleset.configuration
-    lines = configuration_lines(ruleset, lang) or [_t(lang, "未使用配置文件：运行全部默认规则，严重程度按规则文件。",
+    lines = configuration_lines(ruleset, lang) or [pick(lang, "未使用配置文件：运行全部默认规则，严重程度按规则文件。",
                                                      "No configuration file: every default rule runs at its "
                                                      "rule file's severity.")]
-    rows: list[list[Any]] = [[_t(lang, "配置", "Configuration"), None, line] for line in lines]
-    rows += [[_t(lang, "未运行的规则", "Rule not run"), c.rule_id, f"{c.name}（{c.source} {c.key}）"]
+    rows: list[list[Any]] = [[pick(lang, "配置", "Configuration"), None, line] for line in lines]
+    rows += [[pick(lang, "未运行的规则", "Rule not run"), c.rule_id, f"{c.name}（{c.source} {c.key}）"]
              for c in conf.deselected]
-    rows += [[_t(lang, "调整严重程度", "Severity changed"), c.rule_id, f"{c.before}→{c.after}（{c.source}）"]
+    rows += [[pick(lang, "调整严重程度", "Severity changed"), c.rule_id, f"{c.before}→{c.after}（{c.source}）"]
              for c in conf.severities]
-    return Table("configuration", _t(lang, "配置", "Configuration"), headers, rows, kinds=("text", "code", "long"))
+    return Table("configuration", pick(lang, "配置", "Configuration"), headers, rows, kinds=("text", "code", "long"))
 
 
 def _ranking(summary: AuditSummary, lang: str) -> Table:
-    headers = [_t(lang, "名次", "Rank"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"),
-               _t(lang, "机关类型", "Kind"), _t(lang, "层级", "Level"), _t(lang, "地区", "Region"),
-               _t(lang, "得分", "Score"), _t(lang, "等级", "Grade"),
-               _t(lang, "可判断规则占比%", "Rules judged %"), _t(lang, "读取提示", "Reading notices"),
-               _t(lang, "错误", "Errors"),
-               _t(lang, "警告", "Warnings"), _t(lang, "提示", "Info"), _t(lang, "是否通过", "Passed"),
-               _t(lang, "文件", "File"), _t(lang, "检查结果", "Result"), _t(lang, "发布日期", "Published")]
+    headers = [pick(lang, "名次", "Rank"), pick(lang, "机关", "Agency"), pick(lang, "年度", "Year"),
+               pick(lang, "机关类型", "Kind"), pick(lang, "层级", "Level"), pick(lang, "地区", "Region"),
+               pick(lang, "得分", "Score"), pick(lang, "等级", "Grade"),
+               pick(lang, "可判断规则占比%", "Rules judged %"), pick(lang, "读取提示", "Reading notices"),
+               pick(lang, "错误", "Errors"),
+               pick(lang, "警告", "Warnings"), pick(lang, "提示", "Info"), pick(lang, "是否通过", "Passed"),
+               pick(lang, "文件", "File"), pick(lang, "检查结果", "Result"), pick(lang, "发布日期", "Published")]
     rows = []
     n = 0
     for r in ranked(summary):
@@ -143,11 +140,11 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
                      res.get("score"), grade_text(res.get("grade"), lang),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
-                     _t(lang, "是", "yes") if res.get("passed") else _t(lang, "否", "no"), clean(r.path),
+                     pick(lang, "是", "yes") if res.get("passed") else pick(lang, "否", "no"), clean(r.path),
                      results_file(r, summary.variant), r.meta.get("published") or None])
     kinds = ("int", "name", "year", "short", "short", "text", "num", "short", "pct", "int", "int", "int", "int", "short",
              "file", "file", "date")
-    return Table("ranking", _t(lang, "排名", "Ranking"), headers, rows, kinds=kinds,
+    return Table("ranking", pick(lang, "排名", "Ranking"), headers, rows, kinds=kinds,
                  order=(*range(PASSED + 1), PUBLISHED, FILE, RESULT), printed=PASSED + 2)
 
 
@@ -163,24 +160,24 @@ def per_rule(summary: AuditSummary, store: Store) -> dict[str, tuple[int, int]]:
 
 def _rules(summary: AuditSummary, ruleset: RuleSet, per_rule: dict[str, tuple[int, int]], lang: str) -> Table:
     total = len(summary.checked) or 1
-    headers = [_t(lang, "规则", "Rule"), _t(lang, "标题", "Title"), _t(lang, "严重程度", "Severity"),
-               _t(lang, "类别", "Category"), _t(lang, "未通过报告数", "Reports failing"),
-               _t(lang, "占比%", "Share %"), _t(lang, "问题数", "Findings")]
+    headers = [pick(lang, "规则", "Rule"), pick(lang, "标题", "Title"), pick(lang, "严重程度", "Severity"),
+               pick(lang, "类别", "Category"), pick(lang, "未通过报告数", "Reports failing"),
+               pick(lang, "占比%", "Share %"), pick(lang, "问题数", "Findings")]
     rows = []
     for rule_id in sorted(per_rule, key=lambda k: (-per_rule[k][0], k)):
         rule = ruleset.by_id.get(rule_id)
         reports, count = per_rule[rule_id]
         rows.append([rule_id, rule.title.get(lang) if rule else "", severity_text(rule.severity, lang) if rule else "",
                      rule.category if rule else "", reports, round(100 * reports / total, 1), count])
-    return Table("rules", _t(lang, "规则未通过情况", "Failures per rule"), headers, rows,
+    return Table("rules", pick(lang, "规则未通过情况", "Failures per rule"), headers, rows,
                  kinds=("code", "long", "short", "short", "int", "pct1", "int"))
 
 
 def _yoy(summary: AuditSummary, lang: str) -> Table:
     by_key = {r.key: r for r in summary.checked}
-    headers = [_t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "得分", "Score"),
-               _t(lang, "上年度得分", "Previous score"), _t(lang, "变化", "Change"), _t(lang, "等级", "Grade"),
-               _t(lang, "上年度等级", "Previous grade"), _t(lang, "文件", "File"), _t(lang, "上年度文件", "Previous file")]
+    headers = [pick(lang, "机关", "Agency"), pick(lang, "年度", "Year"), pick(lang, "得分", "Score"),
+               pick(lang, "上年度得分", "Previous score"), pick(lang, "变化", "Change"), pick(lang, "等级", "Grade"),
+               pick(lang, "上年度等级", "Previous grade"), pick(lang, "文件", "File"), pick(lang, "上年度文件", "Previous file")]
     rows = []
     for r in sorted(summary.checked, key=lambda r: (r.meta.get("agency") or "", r.meta.get("year") or 0)):
         prev = by_key.get(r.previous)
@@ -190,7 +187,7 @@ def _yoy(summary: AuditSummary, lang: str) -> Table:
         change = round(a - b, 1) if a is not None and b is not None else None
         rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, grade_text(r.result["grade"], lang),
                      grade_text(prev.result["grade"], lang), clean(r.path), clean(prev.path)])
-    return Table("year_over_year", _t(lang, "跨年度比较", "Year over year"), headers, rows,
+    return Table("year_over_year", pick(lang, "跨年度比较", "Year over year"), headers, rows,
                  kinds=("name", "year", "num", "num", "num", "short", "short", "file", "file"), printed=7)
 
 
@@ -215,10 +212,10 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
 
 
 def _problems(summary: AuditSummary, lang: str) -> Table:
-    headers = [_t(lang, "文件", "File"), _t(lang, "问题", "Problem"), _t(lang, "说明", "Details")]
+    headers = [pick(lang, "文件", "File"), pick(lang, "问题", "Problem"), pick(lang, "说明", "Details")]
     rows = [[p, STATUS_EN[c] if lang == "en" else STATUS_ZH[c], en if lang == "en" else zh]
             for p, c, zh, en in problems(summary)]
-    return Table("problems", _t(lang, "输入问题", "Input problems"), headers, rows, kinds=("file", "text", "long"))
+    return Table("problems", pick(lang, "输入问题", "Input problems"), headers, rows, kinds=("file", "text", "long"))
 
 
 def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
@@ -228,9 +225,9 @@ def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
 
 
 def _sheet_finding_headers(lang: str) -> list[str]:
-    return [_t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "地区", "Region"), _t(lang, "规则", "Rule"),
-            _t(lang, "严重程度", "Severity"), _t(lang, "类别", "Category"), _t(lang, "问题", "Message"),
-            _t(lang, "原文位置", "Location"), _t(lang, "文件", "File")]
+    return [pick(lang, "机关", "Agency"), pick(lang, "年度", "Year"), pick(lang, "地区", "Region"), pick(lang, "规则", "Rule"),
+            pick(lang, "严重程度", "Severity"), pick(lang, "类别", "Category"), pick(lang, "问题", "Message"),
+            pick(lang, "原文位置", "Location"), pick(lang, "文件", "File")]
 
 
 def _sheet_finding_row(csv_row: list[Any], r: Row) -> list[Any]:
@@ -240,9 +237,9 @@ def _sheet_finding_row(csv_row: list[Any], r: Row) -> list[Any]:
 
 
 def _finding_headers(lang: str) -> list[str]:
-    return [_t(lang, "文件", "File"), _t(lang, "机关", "Agency"), _t(lang, "年度", "Year"), _t(lang, "规则", "Rule"),
-               _t(lang, "严重程度", "Severity"), _t(lang, "类别", "Category"), _t(lang, "问题", "Message"),
-               _t(lang, "位置", "Pointer"), _t(lang, "原文位置", "Location")]
+    return [pick(lang, "文件", "File"), pick(lang, "机关", "Agency"), pick(lang, "年度", "Year"), pick(lang, "规则", "Rule"),
+               pick(lang, "严重程度", "Severity"), pick(lang, "类别", "Category"), pick(lang, "问题", "Message"),
+               pick(lang, "位置", "Pointer"), pick(lang, "原文位置", "Location")]
 
 
 def _fingerprint(summary: AuditSummary) -> str:
@@ -456,7 +453,7 @@ def xlsx_tables(path: Path, tabs: list[Table], lang: str, findings: Iterable[tup
     other tables. Each finding is also fed to ``digest``."""
     book = workbook.Book(path)
     try:
-        overview = book.sheet(_t(lang, "概览", "Overview")) if digest is not None else None
+        overview = book.sheet(pick(lang, "概览", "Overview")) if digest is not None else None
         for t in tabs[:3]:
             workbook.write_table(book, t, lang)
 
@@ -467,7 +464,7 @@ def xlsx_tables(path: Path, tabs: list[Table], lang: str, findings: Iterable[tup
                 yield _sheet_finding_row(_finding_row(r, f, lang), r)
 
         stream = rows()
-        every = Table("findings", _t(lang, "全部问题", "All findings"), _sheet_finding_headers(lang), stream, size,
+        every = Table("findings", pick(lang, "全部问题", "All findings"), _sheet_finding_headers(lang), stream, size,
                       kinds=("name", "year", "text", "code", "short", "short", "long", "long", "file"), printed=8)
         workbook.write_table(book, every, lang)
         for _ in stream:  # findings past the sheet's rows still reach the digest

@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from checker.messages import say
+
 
 class _Rate(ProgressColumn):
     """Reports per second."""
@@ -90,11 +92,8 @@ class LineProgress:
         elapsed = max(now - self.start, 1e-9)
         rate = self.count / elapsed
         left = (self.total - self.count) / rate if rate > 0 else 0.0
-        if self.lang == "en":
-            text = f"{self.label}: {self.count}/{self.total}, {rate:.0f}/s, {left:.0f} s left"
-        else:
-            text = f"{self.label}：{self.count}/{self.total}，{rate:.0f} 份/秒，预计还需 {left:.0f} 秒"
-        print(text, file=self.stream, flush=True)
+        print(say("progress.line", self.lang, label=self.label, count=self.count, total=self.total, rate=rate,
+                  left=left), file=self.stream, flush=True)
 
 
 def make_progress(lang: str, quiet: bool = False) -> BarProgress | LineProgress | None:

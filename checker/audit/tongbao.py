@@ -35,6 +35,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from checker.audit.digest import Digest, grade_text
 from checker.fileio import write_atomic
+from checker.messages import pick
 from checker.render.safe import terminal_text
 
 RANKING_ROWS = 200  # the whole ranking up to this many reports; else its first and last halves
@@ -46,10 +47,6 @@ _NUMBERS = "一二三四五六七八九十"
 def file_name(lang: str) -> str:
     """The 通报's file name in the output folder."""
     return "circular-draft.docx" if lang == "en" else "通报（草稿）.docx"
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _text(value: Any) -> str:
@@ -111,7 +108,7 @@ class _Writer:
             style.paragraph_format.line_spacing = Pt(28)
 
     def t(self, zh: str, en: str) -> str:
-        return _t(self.lang, zh, en)
+        return pick(self.lang, zh, en)
 
     def title(self, text: str) -> None:
         p = self.doc.add_paragraph()

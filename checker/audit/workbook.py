@@ -26,6 +26,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from checker.audit.safe import clean
+from checker.messages import pick
 
 if TYPE_CHECKING:
     from checker.audit.digest import Digest
@@ -42,10 +43,6 @@ KINDS: dict[str, tuple[float, str, bool]] = {
 }
 _HEADER = {"bold": True, "bg_color": "#DDE6F0", "border": 1, "text_wrap": True, "valign": "vcenter",
            "align": "center"}
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def display_width(text: str) -> int:
@@ -195,7 +192,7 @@ def write_table(book: Book, table: Table, lang: str, rows: Iterable[Sequence[Any
         ws.print_area(0, 0, max(n, 1), table.printed - 1)
     more = len(table) - EXCEL_MAX_ROWS
     if more > 0:
-        ws.write_string(n + 1, 0, _t(lang, f"（另有 {more} 行，见 {table.name}.csv）",
+        ws.write_string(n + 1, 0, pick(lang, f"（另有 {more} 行，见 {table.name}.csv）",
                                      f"({more} more rows in {table.name}.csv)"))
     return n
 
@@ -214,7 +211,7 @@ def write_overview(book: Book, ws: Worksheet, digest: Digest, lang: str) -> None
     for line in digest.lines(lang):
         ws.write_string(r, 0, line, s.subtitle)
         r += 1
-    ws.write_string(r, 0, _t(lang, "生成日期", "Generated on"), s.subtitle)
+    ws.write_string(r, 0, pick(lang, "生成日期", "Generated on"), s.subtitle)
     ws.write_datetime(r, 1, dt.datetime.combine(digest.day, dt.time()), s.by_kind["date"])
     r += 2
 
@@ -234,15 +231,15 @@ def write_overview(book: Book, ws: Worksheet, digest: Digest, lang: str) -> None
             r += 1
         r += 1
 
-    counts = [_t(lang, "报告数", "Reports"), _t(lang, "平均得分", "Average"), _t(lang, "未通过", "Failing")]
+    counts = [pick(lang, "报告数", "Reports"), pick(lang, "平均得分", "Average"), pick(lang, "未通过", "Failing")]
     kinds = ("text", "int", "num", "int")
-    block(_t(lang, "一、按等级", "1. By grade"), [_t(lang, "等级", "Grade"), _t(lang, "报告数", "Reports"),
-                                                  _t(lang, "占比", "Share")], ("text", "int", "pct1"),
+    block(pick(lang, "一、按等级", "1. By grade"), [pick(lang, "等级", "Grade"), pick(lang, "报告数", "Reports"),
+                                                  pick(lang, "占比", "Share")], ("text", "int", "pct1"),
           digest.grades(lang))
-    block(_t(lang, "二、按层级", "2. By level"), [_t(lang, "层级", "Level"), *counts], kinds, digest.levels(lang))
-    block(_t(lang, "三、按地区", "3. By region"), [_t(lang, "地区", "Region"), *counts], kinds, digest.regions(lang))
-    block(_t(lang, "四、最常见的十个问题", "4. The ten most frequent problems"),
-          [_t(lang, "规则", "Rule"), _t(lang, "报告数", "Reports"), _t(lang, "占比", "Share"),
-           _t(lang, "问题数", "Findings"), _t(lang, "问题", "Problem"), _t(lang, "示例（原文）", "Example (quoted)"),
-           _t(lang, "涉及机关", "Agencies affected")],
+    block(pick(lang, "二、按层级", "2. By level"), [pick(lang, "层级", "Level"), *counts], kinds, digest.levels(lang))
+    block(pick(lang, "三、按地区", "3. By region"), [pick(lang, "地区", "Region"), *counts], kinds, digest.regions(lang))
+    block(pick(lang, "四、最常见的十个问题", "4. The ten most frequent problems"),
+          [pick(lang, "规则", "Rule"), pick(lang, "报告数", "Reports"), pick(lang, "占比", "Share"),
+           pick(lang, "问题数", "Findings"), pick(lang, "问题", "Problem"), pick(lang, "示例（原文）", "Example (quoted)"),
+           pick(lang, "涉及机关", "Agencies affected")],
           ("code", "int", "pct1", "int", "text", "long", "long"), digest.top_rows(lang))

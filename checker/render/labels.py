@@ -14,11 +14,12 @@ from checker.ingest.layout import (
     SOURCE_LINE,
     quote_of,
 )
+from checker.messages import pick, term
 from checker.model import Coverage, ReportResult, Score
 from checker.render.names import KIND_ZH as KIND_ZH  # re-exported: the renderers import them from here
 from checker.render.names import LEVEL_ZH as LEVEL_ZH
 from checker.render.names import severity_label as severity_label
-from checker.scoring import GRADE_EN, WITHHELD, WITHHELD_REASON
+from checker.scoring import WITHHELD, WITHHELD_REASON
 from checker.verdict import undecided_reasons
 
 SECTION_ORDER = ("meta", *SECTION_IDS)
@@ -27,7 +28,7 @@ SECTION_ORDER = ("meta", *SECTION_IDS)
 def section_title(section: str, lang: str) -> str:
     """Heading under which a section's findings are listed."""
     if section == "meta":
-        return "Whole report (title, dates, metadata)" if lang == "en" else "报告整体（标题、日期、基本信息）"
+        return pick(lang, "报告整体（标题、日期、基本信息）", "Whole report (title, dates, metadata)")
     return label("sections", section, lang)
 
 
@@ -105,7 +106,7 @@ def field_text(pointer: str, lang: str) -> str:
     path = pointer_to_path(pointer)
     own = field_label(pointer, lang)
     if len(path) >= 3 and path[0] == "tables" and path[1] in TABLE_NAMES:
-        name = TABLE_NAMES[path[1]][1 if lang == "en" else 0]
+        name = pick(lang, *TABLE_NAMES[path[1]])
         if not own or own == ".".join(path[2:]):  # no label: the table alone
             return name
         return f"{name} · {' · '.join(p.strip() for p in own.split('·'))}"
@@ -131,7 +132,7 @@ def place_text(pointer: str, location: dict[str, Any] | None, lang: str, verbose
     if where and field and isinstance(location, dict) and _int(location, "row") is not None:
         if pointer.startswith("/tables/") and pointer not in cell_by_pointer():  # a row: not one column
             where = location_text({k: v for k, v in location.items() if k != "column"}, lang, verbose)
-        text = f"{where} ({field})" if lang == "en" else f"{where}（{field}）"
+        text = pick(lang, f"{where}（{field}）", f"{where} ({field})")
     else:
         text = "  ".join(x for x in (where, field) if x)
     if (verbose if with_pointer is None else with_pointer) and pointer:
@@ -143,38 +144,35 @@ def field_label(pointer: str, lang: str) -> str:
     """What the pointed-at field is, e.g. "（七）总计·自然人" for a table cell."""
     cell = cell_by_pointer().get(pointer)
     if cell is not None:
-        return cell.en if lang == "en" else cell.zh
+        return pick(lang, cell.zh, cell.en)
     path = pointer_to_path(pointer)
     if len(path) >= 3 and path[0] == "tables":
         return label(path[1], ".".join(path[2:]), lang)
-    if lang == "en":
-        return ""
-    return field_title(path)
+    return pick(lang, field_title(path), "")
 
 
 def coverage_text(coverage: Coverage, lang: str) -> str:
     """"可判断的规则 28/55（51%）" (English: "Rules that could be judged: 28/55 (51%)")."""
     pct = coverage.percent()
-    shown = f"{coverage.decided}/{coverage.applicable}" + ("" if pct is None else
-                                                           (f" ({pct}%)" if lang == "en" else f"（{pct}%）"))
-    return f"Rules that could be judged: {shown}" if lang == "en" else f"可判断的规则 {shown}"
+    shown = f"{coverage.decided}/{coverage.applicable}" + ("" if pct is None else pick(lang, f"（{pct}%）", f" ({pct}%)"))
+    return pick(lang, f"可判断的规则 {shown}", f"Rules that could be judged: {shown}")
 
 
 def grade_text(score: Score, lang: str) -> tuple[str, str]:
     """(the grade, why it is capped or withheld, in brackets; "" when neither)."""
-    grade = GRADE_EN.get(score.grade, score.grade) if lang == "en" else score.grade
+    grade = term("grade", score.grade, lang)
     if score.grade == WITHHELD:
-        return grade, f" ({WITHHELD_REASON[1]})" if lang == "en" else f"（{WITHHELD_REASON[0]}）"
+        return grade, pick(lang, f"（{WITHHELD_REASON[0]}）", f" ({WITHHELD_REASON[1]})")
     if score.capped:
-        return grade, " (capped: errors present)" if lang == "en" else "（有错误，最高评为良好）"
+        return grade, pick(lang, "（有错误，最高评为良好）", " (capped: errors present)")
     return grade, ""
 
 
 def verdict_text(result: ReportResult, failed: bool, lang: str) -> str:
     """"通过", "未通过", or "未通过（表格未能完整读取，无法判定）" when the report could not be read whole."""
     if not failed:
-        return "PASSED" if lang == "en" else "通过"
+        return pick(lang, "通过", "PASSED")
     reasons = [r.get(lang) for r in undecided_reasons(result)]
     if not reasons:
-        return "FAILED" if lang == "en" else "未通过"
-    return f"FAILED ({'; '.join(reasons)})" if lang == "en" else f"未通过（{'；'.join(reasons)}）"
+        return pick(lang, "未通过", "FAILED")
+    return pick(lang, f"未通过（{'；'.join(reasons)}）", f"FAILED ({'; '.join(reasons)})")

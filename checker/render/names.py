@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from checker.messages import TERMS, term
 from checker.model import Severity
 
-KIND_ZH = {"government": "人民政府", "department": "政府部门", "office": "政府办公厅（室）",
-           "subdistrict": "街道办事处", "other": "其他机关"}
-LEVEL_ZH = {"national": "国家级", "provincial": "省级", "prefectural": "市级", "county": "县级", "township": "乡级"}
+KIND_ZH = {key: names[0] for key, names in TERMS["kind"].items()}
+LEVEL_ZH = {key: names[0] for key, names in TERMS["level"].items()}
 
 
 def severity_label(severity: Severity, lang: str) -> str:
     """"错误/警告/提示", or the English value."""
-    return severity.value if lang == "en" else severity.zh
+    return term("severity", severity.value, lang)

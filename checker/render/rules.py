@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from checker.loader import RuleSet, local_sets
+from checker.messages import pick, term
 from checker.model import CATEGORY_EN, Rule
-from checker.render.names import KIND_ZH, LEVEL_ZH, severity_label
+from checker.render.names import severity_label
 from checker.render.safe import json_text
 
 if TYPE_CHECKING:
@@ -22,26 +23,26 @@ def applies_text(rule: Rule, lang: str) -> str:
     a = rule.applies_to
     parts = []
     if rule.region is not None:
-        parts.append(f"{rule.region.zh}的报告（地方规则，默认不启用）" if lang != "en" else
-                     f"reports of {rule.region.en} (a local rule, off by default)")
+        parts.append(pick(lang, f"{rule.region.zh}的报告（地方规则，默认不启用）",
+                          f"reports of {rule.region.en} (a local rule, off by default)"))
     if "formats" in a:
-        fm = "、".join("2021年格式" if f == "2021" else "2019年试行格式" for f in a["formats"])
-        parts.append(fm if lang != "en" else ", ".join(f"{f} format" for f in a["formats"]))
+        parts.append(pick(lang, "、".join("2021年格式" if f == "2021" else "2019年试行格式" for f in a["formats"]),
+                          ", ".join(f"{f} format" for f in a["formats"])))
     if "kinds" in a:
-        parts.append("、".join(KIND_ZH[k] for k in a["kinds"]) if lang != "en" else ", ".join(a["kinds"]))
+        parts.append(pick(lang, "、", ", ").join(term("kind", k, lang) for k in a["kinds"]))
     if "levels" in a:
-        parts.append("、".join(LEVEL_ZH[k] for k in a["levels"]) if lang != "en" else ", ".join(a["levels"]))
+        parts.append(pick(lang, "、", ", ").join(term("level", k, lang) for k in a["levels"]))
     if "year_min" in a:
-        parts.append(f"{a['year_min']}年度及以后" if lang != "en" else f"years ≥ {a['year_min']}")
+        parts.append(pick(lang, f"{a['year_min']}年度及以后", f"years ≥ {a['year_min']}"))
     if "year_max" in a:
-        parts.append(f"{a['year_max']}年度及以前" if lang != "en" else f"years ≤ {a['year_max']}")
-    return "；".join(parts) if lang != "en" else "; ".join(parts)
+        parts.append(pick(lang, f"{a['year_max']}年度及以前", f"years ≤ {a['year_max']}"))
+    return pick(lang, "；", "; ").join(parts)
 
 
 def _severity(rule: Rule, lang: str) -> str:
     sev = severity_label(rule.severity, lang)
     if rule.escalate_at:
-        sev += (f" (error when ≥{rule.escalate_at} fail)" if lang == "en" else f"（{rule.escalate_at} 项及以上为错误）")
+        sev += pick(lang, f"（{rule.escalate_at} 项及以上为错误）", f" (error when ≥{rule.escalate_at} fail)")
     return sev
 
 
@@ -52,17 +53,16 @@ def render_rules(ruleset: RuleSet, output_format: str, lang: str, console: Conso
     if output_format == "markdown":
         return _markdown(ruleset, lang)
     table = Table(show_lines=False)
-    for col in ("编号", "严重程度", "类别", "标题", "依据") if lang != "en" else (
-            "ID", "Severity", "Category", "Title", "Basis"):
-        table.add_column(col)
+    for zh, en in (("编号", "ID"), ("严重程度", "Severity"), ("类别", "Category"), ("标题", "Title"), ("依据", "Basis")):
+        table.add_column(pick(lang, zh, en))
     for r in ruleset.rules:
         basis = r.basis.get(lang)
         title = r.title.get(lang) + (_local_mark(r, lang) if r.region is not None else "")
-        table.add_row(r.id, _severity(r, lang), r.category if lang != "en" else CATEGORY_EN[r.category],
+        table.add_row(r.id, _severity(r, lang), term("category", r.category, lang),
                       title, basis if len(basis) <= 40 else basis[:38] + "…")
     console.print(table)
-    console.print(f"共 {len(ruleset.rules)} 条规则。运行 gkcheck explain 编号 查看详细说明。" if lang != "en"
-                  else f"{len(ruleset.rules)} rules. Run 'gkcheck explain ID' for details.")
+    console.print(pick(lang, f"共 {len(ruleset.rules)} 条规则。运行 gkcheck explain 编号 查看详细说明。",
+                       f"{len(ruleset.rules)} rules. Run 'gkcheck explain ID' for details."))
     for line in _local_lines(ruleset, lang):
         console.print(line)
     return None
@@ -70,7 +70,7 @@ def render_rules(ruleset: RuleSet, output_format: str, lang: str, console: Conso
 
 def _local_mark(rule: Rule, lang: str) -> str:
     assert rule.region is not None
-    return f"〔{rule.region.zh}·默认不启用〕" if lang != "en" else f" [{rule.region.en}; off by default]"
+    return pick(lang, f"〔{rule.region.zh}·默认不启用〕", f" [{rule.region.en}; off by default]")
 
 
 def _local_lines(ruleset: RuleSet, lang: str) -> list[str]:
@@ -80,14 +80,12 @@ def _local_lines(ruleset: RuleSet, lang: str) -> list[str]:
         ids = [r.id for r in ruleset.rules if r.ruleset == found.ruleset]
         if not ids:
             continue
-        if lang == "en":
-            out.append(f"Local rule set {found.ruleset} ({found.region.en}): {', '.join(ids)}, off by default; "
-                       f"switched on by region = \"{found.names[0]}\" in gkcheck.toml (or a place within it), "
-                       f"--region, or rulesets naming {found.ruleset}.")
-        else:
-            out.append(f"地方规则集 {found.ruleset}（{found.region.zh}）：{'、'.join(ids)}，默认不启用；"
-                       f"在 gkcheck.toml 中写 region = \"{found.names[0]}\"（或其所辖地区）、使用 --region，"
-                       f"或在 rulesets 中列出 {found.ruleset} 时启用。")
+        out.append(pick(lang, f"地方规则集 {found.ruleset}（{found.region.zh}）：{'、'.join(ids)}，默认不启用；"
+                              f"在 gkcheck.toml 中写 region = \"{found.names[0]}\"（或其所辖地区）、使用 --region，"
+                              f"或在 rulesets 中列出 {found.ruleset} 时启用。",
+                        f"Local rule set {found.ruleset} ({found.region.en}): {', '.join(ids)}, off by default; "
+                        f"switched on by region = \"{found.names[0]}\" in gkcheck.toml (or a place within it), "
+                        f"--region, or rulesets naming {found.ruleset}."))
     return out
 
 

@@ -9,13 +9,12 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.messages import term
+from checker.model import Finding, ReportResult, Severity
 from checker.notices import title
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import (
-    KIND_ZH,
-    LEVEL_ZH,
     SECTION_ORDER,
     coverage_text,
     grade_text,
@@ -30,7 +29,7 @@ from checker.render.safe import TerminalText as RichText
 from checker.render.safe import guard_console
 from checker.render.summary import total_lines
 from checker.render.unassessed import unassessed
-from checker.scoring import GRADE_EN, WITHHELD
+from checker.scoring import WITHHELD
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "✖", Severity.WARNING: "▲", Severity.INFO: "ℹ"}
@@ -71,9 +70,8 @@ def _header(result: ReportResult, ctx: RenderContext) -> RichText:
         bits.append(t(f"{result.format}年格式" if result.format == "2021" else "2019年试行格式",
                       f"{result.format} format"))
     if result.agency_kind:
-        kind = KIND_ZH.get(result.agency_kind, result.agency_kind) if ctx.lang != "en" else result.agency_kind
-        level = LEVEL_ZH.get(result.agency_level or "", "") if ctx.lang != "en" else (result.agency_level or "")
-        bits.append(f"{kind}（{level}）" if level and ctx.lang != "en" else f"{kind} {level}".strip())
+        kind, level = term("kind", result.agency_kind, ctx.lang), term("level", result.agency_level, ctx.lang)
+        bits.append(ctx.t(f"{kind}（{level}）", f"{kind} {level}") if level else kind)
     bits.append(t(f"发布 {result.published}", f"published {result.published}") if result.published
                 else t("发布日期未知", "publication date unknown"))
     text = RichText()
@@ -95,7 +93,7 @@ def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
     text.append(f"{overall}", style=_GRADE_STYLE.get(s.grade, ""))
     text.append(" / 100   ")
     text.append(t("等级：", "Grade: "))
-    text.append(s.grade if ctx.lang != "en" else GRADE_EN.get(s.grade, s.grade), style=_GRADE_STYLE.get(s.grade, ""))
+    text.append(term("grade", s.grade, ctx.lang), style=_GRADE_STYLE.get(s.grade, ""))
     if s.capped or s.grade == WITHHELD:
         text.append(grade_text(s, ctx.lang)[1], style="dim")
     failed = ctx.policy.report_failed(result)
@@ -116,7 +114,7 @@ def _score_block(result: ReportResult, ctx: RenderContext) -> RichText:
         text.append(t(f" · 已豁免 {s.waived}", f" · {s.waived} waived"), style="dim")
     text.append("\n" + t("分类得分：", "By category: "))
     for c in s.categories:
-        name = c.category if ctx.lang != "en" else CATEGORY_EN[c.category]
+        name = term("category", c.category, ctx.lang)
         value = "—" if c.score is None else f"{c.score:.1f}"
         text.append(f"{name} {value}   ")
     return text
@@ -229,12 +227,12 @@ def _explain(result: ReportResult, ctx: RenderContext) -> Table:
     for o in result.outcomes:
         rule = ctx.rule(o.rule_id)
         severity, points = o.severity, o.points
-        outcome = o.outcome.zh if ctx.lang != "en" else o.outcome.value
+        outcome = term("outcome", o.outcome.value, ctx.lang)
         if o.reason in _REASON:  # not assessable because of what could not be read
-            outcome += _REASON[o.reason][1 if ctx.lang == "en" else 0]
+            outcome += ctx.t(*_REASON[o.reason])
         counted = o.outcome.value in ("pass", "fail")
-        table.add_row(o.rule_id, rule.category if ctx.lang != "en" else CATEGORY_EN[rule.category],
-                      severity.zh if ctx.lang != "en" else severity.value, str(rule.weight),
+        table.add_row(o.rule_id, term("category", rule.category, ctx.lang), term("severity", severity.value, ctx.lang),
+                      str(rule.weight),
                       f"{points:g}" if counted else t("不计", "—"), outcome)
     s = result.score
     table.caption = t(f"通过 {s.earned:g} 分 ÷ 已判定 {s.possible:g} 分。严重程度系数：错误 3、警告 1、提示 0（提示不影响得分）；"
