@@ -41,6 +41,7 @@ import io
 import re
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -54,10 +55,13 @@ from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
+from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.utils import extract_text
+from pdfplumber.utils.text import chars_to_textmap
 from pdfplumber.utils.exceptions import PdfminerException
 
 from checker.errors import InputError
-from checker.ingest import pdfstreams
+from checker.ingest import pdfium_pages, pdfstreams
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table, quote_of
 
@@ -101,14 +105,43 @@ def read_pdf(data: bytes) -> Layout:
             "该文件不是 PDF 文件（缺少 %PDF 文件头），请确认文件格式和扩展名。",
             "The file is not a PDF (no %PDF header).",
         )
-    with _pdf_errors(), pdfstreams.budget() as inflated, pdfplumber.open(io.BytesIO(data)) as pdf:
-        _check_page_count(len(pdf.pages))
-        pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
-        hints = _hints(pdf)
-    if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
-        raise inflated.error
+    try:
+        pages, hints = _read_with_pdfium(data)
+        pdfium_pages.STATS["pdfium"] += 1
+    except pdfium_pages.Undecided as undecided:
+        pdfium_pages.STATS["pdfplumber"] += 1
+        pdfium_pages.STATS[f"fallback: {undecided}"] += 1
+        pages, hints = _read_with_pdfplumber(data)
     _check_text_layer(pages)
     return Layout(blocks=_Assembler(pages).blocks(), media_type="application/pdf", hints=hints)
+
+
+def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
+    """Read the pages with pdfium (:mod:`checker.ingest.pdfium_pages`), or say Undecided."""
+    with pdfstreams.budget() as inflated:
+        pdfium_pages.check_streams(data)
+    if inflated.error is not None:  # pragma: no cover - check_streams raises it
+        raise inflated.error
+    document = pdfium_pages.open_document(data)
+    try:
+        _check_page_count(document.page_count)
+        pages = [_read_page(view, number) for number, view in enumerate(document.pages(), start=1)]
+    finally:
+        document.close()
+    return pages, _hints(document.info)
+
+
+def _read_with_pdfplumber(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
+    """Read the pages with pdfplumber (pdfminer), its streams bounded by :mod:`checker.ingest.pdfstreams`."""
+    with _pdf_errors(), pdfstreams.budget() as inflated, pdfplumber.open(io.BytesIO(data)) as pdf:
+        _check_page_count(len(pdf.pages))
+        pages = [_read_page(_plumber_view(page), number) for number, page in enumerate(pdf.pages, start=1)]
+        info: dict[str, Any] = {}
+        for entry in pdf.doc.info:
+            info.update(entry)
+    if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
+        raise inflated.error
+    return pages, _hints({key: _decode_pdf_string(info.get(key)) for key in ("Title", "CreationDate")})
 
 
 def _check_page_count(count: int) -> None:
@@ -162,16 +195,13 @@ def _pdf_errors() -> Iterator[None]:
         ) from exc
 
 
-def _hints(pdf: pdfplumber.PDF) -> dict[str, str]:
-    """Title and creation date from the document information dictionary."""
+def _hints(info: dict[str, str]) -> dict[str, str]:
+    """Title and creation date from the document information dictionary (its text strings decoded)."""
     hints: dict[str, str] = {}
-    info: dict[str, Any] = {}
-    for entry in pdf.doc.info:
-        info.update(entry)
-    title = clean_text(_decode_pdf_string(info.get("Title")))
+    title = clean_text(info.get("Title", ""))
     if title:
         hints["title"] = title
-    created = _PDF_DATE.match(_decode_pdf_string(info.get("CreationDate")))
+    created = _PDF_DATE.match(info.get("CreationDate", ""))
     if created:
         with suppress(ValueError):
             hints["doc_created"] = date(*(int(g) for g in created.groups())).isoformat()
@@ -247,25 +277,33 @@ class _PageContent:
     unmapped_chars: int
 
 
-def _read_page(page: Page, number: int) -> _PageContent:
-    """Extract the data tables and the text lines outside them from one page."""
+def _plumber_view(page: Page) -> pdfium_pages.PageView:
+    """A pdfplumber page as the page reader sees it: characters and the edges of the visible drawing."""
     visible = page.filter(_is_visible)
-    settings = {"explicit_horizontal_lines": _closing_edges(visible.edges)}
-    found = [(table, piece) for table in visible.find_tables(settings) if (piece := _piece(table, number)) is not None]
+    chars = page.chars
+    unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
+    view = pdfium_pages.PageView(visible.chars, visible.edges, page.bbox, len(chars), unmapped)
+    page.close()
+    return view
+
+
+def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
+    """Extract the data tables and the text lines outside them from one page."""
+    settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
+    found = [(table, piece) for table in TableFinder(page, settings).tables  # type: ignore[arg-type]
+             if (piece := _piece(table, number, page.chars)) is not None]
     pieces = [piece for _, piece in found]
     boxes = [table.bbox for table, _ in found]
+    textmap = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
     lines = [
         line
-        for index, raw in enumerate(visible.extract_text_lines(strip=True), start=1)
+        for index, raw in enumerate(textmap.extract_text_lines(strip=True, return_chars=False), start=1)
         if not _inside_any(raw, boxes)
         and (line := _line(raw, index)) is not None
         and not _is_page_number(line, page.height)
     ]
     items: list[_Line | _Piece] = sorted([*lines, *pieces], key=lambda item: item.top)
-    unmapped = sum(1 for char in page.chars if char["text"].startswith("(cid:"))
-    content = _PageContent(number, items, len(page.chars), unmapped)
-    page.close()
-    return content
+    return _PageContent(number, items, page.char_count, page.unmapped_chars)
 
 
 def _is_visible(obj: dict[str, Any]) -> bool:
@@ -318,13 +356,13 @@ def _column_count(table: PlumberTable) -> int:
     return len({round(cell[0]) for cell in table.cells})
 
 
-def _piece(table: PlumberTable, page: int) -> _Piece | None:
+def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]]) -> _Piece | None:
     """A data-table piece from a pdfplumber table, or None for a one-column frame."""
     if _column_count(table) < 2:
         return None
     tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
     cells = []
-    for row, texts in zip(table.rows, table.extract(), strict=True):
+    for row, texts in zip(table.rows, _extract(table, chars), strict=True):
         for bbox, text in zip(row.cells, texts, strict=True):
             if bbox is None:
                 continue
@@ -333,6 +371,33 @@ def _piece(table: PlumberTable, page: int) -> _Piece | None:
             cells.append(_GeoCell(x0, x1, _nearest(tops, top), _nearest(tops, bottom), cell_text, page))
     x0, top, x1, _ = table.bbox
     return _Piece(page, x0, x1, top, cells)
+
+
+def _extract(table: PlumberTable, chars: list[dict[str, Any]]) -> list[list[str | None]]:
+    """What ``table.extract()`` returns, without testing every character against every row.
+
+    A character belongs to a cell when its centre lies in the cell (left and top edges
+    included, right and bottom excluded), as in pdfplumber; the characters of the table's
+    rows are found by bisecting the characters sorted by their vertical centre, and keep
+    their page order.
+    """
+    centred = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
+    middles = [entry[0] for entry in centred]
+    out: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        in_row = sorted((entry for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
+                         if x0 <= entry[1] < x1), key=lambda entry: entry[2])
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            inside = [entry[3] for entry in in_row if cx0 <= entry[1] < cx1 and ctop <= entry[0] < cbottom]
+            texts.append(extract_text(inside) if inside else "")
+        out.append(texts)
+    return out
 
 
 def _cluster(values: list[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
