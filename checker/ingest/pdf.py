@@ -43,7 +43,7 @@ import struct
 import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
@@ -117,15 +117,31 @@ def read_pdf(data: bytes) -> Layout:
 
 
 def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
-    """Read the pages with pdfium (:mod:`checker.ingest.pdfium_pages`), or say Undecided."""
+    """Read the pages with pdfium (:mod:`checker.ingest.pdfium_pages`), or say Undecided.
+
+    A page that pdfium cannot decide is read with pdfplumber, opened for it.
+    """
     with pdfstreams.budget() as inflated:
         pdfium_pages.check_streams(data)
-    if inflated.error is not None:  # pragma: no cover - check_streams raises it
-        raise inflated.error
     document = pdfium_pages.open_document(data)
     try:
         _check_page_count(document.page_count)
-        pages = [_read_page(view, number) for number, view in enumerate(document.pages(), start=1)]
+        with ExitStack() as fallback:
+            plumber: pdfplumber.PDF | None = None
+            pages = []
+            for number in range(1, document.page_count + 1):
+                try:
+                    view = document.page(number - 1)
+                except pdfium_pages.Undecided as undecided:
+                    pdfium_pages.STATS[f"page read by pdfplumber: {undecided}"] += 1
+                    if plumber is None:
+                        fallback.enter_context(_pdf_errors())
+                        inflated = fallback.enter_context(pdfstreams.budget())
+                        plumber = fallback.enter_context(pdfplumber.open(io.BytesIO(data)))
+                    view = _plumber_view(plumber.pages[number - 1])
+                pages.append(_read_page(view, number))
+        if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
+            raise inflated.error
     finally:
         document.close()
     return pages, _hints(document.info)

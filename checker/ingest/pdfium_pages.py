@@ -99,14 +99,13 @@ class Document:
     pdf: Any
     info: dict[str, str]
 
-    def pages(self) -> Any:
-        """Each page as a :class:`PageView` (raises :class:`Undecided` on a page pdfium cannot decide)."""
-        for index in range(self.page_count):
-            page = self.pdf[index]
-            try:
-                yield _page_view(page)
-            finally:
-                page.close()
+    def page(self, index: int) -> PageView:
+        """Page ``index`` (from 0) as a :class:`PageView`; :class:`Undecided` when pdfium cannot decide it."""
+        page = self.pdf[index]
+        try:
+            return _page_view(page)
+        finally:
+            page.close()
 
     def close(self) -> None:
         self.pdf.close()
@@ -210,6 +209,7 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     char_matrix = pdfium_c.FPDFText_GetMatrix
     font_size = pdfium_c.FPDFText_GetFontSize
     matrix = pdfium_c.FS_MATRIX()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     chars: list[dict[str, Any]] = []
     for index, char in enumerate(text):
         if char in _SPACES and generated(raw, index):
@@ -219,14 +219,28 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
         if not char_matrix(raw, index, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
             raise Undecided("character not upright")
         box(raw, index, rect)
+        if not _consistent(rect, origin_x, origin_y, raw, index, size_hint := font_size(raw, index) * matrix.d):
+            raise Undecided("character box")
         # pdfminer's box: from the descent (pdfium's loose box) up by the font size, not to the ascent
-        size = font_size(raw, index) * matrix.d
+        size = size_hint
         bottom = page_top - rect.bottom
         top = bottom - size
         chars.append({"object_type": "char", "text": char, "x0": rect.left, "x1": rect.right, "top": top,
                       "bottom": bottom, "doctop": top, "width": rect.right - rect.left, "height": size,
                       "size": size, "upright": True})
     return chars, len(chars), 0
+
+
+def _consistent(rect: Any, origin_x: Any, origin_y: Any, raw: Any, index: int, size: float) -> bool:
+    """Whether pdfium's loose box of a character starts at its origin and is about as wide as its size.
+
+    pdfium sometimes gives a box in the font's unscaled units, far from the character (a vertical
+    label written one character per line, in one corpus file): such a page is read with pdfplumber.
+    """
+    if not pdfium_c.FPDFText_GetCharOrigin(raw, index, origin_x, origin_y):
+        return False
+    return (abs(rect.left - origin_x.value) <= 0.05 * size + 0.01 and rect.right - rect.left <= 3 * size
+            and abs(rect.bottom - origin_y.value) <= 0.5 * size)
 
 
 def _collect_paths(page: Any, form: Any, matrix: tuple[float, ...], page_top: float,
