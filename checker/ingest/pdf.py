@@ -61,7 +61,7 @@ from pdfplumber.utils.text import chars_to_textmap
 from pdfplumber.utils.exceptions import PdfminerException
 
 from checker.errors import InputError
-from checker.ingest import pdfium_pages, pdfstreams
+from checker.ingest import pdfium_pages, pdfstreams, pdftext
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table, quote_of
 
@@ -306,14 +306,19 @@ def _plumber_view(page: Page) -> pdfium_pages.PageView:
 def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     """Extract the data tables and the text lines outside them from one page."""
     settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
+    fast = pdftext.applies(page.chars)
     found = [(table, piece) for table in TableFinder(page, settings).tables  # type: ignore[arg-type]
-             if (piece := _piece(table, number, page.chars)) is not None]
+             if (piece := _piece(table, number, page.chars, fast)) is not None]
     pieces = [piece for _, piece in found]
     boxes = [table.bbox for table, _ in found]
-    textmap = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height)
+    if fast:
+        raw_lines = pdftext.text_lines(page.chars)
+    else:
+        raw_lines = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width,
+                                     layout_height=page.height).extract_text_lines(strip=True, return_chars=False)
     lines = [
         line
-        for index, raw in enumerate(textmap.extract_text_lines(strip=True, return_chars=False), start=1)
+        for index, raw in enumerate(raw_lines, start=1)
         if not _inside_any(raw, boxes)
         and (line := _line(raw, index)) is not None
         and not _is_page_number(line, page.height)
@@ -372,13 +377,13 @@ def _column_count(table: PlumberTable) -> int:
     return len({round(cell[0]) for cell in table.cells})
 
 
-def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]]) -> _Piece | None:
+def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]], fast: bool) -> _Piece | None:
     """A data-table piece from a pdfplumber table, or None for a one-column frame."""
     if _column_count(table) < 2:
         return None
     tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
     cells = []
-    for row, texts in zip(table.rows, _extract(table, chars), strict=True):
+    for row, texts in zip(table.rows, _extract(table, chars, fast), strict=True):
         for bbox, text in zip(row.cells, texts, strict=True):
             if bbox is None:
                 continue
@@ -389,14 +394,15 @@ def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]]) -> _Piec
     return _Piece(page, x0, x1, top, cells)
 
 
-def _extract(table: PlumberTable, chars: list[dict[str, Any]]) -> list[list[str | None]]:
+def _extract(table: PlumberTable, chars: list[dict[str, Any]], fast: bool) -> list[list[str | None]]:
     """What ``table.extract()`` returns, without testing every character against every row.
 
     A character belongs to a cell when its centre lies in the cell (left and top edges
     included, right and bottom excluded), as in pdfplumber; the characters of the table's
     rows are found by bisecting the characters sorted by their vertical centre, and keep
-    their page order.
+    their page order. ``fast``: the characters are all upright (:func:`checker.ingest.pdftext.applies`).
     """
+    text_of = pdftext.extract_text if fast else extract_text
     centred = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
     middles = [entry[0] for entry in centred]
     out: list[list[str | None]] = []
@@ -411,7 +417,7 @@ def _extract(table: PlumberTable, chars: list[dict[str, Any]]) -> list[list[str 
                 continue
             cx0, ctop, cx1, cbottom = cell
             inside = [entry[3] for entry in in_row if cx0 <= entry[1] < cx1 and ctop <= entry[0] < cbottom]
-            texts.append(extract_text(inside) if inside else "")
+            texts.append(text_of(inside) if inside else "")
         out.append(texts)
     return out
 

@@ -63,7 +63,7 @@ _ALLOWED_FILTER = re.compile(
     rb"\[\s*(?:" + _ASCII + rb"\s*)*(?:" + _FLATE + rb"\s*)?\]|" + _FLATE + rb"|" + _ASCII + rb"|" + _IMAGE_ONLY
     + rb"|\[\s*" + _IMAGE_ONLY + rb"\s*\]")
 _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
-_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
@@ -131,6 +131,8 @@ def check_streams(data: bytes) -> None:
             raise Undecided("predictor")
     inflated = streams = 0
     for match in _STREAM.finditer(data):
+        if data[match.start() - 3:match.start()] == b"end":
+            continue
         size = _inflate_at(data, match.end())
         if size is not None:
             streams += 1
@@ -145,7 +147,7 @@ def _inflate_at(data: bytes, start: int) -> int | None:
     """The inflated size of the zlib data (or ASCII85/hex-encoded zlib data) at ``start``, else None."""
     head = data[start:start + 2]
     if len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
-        raw = data[start:]
+        raw: Any = memoryview(data)[start:]  # to the end of the zlib data, whatever bytes it holds
     else:
         end = data.find(b"endstream", start)
         text = re.sub(rb"\s", b"", data[start:end if end >= 0 else len(data)])
@@ -210,6 +212,7 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     font_size = pdfium_c.FPDFText_GetFontSize
     matrix = pdfium_c.FS_MATRIX()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    origin = pdfium_c.FPDFText_GetCharOrigin
     chars: list[dict[str, Any]] = []
     for index, char in enumerate(text):
         if char in _SPACES and generated(raw, index):
@@ -218,29 +221,21 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
             raise Undecided("unmapped character")
         if not char_matrix(raw, index, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
             raise Undecided("character not upright")
+        size = font_size(raw, index) * matrix.d
         box(raw, index, rect)
-        if not _consistent(rect, origin_x, origin_y, raw, index, size_hint := font_size(raw, index) * matrix.d):
+        left, right, base = rect.left, rect.right, rect.bottom
+        # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
+        # ascent, where pdfminer takes the font size); pdfium sometimes gives it in the font's unscaled
+        # units (a vertical label written one character per line in one corpus file): page undecided
+        origin(raw, index, origin_x, origin_y)
+        if abs(left - origin_x.value) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
+                base - origin_y.value) > 0.5 * size:
             raise Undecided("character box")
-        # pdfminer's box: from the descent (pdfium's loose box) up by the font size, not to the ascent
-        size = size_hint
-        bottom = page_top - rect.bottom
+        bottom = page_top - base
         top = bottom - size
-        chars.append({"object_type": "char", "text": char, "x0": rect.left, "x1": rect.right, "top": top,
-                      "bottom": bottom, "doctop": top, "width": rect.right - rect.left, "height": size,
+        chars.append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
                       "size": size, "upright": True})
     return chars, len(chars), 0
-
-
-def _consistent(rect: Any, origin_x: Any, origin_y: Any, raw: Any, index: int, size: float) -> bool:
-    """Whether pdfium's loose box of a character starts at its origin and is about as wide as its size.
-
-    pdfium sometimes gives a box in the font's unscaled units, far from the character (a vertical
-    label written one character per line, in one corpus file): such a page is read with pdfplumber.
-    """
-    if not pdfium_c.FPDFText_GetCharOrigin(raw, index, origin_x, origin_y):
-        return False
-    return (abs(rect.left - origin_x.value) <= 0.05 * size + 0.01 and rect.right - rect.left <= 3 * size
-            and abs(rect.bottom - origin_y.value) <= 0.5 * size)
 
 
 def _collect_paths(page: Any, form: Any, matrix: tuple[float, ...], page_top: float,
