@@ -53,6 +53,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
+from pdfminer.utils import PDFDocEncoding
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.table import TableFinder, TableSettings
@@ -77,6 +78,7 @@ _NUMBER = re.compile(r"^[\d\s.,，]+$")
 _PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _EDGE_TOLERANCE = 1.0
+_PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char != "\x00" or code == 0}
 _ALIGN_TOLERANCE = 6.0
 _MARGIN_ZONE = 0.12
 _BAD_PDF_ERRORS = (
@@ -151,7 +153,7 @@ def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
             raise inflated.error
     finally:
         document.close()
-    return pages, _hints(document.info)
+    return pages, _hints({key: _redecode(value) for key, value in document.info.items()})
 
 
 def _read_with_pdfplumber(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
@@ -229,6 +231,22 @@ def _hints(info: dict[str, str]) -> dict[str, str]:
         with suppress(ValueError):
             hints["doc_created"] = date(*(int(g) for g in created.groups())).isoformat()
     return hints
+
+
+def _redecode(text: str) -> str:
+    """A text string as pdfminer's reading decodes it (:func:`_decode_pdf_string`), from pdfium's reading.
+
+    pdfium decodes a string without a byte-order mark as PDFDocEncoding; such a string (all of
+    its characters in PDFDocEncoding) is turned back into its bytes and decoded as UTF-8 when it
+    is UTF-8 (some producers write UTF-8 without a mark), as pdfminer's reading does.
+    """
+    if text.isascii():
+        return text
+    try:
+        raw = bytes(_PDFDOC_BYTES[char] for char in text)
+    except KeyError:  # a character outside PDFDocEncoding: the string was UTF-16
+        return text
+    return _decode_pdf_string(raw)
 
 
 def _decode_pdf_string(value: Any) -> str:

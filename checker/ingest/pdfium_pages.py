@@ -37,6 +37,7 @@ import base64
 import binascii
 import ctypes
 import re
+import threading
 import zlib
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from checker.ingest import pdfstreams
+
+#: pdfium is not thread-safe, not even across documents: one pdfium call at a time in the process
+#: (the Dask executor and ``gkcheck serve`` read files in threads). Held while a page is extracted.
+_PDFIUM = threading.Lock()
 
 #: Files read by each engine (``pdfium``, ``pdfplumber``) and the reasons for falling back.
 STATS: Counter[str] = Counter()
@@ -101,14 +106,16 @@ class Document:
 
     def page(self, index: int) -> PageView:
         """Page ``index`` (from 0) as a :class:`PageView`; :class:`Undecided` when pdfium cannot decide it."""
-        page = self.pdf[index]
-        try:
-            return _page_view(page)
-        finally:
-            page.close()
+        with _PDFIUM:
+            page = self.pdf[index]
+            try:
+                return _page_view(page)
+            finally:
+                page.close()
 
     def close(self) -> None:
-        self.pdf.close()
+        with _PDFIUM:
+            self.pdf.close()
 
 
 def check_streams(data: bytes) -> None:
@@ -169,12 +176,13 @@ def _inflate_at(data: bytes, start: int) -> int | None:
 
 def open_document(data: bytes) -> Document:
     """Open the file with pdfium (:class:`Undecided` when pdfium cannot)."""
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise Undecided("pdfium cannot open") from exc
-    info = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(value, str)}
-    return Document(len(pdf), pdf, info)
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise Undecided("pdfium cannot open") from exc
+        info = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(value, str)}
+        return Document(len(pdf), pdf, info)
 
 
 def _page_view(page: Any) -> PageView:

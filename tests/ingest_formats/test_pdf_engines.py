@@ -250,14 +250,15 @@ def test_words_and_lines_as_pdfplumber_groups_them() -> None:
 # ----------------------------------------------------------------------------- files left to pdfplumber
 
 
-def _minimal_pdf(content: bytes, stream_dict: bytes = b"", extra: bytes = b"") -> bytes:
+def _minimal_pdf(content: bytes, stream_dict: bytes = b"", info: bytes = b"") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(content)).encode() + stream_dict + b" >>\nstream\n" + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>" + extra,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< " + info + b" >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -267,7 +268,7 @@ def _minimal_pdf(content: bytes, stream_dict: bytes = b"", extra: bytes = b"") -
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 
@@ -298,6 +299,16 @@ def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> 
     data = _minimal_pdf(zlib.compress(TEXT + b" " * (3 << 20)), b" /Filter /FlateDecode")
     with pytest.raises(InputError, match="解压后的内容超出上限"):
         READ_PDF(data)
+
+
+@pytest.mark.parametrize("title", [
+    b"(Annual report)", b"<FEFF" + "年度报告".encode("utf-16-be").hex().encode() + b">",
+    b"(" + "年度报告".encode() + b")", b"(Caf\xe9 \x95)", b"(" + "年度报告".encode("gb18030") + b")",
+])
+def test_document_information_read_the_same(title: bytes) -> None:
+    data = _minimal_pdf(TEXT, info=b"/Title " + title + b" /CreationDate (D:20250120093000+08'00')")
+    layout = _same(data)
+    assert layout.hints["doc_created"] == "2025-01-20"
 
 
 def test_malformed_and_encrypted_files_keep_their_messages() -> None:
