@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 import struct
 import zlib
@@ -68,6 +69,10 @@ from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table,
 
 pdfstreams.install()
 
+#: Set to ``pdfplumber`` to read PDFs with pdfplumber alone (the reader before pdfium), e.g. in
+#: the audit's worker processes for a comparison.
+ENGINE_ENV = "GKCHECK_PDF_ENGINE"
+
 #: Refuse PDFs with more pages than this.
 MAX_PAGES = 300
 
@@ -87,14 +92,15 @@ _BAD_PDF_ERRORS = (
 )
 
 
-def read_pdf(data: bytes, *, engine: str = "auto") -> Layout:
+def read_pdf(data: bytes, *, engine: str | None = None) -> Layout:
     """Read a PDF file into a :class:`Layout`.
 
     Args:
         data: the bytes of the file.
         engine: ``"auto"``: pdfium, and pdfplumber for a file or page pdfium cannot decide
             (:mod:`checker.ingest.pdfium_pages`); ``"pdfplumber"``: pdfplumber alone, the reader
-            before pdfium (for comparisons and benchmarks). Both give the same layout.
+            before pdfium (for comparisons and benchmarks). Both give the same layout. None:
+            the environment variable ``GKCHECK_PDF_ENGINE`` (``pdfplumber``), else ``"auto"``.
 
     Returns:
         Paragraphs and ruled tables in reading order, with hints ``title`` and
@@ -110,6 +116,8 @@ def read_pdf(data: bytes, *, engine: str = "auto") -> Layout:
             "该文件不是 PDF 文件（缺少 %PDF 文件头），请确认文件格式和扩展名。",
             "The file is not a PDF (no %PDF header).",
         )
+    if engine is None:
+        engine = "pdfplumber" if os.environ.get(ENGINE_ENV, "").strip().lower() == "pdfplumber" else "auto"
     if engine not in ("auto", "pdfplumber"):
         raise ValueError(f"unknown PDF engine {engine!r}")
     try:
