@@ -339,9 +339,10 @@ def _plumber_view(page: Page) -> pdfium_pages.PageView:
 def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     """Extract the data tables and the text lines outside them from one page."""
     settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
-    fast = pdftext.applies(page.chars)
-    found = [(table, piece) for table in TableFinder(page, settings).tables  # type: ignore[arg-type]
-             if (piece := _piece(table, number, page.chars, fast)) is not None]
+    fast = page.simple_text if page.simple_text is not None else pdftext.applies(page.chars)
+    tables = TableFinder(page, settings).tables  # type: ignore[arg-type]
+    centred = _centred(page.chars) if tables else []
+    found = [(table, piece) for table in tables if (piece := _piece(table, number, centred, fast)) is not None]
     pieces = [piece for _, piece in found]
     boxes = [table.bbox for table, _ in found]
     if fast:
@@ -410,13 +411,14 @@ def _column_count(table: PlumberTable) -> int:
     return len({round(cell[0]) for cell in table.cells})
 
 
-def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]], fast: bool) -> _Piece | None:
+def _piece(table: PlumberTable, page: int, centred: list[tuple[float, float, int, dict[str, Any]]],
+           fast: bool) -> _Piece | None:
     """A data-table piece from a pdfplumber table, or None for a one-column frame."""
     if _column_count(table) < 2:
         return None
     tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
     cells = []
-    for row, texts in zip(table.rows, _extract(table, chars, fast), strict=True):
+    for row, texts in zip(table.rows, _extract(table, centred, fast), strict=True):
         for bbox, text in zip(row.cells, texts, strict=True):
             if bbox is None:
                 continue
@@ -427,16 +429,22 @@ def _piece(table: PlumberTable, page: int, chars: list[dict[str, Any]], fast: bo
     return _Piece(page, x0, x1, top, cells)
 
 
-def _extract(table: PlumberTable, chars: list[dict[str, Any]], fast: bool) -> list[list[str | None]]:
+def _centred(chars: list[dict[str, Any]]) -> list[tuple[float, float, int, dict[str, Any]]]:
+    """(vertical centre, horizontal centre, page order, char) of each character, sorted."""
+    return sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
+
+
+def _extract(table: PlumberTable, centred: list[tuple[float, float, int, dict[str, Any]]],
+             fast: bool) -> list[list[str | None]]:
     """What ``table.extract()`` returns, without testing every character against every row.
 
     A character belongs to a cell when its centre lies in the cell (left and top edges
     included, right and bottom excluded), as in pdfplumber; the characters of the table's
     rows are found by bisecting the characters sorted by their vertical centre, and keep
-    their page order. ``fast``: the characters are all upright (:func:`checker.ingest.pdftext.applies`).
+    their page order (``centred``: :func:`_centred` of the page's characters). ``fast``: the
+    characters are all upright (:func:`checker.ingest.pdftext.applies`).
     """
     text_of = pdftext.extract_text if fast else extract_text
-    centred = sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
     middles = [entry[0] for entry in centred]
     out: list[list[str | None]] = []
     for row in table.rows:
@@ -465,8 +473,13 @@ def _cluster(values: list[float], tolerance: float = _EDGE_TOLERANCE) -> list[fl
 
 
 def _nearest(boundaries: list[float], value: float) -> int:
-    """Index of the boundary closest to value."""
-    return min(range(len(boundaries)), key=lambda i: abs(boundaries[i] - value))
+    """Index of the boundary closest to value (sorted boundaries; the lower one on a tie)."""
+    at = bisect_left(boundaries, value)
+    if at == 0:
+        return 0
+    if at == len(boundaries) or value - boundaries[at - 1] <= boundaries[at] - value:
+        return at - 1
+    return at
 
 
 def _inside_any(line: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:

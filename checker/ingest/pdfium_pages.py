@@ -86,6 +86,8 @@ class PageView:
     bbox: tuple[float, float, float, float]
     char_count: int
     unmapped_chars: int
+    #: Every character upright, one character of text (:func:`checker.ingest.pdftext.applies`); None: not known.
+    simple_text: bool | None = None
 
     @property
     def width(self) -> float:
@@ -200,7 +202,7 @@ def _page_view(page: Any) -> PageView:
     edges: list[dict[str, Any]] = []
     _collect_paths(page.raw, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
     edges.sort(key=lambda edge: _EDGE_ORDER[edge["object_type"]])  # pdfplumber's order: lines, rects, curves
-    return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped)
+    return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped, simple_text=True)
 
 
 def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
