@@ -1,8 +1,11 @@
-"""Read a PDF report (with a text layer) into a Layout with pdfplumber.
+"""Read a PDF report (with a text layer) into a Layout with pdfium, or pdfplumber where pdfium cannot decide.
 
-Per page:
+The characters and drawing of each page come from pdfium (:mod:`checker.ingest.pdfium_pages`,
+in pdfplumber's terms), or from pdfplumber (pdfminer) for a file or page the fast path leaves
+to it; the same geometry runs on either (``read_pdf(data, engine="pdfplumber")`` reads with
+pdfplumber alone, and gives the same layout). Per page:
 
-* Ruled tables are found with ``page.find_tables()`` on the visible drawing only
+* Ruled tables are found with pdfplumber's table finder on the visible drawing only
   (white fills, used by PDF editors to white out text and by Word as cell
   background, are ignored). A table whose border is missing where it is cut by
   the page break is closed along the ends of its vertical rules. Only tables of
