@@ -141,7 +141,7 @@ def bench_pdf(n: int, jobs: int | None) -> None:
             (tmp / "corpus").mkdir()
             for path in corpus:  # each file 5 times, a comment after %%EOF apart (the audit reads a content once)
                 for copy in range(5):
-                    (tmp / "corpus" / f"{path.stem}-{copy}.pdf").write_bytes(path.read_bytes() + b"\n%copy %d\n" % copy)
+                    (tmp / "corpus" / f"{path.stem}-{copy}.pdf").write_bytes(path.read_bytes() + b"\n%% copy %d\n" % copy)
             sets.append(("corpus", tmp / "corpus", 5 * len(corpus)))
         os.sync()
         saved = os.environ.get(ENGINE_ENV)
