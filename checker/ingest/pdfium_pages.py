@@ -25,8 +25,10 @@ then reads the file with pdfplumber (the behaviour of before, errors included):
   any report: fonts and page contents of a 30-page report take a few MB) also go to pdfplumber;
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
 * a page is rotated or its media box does not start at 0, 0;
-* a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code) or is
-  not upright.
+* a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
+  not upright, or has a box off its origin or wider than three times its size: characters of
+  a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
+  metrics and pdfium gives in the font's unscaled units.
 
 :data:`STATS` counts the files read by each engine and the reasons for falling back.
 """
@@ -235,8 +237,8 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
         box(raw, index, rect)
         left, right, base = rect.left, rect.right, rect.bottom
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
-        # ascent, where pdfminer takes the font size); pdfium sometimes gives it in the font's unscaled
-        # units (a vertical label written one character per line in one corpus file): page undecided
+        # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
+        # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
         origin(raw, index, origin_x, origin_y)
         if abs(left - origin_x.value) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
                 base - origin_y.value) > 0.5 * size:
