@@ -141,9 +141,9 @@ def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
 
     A page that pdfium cannot decide is read with pdfplumber, opened for it.
     """
-    with pdfstreams.budget() as inflated:
-        pdfium_pages.check_streams(data)
+    pdfium_pages.check_streams(data)
     document = pdfium_pages.open_document(data)
+    inflated = None
     try:
         _check_page_count(document.page_count)
         with ExitStack() as fallback:
@@ -160,7 +160,7 @@ def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
                         plumber = fallback.enter_context(pdfplumber.open(io.BytesIO(data)))
                     view = _plumber_view(plumber.pages[number - 1])
                 pages.append(_read_page(view, number))
-        if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
+        if inflated is not None and inflated.error is not None:  # raised inside pdfminer and swallowed there
             raise inflated.error
     finally:
         document.close()

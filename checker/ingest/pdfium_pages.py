@@ -20,9 +20,10 @@ then reads the file with pdfplumber (the behaviour of before, errors included):
 
 * the file is encrypted, or a stream is encoded with a filter other than FlateDecode
   (possibly after ASCII85/ASCIIHex), or a filter is given indirectly, or a predictor row is
-  wider than :data:`_MAX_COLUMNS`; every Flate stream of the file is inflated first, under the
-  file's ``INFLATED_MB`` budget, and more than :data:`_FAST_INFLATED` bytes in all (far beyond
-  any report: fonts and page contents of a 30-page report take a few MB) also go to pdfplumber;
+  wider than :data:`_MAX_COLUMNS`; every Flate stream of the file is inflated first
+  (:func:`check_streams`), and more than :data:`_FAST_INFLATED` bytes in all (far beyond any
+  report: fonts and page contents of a 30-page report take a few MB) or than ``INFLATED_MB``
+  also go to pdfplumber, which refuses a file past ``INFLATED_MB`` as before;
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
 * a page is rotated or its media box does not start at 0, 0;
 * a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
@@ -48,7 +49,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from checker.ingest import pdfstreams
+from checker import limits
 
 #: pdfium is not thread-safe, not even across documents: one pdfium call at a time in the process
 #: (the Dask executor and ``gkcheck serve`` read files in threads). Held while a page is extracted.
@@ -123,10 +124,14 @@ class Document:
 
 
 def check_streams(data: bytes) -> None:
-    """Inflate every Flate stream under the file's budget; :class:`Undecided` unless all are plainly encoded.
+    """:class:`Undecided` unless every stream is plainly encoded and all inflate to little.
 
-    Must run inside :func:`checker.ingest.pdfstreams.budget`: a stream that passes the
-    bound raises the ``INFLATED_MB`` error there.
+    pdfium inflates streams without a bound, so this runs before pdfium opens the file: every
+    Flate stream (after its ASCII85/ASCIIHex layer, when it has one) is inflated here, at most
+    to what is left of :data:`_FAST_INFLATED` or of ``INFLATED_MB``, whichever is smaller; more
+    than that, a filter of another kind, or a Flate stream this does not find and inflate
+    whole leaves the file to pdfplumber, whose decoders charge the budget as they go
+    (:mod:`checker.ingest.pdfstreams`) and refuse a file past ``INFLATED_MB`` as before.
     """
     if b"/Encrypt" in data:
         raise Undecided("encrypted")
@@ -140,22 +145,24 @@ def check_streams(data: bytes) -> None:
         number = match.group(1)
         if not number.isdigit() or int(number) > _MAX_COLUMNS:
             raise Undecided("predictor")
-    inflated = streams = 0
+    left = min(_FAST_INFLATED, limits.INFLATED_MB.bytes())
+    streams = 0
     for match in _STREAM.finditer(data):
         if data[match.start() - 3:match.start()] == b"end":
             continue
-        size = _inflate_at(data, match.end())
+        size = _inflate_at(data, match.end(), left)
         if size is not None:
             streams += 1
-            inflated += size
-            if inflated > _FAST_INFLATED:
+            left -= size
+            if left < 0:
                 raise Undecided("large")
     if streams < flate_filters:
         raise Undecided("unread stream")
 
 
-def _inflate_at(data: bytes, start: int) -> int | None:
-    """The inflated size of the zlib data (or ASCII85/hex-encoded zlib data) at ``start``, else None."""
+def _inflate_at(data: bytes, start: int, left: int) -> int | None:
+    """The inflated size (at most ``left + 1``) of the whole zlib data, or ASCII85/hex-encoded zlib
+    data, at ``start``; None when there is none or it is damaged."""
     head = data[start:start + 2]
     if len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
         raw: Any = memoryview(data)[start:]  # to the end of the zlib data, whatever bytes it holds
@@ -172,10 +179,14 @@ def _inflate_at(data: bytes, start: int) -> int | None:
                 return None
         except (ValueError, binascii.Error):
             return None
+    inflater = zlib.decompressobj()
     try:
-        return len(pdfstreams.inflate(raw))
+        size = len(inflater.decompress(raw, left + 1))
     except zlib.error:
         return None
+    if size > left:
+        return size
+    return size if inflater.eof else None
 
 
 def open_document(data: bytes) -> Document:

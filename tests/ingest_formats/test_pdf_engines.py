@@ -24,7 +24,7 @@ import pytest
 from format_builders import CORPUS, PAGE_BREAK, pdf_bytes, t2_spec, t3_spec, t4_spec
 
 from checker.errors import InputError
-from checker.ingest import parse_document, pdf, pdfium_pages, pdfstreams, pdftext
+from checker.ingest import parse_document, pdf, pdfium_pages, pdftext
 from checker.ingest.layout import Layout, Paragraph, Table
 
 pytest.importorskip("reportlab", reason="reportlab (test extra) generates the PDFs")
@@ -286,19 +286,27 @@ TEXT = b"BT /F1 12 Tf 72 700 Td (Annual report 2024) Tj ET"
 def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None) -> None:
     data = _minimal_pdf(content, stream_dict)
     if reason is None:
-        with pdfstreams.budget():
-            pdfium_pages.check_streams(data)
+        pdfium_pages.check_streams(data)
     else:
-        with pytest.raises(pdfium_pages.Undecided, match=reason), pdfstreams.budget():
+        with pytest.raises(pdfium_pages.Undecided, match=reason):
             pdfium_pages.check_streams(data)
 
 
 def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A Flate stream past INFLATED_MB is refused while the fast path measures it, before pdfium runs."""
+    """Streams past INFLATED_MB, or past what the fast path takes, never reach pdfium; pdfplumber refuses them."""
     monkeypatch.setenv("GKCHECK_LIMIT_INFLATED_MB", "2")
     data = _minimal_pdf(zlib.compress(TEXT + b" " * (3 << 20)), b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="large"):
+        pdfium_pages.check_streams(data)
     with pytest.raises(InputError, match="解压后的内容超出上限"):
         READ_PDF(data)
+    monkeypatch.delenv("GKCHECK_LIMIT_INFLATED_MB")
+    big = _minimal_pdf(zlib.compress(TEXT + b" " * (40 << 20)), b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="large"):
+        pdfium_pages.check_streams(big)
+    truncated = _minimal_pdf(zlib.compress(TEXT + b" " * 5000)[:-20], b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="unread stream"):
+        pdfium_pages.check_streams(truncated)
 
 
 @pytest.mark.parametrize("title", [
