@@ -247,6 +247,24 @@ def test_words_and_lines_as_pdfplumber_groups_them() -> None:
                         for line in chars_to_textmap(sample).extract_text_lines(strip=True, return_chars=False)]
 
 
+def test_cells_found_as_pdfplumber_finds_them() -> None:
+    import pdfplumber
+    from pdfplumber.table import TableFinder, TableSettings, intersections_to_cells
+
+    found = 0
+    for data in _sources():
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for page in document.pages:
+                visible = page.filter(pdf._is_visible)
+                settings = TableSettings.resolve({"explicit_horizontal_lines": pdf._closing_edges(visible.edges)})
+                theirs = TableFinder(visible, settings)
+                ours = pdf._TableFinder(visible, settings)
+                assert pdf._intersections_to_cells(theirs.intersections) == intersections_to_cells(theirs.intersections)
+                assert [t.cells for t in ours.tables] == [t.cells for t in theirs.tables]
+                found += len(theirs.tables)
+    assert found >= 6
+
+
 # ----------------------------------------------------------------------------- files left to pdfplumber
 
 
