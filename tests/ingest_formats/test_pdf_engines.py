@@ -198,6 +198,18 @@ def test_rotated_page_and_rotated_text_go_to_pdfplumber() -> None:
         "page read by pdfplumber: character not upright", 0)
 
 
+def test_threads_read_pdfs_together() -> None:
+    """pdfium is not thread-safe: its calls are serialised, so threads (Dask, serve) read PDFs side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(21)
+    files = [pdf_form(make_document(rng), rng)[1] for _ in range(3)]
+    expected = [_blocks(READ_PDF(data)) for data in files]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda data: _blocks(READ_PDF(data)), files * 4))
+    assert results == expected * 4
+
+
 # ----------------------------------------------------------------------------- the corpus
 
 
