@@ -210,6 +210,27 @@ def test_threads_read_pdfs_together() -> None:
     assert results == expected * 4
 
 
+def test_vertical_writing_font_reads_the_same() -> None:
+    """Text set in a vertical-writing CID font (UniGB-UCS2-V): the same as pdfplumber, by pdfium or by the page fallback."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light", isVertical=True))  # under the same name
+    try:
+        canvas = Canvas(out, pagesize=A4, invariant=True)
+        canvas.setFont("STSong-Light", 10)
+        canvas.drawString(100, 700, "三、本年度办理结果")
+        canvas.showPage()
+        canvas.save()
+    finally:
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    layout = _same(out.getvalue())
+    assert "".join(b.text for b in layout.blocks if isinstance(b, Paragraph)) == "三、本年度办理结果"
+
+
 # ----------------------------------------------------------------------------- the corpus
 
 
