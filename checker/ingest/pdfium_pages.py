@@ -168,7 +168,10 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
         raw: Any = memoryview(data)[start:]  # to the end of the zlib data, whatever bytes it holds
     else:
         end = data.find(b"endstream", start)
-        text = re.sub(rb"\s", b"", data[start:end if end >= 0 else len(data)])
+        body = data[start:end if end >= 0 else len(data)].rstrip()
+        if not body.endswith(b">"):  # neither ASCII85 (~>) nor ASCIIHex (>): an image, or no filter
+            return None
+        text = re.sub(rb"\s", b"", body)
         try:
             if text.endswith(b"~>"):  # ASCII85: PDF leaves out the opening <~
                 raw = base64.a85decode(text if text.startswith(b"<~") else b"<~" + text, adobe=True)
