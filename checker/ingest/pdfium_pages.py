@@ -1,22 +1,24 @@
 """The characters and rules of a PDF's pages with pdfium (pypdfium2), in pdfplumber's terms.
 
-pdfplumber reads a page with pdfminer, a PDF interpreter in pure Python: 0.2–0.4 s per
-report, nearly all of it interpreting the content streams. pdfium (pypdfium2, Apache-2.0 /
+pdfplumber reads a page with pdfminer, a PDF interpreter in pure Python: 0.25–0.5 s of CPU
+per report, nearly all of it interpreting the content streams. pdfium (pypdfium2, Apache-2.0 /
 BSD-3-Clause, already installed as a dependency of pdfplumber) interprets them in C. This
 module turns what pdfium finds into the objects pdfplumber's own table finder and text-line
 grouping work on, so that :mod:`checker.ingest.pdf` runs the same geometry on either engine:
 
 * **chars**: every character that a glyph draws (pdfium's generated spaces and line breaks
   left out), as a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's
-  top-down coordinates), from pdfium's "loose" character box (font ascent to descent, the
-  advance width: the box pdfminer gives a character, to a fraction of a point);
+  top-down coordinates): pdfminer's box of the character, from the origin over the advance
+  width (pdfium's "loose" box) and from the descent (the loose box's bottom) up by the font
+  size (the loose box goes up to the font's ascent instead);
 * **edges**: the rules of the visible drawing, classified as pdfminer classifies a path
   (one subpath at a time: two points are a ``line``, a closed axis-aligned four-point
   subpath a ``rect``, anything else a ``curve``) and turned into edges as pdfplumber does.
 
-:func:`read` says :class:`Undecided` whenever the two engines could read the file
-differently or the bounds of :mod:`checker.ingest.pdfstreams` could not be kept; the caller
-then reads the file with pdfplumber (the behaviour of before, errors included):
+:func:`check_streams`, :func:`open_document` and :meth:`Document.page` raise :class:`Undecided`
+whenever the two engines could read the file or page differently or the bounds of
+:mod:`checker.ingest.pdfstreams` could not be kept; the caller then reads the file (or page)
+with pdfplumber (the behaviour of before, errors included):
 
 * the file is encrypted, or a stream is encoded with a filter other than FlateDecode
   (possibly after ASCII85/ASCIIHex), or a filter is given indirectly, or a predictor row is
@@ -25,8 +27,8 @@ then reads the file with pdfplumber (the behaviour of before, errors included):
   report: fonts and page contents of a 30-page report take a few MB) or than ``INFLATED_MB``
   also go to pdfplumber, which refuses a file past ``INFLATED_MB`` as before;
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
-* a page is rotated or its media box does not start at 0, 0;
-* a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
+* (this page only) a page is rotated or its media box does not start at 0, 0;
+* (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
   not upright, or has a box off its origin or wider than three times its size: characters of
   a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
   metrics and pdfium gives in the font's unscaled units.
