@@ -15,6 +15,13 @@ files to a temporary folder, then measures in the same run:
 
 Reports come from benchmarks/generate.py (`yearly_series`: ~50% consecutive-year pairs,
 30% with planted defects).
+
+``--pdf N`` audits N generated PDF reports (the zoo's PDF form of ``tests/zoo``, needs reportlab)
+and, apart, the corpus PDFs when ``../shared/corpus`` exists (each 5 times, made distinct by a
+comment after ``%%EOF``), once with each PDF engine
+(``GKCHECK_PDF_ENGINE=pdfplumber``, the reader before pdfium, then the default pdfium reader),
+one worker (``--jobs``, default 1 here): documents per second of wall time and per CPU second of
+the audit's processes (documents/s per core).
 """
 
 from __future__ import annotations
@@ -101,16 +108,72 @@ def bench(n: int, form: str, sample: int, jobs: int | None) -> dict[str, float]:
         os.sync()
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its waited-for children."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def write_pdfs(folder: Path, n: int) -> None:
+    """``n`` generated reports as zoo PDFs (seeds 1..n)."""
+    import random
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "zoo"))
+    from documents import make_document
+    from forms import pdf_form
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in range(1, n + 1):
+        rng = random.Random(seed)
+        (folder / f"r{seed:05d}.pdf").write_bytes(pdf_form(make_document(rng), rng)[1])
+
+
+def bench_pdf(n: int, jobs: int | None) -> None:
+    """Audit generated and corpus PDFs with each PDF engine; print documents/s (wall) and per core."""
+    from checker.ingest.pdf import ENGINE_ENV
+
+    tmp = Path(tempfile.mkdtemp(prefix="gk-audit-pdf-"))
+    corpus = sorted((Path(__file__).resolve().parents[2] / "shared" / "corpus" / "pdf").glob("*.pdf"))
+    try:
+        write_pdfs(tmp / "generated", n)
+        sets = [("generated", tmp / "generated", n)]
+        if corpus:
+            (tmp / "corpus").mkdir()
+            for path in corpus:  # each file 5 times, a comment after %%EOF apart (the audit reads a content once)
+                for copy in range(5):
+                    (tmp / "corpus" / f"{path.stem}-{copy}.pdf").write_bytes(path.read_bytes() + b"\n%% copy %d\n" % copy)
+            sets.append(("corpus", tmp / "corpus", 5 * len(corpus)))
+        os.sync()
+        saved = os.environ.get(ENGINE_ENV)
+        for name, folder, count in sets:
+            for engine in ("pdfplumber", "pdfium"):
+                os.environ[ENGINE_ENV] = "pdfplumber" if engine == "pdfplumber" else "auto"
+                cpu = _cpu()
+                seconds, checked, _ = audit_once(folder, tmp / f"out-{name}-{engine}", jobs or 1)
+                used = _cpu() - cpu
+                print(f"  PDF {name} N={count} [{engine}]: {seconds:.1f} s, {count / seconds:.1f} documents/s "
+                      f"({checked} checked), {count / used:.1f} documents per CPU second (per core)", flush=True)
+        if saved is None:
+            os.environ.pop(ENGINE_ENV, None)
+        else:
+            os.environ[ENGINE_ENV] = saved
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", type=int, default=100_000, help="JSON reports (0 to skip)")
     parser.add_argument("--text", type=int, default=10_000, help="text reports (0 to skip)")
     parser.add_argument("--sample", type=int, default=300, help="reports checked one by one for the loop figure")
+    parser.add_argument("--pdf", type=int, default=0, help="generated PDF reports, audited with each PDF engine")
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     for n, form in ((args.json, "json"), (args.text, "text")):
         if n:
             bench(n, form, args.sample, args.jobs)
+    if args.pdf:
+        bench_pdf(args.pdf, args.jobs)
 
 
 if __name__ == "__main__":

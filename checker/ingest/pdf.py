@@ -1,8 +1,11 @@
-"""Read a PDF report (with a text layer) into a Layout with pdfplumber.
+"""Read a PDF report (with a text layer) into a Layout with pdfium, or pdfplumber where pdfium cannot decide.
 
-Per page:
+The characters and drawing of each page come from pdfium (:mod:`checker.ingest.pdfium_pages`,
+in pdfplumber's terms), or from pdfplumber (pdfminer) for a file or page the fast path leaves
+to it; the same geometry runs on either (``read_pdf(data, engine="pdfplumber")`` reads with
+pdfplumber alone, and gives the same layout). Per page:
 
-* Ruled tables are found with ``page.find_tables()`` on the visible drawing only
+* Ruled tables are found with pdfplumber's table finder on the visible drawing only
   (white fills, used by PDF editors to white out text and by Word as cell
   background, are ignored). A table whose border is missing where it is cut by
   the page break is closed along the ends of its vertical rules. Only tables of
@@ -38,11 +41,13 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import re
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
@@ -52,16 +57,24 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
+from pdfminer.utils import PDFDocEncoding
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
+from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
 from checker.errors import InputError
-from checker.ingest import pdfstreams
+from checker.ingest import pdfium_pages, pdfstreams, pdftext
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table, quote_of
 
 pdfstreams.install()
+
+#: Set to ``pdfplumber`` to read PDFs with pdfplumber alone (the reader before pdfium), e.g. in
+#: the audit's worker processes for a comparison.
+ENGINE_ENV = "GKCHECK_PDF_ENGINE"
 
 #: Refuse PDFs with more pages than this.
 MAX_PAGES = 300
@@ -73,6 +86,7 @@ _NUMBER = re.compile(r"^[\d\s.,，]+$")
 _PLACEHOLDER = re.compile(r"^([/／\\—–\-_*×xX]{1,3}|无|空|不适用)$")
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _EDGE_TOLERANCE = 1.0
+_PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char != "\x00" or code == 0}
 _ALIGN_TOLERANCE = 6.0
 _MARGIN_ZONE = 0.12
 _BAD_PDF_ERRORS = (
@@ -81,11 +95,15 @@ _BAD_PDF_ERRORS = (
 )
 
 
-def read_pdf(data: bytes) -> Layout:
+def read_pdf(data: bytes, *, engine: str | None = None) -> Layout:
     """Read a PDF file into a :class:`Layout`.
 
     Args:
         data: the bytes of the file.
+        engine: ``"auto"``: pdfium, and pdfplumber for a file or page pdfium cannot decide
+            (:mod:`checker.ingest.pdfium_pages`); ``"pdfplumber"``: pdfplumber alone, the reader
+            before pdfium (for comparisons and benchmarks). Both give the same layout. None:
+            the environment variable ``GKCHECK_PDF_ENGINE`` (``pdfplumber``), else ``"auto"``.
 
     Returns:
         Paragraphs and ruled tables in reading order, with hints ``title`` and
@@ -101,14 +119,65 @@ def read_pdf(data: bytes) -> Layout:
             "该文件不是 PDF 文件（缺少 %PDF 文件头），请确认文件格式和扩展名。",
             "The file is not a PDF (no %PDF header).",
         )
-    with _pdf_errors(), pdfstreams.budget() as inflated, pdfplumber.open(io.BytesIO(data)) as pdf:
-        _check_page_count(len(pdf.pages))
-        pages = [_read_page(page, number) for number, page in enumerate(pdf.pages, start=1)]
-        hints = _hints(pdf)
-    if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
-        raise inflated.error
+    if engine is None:
+        engine = "pdfplumber" if os.environ.get(ENGINE_ENV, "").strip().lower() == "pdfplumber" else "auto"
+    if engine not in ("auto", "pdfplumber"):
+        raise ValueError(f"unknown PDF engine {engine!r}")
+    try:
+        if engine == "pdfplumber":
+            raise pdfium_pages.Undecided("engine pdfplumber asked for")
+        pages, hints = _read_with_pdfium(data)
+        pdfium_pages.STATS["file read by pdfium"] += 1
+    except pdfium_pages.Undecided as undecided:
+        pdfium_pages.STATS["file read by pdfplumber"] += 1
+        pdfium_pages.STATS[f"file read by pdfplumber: {undecided}"] += 1
+        pages, hints = _read_with_pdfplumber(data)
     _check_text_layer(pages)
     return Layout(blocks=_Assembler(pages).blocks(), media_type="application/pdf", hints=hints)
+
+
+def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
+    """Read the pages with pdfium (:mod:`checker.ingest.pdfium_pages`), or say Undecided.
+
+    A page that pdfium cannot decide is read with pdfplumber, opened for it.
+    """
+    pdfium_pages.check_streams(data)
+    document = pdfium_pages.open_document(data)
+    inflated = None
+    try:
+        _check_page_count(document.page_count)
+        with ExitStack() as fallback:
+            plumber: pdfplumber.PDF | None = None
+            pages = []
+            for number in range(1, document.page_count + 1):
+                try:
+                    view = document.page(number - 1)
+                except pdfium_pages.Undecided as undecided:
+                    pdfium_pages.STATS[f"page read by pdfplumber: {undecided}"] += 1
+                    if plumber is None:
+                        fallback.enter_context(_pdf_errors())
+                        inflated = fallback.enter_context(pdfstreams.budget())
+                        plumber = fallback.enter_context(pdfplumber.open(io.BytesIO(data)))
+                    view = _plumber_view(plumber.pages[number - 1])
+                pages.append(_read_page(view, number))
+        if inflated is not None and inflated.error is not None:  # raised inside pdfminer and swallowed there
+            raise inflated.error
+    finally:
+        document.close()
+    return pages, _hints({key: _redecode(value) for key, value in document.info.items()})
+
+
+def _read_with_pdfplumber(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
+    """Read the pages with pdfplumber (pdfminer), its streams bounded by :mod:`checker.ingest.pdfstreams`."""
+    with _pdf_errors(), pdfstreams.budget() as inflated, pdfplumber.open(io.BytesIO(data)) as pdf:
+        _check_page_count(len(pdf.pages))
+        pages = [_read_page(_plumber_view(page), number) for number, page in enumerate(pdf.pages, start=1)]
+        info: dict[str, Any] = {}
+        for entry in pdf.doc.info:
+            info.update(entry)
+    if inflated.error is not None:  # raised inside pdfminer and swallowed there: still refused
+        raise inflated.error
+    return pages, _hints({key: _decode_pdf_string(info.get(key)) for key in ("Title", "CreationDate")})
 
 
 def _check_page_count(count: int) -> None:
@@ -162,20 +231,33 @@ def _pdf_errors() -> Iterator[None]:
         ) from exc
 
 
-def _hints(pdf: pdfplumber.PDF) -> dict[str, str]:
-    """Title and creation date from the document information dictionary."""
+def _hints(info: dict[str, str]) -> dict[str, str]:
+    """Title and creation date from the document information dictionary (its text strings decoded)."""
     hints: dict[str, str] = {}
-    info: dict[str, Any] = {}
-    for entry in pdf.doc.info:
-        info.update(entry)
-    title = clean_text(_decode_pdf_string(info.get("Title")))
+    title = clean_text(info.get("Title", ""))
     if title:
         hints["title"] = title
-    created = _PDF_DATE.match(_decode_pdf_string(info.get("CreationDate")))
+    created = _PDF_DATE.match(info.get("CreationDate", ""))
     if created:
         with suppress(ValueError):
             hints["doc_created"] = date(*(int(g) for g in created.groups())).isoformat()
     return hints
+
+
+def _redecode(text: str) -> str:
+    """A text string as pdfminer's reading decodes it (:func:`_decode_pdf_string`), from pdfium's reading.
+
+    pdfium decodes a string without a byte-order mark as PDFDocEncoding; such a string (all of
+    its characters in PDFDocEncoding) is turned back into its bytes and decoded as UTF-8 when it
+    is UTF-8 (some producers write UTF-8 without a mark), as pdfminer's reading does.
+    """
+    if text.isascii():
+        return text
+    try:
+        raw = bytes(_PDFDOC_BYTES[char] for char in text)
+    except KeyError:  # a character outside PDFDocEncoding: the string was UTF-16
+        return text
+    return _decode_pdf_string(raw)
 
 
 def _decode_pdf_string(value: Any) -> str:
@@ -247,25 +329,102 @@ class _PageContent:
     unmapped_chars: int
 
 
-def _read_page(page: Page, number: int) -> _PageContent:
-    """Extract the data tables and the text lines outside them from one page."""
+def _plumber_view(page: Page) -> pdfium_pages.PageView:
+    """A pdfplumber page as the page reader sees it: characters and the edges of the visible drawing."""
     visible = page.filter(_is_visible)
-    settings = {"explicit_horizontal_lines": _closing_edges(visible.edges)}
-    found = [(table, piece) for table in visible.find_tables(settings) if (piece := _piece(table, number)) is not None]
+    chars = page.chars
+    unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
+    view = pdfium_pages.PageView(visible.chars, visible.edges, page.bbox, len(chars), unmapped)
+    page.close()
+    return view
+
+
+def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
+    """Extract the data tables and the text lines outside them from one page."""
+    settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
+    fast = page.simple_text if page.simple_text is not None else pdftext.applies(page.chars)
+    tables = _TableFinder(page, settings).tables
+    centred = _centred(page.chars) if tables else []
+    found = [(table, piece) for table in tables if (piece := _piece(table, number, centred, fast)) is not None]
     pieces = [piece for _, piece in found]
     boxes = [table.bbox for table, _ in found]
+    if fast:
+        raw_lines = pdftext.text_lines(page.chars)
+    else:
+        raw_lines = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width,
+                                     layout_height=page.height).extract_text_lines(strip=True, return_chars=False)
     lines = [
         line
-        for index, raw in enumerate(visible.extract_text_lines(strip=True), start=1)
+        for index, raw in enumerate(raw_lines, start=1)
         if not _inside_any(raw, boxes)
         and (line := _line(raw, index)) is not None
         and not _is_page_number(line, page.height)
     ]
     items: list[_Line | _Piece] = sorted([*lines, *pieces], key=lambda item: item.top)
-    unmapped = sum(1 for char in page.chars if char["text"].startswith("(cid:"))
-    content = _PageContent(number, items, len(page.chars), unmapped)
-    page.close()
-    return content
+    return _PageContent(number, items, page.char_count, page.unmapped_chars)
+
+
+class _TableFinder(TableFinder):
+    """pdfplumber's ``TableFinder`` (the same edges, intersections, cells and tables), its cells found faster.
+
+    pdfplumber's ``intersections_to_cells`` rebuilds the set of edges at two points for each
+    pair of points it tests; :func:`_intersections_to_cells` builds them once per point.
+    """
+
+    def __init__(self, page: Any, settings: TableSettings) -> None:
+        self.page = page
+        self.settings = settings
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                    settings.intersection_y_tolerance)
+        self.cells = _intersections_to_cells(self.intersections)
+        self.tables = [PlumberTable(page, group) for group in cells_to_tables(self.cells)]
+
+
+def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
+                            ) -> list[tuple[float, float, float, float]]:
+    """What pdfplumber's ``table.intersections_to_cells`` returns.
+
+    For each point in sorted order, the smallest cell it opens: the first point below it (same
+    x) and the first point right of it (same y), in sorted order, joined to it by a common edge,
+    whose bottom-right corner is a point joined to both.
+    """
+    def boxes(edges: list[dict[str, Any]]) -> frozenset[tuple[float, float, float, float]]:
+        return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges)
+
+    vertical = {point: boxes(edges["v"]) for point, edges in intersections.items()}
+    horizontal = {point: boxes(edges["h"]) for point, edges in intersections.items()}
+
+    def connects(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
+            a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b]))
+
+    points = sorted(intersections)
+    columns: dict[float, list[tuple[float, float]]] = {}
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # each list in sorted order
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for point in points:
+        below = [q for q in columns[point[0]] if q > point]
+        right = [q for q in rows[point[1]] if q > point]
+        cell = None
+        for below_point in below:
+            if not connects(point, below_point):
+                continue
+            for right_point in right:
+                if not connects(point, right_point):
+                    continue
+                corner = (right_point[0], below_point[1])
+                if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                    cell = (point[0], point[1], corner[0], corner[1])
+                    break
+            if cell is not None:
+                break
+        if cell is not None:
+            cells.append(cell)
+    return cells
 
 
 def _is_visible(obj: dict[str, Any]) -> bool:
@@ -318,13 +477,14 @@ def _column_count(table: PlumberTable) -> int:
     return len({round(cell[0]) for cell in table.cells})
 
 
-def _piece(table: PlumberTable, page: int) -> _Piece | None:
+def _piece(table: PlumberTable, page: int, centred: list[tuple[float, float, int, dict[str, Any]]],
+           fast: bool) -> _Piece | None:
     """A data-table piece from a pdfplumber table, or None for a one-column frame."""
     if _column_count(table) < 2:
         return None
     tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
     cells = []
-    for row, texts in zip(table.rows, table.extract(), strict=True):
+    for row, texts in zip(table.rows, _extract(table, centred, fast), strict=True):
         for bbox, text in zip(row.cells, texts, strict=True):
             if bbox is None:
                 continue
@@ -333,6 +493,40 @@ def _piece(table: PlumberTable, page: int) -> _Piece | None:
             cells.append(_GeoCell(x0, x1, _nearest(tops, top), _nearest(tops, bottom), cell_text, page))
     x0, top, x1, _ = table.bbox
     return _Piece(page, x0, x1, top, cells)
+
+
+def _centred(chars: list[dict[str, Any]]) -> list[tuple[float, float, int, dict[str, Any]]]:
+    """(vertical centre, horizontal centre, page order, char) of each character, sorted."""
+    return sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
+
+
+def _extract(table: PlumberTable, centred: list[tuple[float, float, int, dict[str, Any]]],
+             fast: bool) -> list[list[str | None]]:
+    """What ``table.extract()`` returns, without testing every character against every row.
+
+    A character belongs to a cell when its centre lies in the cell (left and top edges
+    included, right and bottom excluded), as in pdfplumber; the characters of the table's
+    rows are found by bisecting the characters sorted by their vertical centre, and keep
+    their page order (``centred``: :func:`_centred` of the page's characters). ``fast``: the
+    characters are all upright (:func:`checker.ingest.pdftext.applies`).
+    """
+    text_of = pdftext.extract_text if fast else extract_text
+    middles = [entry[0] for entry in centred]
+    out: list[list[str | None]] = []
+    for row in table.rows:
+        x0, top, x1, bottom = row.bbox
+        in_row = sorted((entry for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
+                         if x0 <= entry[1] < x1), key=lambda entry: entry[2])
+        texts: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                texts.append(None)
+                continue
+            cx0, ctop, cx1, cbottom = cell
+            inside = [entry[3] for entry in in_row if cx0 <= entry[1] < cx1 and ctop <= entry[0] < cbottom]
+            texts.append(text_of(inside) if inside else "")
+        out.append(texts)
+    return out
 
 
 def _cluster(values: list[float], tolerance: float = _EDGE_TOLERANCE) -> list[float]:
@@ -345,8 +539,13 @@ def _cluster(values: list[float], tolerance: float = _EDGE_TOLERANCE) -> list[fl
 
 
 def _nearest(boundaries: list[float], value: float) -> int:
-    """Index of the boundary closest to value."""
-    return min(range(len(boundaries)), key=lambda i: abs(boundaries[i] - value))
+    """Index of the boundary closest to value (sorted boundaries; the lower one on a tie)."""
+    at = bisect_left(boundaries, value)
+    if at == 0:
+        return 0
+    if at == len(boundaries) or value - boundaries[at - 1] <= boundaries[at] - value:
+        return at - 1
+    return at
 
 
 def _inside_any(line: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:

@@ -208,6 +208,30 @@ def test_dask_executor_with_a_local_cluster(tmp_path: Path) -> None:
     assert len(summary.checked) == 6
 
 
+def test_dask_executor_reads_a_batch_of_pdfs(tmp_path: Path) -> None:
+    """PDF reports go through the Dask executor (pdfium in its workers) with the results of the local executor."""
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("reportlab", reason="reportlab (test extra) generates the PDFs")
+    import random
+
+    sys.path.insert(0, str(ROOT / "tests" / "zoo"))
+    from documents import make_document
+    from forms import pdf_form
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(4):
+        rng = random.Random(100 + i)
+        (folder / f"r{i}.pdf").write_bytes(pdf_form(make_document(rng), rng)[1])
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        summary = _audit([str(folder)], tmp_path / "out", executor="dask", scheduler=client)
+    local = _audit([str(folder)], tmp_path / "local")
+    assert len(summary.checked) == 4 and {r.file_kind for r in summary.checked} == {"pdf"}
+    assert sorted((Path(r.path).name, r.result) for r in summary.checked) == sorted(
+        (Path(r.path).name, r.result) for r in local.checked)
+
+
 def test_shared_corpus_audit(corpus_dir: Path, tmp_path: Path) -> None:
     code = _cli(["audit", str(corpus_dir), "-o", str(tmp_path / "out"), "-q", "--exit-zero"])
     assert code == 0

@@ -1,0 +1,390 @@
+"""The characters and rules of a PDF's pages with pdfium (pypdfium2), in pdfplumber's terms.
+
+pdfplumber reads a page with pdfminer, a PDF interpreter in pure Python: 0.25–0.5 s of CPU
+per report, nearly all of it interpreting the content streams. pdfium (pypdfium2, Apache-2.0 /
+BSD-3-Clause, already installed as a dependency of pdfplumber) interprets them in C. This
+module turns what pdfium finds into the objects pdfplumber's own table finder and text-line
+grouping work on, so that :mod:`checker.ingest.pdf` runs the same geometry on either engine:
+
+* **chars**: every character that a glyph draws (pdfium's generated spaces and line breaks
+  left out), as a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's
+  top-down coordinates): pdfminer's box of the character, from the origin over the advance
+  width (pdfium's "loose" box) and from the descent (the loose box's bottom) up by the font
+  size (the loose box goes up to the font's ascent instead);
+* **edges**: the rules of the visible drawing, classified as pdfminer classifies a path
+  (one subpath at a time: two points are a ``line``, a closed axis-aligned four-point
+  subpath a ``rect``, anything else a ``curve``) and turned into edges as pdfplumber does.
+
+:func:`check_streams`, :func:`open_document` and :meth:`Document.page` raise :class:`Undecided`
+whenever the two engines could read the file or page differently or the bounds of
+:mod:`checker.ingest.pdfstreams` could not be kept; the caller then reads the file (or page)
+with pdfplumber (the behaviour of before, errors included):
+
+* the file is encrypted, or a stream is encoded with a filter other than FlateDecode
+  (possibly after ASCII85/ASCIIHex), or a filter is given indirectly, or a predictor row is
+  wider than :data:`_MAX_COLUMNS`; every Flate stream of the file is inflated first
+  (:func:`check_streams`), and more than :data:`_FAST_INFLATED` bytes in all (far beyond any
+  report: fonts and page contents of a 30-page report take a few MB) or than ``INFLATED_MB``
+  also go to pdfplumber, which refuses a file past ``INFLATED_MB`` as before;
+* pdfium cannot open the file (pdfplumber then gives the clear error of before);
+* (this page only) a page is rotated or its media box does not start at 0, 0;
+* (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
+  not upright, or has a box off its origin or wider than three times its size: characters of
+  a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
+  metrics and pdfium gives in the font's unscaled units.
+
+:data:`STATS` counts the files read by each engine and the reasons for falling back.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ctypes
+import re
+import threading
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from checker import limits
+
+#: pdfium is not thread-safe, not even across documents: one pdfium call at a time in the process
+#: (the Dask executor and ``gkcheck serve`` read files in threads). Held while a page is extracted.
+_PDFIUM = threading.Lock()
+
+#: Files read by each engine (``pdfium``, ``pdfplumber``) and the reasons for falling back.
+STATS: Counter[str] = Counter()
+
+#: Bytes inflated from all Flate streams of a file above which pdfplumber reads it.
+_FAST_INFLATED = 32 << 20
+#: Widest predictor row (``/Columns``, ``/Colors``, ``/BitsPerComponent`` each) read by pdfium.
+_MAX_COLUMNS = 100_000
+
+_FLATE = rb"/(?:FlateDecode|Fl)"
+_ASCII = rb"/(?:ASCII85Decode|A85|ASCIIHexDecode|AHx)"
+_IMAGE_ONLY = rb"/(?:DCTDecode|DCT|JPXDecode|JBIG2Decode|CCITTFaxDecode|CCF)"
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]{0,200}\]|/[A-Za-z0-9]+)?")
+_ALLOWED_FILTER = re.compile(
+    rb"\[\s*(?:" + _ASCII + rb"\s*)*(?:" + _FLATE + rb"\s*)?\]|" + _FLATE + rb"|" + _ASCII + rb"|" + _IMAGE_ONLY
+    + rb"|\[\s*" + _IMAGE_ONLY + rb"\s*\]")
+_PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+_EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
+_SPACES = frozenset(" \r\n\t\x00\xa0")
+
+
+class Undecided(Exception):
+    """pdfium's reading could differ from pdfplumber's, or could not be bounded: read with pdfplumber."""
+
+
+@dataclass(slots=True)
+class PageView:
+    """One page as pdfplumber's table finder and text extraction see it (``page`` for them)."""
+
+    chars: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    bbox: tuple[float, float, float, float]
+    char_count: int
+    unmapped_chars: int
+    #: Every character upright, one character of text (:func:`checker.ingest.pdftext.applies`); None: not known.
+    simple_text: bool | None = None
+
+    @property
+    def width(self) -> float:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@dataclass(slots=True)
+class Document:
+    """What the fast path read: the page count, the pages (read one by one) and the information entries."""
+
+    page_count: int
+    pdf: Any
+    info: dict[str, str]
+
+    def page(self, index: int) -> PageView:
+        """Page ``index`` (from 0) as a :class:`PageView`; :class:`Undecided` when pdfium cannot decide it."""
+        with _PDFIUM:
+            page = self.pdf[index]
+            try:
+                return _page_view(page)
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        with _PDFIUM:
+            self.pdf.close()
+
+
+def check_streams(data: bytes) -> None:
+    """:class:`Undecided` unless every stream is plainly encoded and all inflate to little.
+
+    pdfium inflates streams without a bound, so this runs before pdfium opens the file: every
+    Flate stream (after its ASCII85/ASCIIHex layer, when it has one) is inflated here, at most
+    to what is left of :data:`_FAST_INFLATED` or of ``INFLATED_MB``, whichever is smaller; more
+    than that, a filter of another kind, or a Flate stream this does not find and inflate
+    whole leaves the file to pdfplumber, whose decoders charge the budget as they go
+    (:mod:`checker.ingest.pdfstreams`) and refuse a file past ``INFLATED_MB`` as before.
+    """
+    if b"/Encrypt" in data:
+        raise Undecided("encrypted")
+    flate_filters = 0
+    for match in _FILTER.finditer(data):
+        value = match.group(1)
+        if value is None or not _ALLOWED_FILTER.fullmatch(value):
+            raise Undecided("filter")
+        flate_filters += len(re.findall(_FLATE + rb"\b", value))
+    for match in _PARAMETER.finditer(data):
+        number = match.group(1)
+        if not number.isdigit() or int(number) > _MAX_COLUMNS:
+            raise Undecided("predictor")
+    left = min(_FAST_INFLATED, limits.INFLATED_MB.bytes())
+    streams = 0
+    for match in _STREAM.finditer(data):
+        if data[match.start() - 3:match.start()] == b"end":
+            continue
+        size = _inflate_at(data, match.end(), left)
+        if size is not None:
+            streams += 1
+            left -= size
+            if left < 0:
+                raise Undecided("large")
+    if streams < flate_filters:
+        raise Undecided("unread stream")
+
+
+def _inflate_at(data: bytes, start: int, left: int) -> int | None:
+    """The inflated size (at most ``left + 1``) of the whole zlib data, or ASCII85/hex-encoded zlib
+    data, at ``start``; None when there is none or it is damaged."""
+    head = data[start:start + 2]
+    if len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
+        raw: Any = memoryview(data)[start:]  # to the end of the zlib data, whatever bytes it holds
+    else:
+        end = data.find(b"endstream", start)
+        body = data[start:end if end >= 0 else len(data)].rstrip()
+        if not body.endswith(b">"):  # neither ASCII85 (~>) nor ASCIIHex (>): an image, or no filter
+            return None
+        text = re.sub(rb"\s", b"", body)
+        try:
+            if text.endswith(b"~>"):  # ASCII85: PDF leaves out the opening <~
+                raw = base64.a85decode(text if text.startswith(b"<~") else b"<~" + text, adobe=True)
+            elif text.endswith(b">"):  # ASCIIHex: an odd last digit is followed by 0
+                digits = text[:-1]
+                raw = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+            else:
+                return None
+        except (ValueError, binascii.Error):
+            return None
+    inflater = zlib.decompressobj()
+    try:
+        size = len(inflater.decompress(raw, left + 1))
+    except zlib.error:
+        return None
+    if size > left:
+        return size
+    return size if inflater.eof else None
+
+
+def open_document(data: bytes) -> Document:
+    """Open the file with pdfium (:class:`Undecided` when pdfium cannot)."""
+    with _PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise Undecided("pdfium cannot open") from exc
+        info = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(value, str)}
+        return Document(len(pdf), pdf, info)
+
+
+def _page_view(page: Any) -> PageView:
+    """Characters and visible edges of one page."""
+    if page.get_rotation():
+        raise Undecided("rotated page")
+    left, bottom, right, top = page.get_mediabox()
+    if left or bottom:
+        raise Undecided("media box offset")
+    textpage = page.get_textpage()
+    try:
+        chars, count, unmapped = _chars(textpage, top)
+    finally:
+        textpage.close()
+    edges: list[dict[str, Any]] = []
+    _collect_paths(page.raw, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
+    edges.sort(key=lambda edge: _EDGE_ORDER[edge["object_type"]])  # pdfplumber's order: lines, rects, curves
+    return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped, simple_text=True)
+
+
+def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
+    """The characters drawn on the page, in pdfplumber's form."""
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if count <= 0:
+        return [], 0, 0
+    text = textpage.get_text_range(0, count, errors="replace") if count else ""
+    if len(text) != count:  # characters beyond the BMP: one at a time
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
+    rect = pdfium_c.FS_RECTF()
+    box = pdfium_c.FPDFText_GetLooseCharBox
+    generated = pdfium_c.FPDFText_IsGenerated
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    char_matrix = pdfium_c.FPDFText_GetMatrix
+    font_size = pdfium_c.FPDFText_GetFontSize
+    matrix = pdfium_c.FS_MATRIX()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    origin = pdfium_c.FPDFText_GetCharOrigin
+    chars: list[dict[str, Any]] = []
+    for index, char in enumerate(text):
+        if char in _SPACES and generated(raw, index):
+            continue
+        if map_error(raw, index):
+            raise Undecided("unmapped character")
+        if not char_matrix(raw, index, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+            raise Undecided("character not upright")
+        size = font_size(raw, index) * matrix.d
+        box(raw, index, rect)
+        left, right, base = rect.left, rect.right, rect.bottom
+        # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
+        # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
+        # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
+        origin(raw, index, origin_x, origin_y)
+        if abs(left - origin_x.value) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
+                base - origin_y.value) > 0.5 * size:
+            raise Undecided("character box")
+        bottom = page_top - base
+        top = bottom - size
+        chars.append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
+                      "size": size, "upright": True})
+    return chars, len(chars), 0
+
+
+def _collect_paths(page: Any, form: Any, matrix: tuple[float, ...], page_top: float,
+                   edges: list[dict[str, Any]], depth: int) -> None:
+    """Edges of the visible paths of a page or form (forms' matrices applied)."""
+    if depth > 8:
+        raise Undecided("deep forms")
+    if form is None:
+        count, get = pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject
+        parent = page
+    else:
+        count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
+        parent = form
+    fs_matrix = pdfium_c.FS_MATRIX()
+    for index in range(count):
+        obj = get(parent, index)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+            continue
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, fs_matrix):
+            raise Undecided("no matrix")
+        own = _compose((fs_matrix.a, fs_matrix.b, fs_matrix.c, fs_matrix.d, fs_matrix.e, fs_matrix.f), matrix)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            _collect_paths(page, obj, own, page_top, edges, depth + 1)
+        else:
+            _path_edges(obj, own, page_top, edges)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix applying ``inner`` then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+_LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+
+
+def _path_edges(obj: Any, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
+    """The edges of one path object's visible subpaths, as pdfminer and pdfplumber would make them."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+        raise Undecided("path draw mode")
+    stroke_white, fill_white = _white(obj, pdfium_c.FPDFPageObj_GetStrokeColor), _white(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    a, b, c, d, e, f = matrix
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[tuple[str, list[tuple[float, float]]]] = []
+    shape: list[str] = []
+    points: list[tuple[float, float]] = []
+    bezier = 0
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
+        if kind == _MOVETO:
+            if shape:
+                subpaths.append(("".join(shape), points))
+            shape, points, bezier = ["m"], [point], 0
+        elif kind == _BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:  # the end point; the two before are control points
+                shape.append("c")
+                points.append(point)
+        elif kind == _LINETO:
+            shape.append("l")
+            points.append(point)
+        else:
+            raise Undecided("path segment")
+        if pdfium_c.FPDFPathSegment_GetClose(segment) and points:
+            shape.append("h")
+            points.append(points[0])
+    if shape:
+        subpaths.append(("".join(shape), points))
+    for kind_shape, pts in subpaths:
+        _subpath_edges(kind_shape, pts, bool(stroke.value), bool(fill_mode.value), stroke_white, fill_white, edges)
+
+
+def _subpath_edges(shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool, stroke_white: bool,
+                   fill_white: bool, edges: list[dict[str, Any]]) -> None:
+    """pdfminer's classification of one subpath (converter.paint_path), then pdfplumber's edges and visibility."""
+    if not shape.startswith("m"):
+        return
+    if len(shape) > 3 and shape.endswith("lh") and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + pts[-1:]
+    if shape in ("mlh", "ml"):
+        if stroke_white:
+            return
+        (x0, y0), (x1, y1) = pts[0], pts[1]
+        edges.append(_edge("line", min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1),
+                           "h" if y0 == y1 else "v"))
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts[:5]
+        closed = pts[0] == pts[4]
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+        if closed and square:
+            left, right = min(x0, x2), max(x0, x2)
+            top, bottom = min(y0, y2), max(y0, y2)
+            visible = (stroke and not stroke_white) or (
+                fill and min(right - left, bottom - top) <= 2 and not fill_white)
+            if visible:
+                edges.append(_edge("rect_edge", left, right, top, top, "h"))
+                edges.append(_edge("rect_edge", left, right, bottom, bottom, "h"))
+                edges.append(_edge("rect_edge", left, left, top, bottom, "v"))
+                edges.append(_edge("rect_edge", right, right, top, bottom, "v"))
+            return
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+        orientation = "v" if x0 == x1 else ("h" if y0 == y1 else None)
+        edges.append(_edge("curve_edge", min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1), orientation))
+
+
+def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientation: str | None) -> dict[str, Any]:
+    return {"object_type": kind, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation}
+
+
+def _white(obj: Any, getter: Any) -> bool:
+    """Whether the object's stroke or fill colour (as pdfium gives it, RGB) is white."""
+    r, g, b, alpha = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    if not getter(obj, r, g, b, alpha):
+        return False
+    return min(r.value, g.value, b.value) >= 253

@@ -1,0 +1,384 @@
+"""The PDF reader on pdfium gives the same report as on pdfplumber (the reader before it).
+
+Every PDF is read twice, ``read_pdf(data)`` (pdfium, pdfplumber only where pdfium cannot
+decide) and ``read_pdf(data, engine="pdfplumber")``; the report documents
+(:func:`checker.ingest.parse_document`) and the layouts (every table cell, every paragraph,
+with locations) must be equal. The PDFs: the zoo's PDF form of generated documents (styles,
+split titles, table 三 broken inside a row across a page, repeated headers, page numbers),
+the reader tests' tables, drawings the fast path classifies itself (lines, stroked and
+filled rectangles, white boxes over text, shaded cells, a table in a form XObject), pages
+it leaves to pdfplumber (rotated page, rotated text), and each corpus PDF when present.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import random
+import sys
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from format_builders import CORPUS, PAGE_BREAK, pdf_bytes, t2_spec, t3_spec, t4_spec
+
+from checker.errors import InputError
+from checker.ingest import parse_document, pdf, pdfium_pages, pdftext
+from checker.ingest.layout import Layout, Paragraph, Table
+
+pytest.importorskip("reportlab", reason="reportlab (test extra) generates the PDFs")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "zoo"))
+from documents import make_document  # noqa: E402
+from forms import pdf_form  # noqa: E402
+
+READ_PDF = pdf.read_pdf
+LONG = "本机关坚持以公开为常态、不公开为例外，持续深化政务公开，" * 6
+
+
+def _blocks(layout: Layout) -> list[Any]:
+    """Every block as plain data: paragraph text and location; table cells with their locations."""
+    out: list[Any] = []
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            out.append(("p", block.text, block.loc))
+        else:
+            assert isinstance(block, Table)
+            out.append(("t", block.loc, [[(c.text, c.loc) for c in row] for row in block.rows]))
+    return out
+
+
+def _same(data: bytes) -> Layout:
+    """Read ``data`` with both engines; assert the same layout and hints; the layout."""
+    fast = READ_PDF(data)
+    slow = READ_PDF(data, engine="pdfplumber")
+    assert _blocks(fast) == _blocks(slow)
+    assert fast.hints == slow.hints
+    return fast
+
+
+def _same_document(data: bytes, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """The report documents read by both engines are equal; the document."""
+    fast = parse_document(data, "report.pdf")
+    with monkeypatch.context() as patch:
+        patch.setattr(pdf, "read_pdf", functools.partial(READ_PDF, engine="pdfplumber"))
+        slow = parse_document(data, "report.pdf")
+    assert fast == slow
+    return fast
+
+
+def _counts() -> dict[str, int]:
+    return dict(pdfium_pages.STATS)
+
+
+# ----------------------------------------------------------------------------- generated reports
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_zoo_pdf_reports_read_the_same(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    _, data = pdf_form(make_document(rng), rng)
+    before = _counts().get("file read by pdfium", 0)
+    document = _same_document(data, monkeypatch)
+    assert document["tables"], "the generated report has tables"
+    assert _counts()["file read by pdfium"] > before, "a generated report is read by pdfium"
+
+
+def test_reader_test_tables_read_the_same() -> None:
+    layout = _same(pdf_bytes(["某县人民政府2024年政府信息公开工作年度报告", "一、总体情况", LONG, t2_spec(),
+                              "三、收到和处理政府信息公开申请情况", t3_spec(), PAGE_BREAK, t4_spec(), LONG],
+                             repeat_rows=3))
+    assert sum(isinstance(b, Table) for b in layout.blocks) == 3
+
+
+def _canvas_pdf(draw: Any, *, rotate_page: int = 0) -> bytes:
+    """A one-page PDF drawn with reportlab's canvas (STSong-Light text)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=True)
+    if rotate_page:
+        canvas.setPageRotation(rotate_page)
+    canvas.setFont("STSong-Light", 12)
+    canvas.drawString(72, 780, "一、总体情况")
+    canvas.drawString(96, 760, LONG[:30])
+    draw(canvas)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _grid(canvas: Any, x: float, y: float, *, how: str, rows: int = 4, cols: int = 3) -> None:
+    """A ruled table at (x, y) (top left): drawn with lines, stroked rectangles or thin filled bars."""
+    width, height = 90, 20
+    for r in range(rows):
+        for c in range(cols):
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.drawString(x + c * width + 4, y - (r + 1) * height + 6, f"第{r}行{c}列" if c == 0 else str(r * 10 + c))
+    canvas.setStrokeColorRGB(0, 0, 0)
+    right, bottom = x + cols * width, y - rows * height
+    if how == "lines":
+        for r in range(rows + 1):
+            canvas.line(x, y - r * height, right, y - r * height)
+        for c in range(cols + 1):
+            canvas.line(x + c * width, y, x + c * width, bottom)
+    elif how == "rects":
+        for r in range(rows):
+            for c in range(cols):
+                canvas.rect(x + c * width, y - (r + 1) * height, width, height, stroke=1, fill=0)
+    else:  # thin filled bars, as some converters draw rules
+        for r in range(rows + 1):
+            canvas.rect(x, y - r * height - 0.25, right - x, 0.5, stroke=0, fill=1)
+        for c in range(cols + 1):
+            canvas.rect(x + c * width - 0.25, bottom, 0.5, y - bottom, stroke=0, fill=1)
+
+
+@pytest.mark.parametrize("how", ["lines", "rects", "bars"])
+def test_rules_drawn_in_each_way_read_the_same(how: str) -> None:
+    layout = _same(_canvas_pdf(lambda canvas: _grid(canvas, 72, 700, how=how)))
+    (table,) = [b for b in layout.blocks if isinstance(b, Table)]
+    assert [c.text for c in table.rows[2]] == ["第2行0列", "21", "22"]
+
+
+def test_white_boxes_shaded_cells_and_curves_read_the_same() -> None:
+    def draw(canvas: Any) -> None:
+        canvas.setFillColorRGB(0.85, 0.85, 0.85)
+        canvas.rect(72, 680, 270, 20, stroke=0, fill=1)  # a shaded header row
+        _grid(canvas, 72, 700, how="rects")
+        canvas.drawString(72, 560, "被白色方框遮住的文字")
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.setStrokeColorRGB(1, 1, 1)
+        canvas.rect(60, 540, 300, 40, stroke=1, fill=1)  # a white box over text: not a table
+        canvas.setStrokeColorRGB(0, 0, 0)
+        canvas.circle(400, 500, 30)  # a curve
+        canvas.roundRect(72, 400, 200, 60, 8)  # a frame with round corners
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.drawString(80, 430, "圆角方框里的一段文字")
+
+    _same(_canvas_pdf(draw))
+
+
+def test_table_inside_a_form_xobject_reads_the_same() -> None:
+    def draw(canvas: Any) -> None:
+        canvas.beginForm("table")
+        canvas.setFont("STSong-Light", 12)
+        _grid(canvas, 72, 700, how="lines")
+        canvas.endForm()
+        canvas.saveState()
+        canvas.translate(10, -40)
+        canvas.doForm("table")
+        canvas.restoreState()
+
+    before = _counts()
+    layout = _same(_canvas_pdf(draw))
+    assert any(isinstance(b, Table) for b in layout.blocks)
+    assert _counts()["file read by pdfium"] == before.get("file read by pdfium", 0) + 1
+    assert sum(_counts().values()) == sum(before.values()) + 3  # + this file by pdfium, and by pdfplumber asked for
+
+
+def test_rotated_page_and_rotated_text_go_to_pdfplumber() -> None:
+    before = _counts()
+    _same(_canvas_pdf(lambda canvas: _grid(canvas, 72, 700, how="lines"), rotate_page=90))
+    after = _counts()
+    assert after.get("page read by pdfplumber: rotated page", 0) > before.get("page read by pdfplumber: rotated page", 0)
+
+    def rotated(canvas: Any) -> None:
+        canvas.saveState()
+        canvas.translate(300, 300)
+        canvas.rotate(30)
+        canvas.drawString(0, 0, "旋转的文字")
+        canvas.restoreState()
+
+    _same(_canvas_pdf(rotated))
+    assert _counts().get("page read by pdfplumber: character not upright", 0) > after.get(
+        "page read by pdfplumber: character not upright", 0)
+
+
+def test_threads_read_pdfs_together() -> None:
+    """pdfium is not thread-safe: its calls are serialised, so threads (Dask, serve) read PDFs side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(21)
+    files = [pdf_form(make_document(rng), rng)[1] for _ in range(3)]
+    expected = [_blocks(READ_PDF(data)) for data in files]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda data: _blocks(READ_PDF(data)), files * 4))
+    assert results == expected * 4
+
+
+def test_vertical_writing_font_reads_the_same() -> None:
+    """Text set in a vertical-writing CID font (UniGB-UCS2-V): the same as pdfplumber, by pdfium or by the page fallback."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light", isVertical=True))  # under the same name
+    try:
+        canvas = Canvas(out, pagesize=A4, invariant=True)
+        canvas.setFont("STSong-Light", 10)
+        canvas.drawString(100, 700, "三、本年度办理结果")
+        canvas.showPage()
+        canvas.save()
+    finally:
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    layout = _same(out.getvalue())
+    assert "".join(b.text for b in layout.blocks if isinstance(b, Paragraph)) == "三、本年度办理结果"
+
+
+# ----------------------------------------------------------------------------- the corpus
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "pdf").glob("*.pdf")), ids=lambda p: p.stem)
+def test_corpus_pdf_reads_the_same(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = path.read_bytes()
+    document = _same_document(data, monkeypatch)
+    assert document["tables"]
+    _same(data)
+
+
+# ----------------------------------------------------------------------------- word and line grouping
+
+
+def _plumber_pages(data: bytes) -> list[list[dict[str, Any]]]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return [page.chars for page in document.pages]
+
+
+def _sources() -> list[bytes]:
+    rng = random.Random(11)
+    sources = [pdf_form(make_document(rng), rng)[1] for _ in range(2)]
+    return sources + [path.read_bytes() for path in sorted((CORPUS / "pdf").glob("*.pdf"))]
+
+
+def test_words_and_lines_as_pdfplumber_groups_them() -> None:
+    from pdfplumber.utils import extract_text
+    from pdfplumber.utils.text import chars_to_textmap
+
+    rng = random.Random(5)
+    for data in _sources():
+        for chars in _plumber_pages(data):
+            assert pdftext.applies(chars)
+            expected = [{k: line[k] for k in ("text", "x0", "top", "x1", "bottom")}
+                        for line in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=False)]
+            assert pdftext.text_lines(chars) == expected
+            for _ in range(40):  # runs of characters, as in table cells; and scattered ones
+                start = rng.randrange(len(chars))
+                run = chars[start:start + rng.randrange(1, 80)]
+                scattered = rng.sample(chars, min(len(chars), rng.randrange(1, 30)))
+                for sample in (run, scattered):
+                    assert pdftext.extract_text(sample) == extract_text(sample)
+                    assert pdftext.text_lines(sample) == [
+                        {k: line[k] for k in ("text", "x0", "top", "x1", "bottom")}
+                        for line in chars_to_textmap(sample).extract_text_lines(strip=True, return_chars=False)]
+
+
+def test_cells_found_as_pdfplumber_finds_them() -> None:
+    import pdfplumber
+    from pdfplumber.table import TableFinder, TableSettings, intersections_to_cells
+
+    found = 0
+    for data in _sources():
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for page in document.pages:
+                visible = page.filter(pdf._is_visible)
+                settings = TableSettings.resolve({"explicit_horizontal_lines": pdf._closing_edges(visible.edges)})
+                theirs = TableFinder(visible, settings)
+                ours = pdf._TableFinder(visible, settings)
+                assert pdf._intersections_to_cells(theirs.intersections) == intersections_to_cells(theirs.intersections)
+                assert [t.cells for t in ours.tables] == [t.cells for t in theirs.tables]
+                found += len(theirs.tables)
+    assert found >= 6
+
+
+# ----------------------------------------------------------------------------- files left to pdfplumber
+
+
+def _minimal_pdf(content: bytes, stream_dict: bytes = b"", info: bytes = b"") -> bytes:
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + stream_dict + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< " + info + b" >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+TEXT = b"BT /F1 12 Tf 72 700 Td (Annual report 2024) Tj ET"
+
+
+@pytest.mark.parametrize(("content", "stream_dict", "reason"), [
+    (TEXT, b"", None),
+    (zlib.compress(TEXT), b" /Filter /FlateDecode", None),
+    (TEXT.hex().encode() + b">", b" /Filter /ASCIIHexDecode", None),
+    (zlib.compress(TEXT), b" /Filter [/FlateDecode /FlateDecode]", "filter"),
+    (TEXT, b" /Filter 9 0 R", "filter"),
+    (zlib.compress(TEXT), b" /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1000000000 >>", "predictor"),
+])
+def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None) -> None:
+    data = _minimal_pdf(content, stream_dict)
+    if reason is None:
+        pdfium_pages.check_streams(data)
+    else:
+        with pytest.raises(pdfium_pages.Undecided, match=reason):
+            pdfium_pages.check_streams(data)
+
+
+def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streams past INFLATED_MB, or past what the fast path takes, never reach pdfium; pdfplumber refuses them."""
+    monkeypatch.setenv("GKCHECK_LIMIT_INFLATED_MB", "2")
+    data = _minimal_pdf(zlib.compress(TEXT + b" " * (3 << 20)), b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="large"):
+        pdfium_pages.check_streams(data)
+    with pytest.raises(InputError, match="解压后的内容超出上限"):
+        READ_PDF(data)
+    monkeypatch.delenv("GKCHECK_LIMIT_INFLATED_MB")
+    big = _minimal_pdf(zlib.compress(TEXT + b" " * (40 << 20)), b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="large"):
+        pdfium_pages.check_streams(big)
+    truncated = _minimal_pdf(zlib.compress(TEXT + b" " * 5000)[:-20], b" /Filter /FlateDecode")
+    with pytest.raises(pdfium_pages.Undecided, match="unread stream"):
+        pdfium_pages.check_streams(truncated)
+
+
+@pytest.mark.parametrize("title", [
+    b"(Annual report)", b"<FEFF" + "年度报告".encode("utf-16-be").hex().encode() + b">",
+    b"(" + "年度报告".encode() + b")", b"(Caf\xe9 \x95)", b"(" + "年度报告".encode("gb18030") + b")",
+])
+def test_document_information_read_the_same(title: bytes) -> None:
+    data = _minimal_pdf(TEXT, info=b"/Title " + title + b" /CreationDate (D:20250120093000+08'00')")
+    layout = _same(data)
+    assert layout.hints["doc_created"] == "2025-01-20"
+
+
+def test_malformed_and_encrypted_files_keep_their_messages() -> None:
+    good = _minimal_pdf(TEXT)
+    broken = good[:200]
+    messages = []
+    for data in (broken, good.replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Standard >>")):
+        with pytest.raises(InputError) as fast:
+            READ_PDF(data)
+        with pytest.raises(InputError) as slow:
+            READ_PDF(data, engine="pdfplumber")
+        assert str(fast.value) == str(slow.value)
+        messages.append(str(fast.value))
+    assert all("PDF" in message for message in messages)
