@@ -527,3 +527,28 @@ def _is_report_page(data: bytes) -> bool:
         return False
     return bool(doc.get("tables")) or len(doc.get("sections") or {}) >= 3
 
+
+
+def read_url(url: str, *, year: int | None = None, fetcher: Fetcher | None = None) -> dict[str, Any]:
+    """The report document at a web address (``gkcheck check URL``): fetched once, read as a file of the
+    same bytes is, with ``source.url`` (the address) and ``source.fetched`` (when) set.
+
+    Raises:
+        InputError: it cannot be fetched (:class:`FetchError`, with the reason) or read.
+    """
+    from checker.ingest import parse_document
+
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        outcome = fetcher.fetch(url)
+    finally:
+        if own:
+            fetcher.close()
+    if isinstance(outcome, FetchError):
+        raise outcome
+    assert isinstance(outcome, Page)  # no validators were sent: never NotModified
+    document = parse_document(readable_bytes(outcome), outcome.name, year=year)
+    source = document.setdefault("source", {})
+    source["url"], source["fetched"] = url, outcome.fetched
+    return document

@@ -12,30 +12,34 @@ declared in ``rules/web.yaml`` and decided here, after the engine, as the waiver
 * :func:`publication_record` is what the audit passes to the worker for one report (JSON, part
   of the report's stored key): how many versions, the first and current fetch times, and the
   changes between the first version and the current one;
-* :func:`apply_stability` sets the rule's outcome in each result: not applicable with its reason
-  when only one version was ever fetched (never a pass by default), pass when the versions'
-  reports are the same, fail with one finding naming the changed cells and texts and both fetch
-  times otherwise; the score is computed again (as for waivers).
+* :func:`decide_publication` sets the rule's outcome in the run's evaluation before it is waived and
+  scored (:mod:`checker.run`): not applicable while only one version was ever fetched (never a pass
+  by default), pass when the versions' reports are the same, fail with one finding naming the
+  changed cells and texts and both fetch times otherwise.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from checker.document import cell_by_pointer, label
-from checker.engine import render
+from checker.engine import Evaluation, render
 from checker.loader import RuleSet
-from checker.model import Finding, Outcome, ReportResult, RuleOutcome, Text
-from checker.waivers import rescore
+from checker.model import Finding, Text
+from checker.scoring import FAIL, PASS
 
 RULE_ID = "GK-P-001"
 _MAX_CELLS, _MAX_CLAUSES, _CLAUSE_CHARS = 20, 6, 60
 _SENTENCE = re.compile(r"(?<=[。！？；;!?\n])")
+# Words of a web page's frame, not of a report: a sentence holding one is page chrome that ingest left in a
+# part's text (a footer after part 六, a counter), and is left out of the comparison.
+_CHROME = re.compile(r"主办单位|承办单位|网站标识码|ICP备|备案号|技术支持|版权所有|浏览次数|访问量|点击数|阅读次数|"
+                     r"附件下载|文件下载|扫一扫|当前位置|您的位置|字号[:：]|发布时间[:：]|来源[:：]")
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +59,8 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         if _normal(before) == _normal(after):
             continue
         removed, added = _sentence_diff(before, after)
-        text.append([part, removed, added])
+        if removed or added:  # not only page chrome
+            text.append([part, removed, added])
     return {"cells": cells, "text": text}
 
 
@@ -71,33 +76,32 @@ def publication_record(versions: Sequence[dict[str, Any]], change: dict[str, Any
     return record
 
 
-def apply_stability(results: Sequence[ReportResult], records: Sequence[dict[str, Any] | None],
-                    ruleset: RuleSet) -> list[ReportResult]:
-    """The results with GK-P-001 decided from each report's publication record (None: not a web report,
-    the engine's not-applicable stands). A rule not in ``ruleset`` (deselected) is left alone."""
-    rule = ruleset.by_id.get(RULE_ID)
-    if rule is None:
-        return list(results)
-    return [_apply(r, rec, ruleset) if rec is not None else r for r, rec in zip(results, records)]
+def publication(overrides: dict[str, str]) -> dict[str, Any] | None:
+    """The publication record an audit gave a report (its ``pub`` override; None: not a web report)."""
+    raw = overrides.get("pub")
+    return json.loads(raw) if raw else None
 
 
-def _apply(result: ReportResult, record: dict[str, Any], ruleset: RuleSet) -> ReportResult:
-    rule = ruleset.by_id[RULE_ID]
-    findings = [f for f in result.findings if f.rule_id != RULE_ID]
-    if record.get("versions", 0) < 2 or "cells" not in record:
-        when = record.get("first") or "—"
-        outcome = RuleOutcome(RULE_ID, Outcome.NOT_APPLICABLE, 0, 0, 0,
-                              f"该网址只获取到一个版本（{when}），至少需要两次获取到的不同版本才能判断报告发布后是否被修改")
-    elif not record["cells"] and not record["text"]:
-        outcome = RuleOutcome(RULE_ID, Outcome.PASS, 1, 0, 0)
-    else:
-        outcome = RuleOutcome(RULE_ID, Outcome.FAIL, 1, 1, 0)
-        findings.append(_finding(record, ruleset))
-    outcomes = tuple(outcome if o.rule_id == RULE_ID else o for o in result.outcomes)
-    if not any(o.rule_id == RULE_ID for o in result.outcomes):
-        outcomes = (*outcomes, outcome)
-    ordered = tuple(sorted(findings, key=lambda f: (-f.severity.rank, f.rule_id)))
-    return replace(result, outcomes=outcomes, findings=ordered, score=rescore(outcomes, ordered, ruleset))
+def decide_publication(evaluation: Evaluation, records: Sequence[dict[str, Any] | None], ruleset: RuleSet) -> None:
+    """Decide GK-P-001 in a fresh evaluation, in place, before it is waived and scored (as
+    :func:`checker.waivers.waive` decides the waiver rules): per report with a publication record, pass when its
+    versions' reports are the same, fail with one finding when they differ; with one version, or without a
+    record (not a web report), the engine's *not applicable* stands (the rule set applies to no report by
+    itself). A rule not in ``ruleset`` (deselected) is left alone."""
+    position = {rule.id: j for j, rule in enumerate(evaluation.rules)}
+    j = position.get(RULE_ID)
+    if j is None or RULE_ID not in ruleset.by_id:
+        return
+    for r, record in enumerate(records):
+        if record is None or record.get("versions", 0) < 2 or "cells" not in record:
+            continue
+        changed = bool(record["cells"] or record["text"])
+        evaluation.codes[r, j] = FAIL if changed else PASS
+        evaluation.checked[r, j], evaluation.failed[r, j] = 1, int(changed)
+        evaluation.not_assessable[r, j] = evaluation.reasons[r, j] = 0
+        evaluation.findings[r] = [f for f in evaluation.findings[r] if f.rule_id != RULE_ID]
+        if changed:
+            evaluation.findings[r].append(_finding(record, ruleset))
 
 
 def _finding(record: dict[str, Any], ruleset: RuleSet) -> Finding:
@@ -184,8 +188,8 @@ def _normal(text: str) -> str:
 
 
 def _sentence_diff(before: str, after: str) -> tuple[list[str], list[str]]:
-    a = [s.strip() for s in _SENTENCE.split(before) if s.strip()]
-    b = [s.strip() for s in _SENTENCE.split(after) if s.strip()]
+    a = [s.strip() for s in _SENTENCE.split(before) if s.strip() and not _CHROME.search(s)]
+    b = [s.strip() for s in _SENTENCE.split(after) if s.strip() and not _CHROME.search(s)]
     removed, added = [], []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, [_normal(s) for s in a], [_normal(s) for s in b],
                                                        autojunk=False).get_opcodes():

@@ -40,10 +40,11 @@ from typing import Any, Protocol
 
 from checker import __version__, limits
 from checker.audit import pairing
-from checker.audit.discover import Entry, discover
+from checker.audit.discover import Entry, discover, is_url
 from checker.audit.pool import Feed, Pool, Stopped
 from checker.audit.safe import clean, json_bytes
 from checker.audit.store import Store
+from checker.audit.web import WebOptions, fetch_entries, with_publication_records
 from checker.audit.worker import (
     Checked,
     CheckItem,
@@ -121,6 +122,7 @@ class AuditOptions:
         allow_partial_rules: ``--allow-partial-rules``.
         year: ``--year``: the reported year of the files that state none (a year a file states is kept; the
             manifest's ``year`` column overrides both).
+        web: how reports on the web are fetched (``--offline``, ``--per-host``, ``--delay``).
     """
 
     paths: tuple[str, ...]
@@ -140,6 +142,7 @@ class AuditOptions:
     region: str | None = None
     allow_partial_rules: bool = False
     year: int | None = None
+    web: WebOptions = field(default_factory=WebOptions)
 
     @property
     def db_path(self) -> Path:
@@ -306,8 +309,11 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     (opts.output / "results").mkdir(exist_ok=True)
     store = Store(opts.db_path)
     try:
+        entries, unfetched = fetch_entries(entries, store, opts.output, opts.web, progress, opts.lang)  # web reports
+        problems += unfetched
         with _executor(opts) as ex:
             sha_of, fresh, known = _ingest(entries, store, ex, settings, version, opts, progress)
+            entries = with_publication_records(entries, store, sha_of)  # GK-P-001's inputs (web reports)
             rows = _rows(entries, sha_of, fresh, known, waivers)
             pairs = _pair(rows)
             results, now = _check(rows, store, ex, settings, variant, opts, progress)
@@ -366,6 +372,8 @@ def audit_config(paths: Sequence[str], explicit: str | None = None, disabled: bo
 
 def _audited_folder(arg: str) -> Path:
     """The folder a configuration is discovered from for one audited path."""
+    if is_url(arg):  # a report on the web: the configuration of the folder the audit runs in
+        return Path(".")
     path = Path(arg)
     if glob.has_magic(arg):
         parts = []
@@ -679,7 +687,8 @@ def _key(sha: str, overrides: dict[str, str], scope: Sequence[int] = ()) -> str:
 
 
 def _meta_overrides(overrides: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: v for k, v in overrides.items() if k in ("kind", "level", "region", "published", "url")}
+    out: dict[str, Any] = {k: v for k, v in overrides.items()
+                           if k in ("kind", "level", "region", "published", "url", "fetched")}
     if "agency" in overrides:
         out["agency"] = overrides["agency"]
     if "year" in overrides:
