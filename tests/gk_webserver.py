@@ -40,6 +40,7 @@ class Site:
     def __init__(self) -> None:
         self.resources: dict[str, Resource] = {}
         self.robots: str | None = "User-agent: *\nDisallow: /private/\n"
+        self.robots_status = 200
         self.log: list[tuple[str, str, dict[str, str]]] = []
         self.lock = threading.Lock()
         site = self
@@ -85,7 +86,7 @@ class Site:
         if path == "/robots.txt":
             if self.robots is None:
                 return self._send(h, 404, b"not found", {"Content-Type": "text/plain"})
-            return self._send(h, 200, self.robots.encode(), {"Content-Type": "text/plain"})
+            return self._send(h, self.robots_status, self.robots.encode(), {"Content-Type": "text/plain"})
         res = self.resources.get(path)
         if res is None:
             return self._send(h, 404, "<html><body>页面不存在</body></html>".encode(), {"Content-Type": "text/html"})
