@@ -489,7 +489,7 @@ def readable_bytes(page: Page) -> bytes:
 
 # --------------------------------------------------------------------------- wrapper pages
 
-_ANCHOR = re.compile(rb"<a\b[^>]*?href\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>", re.I | re.S)
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>", re.I)
 _TAGS = re.compile(r"<[^>]*>")
 
 
@@ -500,15 +500,21 @@ def attachment_link(data: bytes, base: str) -> str | None:
 
     text = _decode(data[: 4 << 20])
     candidates: list[tuple[int, int, str]] = []
-    for match in _ANCHOR.finditer(text.encode("utf-8", errors="replace")):
-        href = match.group(1).decode("utf-8", errors="replace").strip()
-        label = _TAGS.sub("", match.group(2).decode("utf-8", errors="replace"))
+    lowered = text.lower()
+    for match in _ANCHOR.finditer(text):
+        href = match.group(1).strip()
+        if not unquote(href.split("#", 1)[0].split("?", 1)[0]).lower().endswith(_ATTACHMENT_SUFFIXES):
+            continue  # cheap: most links of a page are not attachments
+        if len(candidates) >= 1000:
+            break
+        end = lowered.find("</a", match.end(), match.end() + 500)  # the link text: bounded, never a scan to the end
+        label = _TAGS.sub("", text[match.end():end if end >= 0 else match.end() + 200])
         target = urljoin(base, href.replace("&amp;", "&"))
         suffix = PurePosixPath(unquote(urlsplit(target).path)).suffix.lower()
         if suffix not in _ATTACHMENT_SUFFIXES or urlsplit(target).scheme not in ("http", "https"):
             continue
-        named = bool(_REPORT_WORDS.search(label) or _REPORT_WORDS.search(unquote(href)))
-        candidates.append((0 if named else 1, _PREFERRED[suffix], target))
+        like_report = bool(_REPORT_WORDS.search(label) or _REPORT_WORDS.search(unquote(href)))
+        candidates.append((0 if like_report else 1, _PREFERRED[suffix], target))
     if not candidates:
         return None
     named = [c for c in candidates if c[0] == 0]
