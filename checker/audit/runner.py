@@ -356,8 +356,13 @@ def audit_config(paths: Sequence[str], explicit: str | None = None, disabled: bo
     if explicit:
         return Path(explicit)
     found: dict[Path | None, str] = {}
+    folders: set[Path] = set()
     for arg in paths:
-        found.setdefault(config_discover([str(_audited_folder(arg) / "-")]), arg)
+        folder = _audited_folder(arg)
+        if folder in folders:  # thousands of web addresses or files of one folder: one search
+            continue
+        folders.add(folder)
+        found.setdefault(config_discover([str(folder / "-")]), arg)
     if len(found) > 1:
         shown = "；".join(f"{clean(arg)} → {shown_path(p) if p else '无配置文件'}" for p, arg in found.items())
         shown_en = "; ".join(f"{clean(arg)} -> {shown_path(p) if p else 'no configuration file'}"
