@@ -40,7 +40,7 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -397,13 +397,26 @@ class Fetcher:
 
     def fetch_many(self, items: Iterable[tuple[str, Validators | None]], threads: int = 16) -> Iterator[
             tuple[str, Outcome]]:
-        """(url, outcome) for each item, as they complete (``threads`` requests in flight at most; the
-        per-host bounds hold across them)."""
-        todo = list(items)
-        with ThreadPoolExecutor(max_workers=max(1, min(threads, len(todo) or 1))) as pool:
-            futures = [(url, pool.submit(self.fetch, url, v)) for url, v in todo]
-            for url, future in futures:
-                yield url, future.result()
+        """(url, outcome) for each item, as they complete. At most ``threads`` requests are in flight (the
+        per-host bounds hold across them) and twice as many items are taken ahead, so that the bodies held
+        at once stay bounded; an interrupted caller leaves the requests under way to end on their own."""
+        todo = iter(items)
+        pool = ThreadPoolExecutor(max_workers=max(1, threads))
+        running: dict[Future[Outcome], str] = {}
+        try:
+            while True:
+                while len(running) < 2 * max(1, threads):
+                    item = next(todo, None)
+                    if item is None:
+                        break
+                    running[pool.submit(self.fetch, item[0], item[1])] = item[0]
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield running.pop(future), future.result()
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _checked_url(url: str) -> Any:

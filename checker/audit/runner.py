@@ -186,6 +186,12 @@ class Row:
     file_kind: str = ""
     fresh: bool = False
 
+    @property
+    def shown(self) -> str:
+        """How the outputs name it: the web address of a report fetched from the web (``path`` is then the file
+        of the fetched version), else the path."""
+        return self.overrides["url"] if "fetched" in self.overrides else self.path
+
 
 FAILED_STATUSES = frozenset({"unreadable", "invalid", "error", "timeout"})
 """Statuses of inputs that should have been checked and could not be (exit code 1)."""
@@ -321,7 +327,7 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     finally:
         store.close()
     rows.extend(Row(path, status, (zh, en)) for path, status, zh, en in problems)
-    path_of = {r.key: r.path for r in rows if r.status == "checked"}
+    path_of = {r.key: r.shown for r in rows if r.status == "checked"}
     conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
     # waivers covering no report of the whole audit (each chunk waives its own reports only)
     notices = unused([(clean(r.path), str(r.meta.get("agency") or "")) for r in rows if r.result is not None],

@@ -41,7 +41,7 @@ from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.errors import InputError
 
-_COMMIT = 500  # new versions per transaction
+_COMMIT, _COMMIT_BYTES = 500, 64 << 20  # new versions per transaction, and their bytes held at most
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def fetch_entries(entries: list[Entry], store: Store, output: Path, options: Web
                         else:
                             new.append((url, outcome.fetched, outcome.status, outcome.final_url, outcome.headers,
                                         outcome.sha256, outcome.name, outcome.data))
-                    if len(new) >= _COMMIT:
+                    if len(new) >= _COMMIT or sum(len(n[7]) for n in new) > _COMMIT_BYTES:
                         store.save_snapshots(new, seen)
                         new, seen = [], []
                     progress.advance(1)

@@ -248,8 +248,10 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     site.put("/a/slow.html", "x", delay=5)
     site.put("/a/down.html", "x", status=500)
     site.put("/private/r.html", "x")
+    site.put("/a/news.html", '<html><meta charset="utf-8"><body><h1>本局召开安全生产工作会议</h1>'
+                             '<p>会议传达了上级文件精神，部署了下一阶段的工作。</p></body></html>')
     urls = {p: site.url(p) for p in ("/a/gbk.html", "/a/utf8.html", "/a/pdf.html", "/a/report.docx", "/a/gone.html",
-                                     "/a/slow.html", "/a/down.html", "/private/r.html")}
+                                     "/a/slow.html", "/a/down.html", "/private/r.html", "/a/news.html")}
     manifest = tmp_path / "manifest.csv"
     with manifest.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -269,6 +271,11 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     assert "服务器出错（HTTP 500）" in problems[urls["/a/down.html"]]
     assert "秒内没有传完" in problems[urls["/a/slow.html"]]
     assert "robots.txt 不允许" in problems[urls["/private/r.html"]]
+    assert urls["/a/news.html"] in problems  # not a report: listed by ingest, named by its address
+    with (out / "ranking.csv").open(encoding="utf-8-sig") as fh:
+        ranking = fh.read()
+    assert all(urls[p] in ranking for p in ("/a/gbk.html", "/a/utf8.html", "/a/pdf.html", "/a/report.docx"))
+    assert str(out / "web") not in ranking
     for r in results.values():
         assert next(o for o in r["outcomes"] if o["rule_id"] == "GK-P-001")["outcome"] == "not_applicable"
     db = sqlite3.connect(out / "audit.sqlite")
