@@ -654,7 +654,8 @@ def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingeste
             scope = [i for i, w in by_path if w.covers_path(clean(e.path))] if by_path else []
             rows.append(_row(e, sha_of, fresh, known, first_of, scope))
         except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails, the audit goes on
-            rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, "")))
+            rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, ""),
+                            overrides=e.overrides))
     return rows
 
 
@@ -665,10 +666,11 @@ def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: di
     if info is None:
         item = fresh.get(e.path)
         err = item.error if item and item.error else ("unreadable", "无法读取文件", "Cannot read the file")
-        return Row(e.path, _status(err[0]), (err[1], err[2]), sha)
+        return Row(e.path, _status(err[0]), (err[1], err[2]), sha, overrides=e.overrides)
     if info["error"]:
         cat, zh, en = info["error"]
-        return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]])
+        return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]],
+                   overrides=e.overrides)
     given = {"year": str(info["meta"].get("year"))} if info["meta"].get("year_given") else {}
     key = _key(sha, {**given, **e.overrides}, scope)  # a year from --year is part of the key, as a manifest's is
     meta = {**info["meta"], **_meta_overrides(e.overrides)}

@@ -279,7 +279,7 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     for r in results.values():
         assert next(o for o in r["outcomes"] if o["rule_id"] == "GK-P-001")["outcome"] == "not_applicable"
     db = sqlite3.connect(out / "audit.sqlite")
-    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 4
+    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 5  # the news page too
     row = db.execute("SELECT url, status, headers, sha256 FROM snapshots WHERE url = ?", (urls["/a/utf8.html"],)).fetchone()
     assert row[1] == 200 and "etag" in json.loads(row[2]) and len(row[3]) == 64
 
@@ -290,7 +290,7 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     sent = [r for r in site.log[before:] if r[1].startswith("/a/") and r[1] not in ("/a/gone.html", "/a/slow.html",
                                                                                       "/a/down.html")]
     assert sent and all("if-none-match" in r[2] for r in sent)
-    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 4
+    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 5  # the news page too
 
     # the table of one report changes, and the chrome of another: one new version each, one GK-P-001 finding
     changed = copy.deepcopy(docs["utf8"])
@@ -309,7 +309,7 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     assert f"由 {old} 改为 {old + 7}" in finding["message"] and "首次获取" in finding["message"]
     gbk = results[urls["/a/gbk.html"]]
     assert next(o for o in gbk["outcomes"] if o["rule_id"] == "GK-P-001")["outcome"] == "pass"  # chrome only
-    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 6
+    assert db.execute("SELECT COUNT(*) FROM snapshots").fetchone()[0] == 7
     with (out / "findings.csv").open(encoding="utf-8-sig") as fh:
         assert any("GK-P-001" in line for line in fh)
 
