@@ -20,7 +20,6 @@ declared in ``rules/web.yaml`` and decided here, after the engine, as the waiver
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Sequence
@@ -188,6 +187,8 @@ def _normal(text: str) -> str:
 
 
 def _sentence_diff(before: str, after: str) -> tuple[list[str], list[str]]:
+    import difflib  # only when two versions differ
+
     a = [s.strip() for s in _SENTENCE.split(before) if s.strip() and not _CHROME.search(s)]
     b = [s.strip() for s in _SENTENCE.split(after) if s.strip() and not _CHROME.search(s)]
     removed, added = [], []
