@@ -44,7 +44,7 @@ class ReaderGone(Exception):
 
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("checker.audit.command", "audit_command",
-              "批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。"),
+              "批量检查多份报告（文件、文件夹、通配符、清单 CSV 或网址），输出排名、跨年度比较和汇总表。"),
     "check": ("checker.cli_commands", "check", "检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"),
     "convert": ("checker.cli_commands", "convert", "把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"),
     "explain": ("checker.cli_rules", "explain", "查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"),

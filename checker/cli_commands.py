@@ -185,12 +185,15 @@ class _Loaded:
 def _load(files: Sequence[str], recognise: Collection[str], overrides: dict[str, Any], lang: str) -> _Loaded:
     """Read every file; those in ``recognise`` are recognised by content (non-reports skipped)."""
     from checker.ingest import read_document
-    from checker.inputs import read_found
+    from checker.inputs import is_url, read_found
 
     loaded = _Loaded([], [], 0, [])
     for name in files:
         try:
-            if name in recognise:
+            if is_url(name):  # a report on the web (robots.txt, size and time bounds: checker.fetch)
+                from checker.fetch import read_url
+                doc = read_url(name, year=overrides.get("year"))
+            elif name in recognise:
                 found = read_found(name, year=overrides.get("year"))
                 if found is None:
                     loaded.skipped.append(name)

@@ -1,6 +1,7 @@
 """Which files ``gkcheck check`` reads, and which of them are annual reports.
 
-Arguments are files, folders (read recursively) and glob patterns (``'reports/**/*.json'``,
+Arguments are web addresses (``https://…``: the report is fetched, :func:`checker.fetch.read_url`), files,
+folders (read recursively) and glob patterns (``'reports/**/*.json'``,
 quoted so that gkcheck, not the shell, expands them; ``**`` matches any depth). A file named
 on the command line is a report by declaration: if it cannot be read as one, that is an
 input error (exit 2). Files *found* in a folder or by a pattern — and, with
@@ -44,7 +45,7 @@ from typing import Any
 
 import orjson
 
-from checker.audit.discover import REPORT_SUFFIXES
+from checker.audit.discover import REPORT_SUFFIXES, is_url
 from checker.audit.discover import _glob as glob_paths
 from checker.audit.discover import _walk as walk_folder
 from checker.errors import InputError, NotAReport, YearNotFound
@@ -110,6 +111,9 @@ def expand(args: Sequence[str], exclude: Iterable[str] = ()) -> Expanded:
             found.add(path)
 
     for raw in args:
+        if is_url(raw):  # a report on the web: fetched when read (checker.fetch.read_url)
+            add(raw, False)
+            continue
         path = Path(raw)
         if _probe(path.is_dir):
             readable = walk_folder(path)  # the files of REPORT_SUFFIXES

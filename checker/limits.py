@@ -92,4 +92,14 @@ YAML_ALIASES = Limit("YAML_ALIASES", 100, "YAML 别名（*引用）的数量", "
 #: worker and records the report as failed; a backstop behind the bounds above.
 REPORT_SECONDS = Limit("REPORT_SECONDS", 300, "单份报告的处理时间", "the time spent on one report", " 秒", " s")
 
+#: Seconds one web request may take, from connecting to the last byte (``gkcheck check URL``, web audits).
+FETCH_SECONDS = Limit("FETCH_SECONDS", 30, "单次网页请求的时间", "the time of one web request", " 秒", " s")
+#: Redirects followed for one web address (each hop is checked against robots.txt).
+REDIRECTS = Limit("REDIRECTS", 5, "网址的重定向次数", "the number of redirects", " 次", "")
+#: Attempts after a failed web request (server errors 5xx, 429, timeouts, dropped connections), with backoff.
+FETCH_RETRIES = Limit("FETCH_RETRIES", 3, "网页请求的重试次数", "the retries of a web request", " 次", "")
+
 ALL: tuple[Limit, ...] = (INPUT_MB, INFLATED_MB, DEPTH, FIELD_CHARS, NUMBER_DIGITS, YAML_ALIASES, REPORT_SECONDS)
+#: The bounds of fetching from the web (not part of the audit's stored keys: they change what is fetched, not
+#: how a fetched file is read).
+WEB: tuple[Limit, ...] = (FETCH_SECONDS, REDIRECTS, FETCH_RETRIES)

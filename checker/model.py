@@ -295,6 +295,7 @@ class ReportResult:
     findings: tuple[Finding, ...]
     score: Score
     notices: tuple[ReadingNotice, ...] = ()
+    fetched: str | None = None  # a report fetched from the web: when this content was fetched (source.fetched)
 
     @property
     def coverage(self) -> Coverage:

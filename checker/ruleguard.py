@@ -70,6 +70,7 @@ FAMILY_NAMES: dict[str, tuple[str, str]] = {
     "GK-X": ("正文数字与表格一致", "narrative numbers versus the tables"),
     "GK-Y": ("跨年度比较", "cross-year comparisons"),
     "GK-W": ("豁免", "waivers"),
+    "GK-P": ("网上发布", "publication on the web"),
 }
 
 

@@ -36,6 +36,7 @@ from checker.loader import RuleSet
 from checker.model import Finding, ReportResult, Rule, RuleOutcome, Severity
 from checker.notices import reading_notices
 from checker.scoring import CODES, FACTOR, FAIL, score_matrix
+from checker.stability import decide_publication
 from checker.waivers import Waiver, waive
 
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
@@ -163,7 +164,8 @@ class Run:
 
 def check_documents(docs: Sequence[dict[str, Any]], configured: Configured | Compiled,
                     sources: Sequence[str] | None = None, pairs: Sequence[Pair | None] | None = None,
-                    *, today: dt.date | None = None) -> Run:
+                    *, today: dt.date | None = None,
+                    publications: Sequence[dict[str, Any] | None] | None = None) -> Run:
     """Run the pipeline over valid report documents (already schema-valid): evaluate, waive, score, once.
 
     Args:
@@ -172,6 +174,8 @@ def check_documents(docs: Sequence[dict[str, Any]], configured: Configured | Com
         sources: per document, the name its result carries (default: "").
         pairs: per document, the cross-year profiles of (it, its previous-year report), or None.
         today: the date waivers' expiry is judged against (default: today).
+        publications: per report fetched from the web, its publication record (the versions the audit
+            stored: :func:`checker.stability.publication_record`), None for the others: rule GK-P-001.
     """
     if isinstance(configured, Compiled):
         configured = Configured(configured)
@@ -179,6 +183,8 @@ def check_documents(docs: Sequence[dict[str, Any]], configured: Configured | Com
     docs = list(docs)
     sources = list(sources) if sources is not None else [""] * len(docs)
     evaluation = evaluate(docs, configured.compiled, pairs)
+    if publications is not None and any(p is not None for p in publications):
+        decide_publication(evaluation, publications, ruleset)  # GK-P-001, before waivers (it can be waived)
     agencies = [str((doc.get("agency") or {}).get("name", "")) for doc in docs]
     notices: list[Finding] = []
     if configured.waivers:
@@ -195,7 +201,8 @@ def check_documents(docs: Sequence[dict[str, Any]], configured: Configured | Com
             source=sources[r], agency=agencies[r], year=doc.get("year"), format=doc.get("format"),
             agency_kind=agency.get("kind"), agency_level=agency.get("level"), published=doc.get("published"),
             outcomes=table.row(r), findings=findings, score=scores[r],
-            notices=reading_notices(doc) if "reading" in doc else ()))
+            notices=reading_notices(doc) if "reading" in doc else (),
+            fetched=(doc.get("source") or {}).get("fetched")))
     return Run(ruleset, tuple(results), table, tuple(notices), tuple(docs))
 
 

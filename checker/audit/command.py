@@ -17,7 +17,7 @@ INTERRUPTED, TERMINATED = 130, 143
 
 
 @click.command("audit")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH...")
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False), default="gkcheck-audit", show_default=True,
               help="输出文件夹：summary.xlsx、各表 CSV、findings.jsonl、results/（每份报告的检查结果）、audit.html")
 @click.option("--db", type=click.Path(dir_okay=False), help="审核数据库（默认为输出文件夹中的 audit.sqlite）；重新运行时只检查有变化的报告")
@@ -46,11 +46,22 @@ INTERRUPTED, TERMINATED = 130, 143
 @click.option("--scheduler", metavar="ADDRESS", help="Dask 调度器地址，例如 tcp://10.0.0.5:8786")
 @click.option("--force", is_flag=True, help="忽略数据库中已有的结果，全部重新读取和检查")
 @click.option("--quiet", "-q", is_flag=True, help="不显示进度")
+@click.option("--urls", "urls_file", type=click.Path(dir_okay=False, exists=True),
+              help="网址列表文件：每行一个报告网址（以 # 开头的行忽略），从网上获取后检查")
+@click.option("--offline", is_flag=True, help="不联网：重新检查数据库中已保存的各网址的最新版本")
+@click.option("--per-host", type=click.IntRange(min=1), default=2, show_default=True,
+              help="对同一网站同时发出的请求数上限")
+@click.option("--delay", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="对同一网站两次请求之间的间隔（秒）；robots.txt 的 Crawl-delay 更长时以其为准")
 def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int | None, chunk_size: int,
                   rule_files: tuple[str, ...], config_path: str | None, no_config: bool, region: str | None,
-                  allow_partial_rules: bool, year: int | None, lang: str, fail_on: str, min_score: float | None, exit_zero: bool,
-                  executor: str, scheduler: str | None, force: bool, quiet: bool) -> int:
-    """批量检查多份报告（文件、文件夹、通配符或清单 CSV），输出排名、跨年度比较和汇总表。
+                  allow_partial_rules: bool, year: int | None, lang: str, fail_on: str, min_score: float | None,
+                  exit_zero: bool, executor: str, scheduler: str | None, force: bool, quiet: bool,
+                  urls_file: str | None, offline: bool, per_host: int, delay: float) -> int:
+    """批量检查多份报告（文件、文件夹、通配符、清单 CSV 或网址），输出排名、跨年度比较和汇总表。
+
+    清单中只有 url 没有 file 的行、作为路径给出的网址和 --urls 文件中的网址，从网上获取后检查
+    （遵守 robots.txt；每个网址的每个版本保存在审核数据库中，重新运行时未变化的网页不再下载和检查）。
 
     \b
     退出码：
@@ -61,6 +72,8 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
       130  已中断（Ctrl-C）；143 被终止（SIGTERM）。已检查的报告保存在数据库中，重新运行即可继续
     单份报告的处理时间上限为 300 秒（环境变量 GKCHECK_LIMIT_REPORT_SECONDS）。
     """
+    if not paths and not urls_file:
+        raise click.UsageError("请给出要审核的路径（文件、文件夹、通配符、清单 CSV 或网址），或用 --urls 给出网址列表文件")
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler 只能与 --executor dask 一起使用")
     if config_path and no_config:
@@ -68,13 +81,17 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
     previous = _terminate_as_interrupt()
     try:
         # Imported here so that `gkcheck check` starts without the audit's dependencies.
+        from checker.audit.discover import read_url_list
         from checker.audit.outputs import write_outputs
         from checker.audit.progress import make_progress
         from checker.audit.runner import AuditOptions, run_audit
+        from checker.audit.web import WebOptions
 
+        if urls_file:
+            paths = (*paths, *read_url_list(urls_file))
         opts = AuditOptions(paths, Path(output), Path(db) if db else None, jobs, chunk_size, rule_files or None,
                             lang, fail_on, min_score, executor, scheduler, force, config_path, no_config, region,
-                            allow_partial_rules, year)
+                            allow_partial_rules, year, WebOptions(offline, per_host, delay))
         summary = run_audit(opts, make_progress(lang, quiet))
         wrote = write_outputs(summary, summary.ruleset)
         _report(summary, wrote, lang)

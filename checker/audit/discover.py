@@ -3,7 +3,9 @@
 A manifest is a CSV file (UTF-8, optionally with BOM, or GBK…) whose header has a ``file`` column; the
 other known columns (``agency``, ``agency_id``, ``kind``, ``level``, ``region``, ``year``,
 ``published``, ``url``) override what ingest reads from the report. Relative ``file``
-paths are relative to the manifest.
+paths are relative to the manifest. A row with a ``url`` and no ``file`` names a report on the web: the
+audit fetches it (:mod:`checker.audit.web`); so do web addresses given as paths and the lines of a
+``--urls`` file.
 """
 
 from __future__ import annotations
@@ -36,14 +38,30 @@ class Entry:
         path: the file, as given or found.
         overrides: manifest columns that override the document (``agency``, ``kind``, ``level``,
             ``region``, ``year``, ``published``, ``url``) and the pairing id ``agency_id``.
+        web: a report on the web, at ``overrides["url"]``: the audit fetches it and replaces ``path`` with
+            the file of the fetched version.
     """
 
     path: str
     overrides: dict[str, str] = field(default_factory=dict)
+    web: bool = False
+
+    @property
+    def url(self) -> str:
+        """The web address of a report on the web (``path`` until the audit fetches it)."""
+        return self.overrides.get("url", self.path) if self.web else ""
 
 
 Problem = tuple[str, str, str, str]
 """An input that gives no entry: (path, status, zh, en); status ``missing`` or ``listed_twice``."""
+
+
+def is_url(arg: str) -> bool:
+    """Whether an argument is a web address (http or https): a report on the web, not a path."""
+    return bool(_URL.match(arg))
+
+
+_URL = re.compile(r"(?i)https?://[^/\s]")
 
 
 def is_manifest(path: Path) -> bool:
@@ -94,6 +112,9 @@ _NOT_LISTED = ("", "")
 def _expand(raw: str) -> Iterator[tuple[Entry, tuple[str, str]]]:
     """The entries ``raw`` names, each with the manifest row that lists it (zh, en; empty when not from a
     manifest)."""
+    if is_url(raw):
+        yield Entry(raw, {"url": raw}, web=True), _NOT_LISTED
+        return
     path = Path(raw)
     if _probe(path.is_dir):
         yield from ((Entry(p), _NOT_LISTED) for p in _walk(path))
@@ -165,11 +186,11 @@ def read_manifest(path: Path) -> list[tuple[Entry, tuple[str, str]]]:
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = [h.strip().lower() for h in next(reader, [])]
-            if "file" not in header:
-                raise InputError(f"清单 {shown} 的第一行（表头）没有 file 列，无法知道要检查哪些文件。请在表头加上 file 列，"
-                                 "每行写一个报告文件的路径。",
-                                 f"The manifest {shown} has no 'file' column in its header row; add one with the "
-                                 "path of a report file on each row.")
+            if "file" not in header and "url" not in header:
+                raise InputError(f"清单 {shown} 的第一行（表头）没有 file 列（也没有 url 列），无法知道要检查哪些文件。"
+                                 "请在表头加上 file 列，每行写一个报告文件的路径；或加上 url 列，每行写一个报告网址。",
+                                 f"The manifest {shown} has no 'file' (or 'url') column in its header row; add one "
+                                 "with the path of a report file (or its web address) on each row.")
             rows = [(reader.line_num, row) for row in reader]
         except csv.Error as exc:
             line = max(reader.line_num, 1)  # the line being read
@@ -190,7 +211,18 @@ def read_manifest(path: Path) -> list[tuple[Entry, tuple[str, str]]]:
                              f"The manifest {shown}, line {line}, has {len(cells)} values but the header has "
                              f"{len(header)} columns (an unquoted comma in a value?). Fix the line and try again.")
         row = {k: v.strip() for k, v in zip(header, cells)}
+        if not row.get("file") and is_url(row.get("url", "")):  # a report on the web
+            overrides = {k: row[k] for k in MANIFEST_COLUMNS[1:] if row.get(k)}
+            _validate(overrides, path, line)
+            out.append((Entry(row["url"], overrides, web=True),
+                        (f"清单 {shown} 第 {line} 行", f"the manifest {shown}, line {line},")))
+            continue
         if not row.get("file"):
+            if row.get("url"):
+                raise InputError(clean(f"清单 {shown} 第 {line} 行：url 列“{row['url'][:200]}”不是有效的网址"
+                                       "（应以 http:// 或 https:// 开头）。"),
+                                 clean(f"The manifest {shown}, line {line}: the url '{row['url'][:200]}' is not a "
+                                       "web address (http:// or https://)."))
             continue
         if any(ord(ch) < 32 for ch in row["file"]):
             raise InputError(clean(f"清单 {shown} 第 {line} 行：file 列含有控制字符（如换行、NUL），不是有效的文件路径。"),
@@ -201,9 +233,34 @@ def read_manifest(path: Path) -> list[tuple[Entry, tuple[str, str]]]:
         out.append((Entry(str(file if file.is_absolute() else base / file), overrides),
                     (f"清单 {shown} 第 {line} 行", f"the manifest {shown}, line {line},")))
     if not out:
-        raise InputError(f"清单 {shown} 中没有列出任何报告文件（file 列为空或只有表头）。请每行写一个报告文件的路径。",
-                         f"The manifest {shown} lists no report file (only a header, or an empty 'file' column).")
+        raise InputError(f"清单 {shown} 中没有列出任何报告文件或网址（file 列和 url 列为空或只有表头）。请每行写一个报告文件的路径"
+                         "或报告网址。",
+                         f"The manifest {shown} lists no report file or address (only a header, or empty 'file' and "
+                         "'url' columns).")
     return out
+
+
+def read_url_list(path: str) -> list[str]:
+    """The web addresses of a ``--urls`` file: one per line; blank lines and lines starting with ``#`` skipped.
+
+    Raises:
+        InputError: the file cannot be read, or a line is not a web address (the line is named).
+    """
+    shown = clean(path)
+    text = _manifest_text(Path(path), shown)
+    urls = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not is_url(line) or len(line) > 8000 or any(ord(ch) < 32 for ch in line):
+            raise InputError(clean(f"网址列表 {shown} 第 {number} 行不是有效的网址（应以 http:// 或 https:// 开头）："
+                                   f"{line[:200]}"),
+                             clean(f"The address list {shown}, line {number}, is not a web address: {line[:200]}"))
+        urls.append(line)
+    if not urls:
+        raise InputError(f"网址列表 {shown} 中没有网址。请每行写一个报告网址。", f"The address list {shown} holds no address.")
+    return urls
 
 
 def _manifest_text(path: Path, shown: str) -> str:

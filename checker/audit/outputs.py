@@ -140,7 +140,7 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
                      res.get("score"), grade_text(res.get("grade"), lang),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
-                     pick(lang, "是", "yes") if res.get("passed") else pick(lang, "否", "no"), clean(r.path),
+                     pick(lang, "是", "yes") if res.get("passed") else pick(lang, "否", "no"), clean(r.shown),
                      results_file(r, summary.variant), r.meta.get("published") or None])
     kinds = ("int", "name", "year", "short", "short", "text", "num", "short", "pct", "int", "int", "int", "int", "short",
              "file", "file", "date")
@@ -186,7 +186,7 @@ def _yoy(summary: AuditSummary, lang: str) -> Table:
         a, b = r.result["score"], prev.result["score"]
         change = round(a - b, 1) if a is not None and b is not None else None
         rows.append([r.meta.get("agency"), r.meta.get("year"), a, b, change, grade_text(r.result["grade"], lang),
-                     grade_text(prev.result["grade"], lang), clean(r.path), clean(prev.path)])
+                     grade_text(prev.result["grade"], lang), clean(r.shown), clean(prev.shown)])
     return Table("year_over_year", pick(lang, "跨年度比较", "Year over year"), headers, rows,
                  kinds=("name", "year", "num", "num", "num", "short", "short", "file", "file"), printed=7)
 
@@ -196,9 +196,9 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
     out = []
     for r in summary.rows:
         if r.status != "checked" and r.reason:
-            out.append((clean(r.path), r.status, r.reason[0], r.reason[1]))
+            out.append((clean(r.shown), r.status, r.reason[0], r.reason[1]))
         for zh, en in r.notes:
-            out.append((clean(r.path), "mislabelled", zh, en))
+            out.append((clean(r.shown), "mislabelled", zh, en))
     for _body, year, raw in summary.conflicts:
         paths = [clean(p) for p in raw]
         for p in paths:
@@ -220,7 +220,7 @@ def _problems(summary: AuditSummary, lang: str) -> Table:
 
 def _finding_row(r: Row, f: list[Any], lang: str) -> list[Any]:
     """A row of findings.csv (with the finding's JSON Pointer, for scripts)."""
-    return [clean(r.path), r.meta.get("agency"), r.meta.get("year"), f[0], severity_text(f[1], lang), f[2],
+    return [clean(r.shown), r.meta.get("agency"), r.meta.get("year"), f[0], severity_text(f[1], lang), f[2],
             f[4] if lang == "en" else f[3], f[5], where(f, lang)]
 
 

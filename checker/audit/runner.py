@@ -40,10 +40,11 @@ from typing import Any, Protocol
 
 from checker import __version__, limits
 from checker.audit import pairing
-from checker.audit.discover import Entry, discover
+from checker.audit.discover import Entry, discover, is_url
 from checker.audit.pool import Feed, Pool, Stopped
 from checker.audit.safe import clean, json_bytes
 from checker.audit.store import Store
+from checker.audit.web import WebOptions, fetch_entries, with_publication_records
 from checker.audit.worker import (
     Checked,
     CheckItem,
@@ -121,6 +122,7 @@ class AuditOptions:
         allow_partial_rules: ``--allow-partial-rules``.
         year: ``--year``: the reported year of the files that state none (a year a file states is kept; the
             manifest's ``year`` column overrides both).
+        web: how reports on the web are fetched (``--offline``, ``--per-host``, ``--delay``).
     """
 
     paths: tuple[str, ...]
@@ -140,6 +142,7 @@ class AuditOptions:
     region: str | None = None
     allow_partial_rules: bool = False
     year: int | None = None
+    web: WebOptions = field(default_factory=WebOptions)
 
     @property
     def db_path(self) -> Path:
@@ -182,6 +185,12 @@ class Row:
     overrides: dict[str, str] = field(default_factory=dict)
     file_kind: str = ""
     fresh: bool = False
+
+    @property
+    def shown(self) -> str:
+        """How the outputs name it: the web address of a report fetched from the web (``path`` is then the file
+        of the fetched version), else the path."""
+        return self.overrides["url"] if "fetched" in self.overrides else self.path
 
 
 FAILED_STATUSES = frozenset({"unreadable", "invalid", "error", "timeout"})
@@ -306,8 +315,11 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     (opts.output / "results").mkdir(exist_ok=True)
     store = Store(opts.db_path)
     try:
+        entries, unfetched = fetch_entries(entries, store, opts.output, opts.web, progress, opts.lang)  # web reports
+        problems += unfetched
         with _executor(opts) as ex:
             sha_of, fresh, known = _ingest(entries, store, ex, settings, version, opts, progress)
+            entries = with_publication_records(entries, store, sha_of)  # GK-P-001's inputs (web reports)
             rows = _rows(entries, sha_of, fresh, known, waivers)
             pairs = _pair(rows)
             results, now = _check(rows, store, ex, settings, variant, opts, progress)
@@ -315,7 +327,7 @@ def run_audit(opts: AuditOptions, progress: Progress | None = None) -> AuditSumm
     finally:
         store.close()
     rows.extend(Row(path, status, (zh, en)) for path, status, zh, en in problems)
-    path_of = {r.key: r.path for r in rows if r.status == "checked"}
+    path_of = {r.key: r.shown for r in rows if r.status == "checked"}
     conflicts = [(body, year, [path_of[k] for k in keys if k in path_of]) for body, year, keys in pairs.conflicts]
     # waivers covering no report of the whole audit (each chunk waives its own reports only)
     notices = unused([(clean(r.path), str(r.meta.get("agency") or "")) for r in rows if r.result is not None],
@@ -350,8 +362,13 @@ def audit_config(paths: Sequence[str], explicit: str | None = None, disabled: bo
     if explicit:
         return Path(explicit)
     found: dict[Path | None, str] = {}
+    folders: set[Path] = set()
     for arg in paths:
-        found.setdefault(config_discover([str(_audited_folder(arg) / "-")]), arg)
+        folder = _audited_folder(arg)
+        if folder in folders:  # thousands of web addresses or files of one folder: one search
+            continue
+        folders.add(folder)
+        found.setdefault(config_discover([str(folder / "-")]), arg)
     if len(found) > 1:
         shown = "；".join(f"{clean(arg)} → {shown_path(p) if p else '无配置文件'}" for p, arg in found.items())
         shown_en = "; ".join(f"{clean(arg)} -> {shown_path(p) if p else 'no configuration file'}"
@@ -366,6 +383,8 @@ def audit_config(paths: Sequence[str], explicit: str | None = None, disabled: bo
 
 def _audited_folder(arg: str) -> Path:
     """The folder a configuration is discovered from for one audited path."""
+    if is_url(arg):  # a report on the web: the configuration of the folder the audit runs in
+        return Path(".")
     path = Path(arg)
     if glob.has_magic(arg):
         parts = []
@@ -635,7 +654,8 @@ def _rows(entries: list[Entry], sha_of: dict[str, str], fresh: dict[str, Ingeste
             scope = [i for i, w in by_path if w.covers_path(clean(e.path))] if by_path else []
             rows.append(_row(e, sha_of, fresh, known, first_of, scope))
         except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails, the audit goes on
-            rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, "")))
+            rows.append(Row(e.path, "error", crashed(exc, "整理", "preparing")[1:], sha_of.get(e.path, ""),
+                            overrides=e.overrides))
     return rows
 
 
@@ -646,10 +666,11 @@ def _row(e: Entry, sha_of: dict[str, str], fresh: dict[str, Ingested], known: di
     if info is None:
         item = fresh.get(e.path)
         err = item.error if item and item.error else ("unreadable", "无法读取文件", "Cannot read the file")
-        return Row(e.path, _status(err[0]), (err[1], err[2]), sha)
+        return Row(e.path, _status(err[0]), (err[1], err[2]), sha, overrides=e.overrides)
     if info["error"]:
         cat, zh, en = info["error"]
-        return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]])
+        return Row(e.path, _status(cat), (zh, en), sha, notes=[tuple(n) for n in info["notes"]],
+                   overrides=e.overrides)
     given = {"year": str(info["meta"].get("year"))} if info["meta"].get("year_given") else {}
     key = _key(sha, {**given, **e.overrides}, scope)  # a year from --year is part of the key, as a manifest's is
     meta = {**info["meta"], **_meta_overrides(e.overrides)}
@@ -679,7 +700,8 @@ def _key(sha: str, overrides: dict[str, str], scope: Sequence[int] = ()) -> str:
 
 
 def _meta_overrides(overrides: dict[str, str]) -> dict[str, Any]:
-    out: dict[str, Any] = {k: v for k, v in overrides.items() if k in ("kind", "level", "region", "published", "url")}
+    out: dict[str, Any] = {k: v for k, v in overrides.items()
+                           if k in ("kind", "level", "region", "published", "url", "fetched")}
     if "agency" in overrides:
         out["agency"] = overrides["agency"]
     if "year" in overrides:

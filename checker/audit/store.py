@@ -14,6 +14,12 @@ Tables:
   with one rule set, language and policy, against one previous-year report (or none). The full result of each report is its result
   JSON file in the output folder.
 * ``state`` — small named values (the fingerprint of the last outputs written).
+* ``snapshots`` — every version of every web address fetched (``gkcheck audit`` of URLs): the
+  address, when this content was first and last seen, the HTTP status, the final address, the
+  response headers (for conditional requests: ETag, Last-Modified), the content hash and a file
+  name; ``blobs`` — the bytes of each content hash (compressed). Unlike the other tables these
+  are not a cache of work: they are the record of what was published when (rule GK-P-001), and
+  what ``--offline`` re-checks.
 
 The file is opened in WAL mode and every chunk is committed in one transaction, so what
 was recorded survives a crash or Ctrl-C and the next run resumes from there. A database
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +42,7 @@ from checker.audit.worker import Checked, Ingested, coverage_fields, crashed
 from checker.errors import InputError
 
 LAYOUT = 4  # PRAGMA user_version: bump when the tables change
-_TABLES = ("stat", "ingested", "documents", "results", "findings", "state")
+_TABLES = ("stat", "ingested", "documents", "results", "findings", "state", "snapshots", "blobs")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS ingested (sha256 TEXT PRIMARY KEY, version TEXT, file_kind TEXT, info BLOB,
@@ -45,6 +52,10 @@ CREATE TABLE IF NOT EXISTS results (key TEXT, variant TEXT, previous TEXT, score
     errors INTEGER, warnings INTEGER, infos INTEGER, max_rank INTEGER, passed INTEGER, error BLOB, findings BLOB,
     rules BLOB, decided INTEGER, applicable INTEGER, notices INTEGER, PRIMARY KEY (key, variant, previous));
 CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT, fetched TEXT, last_seen TEXT,
+    status INTEGER, final_url TEXT, headers BLOB, sha256 TEXT, name TEXT);
+CREATE INDEX IF NOT EXISTS snapshots_url ON snapshots (url, id);
+CREATE TABLE IF NOT EXISTS blobs (sha256 TEXT PRIMARY KEY, body BLOB);
 """
 _BATCH = 900  # SQLite's default limit on bound parameters is 999
 _SCAN_ABOVE = 20_000
@@ -229,6 +240,45 @@ class Store:
         try:
             with self.db:
                 self.db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, value))
+        except sqlite3.OperationalError as exc:
+            raise self.error(exc) from None
+
+    # ------------------------------------------------------------------ web snapshots
+
+    def snapshots(self, urls: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Every stored version of these web addresses, oldest first: id, url, fetched, last_seen, status,
+        final_url, headers (dict), sha256, name."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in self._select_in(
+                "SELECT url, id, fetched, last_seen, status, final_url, headers, sha256, name FROM snapshots "
+                "WHERE url IN ({}) ORDER BY id", list(urls)):
+            out.setdefault(row[0], []).append(
+                {"url": row[0], "id": row[1], "fetched": row[2], "last_seen": row[3], "status": row[4],
+                 "final_url": row[5], "headers": orjson.loads(row[6]) if row[6] else {}, "sha256": row[7],
+                 "name": row[8]})
+        for versions in out.values():
+            versions.sort(key=lambda v: v["id"])
+        return out
+
+    def blob(self, sha256: str) -> bytes | None:
+        """The bytes of a stored web version."""
+        row = self.db.execute("SELECT body FROM blobs WHERE sha256 = ?", (sha256,)).fetchone()
+        return zlib.decompress(row[0]) if row else None
+
+    def save_snapshots(self, new: Sequence[tuple[str, str, int, str, dict[str, str], str, str, bytes]],
+                       seen: Sequence[tuple[str, str]]) -> None:
+        """Record, in one transaction, new versions (url, fetched, status, final_url, headers, sha256, name,
+        body) and addresses whose latest version was seen again (url, time: a 304 or the same bytes)."""
+        try:
+            with self.db:
+                for url, fetched, status, final_url, headers, sha, name, body in new:
+                    self.db.execute("INSERT OR IGNORE INTO blobs VALUES (?, ?)", (sha, zlib.compress(body, 6)))
+                    self.db.execute("INSERT INTO snapshots (url, fetched, last_seen, status, final_url, headers, "
+                                    "sha256, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                    (url, fetched, fetched, status, final_url, json_bytes(headers), sha, name))
+                for url, when in seen:
+                    self.db.execute("UPDATE snapshots SET last_seen = ? WHERE id = (SELECT MAX(id) FROM snapshots "
+                                    "WHERE url = ?)", (when, url))
         except sqlite3.OperationalError as exc:
             raise self.error(exc) from None
 

@@ -41,6 +41,7 @@ from checker.model import Severity
 from checker.render.context import RenderContext
 from checker.render.json_out import result_to_dict
 from checker.run import Configured, check_documents
+from checker.stability import publication
 from checker.verdict import Policy
 
 _FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
@@ -291,8 +292,9 @@ def _meta(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def doc_overrides(overrides: dict[str, str]) -> dict[str, Any]:
-    """The manifest columns that change the document (agency name, kind, level, region, year, dates, url)."""
-    return {k: v for k, v in overrides.items() if k != "agency_id"}
+    """The manifest columns that change the document (agency name, kind, level, region, year, dates, url;
+    for a report fetched from the web, when it was fetched)."""
+    return {k: v for k, v in overrides.items() if k not in ("agency_id", "pub")}
 
 
 def apply_manifest(doc: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
@@ -302,7 +304,7 @@ def apply_manifest(doc: dict[str, Any], overrides: dict[str, str]) -> dict[str, 
         return doc
     out = apply_overrides(doc, agency_kind=values.get("kind"), agency_level=values.get("level"),
                           published=values.get("published"), year=int(values["year"]) if "year" in values else None)
-    if "agency" in values or "region" in values or "url" in values:
+    if "agency" in values or "region" in values or "url" in values or "fetched" in values:
         out = copy.deepcopy(out) if out is doc else out
         if "agency" in values:
             out.setdefault("agency", {})["name"] = values["agency"]
@@ -310,6 +312,8 @@ def apply_manifest(doc: dict[str, Any], overrides: dict[str, str]) -> dict[str, 
             out.setdefault("agency", {})["region"] = values["region"]
         if "url" in values:
             out.setdefault("source", {})["url"] = values["url"]
+        if "fetched" in values:
+            out.setdefault("source", {})["fetched"] = values["fetched"]
     return out
 
 
@@ -404,8 +408,11 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
         except Exception as exc:  # noqa: BLE001 - one report's bug: that report fails
             out.append(failed(item.key, crashed(exc, "读取", "reading")))
     pairs = [(profile_of(*i.pair[0]), profile_of(*i.pair[1])) if i.pair else None for i in kept]
-    # the same pipeline as `gkcheck check` (the run-level notices of waivers covering no report are not kept)
-    results = check_documents(docs, configured, [clean(i.path) for i in kept], pairs, today=settings.day).results
+    # the same pipeline as `gkcheck check` (the run-level notices of waivers covering no report are not kept);
+    # a report fetched from the web is named by its address and has its publication record (GK-P-001: web.py)
+    results = check_documents(docs, configured, [clean(i.overrides["url"] if "fetched" in i.overrides else i.path)
+                                                 for i in kept], pairs, today=settings.day,
+                              publications=[publication(i.overrides) for i in kept]).results
     ctx = RenderContext(compiled.ruleset, settings.lang, settings.policy)
     writer = ResultJson(ctx)
     folder = Path(settings.results_dir) if settings.results_dir else None

@@ -16,7 +16,7 @@ from checker.render.context import RenderContext
 from checker.render.safe import json_text
 from checker.verdict import undecided_reasons
 
-RESULT_VERSION = "1.4"
+RESULT_VERSION = "1.5"
 
 OUTCOME_KEYS = ("rule_id", "outcome", "checked", "failed", "not_assessable", "severity", "points", "reason")
 """The keys of one rule's outcome in the result JSON (``severity`` and ``points``: 1.4)."""
@@ -44,8 +44,10 @@ def result_head(result: ReportResult, ctx: RenderContext) -> dict[str, Any]:
     score = result.score
     coverage = score.coverage
     failed = ctx.policy.report_failed(result)
+    fetched = {"fetched": result.fetched} if result.fetched else {}  # a report fetched from the web (1.5)
     return {
         "source": result.source,
+        **fetched,
         "report": {"agency": result.agency, "kind": result.agency_kind, "level": result.agency_level,
                    "year": result.year, "format": result.format, "published": result.published},
         "passed": not failed,
