@@ -43,13 +43,13 @@ class ReaderGone(Exception):
 
 
 LAZY_COMMANDS: dict[str, tuple[str, str, str]] = {
-    "audit": ("checker.audit.command", "audit_command",
+    "audit": ("checker.cli_audit", "audit_command",
               "批量检查多份报告（文件、文件夹、通配符、清单 CSV 或网址），输出排名、跨年度比较和汇总表。"),
     "check": ("checker.cli_commands", "check", "检查报告文件（.json .docx .html .pdf .txt .md），给出得分和问题清单。"),
     "convert": ("checker.cli_commands", "convert", "把报告文件转换为 gkcheck 的 JSON 文档，便于查看、修改后再检查。"),
     "explain": ("checker.cli_rules", "explain", "查看一条规则的说明：检查什么、为什么、示例、如何修改。RULE 为编号或名称。"),
     "rules": ("checker.cli_rules", "rules_cmd", "列出全部规则（编号、严重程度、类别、标题、依据），包括默认不启用的地方规则。"),
-    "serve": ("checker.web.command", "serve_command",
+    "serve": ("checker.cli_serve", "serve_command",
               "在本机启动检查网页：在浏览器中拖入报告文件即可检查，并可下载带批注的 Word 文件。"),
 }
 """Every subcommand: (module, attribute, the line ``gkcheck --help`` shows for it). A command's

@@ -1,7 +1,7 @@
 """``gkcheck serve``: a local web page for an agency officer, and a small JSON API.
 
 See ``docs/serve.md``. :func:`create_app` builds the ASGI application (Starlette);
-:mod:`checker.web.command` runs it with uvicorn.
+:mod:`checker.cli_serve` runs it with uvicorn.
 """
 
 from checker.web.app import create_app

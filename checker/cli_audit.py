@@ -83,9 +83,9 @@ def audit_command(paths: tuple[str, ...], output: str, db: str | None, jobs: int
         # Imported here so that `gkcheck check` starts without the audit's dependencies.
         from checker.audit.discover import read_url_list
         from checker.audit.outputs import write_outputs
-        from checker.audit.progress import make_progress
         from checker.audit.runner import AuditOptions, run_audit
         from checker.audit.web import WebOptions
+        from checker.cli_progress import make_progress
 
         if urls_file:
             paths = (*paths, *read_url_list(urls_file))
