@@ -18,10 +18,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from checker import __version__
 from checker.document import MISSING, cells, label, resolve
+from checker.formats import TABLES
 from checker.frame import unread_pointers
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.notices import title
@@ -42,11 +44,15 @@ from checker.render.unassessed import unassessed
 from checker.resources import load_schema
 from checker.verdict import undecided_reasons
 
-TABLES = ("proactive", "requests", "appeals")
-
 
 def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
+    """Escape any value for HTML text or a quoted attribute (texts remembered: a page repeats its labels,
+    and an audit's pages repeat them all)."""
+    return _esc_text(value) if type(value) is str else html_text(value)
+
+
+@lru_cache(maxsize=65536)
+def _esc_text(value: str) -> str:
     return html_text(value)
 
 
