@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -148,9 +149,17 @@ class Compiled:
 
 def compile_ruleset(ruleset: RuleSet) -> Compiled:
     """Compile every instance of ``ruleset``."""
-    # The engine tag names the type of the check (``Instance[Any]`` narrows to the list's type).
-    frame_insts: list[Instance[FrameCheck]] = [i for i in ruleset.instances if i.engine == "frame"]
-    json_insts: list[Instance[JsonCheck]] = [i for i in ruleset.instances if i.engine == "json"]
-    pair_insts: list[Instance[PairCheck]] = [i for i in ruleset.instances if i.engine == "pair"]
+    # Dispatched by the type of each instance's check: one family, one way the engine runs it.
+    frame_insts = _of(ruleset.instances, FrameCheck)
+    json_insts = _of(ruleset.instances, JsonCheck)
+    pair_insts = _of(ruleset.instances, PairCheck)
     return Compiled(ruleset, frame_insts, json_insts, frame_plan(frame_insts), json_plan(json_insts), pair_insts,
                     frozenset(profile_cells(pair_insts)))
+
+
+CheckFamily = TypeVar("CheckFamily", FrameCheck, JsonCheck, PairCheck)
+
+
+def _of(instances: Sequence[Instance[Any]], family: type[CheckFamily]) -> list[Instance[CheckFamily]]:
+    """The instances whose check is of ``family``."""
+    return [cast(Instance[CheckFamily], i) for i in instances if isinstance(i.check, family)]

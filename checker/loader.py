@@ -51,8 +51,7 @@ class Instance(Generic[CheckT]):
         formats: table formats the instance applies to.
         bindings: ``for_each`` variable → value.
         var_labels: ``for_each`` variable → (zh, en) label of its value.
-        engine: ``frame`` or ``json``.
-        check: the compiled check.
+        check: the compiled check (its type — frame, JSON or cross-year — decides how the engine runs it).
     """
 
     key: str
@@ -60,7 +59,6 @@ class Instance(Generic[CheckT]):
     formats: tuple[str, ...]
     bindings: dict[str, str]
     var_labels: dict[str, tuple[str, str]]
-    engine: str
     check: CheckT
 
 
@@ -395,6 +393,8 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path,
                 params[key] = used.setdefault(params[key], families.get(params[key], rule, path))
         try:
             check = kind.build(**params)
+            if not isinstance(check, kind.family):  # a kind builds checks of its one family
+                raise TypeError(f"kind {kind.name} built a {type(check).__name__}, not a {kind.family.__name__}")
             if isinstance(check, JsonCheck):
                 schema_patterns(check.schema)
         except PatternError as exc:
@@ -408,7 +408,7 @@ def _instances(rule: Rule, sets: dict[str, Any], path: Path,
             raise RuleSetError(f"{path}：规则 {rule.id} 的检查参数有误：{exc}",
                                f"{path}: rule {rule.id} has bad check parameters: {exc}") from None
         out.append(Instance(f"{rule.id}#{n}", rule, tuple(entry["formats"]), entry["bindings"],
-                            entry["labels"], kind.engine, check))
+                            entry["labels"], check))
     return out, tuple(used.values())
 
 

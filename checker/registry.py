@@ -19,8 +19,8 @@ from checker.kinds import (
     text,
     timing,
 )
-
-FRAME, JSON, PAIR = "frame", "json", "pair"
+from checker.kinds.base import FrameCheck, JsonCheck
+from checker.kinds.pair import PairCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,38 +29,40 @@ class Kind:
 
     Attributes:
         name: the ``kind`` value in rule files.
-        engine: ``frame`` (pandera over the cell frame), ``json`` (jsonschema on a projection
-            of the document) or ``pair`` (a function of this year's and last year's report, see
-            :mod:`checker.kinds.pair`; not applicable to a report checked without its previous one).
+        family: the type of check it builds, which decides how the engine runs it:
+            :class:`~checker.kinds.base.FrameCheck` (a pandera check over the cell frame),
+            :class:`~checker.kinds.base.JsonCheck` (jsonschema on a projection of the document) or
+            :class:`~checker.kinds.pair.PairCheck` (a function of this year's and last year's report;
+            not applicable to a report checked without its previous one).
         build: constructor taking the instance's parameters.
         cells_param: name of the parameter holding a table selector resolved to cell ids, if any.
     """
 
     name: str
-    engine: str
+    family: type[FrameCheck] | type[JsonCheck] | type[PairCheck]
     build: Callable[..., Any]
     cells_param: str | None = None
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("sum_compare", FRAME, table.SumCompare),
-    Kind("cell_number", FRAME, table.CellNumber, "cells"),
-    Kind("cell_range", FRAME, table.CellRange, "cells"),
-    Kind("cell_present", FRAME, table.CellPresent, "cells"),
-    Kind("published_window", FRAME, timing.PublishedWindow),
-    Kind("period_covers_year", FRAME, timing.PeriodCoversYear),
-    Kind("in_order", FRAME, timing.InOrder),
-    Kind("required", JSON, structure.required),
-    Kind("text", FRAME, text.TextCheck),
-    Kind("part_heading", FRAME, text.PartHeading),
-    Kind("schema", JSON, structure.schema),
-    Kind("narrative_numbers", FRAME, narrative.NarrativeNumbers),
-    Kind("narrative_parts", FRAME, narrative_parts.NarrativeParts),
-    Kind("title_year", FRAME, report_year.TitleYear),
-    Kind("other_body", FRAME, bodies.OtherBody),
+    Kind("sum_compare", FrameCheck, table.SumCompare),
+    Kind("cell_number", FrameCheck, table.CellNumber, "cells"),
+    Kind("cell_range", FrameCheck, table.CellRange, "cells"),
+    Kind("cell_present", FrameCheck, table.CellPresent, "cells"),
+    Kind("published_window", FrameCheck, timing.PublishedWindow),
+    Kind("period_covers_year", FrameCheck, timing.PeriodCoversYear),
+    Kind("in_order", FrameCheck, timing.InOrder),
+    Kind("required", JsonCheck, structure.required),
+    Kind("text", FrameCheck, text.TextCheck),
+    Kind("part_heading", FrameCheck, text.PartHeading),
+    Kind("schema", JsonCheck, structure.schema),
+    Kind("narrative_numbers", FrameCheck, narrative.NarrativeNumbers),
+    Kind("narrative_parts", FrameCheck, narrative_parts.NarrativeParts),
+    Kind("title_year", FrameCheck, report_year.TitleYear),
+    Kind("other_body", FrameCheck, bodies.OtherBody),
     # Cross-year kinds (need the same body's previous report).
-    Kind("yoy_compare", PAIR, pair.YoyCompare),
-    Kind("text_reuse", PAIR, pair.TextReuse),
+    Kind("yoy_compare", PairCheck, pair.YoyCompare),
+    Kind("text_reuse", PairCheck, pair.TextReuse),
 )}
 
 

@@ -65,7 +65,26 @@ class Term:
         return cls(cell, previous, sign)
 
 
-class YoyCompare:
+class PairCheck:
+    """A cross-year check: a function of the profiles of (this year's report, the same body's previous one).
+
+    Attributes:
+        pointer: where its finding points in this year's report.
+        cells: the table cells it reads from each profile.
+        sections: the parts whose texts it reads from each profile.
+    """
+
+    pointer: str
+    cells: list[str]
+    sections: tuple[str, ...]
+
+    def evaluate(self, this: Sequence[Profile], prev: Sequence[Profile]) -> tuple[np.ndarray, np.ndarray,
+                                                                                  list[dict[str, Any]]]:
+        """(assessable, failed, message values) for each pair."""
+        raise NotImplementedError
+
+
+class YoyCompare(PairCheck):
     """``sum(left) op sum(right)`` over cells of this year's and last year's report (``op``: eq, le)."""
 
     def __init__(self, left: list[str], right: list[str], op: str = "eq", at: str | None = None,
@@ -91,7 +110,7 @@ class YoyCompare:
         return ok, failed, values
 
 
-class TextReuse:
+class TextReuse(PairCheck):
     """Share of this year's narrative (``sections``) repeated from last year's report, above ``threshold``."""
 
     def __init__(self, sections: list[str] | None = None, threshold: float = 0.5, min_chars: int = 100,
@@ -135,8 +154,6 @@ class TextReuse:
         return ok, failed, values
 
 
-PairCheck = YoyCompare | TextReuse
-"""The checks of the ``pair`` engine (a report and its previous year's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +173,9 @@ class Profile:
     label: str
 
 
-def profile_cells(instances: Sequence[Instance]) -> set[str]:
+def profile_cells(instances: Sequence[Instance[PairCheck]]) -> set[str]:
     """The cells the pair instances read."""
-    return {c for inst in instances for c in getattr(inst.check, "cells", [])}
+    return {c for inst in instances for c in inst.check.cells}
 
 
 def profile(doc: dict[str, Any], cells: Collection[str]) -> Profile:
