@@ -3,7 +3,7 @@
 * :func:`pick` chooses between the two texts of a message written where it is used (``pick(lang, "已写入：",
   "Written: ")``): the one place the language is looked at;
 * :func:`term` names a value of a closed vocabulary — agency kinds and levels, severities, outcomes, grades,
-  categories, the audit's input statuses — from :data:`TERMS`;
+  categories, the audit's input statuses (``status``) — from :data:`TERMS`;
 * :func:`say` fills in a longer message of :data:`MESSAGES` (the closing lines of a command, a comment's
   head), kept here with its two languages side by side.
 
@@ -29,6 +29,11 @@ TERMS: dict[str, dict[str, tuple[str, str]]] = {
               "不合格": ("不合格", "Fail"), "—": ("—", "—"), "未评级": ("未评级", "Not graded")},
     "category": {"完整性": ("完整性", "Completeness"), "准确性": ("准确性", "Accuracy"),
                  "规范性": ("规范性", "Conformity"), "时效性": ("时效性", "Timeliness")},
+    "status": {"duplicate": ("重复文件", "duplicate"), "unreadable": ("无法读取", "unreadable"),
+               "non_report": ("不是年度报告", "not a report"), "invalid": ("文档格式不符", "invalid document"),
+               "missing": ("找不到文件", "missing"), "mislabelled": ("标注不符", "mislabelled"),
+               "conflict": ("同一机关同一年度有多份报告", "conflict"), "error": ("处理出错", "processing failed"),
+               "timeout": ("处理超时", "timed out"), "listed_twice": ("清单重复列出", "listed twice")},
 }
 """Per vocabulary, per value: (Chinese, English)."""
 

@@ -12,9 +12,8 @@ from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 from checker.loader import RuleSet
-from checker.messages import pick
+from checker.messages import pick, term
 from checker.render.configuration import configuration_lines
-from checker.render.labels import LEVEL_ZH
 
 if TYPE_CHECKING:
     from checker.audit.outputs import Table
@@ -92,7 +91,7 @@ def _figure(title: str, svg: str) -> str:
 def _level(level: str | None, lang: str) -> str:
     if not level:
         return pick(lang, "（未知）", "(unknown)")
-    return level if lang == "en" else LEVEL_ZH.get(level, level)
+    return term("level", level, lang)
 
 
 def _average_by(rows: list[Row], group: Any) -> list[tuple[str, float, int]]:

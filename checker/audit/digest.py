@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 from checker.audit.safe import clean, json_value
 from checker.loader import RuleSet
-from checker.messages import pick
+from checker.messages import pick, term
 from checker.model import Severity
-from checker.render.labels import LEVEL_ZH, place_text
-from checker.scoring import GRADE_EN, GRADES, WITHHELD
+from checker.render.labels import place_text
+from checker.scoring import GRADES, WITHHELD
 
 if TYPE_CHECKING:
     from checker.audit.runner import AuditSummary, Row
@@ -50,13 +50,13 @@ def severity_text(value: Any, lang: str) -> str:
         sev = Severity(value)
     except ValueError:
         return str(value or "")
-    return sev.value if lang == "en" else sev.zh
+    return term("severity", sev.value, lang)
 
 
 def grade_text(grade: Any, lang: str) -> str:
     """A grade as shown (the Chinese grade, or its English name)."""
     text = str(grade or "")
-    return GRADE_EN.get(text, text) if lang == "en" else text
+    return term("grade", text, lang)
 
 
 @dataclass
@@ -197,7 +197,7 @@ class Digest:
             v = r.meta.get("level")
             if not v:
                 return pick(lang, "（未知）", "(unknown)")
-            return str(v) if lang == "en" else LEVEL_ZH.get(v, v)
+            return term("level", str(v), lang)
         return [self._stats(name, rows) for name, rows in self._groups(level)]
 
     def has_regions(self) -> bool:
@@ -227,7 +227,7 @@ class Digest:
 
     @staticmethod
     def agencies_text(p: Problem, lang: str) -> str:
-        names = "、".join(p.agencies) if lang != "en" else ", ".join(p.agencies)
+        names = pick(lang, "、", ", ").join(p.agencies)
         if p.reports > len(p.agencies):
             return pick(lang, f"{names}等，共 {p.reports} 份报告", f"{names} and others: {p.reports} reports")
         return names

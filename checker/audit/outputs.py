@@ -35,21 +35,13 @@ from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.fileio import atomic_binary_writer, atomic_writer, write_atomic
 from checker.loader import RuleSet
-from checker.messages import pick
+from checker.messages import pick, term
 from checker.render.configuration import configuration_lines
-from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.render.safe import csv_cell
 from checker.scoring import WITHHELD
 
 EXCEL_MAX_ROWS = workbook.EXCEL_MAX_ROWS
 _CONFLICTS_SHOWN = 5  # other reports named in a conflict row (a common name can have hundreds)
-STATUS_ZH = {"duplicate": "重复文件", "unreadable": "无法读取", "non_report": "不是年度报告", "invalid": "文档格式不符",
-             "missing": "找不到文件", "mislabelled": "标注不符", "conflict": "同一机关同一年度有多份报告",
-             "error": "处理出错", "timeout": "处理超时", "listed_twice": "清单重复列出"}
-STATUS_EN = {"duplicate": "duplicate", "unreadable": "unreadable", "non_report": "not a report",
-             "invalid": "invalid document", "missing": "missing", "mislabelled": "mislabelled",
-             "conflict": "conflict", "error": "processing failed", "timeout": "timed out",
-             "listed_twice": "listed twice"}
 
 
 @dataclass(frozen=True)
@@ -135,8 +127,7 @@ def _ranking(summary: AuditSummary, lang: str) -> Table:
         kind, level = r.meta.get("kind"), r.meta.get("level")
         coverage = res.get("coverage")
         rows.append([n if graded else None, r.meta.get("agency") or "", r.meta.get("year"),
-                     KIND_ZH.get(kind or "", kind or "") if lang != "en" else kind or "",
-                     LEVEL_ZH.get(level or "", level or "") if lang != "en" else level or "", r.meta.get("region") or "",
+                     term("kind", kind, lang), term("level", level, lang), r.meta.get("region") or "",
                      res.get("score"), grade_text(res.get("grade"), lang),
                      None if coverage is None else int(coverage * 100 + 1e-9), res.get("notices", 0),
                      res.get("errors"), res.get("warnings"), res.get("infos"),
@@ -213,7 +204,7 @@ def problems(summary: AuditSummary) -> list[tuple[str, str, str, str]]:
 
 def _problems(summary: AuditSummary, lang: str) -> Table:
     headers = [pick(lang, "文件", "File"), pick(lang, "问题", "Problem"), pick(lang, "说明", "Details")]
-    rows = [[p, STATUS_EN[c] if lang == "en" else STATUS_ZH[c], en if lang == "en" else zh]
+    rows = [[p, term("status", c, lang), pick(lang, zh, en)]
             for p, c, zh, en in problems(summary)]
     return Table("problems", pick(lang, "输入问题", "Input problems"), headers, rows, kinds=("file", "text", "long"))
 

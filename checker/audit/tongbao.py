@@ -46,7 +46,7 @@ _NUMBERS = "一二三四五六七八九十"
 
 def file_name(lang: str) -> str:
     """The 通报's file name in the output folder."""
-    return "circular-draft.docx" if lang == "en" else "通报（草稿）.docx"
+    return pick(lang, "通报（草稿）.docx", "circular-draft.docx")
 
 
 def _text(value: Any) -> str:
@@ -221,7 +221,7 @@ def write_tongbao(path: Path, digest: Digest) -> None:
     # 二、检查排名
     w.heading(t("二、检查排名", "2. Ranking"), 1)
     ranked = [r for r in digest.rows if digest.rank_of(r)]
-    names = "、" if lang != "en" else ", "
+    names = pick(lang, "、", ", ")
     w.para(t("检查满分 100 分，按得分从高到低排列；可判断的规则不足六成的报告不评等级（未评级），不参加排名。完整排名见附件1。",
              "Scores are out of 100, highest first; reports where under 60% of the rules could be judged are not "
              "graded and not ranked. The ranking is in annex 1."))
@@ -274,7 +274,7 @@ def write_tongbao(path: Path, digest: Digest) -> None:
 
 def _agency_score(r: Any, lang: str) -> str:
     score = (r.result or {}).get("score")
-    return f"{r.meta.get('agency') or '—'}（{score}）" if lang != "en" else f"{r.meta.get('agency') or '—'} ({score})"
+    return pick(lang, f"{r.meta.get('agency') or '—'}（{score}）", f"{r.meta.get('agency') or '—'} ({score})")
 
 
 def _annexes(w: _Writer, digest: Digest, listed: list[Any], with_problems: int) -> None:

@@ -25,13 +25,12 @@ from checker import __version__
 from checker.document import MISSING, cells, label, resolve
 from checker.formats import TABLES
 from checker.frame import unread_pointers
-from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
+from checker.messages import pick, term
+from checker.model import Finding, ReportResult, Severity
 from checker.notices import title
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
 from checker.render.labels import (
-    KIND_ZH,
-    LEVEL_ZH,
     SECTION_ORDER,
     coverage_text,
     grade_text,
@@ -120,8 +119,7 @@ def _header(result: ReportResult, ctx: RenderContext) -> str:
     if result.format:
         bits.append(t("2021年格式" if result.format == "2021" else "2019年试行格式", f"{result.format} format"))
     if result.agency_kind:
-        kind = KIND_ZH.get(result.agency_kind, result.agency_kind) if ctx.lang != "en" else result.agency_kind
-        level = (LEVEL_ZH.get(result.agency_level or "", "") if ctx.lang != "en" else result.agency_level) or ""
+        kind, level = term("kind", result.agency_kind, ctx.lang), term("level", result.agency_level, ctx.lang)
         bits.append(f"{kind} {level}".strip())
     bits.append(t(f"发布于 {result.published}", f"published {result.published}") if result.published
                 else t("发布日期未知", "publication date unknown"))
@@ -170,7 +168,7 @@ def _score(result: ReportResult, ctx: RenderContext) -> str:
     coverage = f'<p class="coverage">{esc(coverage_text(s.coverage, ctx.lang))}</p>'
     bars = []
     for c in s.categories:
-        name = c.category if ctx.lang != "en" else CATEGORY_EN[c.category]
+        name = term("category", c.category, ctx.lang)
         width = 0.0 if c.score is None else max(0.0, min(100.0, float(c.score)))
         value = "—" if c.score is None else f"{c.score:.1f}"
         bars.append(f'<div class="bar"><span class="bar-name">{esc(name)}</span>'
@@ -350,7 +348,7 @@ def _table(i: int, table: str, fmt: str, doc: dict[str, Any], marks: dict[str, l
 
 def _column_title(cell: Any, lang: str) -> str:
     """The column part of a cell's own label (column titles differ between rows of table 二)."""
-    return str(cell.column[1] if lang == "en" else cell.column[0])
+    return pick(lang, *cell.column)
 
 
 def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: RenderContext,
@@ -370,7 +368,7 @@ def _cell(i: int, cell: Any, doc: dict[str, Any], marks: list[_Mark], ctx: Rende
     if marks:
         classes += ["flag", _worst(marks)]
     cls = f' class="{" ".join(classes)}"' if classes else ""
-    title = f' title="{esc(cell.en if ctx.lang == "en" else cell.zh)}"'
+    title = f' title="{esc(pick(ctx.lang, cell.zh, cell.en))}"'
     return f"<td{cls}{title}>{shown}{_refs(i, marks)}</td>"
 
 

@@ -16,8 +16,6 @@ from checker.ingest.layout import (
 )
 from checker.messages import pick, term
 from checker.model import Coverage, ReportResult, Score
-from checker.render.names import KIND_ZH as KIND_ZH  # re-exported: the renderers import them from here
-from checker.render.names import LEVEL_ZH as LEVEL_ZH
 from checker.render.names import severity_label as severity_label
 from checker.scoring import WITHHELD, WITHHELD_REASON
 from checker.verdict import undecided_reasons

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from checker.messages import term
 from checker.model import CATEGORY_EN, Finding, ReportResult, Severity
 from checker.render.configuration import configuration_lines
 from checker.render.context import RenderContext
@@ -95,7 +96,7 @@ def _table(findings: Sequence[Finding], source: str, ctx: RenderContext) -> str:
             "|---|---|---|---|---|"]
     for f in findings:
         rule = ctx.rule(f.rule_id)
-        sev = f.severity.zh if ctx.lang != "en" else f.severity.value
+        sev = term("severity", f.severity.value, ctx.lang)
         mark = "⚪ " + t("已豁免", "waived") if f.waived else f"{_MARK[f.severity]} {sev}"
         problem = md(f.message.get(ctx.lang))
         if f.waived:

@@ -1,12 +1,9 @@
-"""Names of agency kinds, levels and severities (light: the rule catalogue imports it)."""
+"""Names of severities (light: the rule catalogue imports it; the words are :mod:`checker.messages`')."""
 
 from __future__ import annotations
 
-from checker.messages import TERMS, term
+from checker.messages import term
 from checker.model import Severity
-
-KIND_ZH = {key: names[0] for key, names in TERMS["kind"].items()}
-LEVEL_ZH = {key: names[0] for key, names in TERMS["level"].items()}
 
 
 def severity_label(severity: Severity, lang: str) -> str:

@@ -15,8 +15,8 @@ from pathlib import PurePath
 
 from checker import __version__, limits
 from checker.formats import KINDS, LEVELS
+from checker.messages import term
 from checker.render.html import esc
-from checker.render.labels import KIND_ZH, LEVEL_ZH
 from checker.web.service import Checked
 from checker.web.upload import too_large_message
 
@@ -47,8 +47,8 @@ def upload_page(*, error_title: str = "", error: str = "", status: int = 200) ->
     """The start page: drop or pick a report; optional facts the file may not state. With ``error``, the
     message of the last try stands above the drop zone, so that the next file can be dropped at once."""
     limit = limits.INPUT_MB.value()
-    kinds = "".join(f'<option value="{esc(k)}">{esc(KIND_ZH.get(k, k))}</option>' for k in KINDS)
-    levels = "".join(f'<option value="{esc(k)}">{esc(LEVEL_ZH.get(k, k))}</option>' for k in LEVELS)
+    kinds = "".join(f'<option value="{esc(k)}">{esc(term("kind", k, "zh"))}</option>' for k in KINDS)
+    levels = "".join(f'<option value="{esc(k)}">{esc(term("level", k, "zh"))}</option>' for k in LEVELS)
     too_large = too_large_message("{size}", "{name}")
     problem = (f'<div class="gk-message gk-error" role="alert" id="gk-server-error" data-status="{status}">'
                f'<h2>{esc(error_title)}</h2><p class="gk-error-text">{esc(error)}</p>'
