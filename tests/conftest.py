@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ def _install_path_guard() -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     global _guard_dir
+    # A suite started in the background of a script (``bash .ci/run &``) inherits SIGINT ignored, and
+    # so would every gkcheck it starts: the interrupt tests would then send a Ctrl-C nobody hears. A
+    # handler set here is reset to the default in each child (at exec), as in a terminal.
+    if os.name == "posix" and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if os.name == "posix" and GUARD_LOG_ENV not in os.environ:
         _guard_dir = _install_path_guard()
         # gkcheck's rule-file cache (checker/rulecache.py) goes to a folder of this session, not the

@@ -2,7 +2,9 @@
 
 The input that made pdfminer print a line per font ("Could not get FontBBox from font descriptor
 ...", 162 lines for a PDF printed from a browser) is rebuilt here: the zoo's PDF with the FontBBox
-entries blanked out (same length, so the cross-reference table stays right)."""
+entries blanked out (same length, so the cross-reference table stays right). PDFs are read by pdfium
+unless it cannot decide a page, when pdfminer (through pdfplumber) reads it: these tests force that
+reader (``GKCHECK_PDF_ENGINE=pdfplumber``), the one that logs."""
 
 from __future__ import annotations
 
@@ -25,6 +27,15 @@ def without_fontbbox(pdf: bytes) -> bytes:
     blanked, n = re.subn(rb"/FontBBox\s*\[[^\]]*\]", lambda m: b" " * len(m.group(0)), pdf)
     assert n >= 1
     return blanked
+
+
+NOISY_ENGINE = {"GKCHECK_PDF_ENGINE": "pdfplumber"}
+
+
+@pytest.fixture(autouse=True)
+def _noisy_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in NOISY_ENGINE.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture(scope="module")
