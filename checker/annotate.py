@@ -37,7 +37,7 @@ from checker.errors import InputError
 from checker.formats import SECTION_IDS
 from checker.ingest import docx as docx_reader
 from checker.loader import RuleSet
-from checker.messages import say
+from checker.messages import pick, say
 from checker.model import Finding, ReportResult
 from checker.render.labels import (
     coverage_text,
@@ -222,16 +222,16 @@ def finding_text(f: Finding, ruleset: RuleSet, lang: str = "zh", number: int | N
     title = rule.title.get(lang) if rule else f.rule_name
     head = f"{number}. " if number is not None else ""
     sev = severity_label(f.severity, lang)
-    lines = [f"{head}【{sev}】{f.rule_id} {title}" if lang != "en" else f"{head}[{sev}] {f.rule_id} {title}",
+    lines = [pick(lang, f"{head}【{sev}】{f.rule_id} {title}", f"{head}[{sev}] {f.rule_id} {title}"),
              f.message.get(lang)]
     where = place_text(f.pointer, f.location, lang)
     if where:
-        lines.append(("Where: " if lang == "en" else "位置：") + where)
+        lines.append(pick(lang, "位置：", "Where: ") + where)
     if f.waived:
-        lines.append(("Waived: " if lang == "en" else "已豁免：") + f.waived)
+        lines.append(pick(lang, "已豁免：", "Waived: ") + f.waived)
     if rule is not None:
-        lines.append(("How to fix: " if lang == "en" else "如何修改：") + rule.doc.fix.get(lang))
-        lines.append(("Basis: " if lang == "en" else "依据：") + (f.basis or rule.basis).get(lang))
+        lines.append(pick(lang, "如何修改：", "How to fix: ") + rule.doc.fix.get(lang))
+        lines.append(pick(lang, "依据：", "Basis: ") + (f.basis or rule.basis).get(lang))
     return "\n".join(line.strip() for line in lines if line.strip())
 
 

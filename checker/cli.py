@@ -27,6 +27,7 @@ import click
 
 from checker import __version__
 from checker.errors import GkcheckError
+from checker.messages import pick
 from checker.verdict import ERROR, PASSED
 
 if TYPE_CHECKING:
@@ -214,11 +215,11 @@ def _main(args: list[str], lang: str) -> Any:
         code = ERROR
     except click.UsageError as exc:
         msg = exc.format_message()
-        hint = "Run 'gkcheck --help' for usage." if lang == "en" else "运行 gkcheck --help 查看用法。"
-        _error(("Usage error: " if lang == "en" else "命令用法错误：") + msg + "\n" + hint)
+        hint = pick(lang, "运行 gkcheck --help 查看用法。", "Run 'gkcheck --help' for usage.")
+        _error(pick(lang, "命令用法错误：", "Usage error: ") + msg + "\n" + hint)
         code = ERROR
     except GkcheckError as exc:
-        _error(("Error: " if lang == "en" else "错误：") + exc.message(lang))
+        _error(pick(lang, "错误：", "Error: ") + exc.message(lang))
         code = ERROR
     except click.Abort as exc:  # click's form of KeyboardInterrupt
         code = _interrupted(exc.__cause__ or exc, lang)

@@ -284,7 +284,7 @@ def execute_check(opts: CheckOptions) -> int:
             from checker.annotate import write_annotated
             write_annotated(sources[0], opts.annotate, results[0], docs[0], compiled.ruleset, opts.lang, opts.policy)
             if not opts.quiet:
-                _error(("Annotated copy written: " if opts.lang == "en" else "已写入带批注的 Word 文件：") + opts.annotate)
+                _error(pick(opts.lang, "已写入带批注的 Word 文件：", "Annotated copy written: ") + opts.annotate)
     _warn_notices(notices, config, opts.lang)
     if errors:
         return ERROR
@@ -447,6 +447,6 @@ def convert(file: str, output: str | None, year: int | None, lang: str) -> int:
             return PASSED
         with _output_file(output) as fh:
             fh.write(text)
-    _error(("Written: " if lang == "en" else "已写入：") + output)
+    _error(pick(lang, "已写入：", "Written: ") + output)
     return PASSED
 

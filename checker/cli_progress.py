@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from checker.messages import say
+from checker.messages import pick, say
 
 
 class _Rate(ProgressColumn):
@@ -39,7 +39,7 @@ class BarProgress:
     """A rich progress bar with count, rate and time remaining (for a terminal)."""
 
     def __init__(self, console: Console, lang: str = "zh") -> None:
-        unit, left = ("/s", "left") if lang == "en" else ("份/秒", "剩余")
+        unit, left = pick(lang, "份/秒", "/s"), pick(lang, "剩余", "left")
         self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), _Rate(unit),
                              TimeElapsedColumn(), TextColumn(left), TimeRemainingColumn(), console=console)
         self._task: TaskID | None = None

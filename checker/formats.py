@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from checker.messages import pick
 from checker.resources import load_schema
 
 _SCHEMA = load_schema("report.schema.json")
@@ -82,4 +83,4 @@ def title(table: str, path: tuple[str, ...], fmt: str = "2021", lang: str = "zh"
     node: dict[str, Any] = _DEFS[definition]
     for key in path:
         node = _resolve(node)["properties"][key]
-    return str(node.get("x-title-en" if lang == "en" else "title", path[-1] if path else table))
+    return str(node.get(pick(lang, "title", "x-title-en"), path[-1] if path else table))

@@ -66,6 +66,7 @@ from checker.config import discover as config_discover
 from checker.config import shown_path
 from checker.errors import InputError, RuleSetError
 from checker.loader import RuleSet
+from checker.messages import pick
 from checker.model import Finding
 from checker.verdict import ERROR, FAILED, PASSED
 from checker.waivers import Waiver, unused
@@ -563,7 +564,7 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
     todo = [e.path for e in entries if sha_of.get(e.path) not in known]
     docs = store.documents({sha_of[p] for p in todo if p in sha_of}, __version__)
     fresh: dict[str, Ingested] = {}
-    progress.phase("读取报告" if opts.lang != "en" else "Reading reports", len(todo))
+    progress.phase(pick(opts.lang, "读取报告", "Reading reports"), len(todo))
     pending: list[Ingested] = []  # committed every few thousand files or seconds, and when the phase ends
     last = time.monotonic()
 
@@ -744,7 +745,7 @@ def _check(rows: list[Row], store: Store, ex: Executor | Pool, settings: Setting
     written = _result_names(opts.output / "results")
     have = {k: v for k, v in have.items() if v["error"] or result_name(k[0], variant, k[1]) in written}
     todo = [r for r in todo if (r.key, r.previous) not in have]
-    progress.phase("检查报告" if opts.lang != "en" else "Checking reports", len(todo))
+    progress.phase(pick(opts.lang, "检查报告", "Checking reports"), len(todo))
     by_key = {r.key: r for r in rows if r.status == "checked"}
     chunks = (_items(todo[i:i + opts.chunk_size], store, by_key) for i in range(0, len(todo), opts.chunk_size))
     now: set[tuple[str, str]] = set()

@@ -40,6 +40,7 @@ from checker.audit.discover import Entry, Problem
 from checker.audit.safe import clean, json_bytes, json_value
 from checker.audit.store import Store
 from checker.errors import InputError
+from checker.messages import pick
 
 _COMMIT, _COMMIT_BYTES = 500, 64 << 20  # new versions per transaction, and their bytes held at most
 
@@ -80,7 +81,7 @@ def fetch_entries(entries: list[Entry], store: Store, output: Path, options: Web
                     f"离线模式（--offline）下没有该网址的已存版本：{url}。请先联网运行一次审核。",
                     f"No stored version of {url} for --offline; run the audit once with the network.", "offline")
     else:
-        progress.phase("获取网页" if lang != "en" else "Fetching pages", len(urls))
+        progress.phase(pick(lang, "获取网页", "Fetching pages"), len(urls))
         new: list[tuple[str, str, int, str, dict[str, str], str, str, bytes]] = []
         seen: list[tuple[str, str]] = []
         try:

@@ -81,7 +81,7 @@ def render_html(results: Sequence[ReportResult], ctx: RenderContext) -> str:
     footer += esc(", ".join(f"{k} {v}" for k, v in ctx.ruleset.versions.items()))
     return terminal_text("\n".join([
         "<!DOCTYPE html>",
-        f'<html lang="{"en" if ctx.lang == "en" else "zh-CN"}">',
+        f'<html lang="{pick(ctx.lang, "zh-CN", "en")}">',
         "<head>",
         '<meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checker import __version__
+from checker.messages import pick
 from checker.model import Finding, ReadingNotice, ReportResult, Rule, Severity
 from checker.render.configuration import configuration_dict, configuration_lines
 from checker.render.context import RenderContext
@@ -42,7 +43,7 @@ def render_sarif(results: Sequence[ReportResult], ctx: RenderContext) -> str:
         "runs": [{
             "tool": {"driver": {
                 "name": "gkcheck", "version": __version__, "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI, "language": "en-US" if ctx.lang == "en" else "zh-CN",
+                "informationUri": INFORMATION_URI, "language": pick(ctx.lang, "zh-CN", "en-US"),
                 "rules": [_descriptor(r, ctx) for r in rules]}},
             "invocations": [_invocation(results, ctx)],
             "columnKind": "unicodeCodePoints",
@@ -88,7 +89,7 @@ def _notification(n: ReadingNotice, source: str, ctx: RenderContext) -> dict[str
     properties.update({k: v for k, v in (n.location or {}).items() if k in ("table", "row", "column", "page")})
     return {"descriptor": {"id": n.code},
             "level": "warning" if n.code in UNDECIDABLE else "note",
-            "message": {"text": (" " if ctx.lang == "en" else "").join(
+            "message": {"text": (pick(ctx.lang, "", " ")).join(
                 x for x in (n.message.get(ctx.lang), n.advice.get(ctx.lang)) if x)},
             "locations": [{"physicalLocation": physical, "logicalLocations": [logical]}],
             "properties": properties}

@@ -26,6 +26,7 @@ from checker.document import (
 from checker.frame import column_inputs
 from checker.kinds.base import JsonCheck
 from checker.loader import RuleSet
+from checker.messages import pick
 from checker.model import Outcome, ReportResult, Rule, Text
 from checker.render.labels import field_text
 
@@ -142,13 +143,13 @@ def _named(found: dict[str, str], lang: str) -> str:
              "text": ("不是数字", "not a number")}
     out = []
     for state, (zh, en) in words.items():
-        labels = [field_text(p, lang) or ("(unnamed field)" if lang == "en" else "（未命名的字段）") for p, s in found.items() if s == state]
+        labels = [field_text(p, lang) or (pick(lang, "（未命名的字段）", "(unnamed field)")) for p, s in found.items() if s == state]
         labels = list(dict.fromkeys(labels))
         if not labels:
             continue
-        shown = ("、" if lang != "en" else "; ").join(labels[:_SHOWN])
+        shown = (pick(lang, "、", "; ")).join(labels[:_SHOWN])
         more = len(labels) - _SHOWN
         if more > 0:
-            shown += f" and {more} more" if lang == "en" else f" 等 {len(labels)} 项"
-        out.append(f"{en}: {shown}" if lang == "en" else f"{zh}：{shown}")
-    return ("; " if lang == "en" else "；").join(out)
+            shown += pick(lang, f" 等 {len(labels)} 项", f" and {more} more")
+        out.append(pick(lang, f"{zh}：{shown}", f"{en}: {shown}"))
+    return (pick(lang, "；", "; ")).join(out)
