@@ -14,7 +14,6 @@ coverage, reading notices) in the run's language, and is read back into a
 from __future__ import annotations
 
 import hashlib
-import os
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from checker import __version__
 from checker.audit.runner import AuditSummary, Row, results_file
 from checker.audit.safe import json_value
 from checker.audit.store import Store
-from checker.audit.worker import apply_manifest
+from checker.audit.worker import apply_manifest, write_result
 from checker.loader import RuleSet
 from checker.model import (
     CategoryScore,
@@ -119,7 +118,7 @@ def write_pages(summary: AuditSummary, rows: Sequence[Row], ruleset: RuleSet) ->
             continue  # no result file to show (the dashboard still links it; the JSON says why)
         doc = _document(r, blobs.get(r.sha256))
         ctx = RenderContext(ruleset, opts.lang, policy, documents={result.source: doc} if doc else {})
-        _write(out / page_file(r, summary.variant), render_html([result], ctx).encode("utf-8"))
+        write_result(out / page_file(r, summary.variant), render_html([result], ctx).encode("utf-8"))
 
 
 def _document(r: Row, blob: bytes | None) -> dict[str, Any] | None:
@@ -137,24 +136,6 @@ def _document(r: Row, blob: bytes | None) -> dict[str, Any] | None:
         return apply_manifest(doc, r.overrides) if isinstance(doc, dict) else None
     except (OSError, ValueError, zlib.error, TypeError, KeyError):
         return None
-
-
-def _write(target: Path, body: bytes) -> None:
-    """Write a page: to a temporary name beside it, renamed into place when complete."""
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        try:
-            tmp.write_bytes(body)
-        except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(body)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def remove_temporaries(out: Path) -> None:
