@@ -78,6 +78,31 @@ _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
 
+_POINTER = type(ctypes.POINTER(ctypes.c_int))
+
+
+def _plain(func: Any) -> Any:
+    """pdfium's function ``func`` taking and returning addresses (int) where it takes typed pointers.
+
+    The same C function; ctypes converts an int faster than a typed pointer and returns an int
+    instead of a new pointer object: the calls made once per character or page object are cheaper.
+    """
+    def untyped(kind: Any) -> Any:
+        return ctypes.c_void_p if isinstance(kind, _POINTER) else kind
+
+    prototype = ctypes.CFUNCTYPE(untyped(func.restype), *(untyped(kind) for kind in func.argtypes))
+    return prototype(ctypes.cast(func, ctypes.c_void_p).value)
+
+
+_count_chars = _plain(pdfium_c.FPDFText_CountChars)
+_loose_char_box = _plain(pdfium_c.FPDFText_GetLooseCharBox)
+_is_generated = _plain(pdfium_c.FPDFText_IsGenerated)
+_has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix)
+_font_size = _plain(pdfium_c.FPDFText_GetFontSize)
+_char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin)
+
+
 class Undecided(Exception):
     """pdfium's reading could differ from pdfplumber's, or could not be bounded: read with pdfplumber."""
 
@@ -225,44 +250,47 @@ def _page_view(page: Any) -> PageView:
 
 def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
     """The characters drawn on the page, in pdfplumber's form."""
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    count = _count_chars(raw)
     if count <= 0:
         return [], 0, 0
     text = textpage.get_text_range(0, count, errors="replace") if count else ""
     if len(text) != count:  # characters beyond the BMP: one at a time
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    rect = pdfium_c.FS_RECTF()
-    box = pdfium_c.FPDFText_GetLooseCharBox
-    generated = pdfium_c.FPDFText_IsGenerated
-    map_error = pdfium_c.FPDFText_HasUnicodeMapError
-    char_matrix = pdfium_c.FPDFText_GetMatrix
-    font_size = pdfium_c.FPDFText_GetFontSize
-    matrix = pdfium_c.FS_MATRIX()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    origin = pdfium_c.FPDFText_GetCharOrigin
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    # pdfium fills these buffers (by address: the functions of _plain take no typed pointers)
+    rect, matrix, origin = (ctypes.c_float * 4)(), (ctypes.c_float * 6)(), (ctypes.c_double * 2)()
+    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
+    origin_x_at = ctypes.addressof(origin)
+    origin_y_at = origin_x_at + ctypes.sizeof(ctypes.c_double)
+    box, generated, map_error = _loose_char_box, _is_generated, _has_map_error
+    char_matrix, font_size, char_origin = _char_matrix, _font_size, _char_origin
+    spaces = _SPACES
     chars: list[dict[str, Any]] = []
+    append = chars.append
     for index, char in enumerate(text):
-        if char in _SPACES and generated(raw, index):
+        if char in spaces and generated(raw, index):
             continue
         if map_error(raw, index):
             raise Undecided("unmapped character")
-        if not char_matrix(raw, index, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        if not char_matrix(raw, index, matrix_at):
             raise Undecided("character not upright")
-        size = font_size(raw, index) * matrix.d
-        box(raw, index, rect)
-        left, right, base = rect.left, rect.right, rect.bottom
+        a, b, c, d = matrix[0], matrix[1], matrix[2], matrix[3]
+        if b or c or a <= 0 or d <= 0:
+            raise Undecided("character not upright")
+        size = font_size(raw, index) * d
+        box(raw, index, rect_at)
+        left, right, base = rect[0], rect[2], rect[3]  # FS_RECTF: left, top, right, bottom
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
         # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
         # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
-        origin(raw, index, origin_x, origin_y)
-        if abs(left - origin_x.value) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
-                base - origin_y.value) > 0.5 * size:
+        char_origin(raw, index, origin_x_at, origin_y_at)
+        if abs(left - origin[0]) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
+                base - origin[1]) > 0.5 * size:
             raise Undecided("character box")
         bottom = page_top - base
         top = bottom - size
-        chars.append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
-                      "size": size, "upright": True})
+        append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
+                "size": size, "upright": True})
     return chars, len(chars), 0
 
 
