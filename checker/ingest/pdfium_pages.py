@@ -101,6 +101,20 @@ _has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError)
 _char_matrix = _plain(pdfium_c.FPDFText_GetMatrix)
 _font_size = _plain(pdfium_c.FPDFText_GetFontSize)
 _char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin)
+_page_count_objects = _plain(pdfium_c.FPDFPage_CountObjects)
+_page_get_object = _plain(pdfium_c.FPDFPage_GetObject)
+_form_count_objects = _plain(pdfium_c.FPDFFormObj_CountObjects)
+_form_get_object = _plain(pdfium_c.FPDFFormObj_GetObject)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType)
+_object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix)
+_path_draw_mode = _plain(pdfium_c.FPDFPath_GetDrawMode)
+_stroke_color = _plain(pdfium_c.FPDFPageObj_GetStrokeColor)
+_fill_color = _plain(pdfium_c.FPDFPageObj_GetFillColor)
+_path_count_segments = _plain(pdfium_c.FPDFPath_CountSegments)
+_path_segment = _plain(pdfium_c.FPDFPath_GetPathSegment)
+_segment_type = _plain(pdfium_c.FPDFPathSegment_GetType)
+_segment_point = _plain(pdfium_c.FPDFPathSegment_GetPoint)
+_segment_close = _plain(pdfium_c.FPDFPathSegment_GetClose)
 
 
 class Undecided(Exception):
@@ -243,7 +257,7 @@ def _page_view(page: Any) -> PageView:
     finally:
         textpage.close()
     edges: list[dict[str, Any]] = []
-    _collect_paths(page.raw, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
+    _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value or 0, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
     edges.sort(key=lambda edge: _EDGE_ORDER[edge["object_type"]])  # pdfplumber's order: lines, rects, curves
     return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped, simple_text=True)
 
@@ -294,27 +308,27 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     return chars, len(chars), 0
 
 
-def _collect_paths(page: Any, form: Any, matrix: tuple[float, ...], page_top: float,
+def _collect_paths(page: int, form: int | None, matrix: tuple[float, ...], page_top: float,
                    edges: list[dict[str, Any]], depth: int) -> None:
-    """Edges of the visible paths of a page or form (forms' matrices applied)."""
+    """Edges of the visible paths of a page or form (forms' matrices applied; page and form by address)."""
     if depth > 8:
         raise Undecided("deep forms")
     if form is None:
-        count, get = pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject
-        parent = page
+        count, get, parent = _page_count_objects(page), _page_get_object, page
     else:
-        count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
-        parent = form
-    fs_matrix = pdfium_c.FS_MATRIX()
+        count, get, parent = _form_count_objects(form), _form_get_object, form
+    fs_matrix = (ctypes.c_float * 6)()
+    matrix_at = ctypes.addressof(fs_matrix)
+    object_type, path_kind, form_kind = _object_type, _PATH_OBJECT, _FORM_OBJECT
     for index in range(count):
         obj = get(parent, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+        kind = object_type(obj)
+        if kind != path_kind and kind != form_kind:
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, fs_matrix):
+        if not _object_matrix(obj, matrix_at):
             raise Undecided("no matrix")
-        own = _compose((fs_matrix.a, fs_matrix.b, fs_matrix.c, fs_matrix.d, fs_matrix.e, fs_matrix.f), matrix)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        own = _compose(tuple(fs_matrix), matrix)
+        if kind == form_kind:
             _collect_paths(page, obj, own, page_top, edges, depth + 1)
         else:
             _path_edges(obj, own, page_top, edges)
@@ -328,25 +342,31 @@ def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float,
 
 
 _LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+_PATH_OBJECT, _FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
-def _path_edges(obj: Any, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
+def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
     """The edges of one path object's visible subpaths, as pdfminer and pdfplumber would make them."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+    if not _path_draw_mode(obj, ctypes.addressof(fill_mode), ctypes.addressof(stroke)):
         raise Undecided("path draw mode")
-    stroke_white, fill_white = _white(obj, pdfium_c.FPDFPageObj_GetStrokeColor), _white(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    stroke_white, fill_white = _white(obj, _stroke_color), _white(obj, _fill_color)
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
+    xy = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(xy)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    get_segment, segment_type, segment_point, segment_close = (
+        _path_segment, _segment_type, _segment_point, _segment_close)
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     points: list[tuple[float, float]] = []
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
+    for index in range(_path_count_segments(obj)):
+        segment = get_segment(obj, index)
+        kind = segment_type(segment)
+        segment_point(segment, x_at, y_at)
+        x, y = xy[0], xy[1]
+        point = (a * x + c * y + e, page_top - (b * x + d * y + f))
         if kind == _MOVETO:
             if shape:
                 subpaths.append(("".join(shape), points))
@@ -361,7 +381,7 @@ def _path_edges(obj: Any, matrix: tuple[float, ...], page_top: float, edges: lis
             points.append(point)
         else:
             raise Undecided("path segment")
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and points:
+        if segment_close(segment) and points:
             shape.append("h")
             points.append(points[0])
     if shape:
@@ -410,9 +430,10 @@ def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientatio
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 
 
-def _white(obj: Any, getter: Any) -> bool:
+def _white(obj: int, getter: Any) -> bool:
     """Whether the object's stroke or fill colour (as pdfium gives it, RGB) is white."""
-    r, g, b, alpha = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    if not getter(obj, r, g, b, alpha):
+    rgba = (ctypes.c_uint * 4)()
+    at, size = ctypes.addressof(rgba), ctypes.sizeof(ctypes.c_uint)
+    if not getter(obj, at, at + size, at + 2 * size, at + 3 * size):
         return False
-    return min(r.value, g.value, b.value) >= 253
+    return min(rgba[0], rgba[1], rgba[2]) >= 253

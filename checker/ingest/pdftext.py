@@ -53,31 +53,41 @@ def _words(chars: list[dict[str, Any]]) -> list[_Word]:
     """pdfplumber's words (WordExtractor with default settings) of upright characters."""
     if not chars:
         return []
-    ids = _cluster_ids([c["top"] for c in chars])
+    tops = [c["top"] for c in chars]
+    ids = _cluster_ids(tops)
     # (line cluster, x0, page order) sorts as pdfplumber does: lines in cluster order, then a
     # stable sort by x0 of the line's characters in page order
-    order = sorted((ids[c["top"]], c["x0"], index, c["x1"], c["top"], c["bottom"], c["text"])
-                   for index, c in enumerate(chars))
+    order = sorted([(ids[top], c["x0"], index, c) for index, (top, c) in enumerate(zip(tops, chars, strict=True))])
     words: list[_Word] = []
     text: list[str] = []
     x0 = x1 = top = bottom = last_x0 = last_x1 = last_top = 0.0
     line = -1
-    for cluster, cx0, _, cx1, ctop, cbottom, ctext in order:
+    ligatures = _LIGATURES
+    for cluster, cx0, _, char in order:
+        ctext = char["text"]
         if ctext.isspace():
             if text:
                 words.append(("".join(text), x0, top, x1, bottom))
                 text = []
             line = cluster
             continue
+        cx1, ctop, cbottom = char["x1"], char["top"], char["bottom"]
         if text and (cluster != line or cx0 < last_x0 or cx0 > last_x1 + _TOLERANCE
                      or abs(ctop - last_top) > _TOLERANCE):
             words.append(("".join(text), x0, top, x1, bottom))
             text = []
         if not text:
             x0, top, x1, bottom = cx0, ctop, cx1, cbottom
-        else:
-            x0, top, x1, bottom = min(x0, cx0), min(top, ctop), max(x1, cx1), max(bottom, cbottom)
-        text.append(_LIGATURES.get(ctext, ctext))
+        else:  # min() and max(), keeping the first of equal values
+            if cx0 < x0:
+                x0 = cx0
+            if ctop < top:
+                top = ctop
+            if cx1 > x1:
+                x1 = cx1
+            if cbottom > bottom:
+                bottom = cbottom
+        text.append(ligatures.get(ctext, ctext))
         last_x0, last_x1, last_top, line = cx0, cx1, ctop, cluster
     if text:
         words.append(("".join(text), x0, top, x1, bottom))
