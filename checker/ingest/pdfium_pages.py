@@ -42,6 +42,7 @@ import base64
 import binascii
 import ctypes
 import re
+import struct
 import threading
 import zlib
 from collections import Counter
@@ -78,6 +79,8 @@ _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
 
+#: What :func:`_chars` has pdfium write per character: matrix, loose box, origin (no padding).
+_CHAR_BUFFER = struct.Struct("=6f4f2d")
 _POINTER = type(ctypes.POINTER(ctypes.c_int))
 
 
@@ -271,11 +274,12 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     text = textpage.get_text_range(0, count, errors="replace") if count else ""
     if len(text) != count:  # characters beyond the BMP: one at a time
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
-    # pdfium fills these buffers (by address: the functions of _plain take no typed pointers)
-    rect, matrix, origin = (ctypes.c_float * 4)(), (ctypes.c_float * 6)(), (ctypes.c_double * 2)()
-    rect_at, matrix_at = ctypes.addressof(rect), ctypes.addressof(matrix)
-    origin_x_at = ctypes.addressof(origin)
-    origin_y_at = origin_x_at + ctypes.sizeof(ctypes.c_double)
+    # pdfium fills one buffer (by address: the functions of _plain take no typed pointers): the
+    # character's matrix (FS_MATRIX), its loose box (FS_RECTF: left, top, right, bottom), its origin
+    buffer = ctypes.create_string_buffer(_CHAR_BUFFER.size)
+    matrix_at = ctypes.addressof(buffer)
+    rect_at, origin_x_at, origin_y_at = matrix_at + 24, matrix_at + 40, matrix_at + 48
+    unpack = _CHAR_BUFFER.unpack_from
     box, generated, map_error = _loose_char_box, _is_generated, _has_map_error
     char_matrix, font_size, char_origin = _char_matrix, _font_size, _char_origin
     spaces = _SPACES
@@ -286,20 +290,18 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
             continue
         if map_error(raw, index):
             raise Undecided("unmapped character")
-        if not char_matrix(raw, index, matrix_at):
-            raise Undecided("character not upright")
-        a, b, c, d = matrix[0], matrix[1], matrix[2], matrix[3]
-        if b or c or a <= 0 or d <= 0:
+        has_matrix = char_matrix(raw, index, matrix_at)
+        box(raw, index, rect_at)
+        char_origin(raw, index, origin_x_at, origin_y_at)
+        a, b, c, d, _, _, left, _, right, base, origin_x, origin_y = unpack(buffer)
+        if not has_matrix or b or c or a <= 0 or d <= 0:
             raise Undecided("character not upright")
         size = font_size(raw, index) * d
-        box(raw, index, rect_at)
-        left, right, base = rect[0], rect[2], rect[3]  # FS_RECTF: left, top, right, bottom
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
         # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
         # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
-        char_origin(raw, index, origin_x_at, origin_y_at)
-        if abs(left - origin[0]) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
-                base - origin[1]) > 0.5 * size:
+        if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
+                base - origin_y) > 0.5 * size:
             raise Undecided("character box")
         bottom = page_top - base
         top = bottom - size
