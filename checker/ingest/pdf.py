@@ -402,13 +402,18 @@ def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, l
     points = sorted(intersections)
     columns: dict[float, list[tuple[float, float]]] = {}
     rows: dict[float, list[tuple[float, float]]] = {}
+    place: dict[tuple[float, float], tuple[int, int]] = {}  # a point's index in its column and its row
     for point in points:  # each list in sorted order
-        columns.setdefault(point[0], []).append(point)
-        rows.setdefault(point[1], []).append(point)
+        column = columns.setdefault(point[0], [])
+        row = rows.setdefault(point[1], [])
+        place[point] = (len(column), len(row))
+        column.append(point)
+        row.append(point)
     cells = []
     for point in points:
-        below = [q for q in columns[point[0]] if q > point]
-        right = [q for q in rows[point[1]] if q > point]
+        in_column, in_row = place[point]
+        below = columns[point[0]][in_column + 1:]  # the points after it in sorted order
+        right = rows[point[1]][in_row + 1:]
         cell = None
         for below_point in below:
             if not connects(point, below_point):
