@@ -94,7 +94,10 @@ def _plain(func: Any) -> Any:
         return ctypes.c_void_p if isinstance(kind, _POINTER) else kind
 
     prototype = ctypes.CFUNCTYPE(untyped(func.restype), *(untyped(kind) for kind in func.argtypes))
-    return prototype(ctypes.cast(func, ctypes.c_void_p).value)
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    if not address:
+        raise ImportError(f"pdfium has no {func.__name__}")
+    return prototype(address)
 
 
 _count_chars = _plain(pdfium_c.FPDFText_CountChars)
