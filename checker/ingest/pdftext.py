@@ -53,11 +53,10 @@ def _words(chars: list[dict[str, Any]]) -> list[_Word]:
     """pdfplumber's words (WordExtractor with default settings) of upright characters."""
     if not chars:
         return []
-    tops = [c["top"] for c in chars]
-    ids = _cluster_ids(tops)
+    ids = _cluster_ids([c["top"] for c in chars])
     # (line cluster, x0, page order) sorts as pdfplumber does: lines in cluster order, then a
     # stable sort by x0 of the line's characters in page order
-    order = sorted([(ids[top], c["x0"], index, c) for index, (top, c) in enumerate(zip(tops, chars, strict=True))])
+    order = sorted([(ids[c["top"]], c["x0"], index, c) for index, c in enumerate(chars)])
     words: list[_Word] = []
     text: list[str] = []
     x0 = x1 = top = bottom = last_x0 = last_x1 = last_top = 0.0
