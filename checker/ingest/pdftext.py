@@ -51,8 +51,11 @@ def _cluster_ids(values: list[float]) -> dict[float, int]:
 
 def _words(chars: list[dict[str, Any]]) -> list[_Word]:
     """pdfplumber's words (WordExtractor with default settings) of upright characters."""
-    if not chars:
-        return []
+    if len(chars) < 2:  # no character, or one (a cell's single digit): its word, if it is not a space
+        if not chars or chars[0]["text"].isspace():
+            return []
+        c = chars[0]
+        return [(_LIGATURES.get(c["text"], c["text"]), c["x0"], c["top"], c["x1"], c["bottom"])]
     ids = _cluster_ids([c["top"] for c in chars])
     # (line cluster, x0, page order) sorts as pdfplumber does: lines in cluster order, then a
     # stable sort by x0 of the line's characters in page order
@@ -121,4 +124,7 @@ def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def extract_text(chars: list[dict[str, Any]]) -> str:
     """``pdfplumber.utils.extract_text(chars)``: lines of words, words joined by a space."""
-    return "\n".join(" ".join(w[0] for w in line) for line in _lines_of(_words(chars), preserve_order=False))
+    words = _words(chars)
+    if len(words) < 2:  # one word is one line (a cell's number, a label without spaces)
+        return words[0][0] if words else ""
+    return "\n".join(" ".join(w[0] for w in line) for line in _lines_of(words, preserve_order=False))
