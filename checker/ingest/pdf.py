@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from statistics import median
 from typing import Any
 
@@ -88,6 +89,7 @@ _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _EDGE_TOLERANCE = 1.0
 _PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char != "\x00" or code == 0}
 _ALIGN_TOLERANCE = 6.0
+_PAGE_ORDER = itemgetter(1)  # of the entries of a row in :func:`_extract`
 _MARGIN_ZONE = 0.12
 _BAD_PDF_ERRORS = (
     PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
@@ -402,13 +404,18 @@ def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, l
     points = sorted(intersections)
     columns: dict[float, list[tuple[float, float]]] = {}
     rows: dict[float, list[tuple[float, float]]] = {}
+    place: dict[tuple[float, float], tuple[int, int]] = {}  # a point's index in its column and its row
     for point in points:  # each list in sorted order
-        columns.setdefault(point[0], []).append(point)
-        rows.setdefault(point[1], []).append(point)
+        column = columns.setdefault(point[0], [])
+        row = rows.setdefault(point[1], [])
+        place[point] = (len(column), len(row))
+        column.append(point)
+        row.append(point)
     cells = []
     for point in points:
-        below = [q for q in columns[point[0]] if q > point]
-        right = [q for q in rows[point[1]] if q > point]
+        in_column, in_row = place[point]
+        below = columns[point[0]][in_column + 1:]  # the points after it in sorted order
+        right = rows[point[1]][in_row + 1:]
         cell = None
         for below_point in below:
             if not connects(point, below_point):
@@ -515,15 +522,21 @@ def _extract(table: PlumberTable, centred: list[tuple[float, float, int, dict[st
     out: list[list[str | None]] = []
     for row in table.rows:
         x0, top, x1, bottom = row.bbox
-        in_row = sorted((entry for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
-                         if x0 <= entry[1] < x1), key=lambda entry: entry[2])
+        # the row's characters by horizontal centre (then page order): a cell's are a slice of them
+        in_row = sorted((entry[1], entry[2], entry[0], entry[3])
+                        for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
+                        if x0 <= entry[1] < x1)
+        centres = [entry[0] for entry in in_row]
         texts: list[str | None] = []
         for cell in row.cells:
             if cell is None:
                 texts.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
-            inside = [entry[3] for entry in in_row if cx0 <= entry[1] < cx1 and ctop <= entry[0] < cbottom]
+            in_cell = [entry for entry in in_row[bisect_left(centres, cx0):bisect_left(centres, cx1)]
+                       if ctop <= entry[2] < cbottom]
+            in_cell.sort(key=_PAGE_ORDER)
+            inside = [entry[3] for entry in in_cell]
             texts.append(text_of(inside) if inside else "")
         out.append(texts)
     return out

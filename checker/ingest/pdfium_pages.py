@@ -38,16 +38,17 @@ with pdfplumber (the behaviour of before, errors included):
 
 from __future__ import annotations
 
-import base64
 import binascii
 import ctypes
 import re
+import struct
 import threading
 import zlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -76,6 +77,50 @@ _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
+
+
+#: What :func:`_chars` has pdfium write per character: matrix, loose box, origin (no padding).
+_CHAR_BUFFER = struct.Struct("=6f4f2d")
+_POINTER = type(ctypes.POINTER(ctypes.c_int))
+
+
+def _plain(func: Any) -> Any:
+    """pdfium's function ``func`` taking and returning addresses (int) where it takes typed pointers.
+
+    The same C function; ctypes converts an int faster than a typed pointer and returns an int
+    instead of a new pointer object: the calls made once per character or page object are cheaper.
+    """
+    def untyped(kind: Any) -> Any:
+        return ctypes.c_void_p if isinstance(kind, _POINTER) else kind
+
+    prototype = ctypes.CFUNCTYPE(untyped(func.restype), *(untyped(kind) for kind in func.argtypes))
+    address = ctypes.cast(func, ctypes.c_void_p).value
+    if not address:
+        raise ImportError(f"pdfium has no {func.__name__}")
+    return prototype(address)
+
+
+_count_chars = _plain(pdfium_c.FPDFText_CountChars)
+_loose_char_box = _plain(pdfium_c.FPDFText_GetLooseCharBox)
+_is_generated = _plain(pdfium_c.FPDFText_IsGenerated)
+_has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError)
+_char_matrix = _plain(pdfium_c.FPDFText_GetMatrix)
+_font_size = _plain(pdfium_c.FPDFText_GetFontSize)
+_char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin)
+_page_count_objects = _plain(pdfium_c.FPDFPage_CountObjects)
+_page_get_object = _plain(pdfium_c.FPDFPage_GetObject)
+_form_count_objects = _plain(pdfium_c.FPDFFormObj_CountObjects)
+_form_get_object = _plain(pdfium_c.FPDFFormObj_GetObject)
+_object_type = _plain(pdfium_c.FPDFPageObj_GetType)
+_object_matrix = _plain(pdfium_c.FPDFPageObj_GetMatrix)
+_path_draw_mode = _plain(pdfium_c.FPDFPath_GetDrawMode)
+_stroke_color = _plain(pdfium_c.FPDFPageObj_GetStrokeColor)
+_fill_color = _plain(pdfium_c.FPDFPageObj_GetFillColor)
+_path_count_segments = _plain(pdfium_c.FPDFPath_CountSegments)
+_path_segment = _plain(pdfium_c.FPDFPath_GetPathSegment)
+_segment_type = _plain(pdfium_c.FPDFPathSegment_GetType)
+_segment_point = _plain(pdfium_c.FPDFPathSegment_GetPoint)
+_segment_close = _plain(pdfium_c.FPDFPathSegment_GetClose)
 
 
 class Undecided(Exception):
@@ -176,7 +221,7 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
         text = re.sub(rb"\s", b"", body)
         try:
             if text.endswith(b"~>"):  # ASCII85: PDF leaves out the opening <~
-                raw = base64.a85decode(text if text.startswith(b"<~") else b"<~" + text, adobe=True)
+                raw = _a85decode(text[2:-2] if text.startswith(b"<~") else text[:-2])
             elif text.endswith(b">"):  # ASCIIHex: an odd last digit is followed by 0
                 digits = text[:-1]
                 raw = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
@@ -192,6 +237,40 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
     if size > left:
         return size
     return size if inflater.eof else None
+
+
+def _a85decode(digits: bytes) -> bytes:
+    """``base64.a85decode(b"<~" + digits + b"~>", adobe=True)`` of data without whitespace, the same
+    bytes or the same :class:`ValueError`, in numpy (the standard library's decodes byte by byte in
+    Python, the most of the time of this check on a file with ASCII85 streams).
+
+    Digits ``!``..``u`` in groups of five are four bytes (a group past 2**32 - 1 is an error); a
+    ``z`` between groups is four zero bytes; a last group of fewer digits is padded with ``u`` and
+    cut to one byte fewer than its digits (a lone digit: no bytes).
+    """
+    if not digits:
+        return b""
+    array = np.frombuffer(digits, dtype=np.uint8)
+    is_z = array == ord("z")
+    if not np.all(is_z | ((array >= ord("!")) & (array <= ord("u")))):
+        raise ValueError("Non-Ascii85 digit found")
+    values = array[~is_z] - ord("!")
+    count = len(values)
+    z_at = np.flatnonzero(is_z) - np.arange(int(is_z.sum()))  # digits before each z
+    if np.any(z_at % 5):
+        raise ValueError("z inside Ascii85 5-tuple")
+    groups = (count + 4) // 5
+    padded = np.concatenate([values, np.full(4, 84, dtype=np.uint8)])[:groups * 5].reshape(groups, 5)
+    words = padded[:, 0].astype(np.uint64)
+    for column in range(1, 5):
+        words = words * 85 + padded[:, column]
+    if groups and int(words.max()) > 0xFFFFFFFF:
+        raise ValueError("Ascii85 overflow")
+    if len(z_at):
+        words = np.insert(words, z_at // 5, 0)
+    result = words.astype(">u4").tobytes()
+    padding = 4 - (count + 4) % 5
+    return result[:-padding] if padding else result
 
 
 def open_document(data: bytes) -> Document:
@@ -218,75 +297,77 @@ def _page_view(page: Any) -> PageView:
     finally:
         textpage.close()
     edges: list[dict[str, Any]] = []
-    _collect_paths(page.raw, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
+    _collect_paths(ctypes.cast(page.raw, ctypes.c_void_p).value or 0, None, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), top, edges, 0)
     edges.sort(key=lambda edge: _EDGE_ORDER[edge["object_type"]])  # pdfplumber's order: lines, rects, curves
     return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped, simple_text=True)
 
 
 def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
     """The characters drawn on the page, in pdfplumber's form."""
-    raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    count = _count_chars(raw)
     if count <= 0:
         return [], 0, 0
     text = textpage.get_text_range(0, count, errors="replace") if count else ""
     if len(text) != count:  # characters beyond the BMP: one at a time
-        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(raw, i)) for i in range(count))
-    rect = pdfium_c.FS_RECTF()
-    box = pdfium_c.FPDFText_GetLooseCharBox
-    generated = pdfium_c.FPDFText_IsGenerated
-    map_error = pdfium_c.FPDFText_HasUnicodeMapError
-    char_matrix = pdfium_c.FPDFText_GetMatrix
-    font_size = pdfium_c.FPDFText_GetFontSize
-    matrix = pdfium_c.FS_MATRIX()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    origin = pdfium_c.FPDFText_GetCharOrigin
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
+    # pdfium fills one buffer (by address: the functions of _plain take no typed pointers): the
+    # character's matrix (FS_MATRIX), its loose box (FS_RECTF: left, top, right, bottom), its origin
+    buffer = ctypes.create_string_buffer(_CHAR_BUFFER.size)
+    matrix_at = ctypes.addressof(buffer)
+    rect_at, origin_x_at, origin_y_at = matrix_at + 24, matrix_at + 40, matrix_at + 48
+    unpack = _CHAR_BUFFER.unpack_from
+    box, generated, map_error = _loose_char_box, _is_generated, _has_map_error
+    char_matrix, font_size, char_origin = _char_matrix, _font_size, _char_origin
+    spaces = _SPACES
     chars: list[dict[str, Any]] = []
+    append = chars.append
     for index, char in enumerate(text):
-        if char in _SPACES and generated(raw, index):
+        if char in spaces and generated(raw, index):
             continue
         if map_error(raw, index):
             raise Undecided("unmapped character")
-        if not char_matrix(raw, index, matrix) or matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        has_matrix = char_matrix(raw, index, matrix_at)
+        box(raw, index, rect_at)
+        char_origin(raw, index, origin_x_at, origin_y_at)
+        a, b, c, d, _, _, left, _, right, base, origin_x, origin_y = unpack(buffer)
+        if not has_matrix or b or c or a <= 0 or d <= 0:
             raise Undecided("character not upright")
-        size = font_size(raw, index) * matrix.d
-        box(raw, index, rect)
-        left, right, base = rect.left, rect.right, rect.bottom
+        size = font_size(raw, index) * d
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
         # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
         # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
-        origin(raw, index, origin_x, origin_y)
-        if abs(left - origin_x.value) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
-                base - origin_y.value) > 0.5 * size:
+        if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
+                base - origin_y) > 0.5 * size:
             raise Undecided("character box")
         bottom = page_top - base
         top = bottom - size
-        chars.append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
-                      "size": size, "upright": True})
+        append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
+                "size": size, "upright": True})
     return chars, len(chars), 0
 
 
-def _collect_paths(page: Any, form: Any, matrix: tuple[float, ...], page_top: float,
+def _collect_paths(page: int, form: int | None, matrix: tuple[float, ...], page_top: float,
                    edges: list[dict[str, Any]], depth: int) -> None:
-    """Edges of the visible paths of a page or form (forms' matrices applied)."""
+    """Edges of the visible paths of a page or form (forms' matrices applied; page and form by address)."""
     if depth > 8:
         raise Undecided("deep forms")
     if form is None:
-        count, get = pdfium_c.FPDFPage_CountObjects(page), pdfium_c.FPDFPage_GetObject
-        parent = page
+        count, get, parent = _page_count_objects(page), _page_get_object, page
     else:
-        count, get = pdfium_c.FPDFFormObj_CountObjects(form), pdfium_c.FPDFFormObj_GetObject
-        parent = form
-    fs_matrix = pdfium_c.FS_MATRIX()
+        count, get, parent = _form_count_objects(form), _form_get_object, form
+    fs_matrix = (ctypes.c_float * 6)()
+    matrix_at = ctypes.addressof(fs_matrix)
+    object_type, path_kind, form_kind = _object_type, _PATH_OBJECT, _FORM_OBJECT
     for index in range(count):
         obj = get(parent, index)
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM):
+        kind = object_type(obj)
+        if kind != path_kind and kind != form_kind:
             continue
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, fs_matrix):
+        if not _object_matrix(obj, matrix_at):
             raise Undecided("no matrix")
-        own = _compose((fs_matrix.a, fs_matrix.b, fs_matrix.c, fs_matrix.d, fs_matrix.e, fs_matrix.f), matrix)
-        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+        own = _compose(tuple(fs_matrix), matrix)
+        if kind == form_kind:
             _collect_paths(page, obj, own, page_top, edges, depth + 1)
         else:
             _path_edges(obj, own, page_top, edges)
@@ -300,25 +381,31 @@ def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float,
 
 
 _LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+_PATH_OBJECT, _FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
-def _path_edges(obj: Any, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
+def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
     """The edges of one path object's visible subpaths, as pdfminer and pdfplumber would make them."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
+    if not _path_draw_mode(obj, ctypes.addressof(fill_mode), ctypes.addressof(stroke)):
         raise Undecided("path draw mode")
-    stroke_white, fill_white = _white(obj, pdfium_c.FPDFPageObj_GetStrokeColor), _white(obj, pdfium_c.FPDFPageObj_GetFillColor)
+    stroke_white, fill_white = _white(obj, _stroke_color), _white(obj, _fill_color)
     a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
+    xy = (ctypes.c_float * 2)()
+    x_at = ctypes.addressof(xy)
+    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    get_segment, segment_type, segment_point, segment_close = (
+        _path_segment, _segment_type, _segment_point, _segment_close)
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     points: list[tuple[float, float]] = []
     bezier = 0
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (a * x.value + c * y.value + e, page_top - (b * x.value + d * y.value + f))
+    for index in range(_path_count_segments(obj)):
+        segment = get_segment(obj, index)
+        kind = segment_type(segment)
+        segment_point(segment, x_at, y_at)
+        x, y = xy[0], xy[1]
+        point = (a * x + c * y + e, page_top - (b * x + d * y + f))
         if kind == _MOVETO:
             if shape:
                 subpaths.append(("".join(shape), points))
@@ -333,7 +420,7 @@ def _path_edges(obj: Any, matrix: tuple[float, ...], page_top: float, edges: lis
             points.append(point)
         else:
             raise Undecided("path segment")
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and points:
+        if segment_close(segment) and points:
             shape.append("h")
             points.append(points[0])
     if shape:
@@ -382,9 +469,10 @@ def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientatio
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 
 
-def _white(obj: Any, getter: Any) -> bool:
+def _white(obj: int, getter: Any) -> bool:
     """Whether the object's stroke or fill colour (as pdfium gives it, RGB) is white."""
-    r, g, b, alpha = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-    if not getter(obj, r, g, b, alpha):
+    rgba = (ctypes.c_uint * 4)()
+    at, size = ctypes.addressof(rgba), ctypes.sizeof(ctypes.c_uint)
+    if not getter(obj, at, at + size, at + 2 * size, at + 3 * size):
         return False
-    return min(r.value, g.value, b.value) >= 253
+    return min(rgba[0], rgba[1], rgba[2]) >= 253

@@ -51,33 +51,45 @@ def _cluster_ids(values: list[float]) -> dict[float, int]:
 
 def _words(chars: list[dict[str, Any]]) -> list[_Word]:
     """pdfplumber's words (WordExtractor with default settings) of upright characters."""
-    if not chars:
-        return []
+    if len(chars) < 2:  # no character, or one (a cell's single digit): its word, if it is not a space
+        if not chars or chars[0]["text"].isspace():
+            return []
+        c = chars[0]
+        return [(_LIGATURES.get(c["text"], c["text"]), c["x0"], c["top"], c["x1"], c["bottom"])]
     ids = _cluster_ids([c["top"] for c in chars])
     # (line cluster, x0, page order) sorts as pdfplumber does: lines in cluster order, then a
     # stable sort by x0 of the line's characters in page order
-    order = sorted((ids[c["top"]], c["x0"], index, c["x1"], c["top"], c["bottom"], c["text"])
-                   for index, c in enumerate(chars))
+    order = sorted([(ids[c["top"]], c["x0"], index, c) for index, c in enumerate(chars)])
     words: list[_Word] = []
     text: list[str] = []
     x0 = x1 = top = bottom = last_x0 = last_x1 = last_top = 0.0
     line = -1
-    for cluster, cx0, _, cx1, ctop, cbottom, ctext in order:
+    ligatures = _LIGATURES
+    for cluster, cx0, _, char in order:
+        ctext = char["text"]
         if ctext.isspace():
             if text:
                 words.append(("".join(text), x0, top, x1, bottom))
                 text = []
             line = cluster
             continue
+        cx1, ctop, cbottom = char["x1"], char["top"], char["bottom"]
         if text and (cluster != line or cx0 < last_x0 or cx0 > last_x1 + _TOLERANCE
                      or abs(ctop - last_top) > _TOLERANCE):
             words.append(("".join(text), x0, top, x1, bottom))
             text = []
         if not text:
             x0, top, x1, bottom = cx0, ctop, cx1, cbottom
-        else:
-            x0, top, x1, bottom = min(x0, cx0), min(top, ctop), max(x1, cx1), max(bottom, cbottom)
-        text.append(_LIGATURES.get(ctext, ctext))
+        else:  # min() and max(), keeping the first of equal values
+            if cx0 < x0:
+                x0 = cx0
+            if ctop < top:
+                top = ctop
+            if cx1 > x1:
+                x1 = cx1
+            if cbottom > bottom:
+                bottom = cbottom
+        text.append(ligatures.get(ctext, ctext))
         last_x0, last_x1, last_top, line = cx0, cx1, ctop, cluster
     if text:
         words.append(("".join(text), x0, top, x1, bottom))
@@ -112,4 +124,7 @@ def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def extract_text(chars: list[dict[str, Any]]) -> str:
     """``pdfplumber.utils.extract_text(chars)``: lines of words, words joined by a space."""
-    return "\n".join(" ".join(w[0] for w in line) for line in _lines_of(_words(chars), preserve_order=False))
+    words = _words(chars)
+    if len(words) < 2:  # one word is one line (a cell's number, a label without spaces)
+        return words[0][0] if words else ""
+    return "\n".join(" ".join(w[0] for w in line) for line in _lines_of(words, preserve_order=False))
