@@ -38,6 +38,7 @@ with pdfplumber (the behaviour of before, errors included):
 
 from __future__ import annotations
 
+import base64
 import binascii
 import ctypes
 import re
@@ -48,7 +49,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -221,7 +221,7 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
         text = re.sub(rb"\s", b"", body)
         try:
             if text.endswith(b"~>"):  # ASCII85: PDF leaves out the opening <~
-                raw = _a85decode(text[2:-2] if text.startswith(b"<~") else text[:-2])
+                raw = base64.a85decode(text if text.startswith(b"<~") else b"<~" + text, adobe=True)
             elif text.endswith(b">"):  # ASCIIHex: an odd last digit is followed by 0
                 digits = text[:-1]
                 raw = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
@@ -237,40 +237,6 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
     if size > left:
         return size
     return size if inflater.eof else None
-
-
-def _a85decode(digits: bytes) -> bytes:
-    """``base64.a85decode(b"<~" + digits + b"~>", adobe=True)`` of data without whitespace, the same
-    bytes or the same :class:`ValueError`, in numpy (the standard library's decodes byte by byte in
-    Python, the most of the time of this check on a file with ASCII85 streams).
-
-    Digits ``!``..``u`` in groups of five are four bytes (a group past 2**32 - 1 is an error); a
-    ``z`` between groups is four zero bytes; a last group of fewer digits is padded with ``u`` and
-    cut to one byte fewer than its digits (a lone digit: no bytes).
-    """
-    if not digits:
-        return b""
-    array = np.frombuffer(digits, dtype=np.uint8)
-    is_z = array == ord("z")
-    if not np.all(is_z | ((array >= ord("!")) & (array <= ord("u")))):
-        raise ValueError("Non-Ascii85 digit found")
-    values = array[~is_z] - ord("!")
-    count = len(values)
-    z_at = np.flatnonzero(is_z) - np.arange(int(is_z.sum()))  # digits before each z
-    if np.any(z_at % 5):
-        raise ValueError("z inside Ascii85 5-tuple")
-    groups = (count + 4) // 5
-    padded = np.concatenate([values, np.full(4, 84, dtype=np.uint8)])[:groups * 5].reshape(groups, 5)
-    words = padded[:, 0].astype(np.uint64)
-    for column in range(1, 5):
-        words = words * 85 + padded[:, column]
-    if groups and int(words.max()) > 0xFFFFFFFF:
-        raise ValueError("Ascii85 overflow")
-    if len(z_at):
-        words = np.insert(words, z_at // 5, 0)
-    result = words.astype(">u4").tobytes()
-    padding = 4 - (count + 4) % 5
-    return result[:-padding] if padding else result
 
 
 def open_document(data: bytes) -> Document:

@@ -12,7 +12,6 @@ it leaves to pdfplumber (rotated page, rotated text), and each corpus PDF when p
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 import random
@@ -342,34 +341,6 @@ def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None
     else:
         with pytest.raises(pdfium_pages.Undecided, match=reason):
             pdfium_pages.check_streams(data)
-
-
-def _a85_or_error(decode: Any, digits: bytes) -> bytes | str:
-    try:
-        return bytes(decode(digits))
-    except ValueError:
-        return "error"
-
-
-def test_ascii85_decoded_as_the_standard_library_decodes() -> None:
-    """The bound's ASCII85 decoder gives base64.a85decode's bytes, or its error, on valid and damaged data."""
-    rng = random.Random(7)
-
-    def reference(digits: bytes) -> bytes:
-        return base64.a85decode(b"<~" + digits + b"~>", adobe=True)
-
-    alphabet = bytes(range(ord("!"), ord("u") + 1)) + b"zy~"
-    for _ in range(20_000):
-        raw = rng.randbytes(rng.randrange(0, 40)).replace(b"\x07", b"\0\0\0\0")
-        digits = base64.a85encode(raw)
-        if rng.random() < 0.5 and digits:  # damage: a digit replaced, the end cut off
-            at = rng.randrange(len(digits))
-            digits = digits[:at] + bytes([rng.choice(b"!uzy~s8W-")]) + digits[at + 1:]
-        if rng.random() < 0.3:
-            digits = digits[:rng.randrange(len(digits) + 1)]
-        if rng.random() < 0.2:
-            digits = bytes(rng.choice(alphabet) for _ in range(rng.randrange(0, 25)))
-        assert _a85_or_error(pdfium_pages._a85decode, digits) == _a85_or_error(reference, digits), digits
 
 
 def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
