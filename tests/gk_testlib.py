@@ -102,3 +102,29 @@ def assert_example(result: Any, rule: Any, expected: str, example: dict[str, Any
         assert all(example["basis_contains"] in (f.basis or rule.basis).zh for f in mine), [f.basis for f in mine]
     for f in mine:
         assert "{" not in f.message.zh and "{" not in f.message.en, f.message
+
+
+def one_page_pdf(content: bytes, stream_dict: bytes = b"", info: bytes | None = None) -> bytes:
+    """A PDF written by hand: one A4 page whose content stream is ``content`` (with ``stream_dict`` added to its
+    dictionary, e.g. a /Filter), Helvetica as /F1, and an /Info dictionary holding ``info`` when given."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + stream_dict + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        *([b"<< " + info + b" >>"] if info is not None else []),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    trailer_info = b" /Info 6 0 R" if info is not None else b""
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R".encode() + trailer_info
+            + f" >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return bytes(out)

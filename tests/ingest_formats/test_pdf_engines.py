@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from format_builders import CORPUS, PAGE_BREAK, pdf_bytes, t2_spec, t3_spec, t4_spec
+from gk_testlib import one_page_pdf
 
 from checker.errors import InputError
 from checker.ingest import parse_document, pdf, pdfium_pages, pdftext
@@ -302,25 +303,7 @@ def test_cells_found_as_pdfplumber_finds_them() -> None:
 
 
 def _minimal_pdf(content: bytes, stream_dict: bytes = b"", info: bytes = b"") -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(content)).encode() + stream_dict + b" >>\nstream\n" + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< " + info + b" >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return one_page_pdf(content, stream_dict, info)
 
 
 TEXT = b"BT /F1 12 Tf 72 700 Td (Annual report 2024) Tj ET"
