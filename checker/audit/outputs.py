@@ -480,9 +480,12 @@ def _findings_files(summary: AuditSummary) -> None:
         for r, f in _findings(summary):
             row = _finding_row(r, f, lang)
             w.writerow([csv_cell(v) for v in row])
-            fj.write(_jsonl({"source": row[0], "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
-                             "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
-                             "pointer": f[5], "section": f[6], "where": row[8]}, f[7]) + b"\n")
+            record = {"source": row[0], "agency": row[1], "year": row[2], "rule_id": f[0], "severity": f[1],
+                      "category": f[2], "message": row[6], "message_i18n": {"zh": f[3], "en": f[4]},
+                      "pointer": f[5], "section": f[6], "where": row[8]}
+            if r.overrides.get("fetched"):  # a report fetched from the web: the version the finding is about
+                record["fetched"] = r.overrides["fetched"]
+            fj.write(_jsonl(record, f[7]) + b"\n")
 
 
 def _jsonl(record: dict[str, Any], location: str | None) -> bytes:

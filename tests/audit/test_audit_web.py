@@ -266,6 +266,8 @@ def test_audit_of_urls_versions_304_offline_and_publication_changes(site: Site, 
     assert results[urls["/a/gbk.html"]]["report"]["agency"] == docs["gbk"]["agency"]["name"]
     assert results[urls["/a/pdf.html"]]["report"]["agency"] == docs["pdf"]["agency"]["name"]
     assert all(r["fetched"].endswith("Z") for r in results.values())
+    lines = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines and all(f["fetched"] == results[f["source"]]["fetched"] for f in lines)  # each finding: URL, time
     problems = _problems(out)
     assert "不存在（HTTP 404）" in problems[urls["/a/gone.html"]]
     assert "服务器出错（HTTP 500）" in problems[urls["/a/down.html"]]
