@@ -123,6 +123,7 @@ def _report(summary: AuditSummary, wrote: bool, lang: str) -> None:
     """The closing lines: counts, what could not be checked, where the outputs are, and the verdict."""
     from checker.audit.outputs import problems
     from checker.audit.safe import clean
+    from checker.waivers import notice_line
 
     c = summary.counts
     out = clean(str(summary.options.output))
@@ -138,9 +139,7 @@ def _report(summary: AuditSummary, wrote: bool, lang: str) -> None:
     if not c.checked:
         errors.append(say("audit.none", lang))
     shown = summary.ruleset.configuration.file or "gkcheck.toml"
-    for f in summary.notices:  # waivers that cover no report of the audit (as `gkcheck check` says them)
-        at = (f.location or {}).get("line")
-        errors.append(f"{shown}{f':{at}' if at else ''}: {f.rule_id} {f.message.get(lang)}")
+    errors += [notice_line(f, shown, lang) for f in summary.notices]  # waivers covering no report, as check says
     for line in lines:
         click.echo(line)
     for line in errors:

@@ -373,9 +373,10 @@ def _output_file(path: str) -> Iterator[IO[str]]:
 
 def _warn_notices(notices: Sequence[Finding], config: Config, lang: str) -> None:
     """Print run-level configuration notices (waivers covering no checked report) to stderr."""
+    from checker.waivers import notice_line
+
     for f in notices:
-        line = (f.location or {}).get("line")
-        _error(f"{config.shown}{f':{line}' if line else ''}: {f.rule_id} {f.message.get(lang)}")
+        _error(notice_line(f, config.shown, lang))
 
 
 def _check_output(target: str, inputs: Sequence[tuple[str, str, str]]) -> None:

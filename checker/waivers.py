@@ -134,8 +134,7 @@ def waive(evaluation: Evaluation, reports: Sequence[tuple[str, str]], waivers: S
             evaluation.codes[r, j] = FAIL if count else PASS
             evaluation.checked[r, j], evaluation.failed[r, j] = len(mine), count
             evaluation.not_assessable[r, j] = evaluation.reasons[r, j] = 0
-    return [f for w in active if id(w) not in used
-            and (f := _waiver_finding(w, today, ruleset, covered=False)) is not None]
+    return _stray(active, used, today, ruleset)
 
 
 def unused(reports: Sequence[tuple[str, str]], waivers: Sequence[Waiver], today: dt.date,
@@ -143,8 +142,21 @@ def unused(reports: Sequence[tuple[str, str]], waivers: Sequence[Waiver], today:
     """The run-level findings about the waivers (of rules in ``ruleset``) that cover none of ``reports``
     ((source, agency) pairs): GK-W-001 when expired, GK-W-002 otherwise. An audit, which waives chunk by chunk,
     asks this once for all its reports."""
-    return [f for w in waivers if w.rule_id in ruleset.by_id and not any(w.covers(*r) for r in reports)
+    active = [w for w in waivers if w.rule_id in ruleset.by_id]
+    used = {id(w) for w in active if any(w.covers(*r) for r in reports)}
+    return _stray(active, used, today, ruleset)
+
+
+def _stray(active: Sequence[Waiver], used: set[int], today: dt.date, ruleset: RuleSet) -> list[Finding]:
+    """The run-level findings of the ``active`` waivers not among ``used`` (ids of waivers covering a report)."""
+    return [f for w in active if id(w) not in used
             and (f := _waiver_finding(w, today, ruleset, covered=False)) is not None]
+
+
+def notice_line(finding: Finding, config: str, lang: str) -> str:
+    """A run-level waiver finding as one line on stderr: ``gkcheck.toml:12: GK-W-002 …`` (check and audit alike)."""
+    at = (finding.location or {}).get("line")
+    return f"{config}{f':{at}' if at else ''}: {finding.rule_id} {finding.message.get(lang)}"
 
 
 def _waiver_finding(w: Waiver, today: dt.date, ruleset: RuleSet, covered: bool) -> Finding | None:

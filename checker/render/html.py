@@ -45,9 +45,14 @@ from checker.verdict import undecided_reasons
 
 
 def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute (texts remembered: a page repeats its labels,
+    """Escape any value for HTML text or a quoted attribute (short texts remembered: a page repeats its labels,
     and an audit's pages repeat them all)."""
-    return _esc_text(value) if type(value) is str else html_text(value)
+    return _esc_text(value) if type(value) is str and len(value) <= _REMEMBERED else html_text(value)
+
+
+_REMEMBERED = 80
+"""Only short texts are remembered (labels, numbers, names): a long one is a report's own text, which a
+long-running process (``gkcheck serve``) should neither keep nor let fill its memory."""
 
 
 @lru_cache(maxsize=65536)
