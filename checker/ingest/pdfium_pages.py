@@ -31,7 +31,11 @@ with pdfplumber (the behaviour of before, errors included):
 * (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
   not upright, or has a box off its origin or wider than three times its size: characters of
   a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
-  metrics and pdfium gives in the font's unscaled units.
+  metrics and pdfium gives in the font's unscaled units;
+* (this page only) a visible character has no outline: a font the file does not embed, which
+  pdfium replaces by a font of this machine lacking the character (CJK text on a machine with no
+  CJK fonts); pdfium then drops repeated text it takes for fake bold, so its reading would depend
+  on the machine.
 
 :data:`STATS` counts the files read by each engine and the reasons for falling back.
 """
@@ -79,8 +83,8 @@ _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
 
-#: What :func:`_chars` has pdfium write per character: matrix, loose box, origin (no padding).
-_CHAR_BUFFER = struct.Struct("=6f4f2d")
+#: What :func:`_chars` has pdfium write per character: matrix, loose box, origin, glyph box (no padding).
+_CHAR_BUFFER = struct.Struct("=6f4f2d4d")
 _POINTER = type(ctypes.POINTER(ctypes.c_int))
 
 
@@ -107,6 +111,7 @@ _has_map_error = _plain(pdfium_c.FPDFText_HasUnicodeMapError)
 _char_matrix = _plain(pdfium_c.FPDFText_GetMatrix)
 _font_size = _plain(pdfium_c.FPDFText_GetFontSize)
 _char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin)
+_glyph_box = _plain(pdfium_c.FPDFText_GetCharBox)
 _page_count_objects = _plain(pdfium_c.FPDFPage_CountObjects)
 _page_get_object = _plain(pdfium_c.FPDFPage_GetObject)
 _form_count_objects = _plain(pdfium_c.FPDFFormObj_CountObjects)
@@ -278,13 +283,15 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     if len(text) != count:  # characters beyond the BMP: one at a time
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
     # pdfium fills one buffer (by address: the functions of _plain take no typed pointers): the
-    # character's matrix (FS_MATRIX), its loose box (FS_RECTF: left, top, right, bottom), its origin
+    # character's matrix (FS_MATRIX), its loose box (FS_RECTF: left, top, right, bottom), its origin,
+    # its glyph's box (left, right, bottom, top)
     buffer = ctypes.create_string_buffer(_CHAR_BUFFER.size)
     matrix_at = ctypes.addressof(buffer)
     rect_at, origin_x_at, origin_y_at = matrix_at + 24, matrix_at + 40, matrix_at + 48
+    glyph_at = matrix_at + 56
     unpack = _CHAR_BUFFER.unpack_from
     box, generated, map_error = _loose_char_box, _is_generated, _has_map_error
-    char_matrix, font_size, char_origin = _char_matrix, _font_size, _char_origin
+    char_matrix, font_size, char_origin, glyph_box = _char_matrix, _font_size, _char_origin, _glyph_box
     spaces = _SPACES
     chars: list[dict[str, Any]] = []
     append = chars.append
@@ -296,10 +303,18 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
         has_matrix = char_matrix(raw, index, matrix_at)
         box(raw, index, rect_at)
         char_origin(raw, index, origin_x_at, origin_y_at)
-        a, b, c, d, _, _, left, _, right, base, origin_x, origin_y = unpack(buffer)
+        glyph_box(raw, index, glyph_at, glyph_at + 8, glyph_at + 16, glyph_at + 24)
+        a, b, c, d, _, _, left, _, right, base, origin_x, origin_y, g_left, g_right, g_bottom, g_top = unpack(buffer)
         if not has_matrix or b or c or a <= 0 or d <= 0:
             raise Undecided("character not upright")
         size = font_size(raw, index) * d
+        if g_top - g_bottom < 0.02 * size and not char.isspace():
+            # no outline for a visible character (pdfium gives it a box 0.01 high): a font the file
+            # does not embed, replaced by a font of this machine without the character (a CJK font
+            # on a machine with no CJK fonts); pdfium then takes text objects of such characters
+            # repeated nearby for one drawn twice (fake bold) and drops them. pdfminer reads the
+            # file alike on every machine
+            raise Undecided("character without outline")
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
         # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
         # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided

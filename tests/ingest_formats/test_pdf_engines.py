@@ -232,6 +232,49 @@ def test_vertical_writing_font_reads_the_same() -> None:
     assert "".join(b.text for b in layout.blocks if isinstance(b, Paragraph)) == "三、本年度办理结果"
 
 
+_FONTLESS = r"""
+import ctypes, functools, json, random, sys
+sys.path[:0] = sys.argv[1:]
+import pypdfium2.raw as pdfium_c
+# a machine without system fonts: pdfium replaces a font the file does not embed by its built-in
+# Latin fonts, which have no CJK outlines
+NO_FONTS = pdfium_c.FPDF_SYSFONTINFO(version=1)
+pdfium_c.FPDF_SetSystemFontInfo(ctypes.byref(NO_FONTS))
+from documents import make_document
+from forms import pdf_form
+from checker.ingest import parse_document, pdf, pdfium_pages
+unequal = 0
+for seed in range(4):
+    rng = random.Random(seed)
+    data = pdf_form(make_document(rng), rng)[1]
+    fast = parse_document(data, "report.pdf")
+    read_pdf = pdf.read_pdf
+    pdf.read_pdf = functools.partial(read_pdf, engine="pdfplumber")
+    slow = parse_document(data, "report.pdf")
+    pdf.read_pdf = read_pdf
+    unequal += fast != slow
+print(json.dumps({"unequal": unequal, "stats": dict(pdfium_pages.STATS)}))
+"""
+
+
+def test_non_embedded_cjk_font_reads_the_same_on_a_machine_without_cjk_fonts() -> None:
+    """reportlab's STSong-Light is not embedded: pdfium takes it from the machine's fonts. Without
+    CJK fonts its characters have no outlines and pdfium drops text objects it takes for fake bold;
+    such pages go to pdfplumber, so the report reads as on any other machine (a fresh process
+    with pdfium's system fonts switched off)."""
+    import json
+    import subprocess
+
+    tests = Path(__file__).resolve().parents[1]
+    paths = [str(tests.parent), str(tests), str(tests / "zoo")]
+    done = subprocess.run([sys.executable, "-c", _FONTLESS, *paths], capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["unequal"] == 0
+    assert result["stats"].get("page read by pdfplumber: character without outline", 0) > 0
+
+
 # ----------------------------------------------------------------------------- the corpus
 
 
