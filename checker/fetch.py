@@ -62,7 +62,7 @@ _MAX_CRAWL_DELAY = 30.0  # a robots.txt Crawl-delay beyond this is capped
 _MAX_RETRY_AFTER = 60.0
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps")
-_PREFERRED = {".pdf": 0, ".docx": 0, ".doc": 1, ".wps": 1}  # formats gkcheck reads before those it cannot
+_PREFERRED = {".pdf": 0, ".docx": 0, ".doc": 1, ".wps": 1}  # formats read without LibreOffice first
 _REPORT_WORDS = re.compile(r"年度报告|年报|工作报告|信息公开")
 _MEDIA_SUFFIX = {
     "text/html": ".html", "application/xhtml+xml": ".html", "application/pdf": ".pdf",

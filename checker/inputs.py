@@ -149,7 +149,7 @@ def _probe(test: Any) -> bool:
         return False
 
 
-_SUFFIX_LIST = ".json .docx .pdf .html .htm .txt .md"
+_SUFFIX_LIST = ".json .docx .doc .wps .pdf .html .htm .txt .md"
 
 
 def _empty_folder(raw: str) -> tuple[str, str]:
@@ -179,7 +179,7 @@ def screen(data: bytes, name: str) -> bool:
         kind = sniff(data, Path(name).suffix)
     except InputError:
         return True  # a damaged Word file, a zip or an old .doc under a report's name: say so
-    if kind == "pdf":
+    if kind in ("pdf", "legacy"):
         return True
     if kind == "json":
         return _json_report(data)

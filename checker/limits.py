@@ -92,6 +92,9 @@ YAML_ALIASES = Limit("YAML_ALIASES", 100, "YAML 别名（*引用）的数量", "
 #: worker and records the report as failed; a backstop behind the bounds above.
 REPORT_SECONDS = Limit("REPORT_SECONDS", 300, "单份报告的处理时间", "the time spent on one report", " 秒", " s")
 
+#: Seconds LibreOffice may take to convert one old Word, WPS or RTF file to .docx (:mod:`checker.ingest.legacy`).
+CONVERT_SECONDS = Limit("CONVERT_SECONDS", 120, "旧版 Word 文件的转换时间", "the conversion of an old Word file", " 秒", " s")
+
 #: Seconds one web request may take, from connecting to the last byte (``gkcheck check URL``, web audits).
 FETCH_SECONDS = Limit("FETCH_SECONDS", 30, "单次网页请求的时间", "the time of one web request", " 秒", " s")
 #: Redirects followed for one web address (each hop is checked against robots.txt).

@@ -26,7 +26,8 @@ from checker.errors import InputError
 from checker.formats import KINDS, LEVELS
 from checker.ingest.text import decode_text
 
-REPORT_SUFFIXES = {".json", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
+REPORT_SUFFIXES = {".json", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf",
+                   ".doc", ".wps", ".rtf"}
 MANIFEST_COLUMNS = ("file", "agency", "agency_id", "kind", "level", "region", "year", "published", "url")
 
 

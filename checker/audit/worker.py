@@ -44,10 +44,12 @@ from checker.run import Configured, check_documents
 from checker.stability import publication
 from checker.verdict import Policy
 
-_FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "pdf": "pdf"}
+_FAMILY = {"json": "json", "text": "text", "markdown": "text", "html": "html", "docx": "docx", "legacy": "docx",
+           "pdf": "pdf"}
 _SUFFIX_FAMILY = {".json": "json", ".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
-                  ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".pdf": "pdf"}
-_FAMILY_ZH = {"json": "JSON", "text": "文本", "html": "网页（HTML）", "docx": "Word（.docx）", "pdf": "PDF"}
+                  ".html": "html", ".htm": "html", ".xhtml": "html", ".docx": "docx", ".doc": "docx", ".wps": "docx",
+                  ".rtf": "docx", ".pdf": "pdf"}
+_FAMILY_ZH = {"json": "JSON", "text": "文本", "html": "网页（HTML）", "docx": "Word", "pdf": "PDF"}
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 _NOT_A_REPORT = ("不像政府信息公开工作年度报告", "找不到报告年度")
 

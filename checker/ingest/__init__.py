@@ -4,7 +4,8 @@ Public API:
 
 * :func:`read_document` — path → document dict (``schemas/report.schema.json``);
 * :func:`parse_document` — the same from a file's bytes;
-* :func:`sniff` — what kind of file some bytes are (json/text/markdown/html/docx/pdf).
+* :func:`sniff` — what kind of file some bytes are (json/text/markdown/html/docx/pdf, or
+  legacy: an old Word/WPS/RTF file, read through LibreOffice when it is installed).
 
 Readers turn bytes into a :class:`~checker.ingest.layout.Layout`; the assembler
 (:func:`~checker.ingest.assemble.assemble`) turns a Layout into the document.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from checker import limits
 from checker.errors import InputError
+from checker.ingest import legacy
 from checker.ingest.assemble import assemble
 from checker.ingest.deadline import reading_deadline
 from checker.ingest.jsonfile import parse_json
@@ -31,7 +33,7 @@ from checker.ingest.values import check_blocks, check_values
 
 __all__ = ["parse_document", "read_bytes", "read_document", "sniff"]
 
-_KIND_NAMES = {"html": "HTML", "docx": "Word (.docx)", "pdf": "PDF"}
+_KIND_NAMES = {"html": "HTML", "docx": "Word (.docx)", "pdf": "PDF", "legacy": "Word (.doc/.wps/.rtf)"}
 _TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
                   ".json": "json", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
@@ -135,19 +137,22 @@ def sniff(data: bytes, suffix: str) -> str:
         suffix: the file name's suffix, e.g. ".txt" (may be empty).
 
     Returns:
-        One of "json", "text", "markdown", "html", "docx", "pdf".
+        One of "json", "text", "markdown", "html", "docx", "pdf", "legacy" (a Word 97–2003 or
+        WPS document, or RTF: :mod:`checker.ingest.legacy`).
 
     Raises:
-        InputError: the bytes are a binary format gkcheck cannot read (e.g. .doc, .xlsx).
+        InputError: the bytes are a binary format gkcheck cannot read (e.g. .xls, .xlsx).
     """
     head = data[:8]
     if head.startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("不支持旧版 Word（.doc）或其他 Office 旧格式文件。请在 Word 中另存为 .docx 或 PDF 后重试。",
-                         "Legacy .doc/OLE files are not supported; save as .docx or PDF.")
+    if legacy.is_legacy(data):
+        return "legacy"
+    if legacy.is_ole(data):
+        raise InputError("这是 Excel、PowerPoint 等 Office 旧格式文件，不是 Word 文档，无法作为年度报告读取。请提供 .docx、.doc、.pdf、.html、.txt 或 .json 文件。",
+                         "The file is an old Office file other than a Word document (Excel, PowerPoint...).")
     by_suffix = _TEXT_SUFFIXES.get(suffix.lower())
     if by_suffix == "json":
         return "json"
@@ -185,6 +190,11 @@ def _layout(kind: str, data: bytes) -> Layout:
     """Run the reader for ``kind``; readers of other helpers are imported lazily."""
     if kind in {"text", "markdown"}:
         return read_text(data, markdown=kind == "markdown")
+    if kind == "legacy":
+        rtf = data.startswith(b"{\\rtf")
+        data = legacy.to_docx(data, "RTF " if rtf else "旧版 Word（.doc）或 WPS（.wps）",
+                              "an RTF" if rtf else "an old Word (.doc) or WPS (.wps)")
+        kind = "docx"
     try:
         if kind == "html":
             from checker.ingest.html import read_html as reader

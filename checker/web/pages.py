@@ -20,7 +20,7 @@ from checker.render.html import esc
 from checker.web.service import Checked
 from checker.web.upload import too_large_message
 
-ACCEPT = ".docx,.pdf,.html,.htm,.txt,.md,.json"
+ACCEPT = ".docx,.doc,.wps,.rtf,.pdf,.html,.htm,.txt,.md,.json"
 APP_NAME = "政府信息公开工作年度报告 合规检查"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
