@@ -27,7 +27,7 @@ from checker.formats import KINDS, LEVELS
 from checker.ingest.text import decode_text
 
 REPORT_SUFFIXES = {".json", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf",
-                   ".doc", ".wps", ".rtf"}
+                   ".doc", ".wps", ".rtf", ".ofd"}  # .ofd: refused by name, so the audit lists it
 MANIFEST_COLUMNS = ("file", "agency", "agency_id", "kind", "level", "region", "year", "published", "url")
 
 

@@ -182,6 +182,11 @@ def _sniff_zip(data: bytes) -> str:
                          "The file looks like a .docx but is damaged.") from exc
     if "word/document.xml" in names:
         return "docx"
+    if "OFD.xml" in names:
+        raise InputError("这是 OFD 版式文件（国家标准电子文件格式），gkcheck 暂不能读取。请用 OFD 阅读器将其另存（或打印）为带文字层的 PDF 后重试，"
+                         "或提供 Word、网页版本。",
+                         "This is an OFD file (the Chinese fixed-layout format), which gkcheck does not read. Save or "
+                         "print it as a PDF with a text layer, or give the Word or web version.")
     raise InputError("这是一个压缩包或其他 Office 文件（不是 .docx），无法作为年度报告读取。请提供 .docx、.pdf、.html、.txt 或 .json 文件。",
                      "The file is a zip archive or an Office file other than .docx.")
 

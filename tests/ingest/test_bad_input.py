@@ -74,6 +74,17 @@ def test_not_a_report(tmp_path: Path) -> None:
         read_document(_write(tmp_path, "notice.txt", text))
 
 
+def test_ofd_file_is_named(tmp_path: Path) -> None:
+    """An OFD file (a zip with OFD.xml: the Chinese fixed-layout format) is refused by name, with a way out."""
+    archive = tmp_path / "report.ofd"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("OFD.xml", "<ofd:OFD/>")
+        zf.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    with pytest.raises(InputError, match="OFD") as caught:
+        read_document(archive)
+    assert "PDF" in caught.value.zh and "OFD" in caught.value.en
+
+
 def test_legacy_word_and_other_zip(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"\.doc"):
         read_document(_write(tmp_path, "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100))
