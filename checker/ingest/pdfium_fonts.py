@@ -6,7 +6,7 @@ the reports of Chinese government systems). pdfium then asks its system-font sou
 what it finds changes its reading:
 
 * a CJK font of the machine (Noto Sans CJK here) has CFF outlines that pdfium loads for every
-  character: 20 ms of CPU per page of a report;
+  character: ≈ 12 ms of CPU per page of a report (pdfium loading the page and its text);
 * a machine without CJK fonts has no outline for the characters: their glyph boxes are empty,
   and pdfium takes repeated text for fake bold and drops it
   (:mod:`checker.ingest.pdfium_pages` leaves such a page to pdfplumber);
@@ -14,15 +14,16 @@ what it finds changes its reading:
   ascent, descent) and its glyph's outline box, so a glyph wider than its advance moves
   ``x1``.
 
-:func:`install` gives pdfium a source of its own (``FPDF_SetSystemFontInfo`` with callbacks in
-ctypes) that answers every request with ``data/boxfont.ttf`` (built by
+:func:`install` (run on import) gives pdfium a source of its own (``FPDF_SetSystemFontInfo``
+with callbacks in ctypes) that answers every request with ``data/boxfont.ttf`` (built by
 :mod:`checker.ingest.boxfont`, 880 bytes): one glyph for every code point but white space, a
 thin box inside the box of any character. Loading it costs nothing, every visible character has
 a proper glyph box, and the loose box is the character's box. pdfminer takes a character's box
 from the PDF's widths and the font descriptor alone, so the fonts of the machine never mattered
 to it. The standard 14 fonts (Helvetica, Times, Courier and their aliases, Symbol,
 ZapfDingbats) are not answered: pdfium uses its built-in copies of them, as on a machine
-without fonts; their metrics (when a PDF gives no widths) are the standard ones pdfminer uses.
+without fonts (the box font's advance widths would replace theirs where a PDF gives none).
+A page rendered by pdfium would show the boxes; gkcheck renders no PDF.
 
 The callbacks are called from C in the thread that calls pdfium (under
 ``pdfium_pages._PDFIUM``); they and the font's buffer live as long as the process.
@@ -34,7 +35,7 @@ import ctypes
 from importlib import resources
 from typing import Any
 
-import pypdfium2.raw as pdfium_c
+import pypdfium2.raw as pdfium_c  # importing pypdfium2 (its parent package) initialises pdfium
 
 #: The font's face name, as pdfium's font mapper knows it.
 FACE = b"GkcheckBox"
@@ -49,6 +50,7 @@ _STANDARD = frozenset({
 
 _FONT = resources.files("checker.ingest").joinpath("data", "boxfont.ttf").read_bytes()
 _FONT_BUFFER = ctypes.create_string_buffer(_FONT, len(_FONT))
+
 
 def _field(name: str) -> Any:
     """The ctypes function type of the ``FPDF_SYSFONTINFO`` member ``name``."""
@@ -87,7 +89,7 @@ def _get_font(this: Any, face: Any) -> int | None:
 
 
 def _get_font_data(this: Any, font: Any, table: int, buffer: Any, size: int) -> int:
-    if table != 0:  # pdfium asks for the 'ttcf' table (a collection?), then for the whole file (0)
+    if table != 0:  # pdfium asks for the 'ttcf' table (a font collection: none), then for the whole file (0)
         return 0
     if buffer and size >= len(_FONT):
         ctypes.memmove(buffer, _FONT_BUFFER, len(_FONT))
