@@ -57,6 +57,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from checker import limits
+from checker.ingest import pdfium_fonts  # noqa: F401  (our font for fonts a PDF does not embed)
 
 #: pdfium is not thread-safe, not even across documents: one pdfium call at a time in the process
 #: (the Dask executor and ``gkcheck serve`` read files in threads). Held while a page is extracted.
