@@ -10,7 +10,11 @@ grouping work on, so that :mod:`checker.ingest.pdf` runs the same geometry on ei
   left out), as a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's
   top-down coordinates): pdfminer's box of the character, from the origin over the advance
   width (pdfium's "loose" box) and from the descent (the loose box's bottom) up by the font
-  size (the loose box goes up to the font's ascent instead);
+  size (the loose box goes up to the font's ascent instead); for a character of a
+  vertical-writing font (``Identity-V``, ``UniGB-UCS2-V``: pdfium's origin below its text
+  position's line), pdfminer's box by the font's vertical metrics, recovered from pdfium's
+  loose box (:func:`_vertical`): from the origin, the font size wide and high, down by the
+  vertical advance;
 * **edges**: the rules of the visible drawing, classified as pdfminer classifies a path
   (one subpath at a time: two points are a ``line``, a closed axis-aligned four-point
   subpath a ``rect``, anything else a ``curve``) and turned into edges as pdfplumber does.
@@ -29,9 +33,19 @@ with pdfplumber (the behaviour of before, errors included):
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
 * (this page only) a page is rotated or its media box does not start at 0, 0;
 * (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
-  not upright, or has a box off its origin or wider than three times its size: characters of
-  a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
-  metrics and pdfium gives in the font's unscaled units;
+  not upright, or has a box off its origin or wider than three times its size;
+* (this page only) a character of a vertical-writing font whose box pdfium's values cannot be
+  verified to give (:func:`_vertical`): the box of the font's vertical metrics, which pdfium
+  gives unscaled, does not show beyond the glyph's box on the left or right and at the top and
+  bottom (a text matrix scaled up with a small font size, or ``W2`` metrics close to the
+  glyph); the position vector's vx is not 500 (pdfminer takes 500 where the font has no ``W2``
+  entry, pdfium half the horizontal width); the vertical advance of the box and the font's
+  differ; the text matrix scales x and y unequally (horizontal scaling ``Tz``, which pdfminer
+  applies to the vertical advance and pdfium folds into the matrix, cannot be told apart). Not
+  detectable and read by pdfium: fractional ``W2``/``DW2`` numbers (pdfium truncates them to
+  integers, pdfminer keeps them), ``Tz`` exactly undone by the text matrix, and a vertical
+  character whose origin pdfium puts exactly on its text position's line and not left of it
+  (only with a non-positive vx);
 * (this page only) a visible character has no outline: a font the file does not embed, which
   pdfium replaces by a font of this machine lacking the character (CJK text on a machine with no
   CJK fonts); pdfium then drops repeated text it takes for fake bold, so its reading would depend
