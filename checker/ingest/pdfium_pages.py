@@ -51,7 +51,9 @@ with pdfplumber (the behaviour of before, errors included):
   CJK fonts); pdfium then drops repeated text it takes for fake bold, so its reading would depend
   on the machine.
 
-:data:`STATS` counts the files read by each engine and the reasons for falling back.
+:data:`STATS` counts the files read by each engine and the reasons for falling back. pdfium's
+functions called per character or page object go through cffi function pointers taking plain
+addresses (:func:`_plain`), cheaper calls than pypdfium2's ctypes bindings.
 """
 
 from __future__ import annotations
