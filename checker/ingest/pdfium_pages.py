@@ -10,7 +10,11 @@ grouping work on, so that :mod:`checker.ingest.pdf` runs the same geometry on ei
   left out), as a dict with ``text``, ``x0``, ``x1``, ``top``, ``bottom`` (pdfplumber's
   top-down coordinates): pdfminer's box of the character, from the origin over the advance
   width (pdfium's "loose" box) and from the descent (the loose box's bottom) up by the font
-  size (the loose box goes up to the font's ascent instead);
+  size (the loose box goes up to the font's ascent instead); for a character of a
+  vertical-writing font (``Identity-V``, ``UniGB-UCS2-V``: pdfium's origin below its text
+  position's line), pdfminer's box by the font's vertical metrics, recovered from pdfium's
+  loose box (:func:`_vertical`): from the origin, the font size wide and high, down by the
+  vertical advance;
 * **edges**: the rules of the visible drawing, classified as pdfminer classifies a path
   (one subpath at a time: two points are a ``line``, a closed axis-aligned four-point
   subpath a ``rect``, anything else a ``curve``) and turned into edges as pdfplumber does.
@@ -29,15 +33,27 @@ with pdfplumber (the behaviour of before, errors included):
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
 * (this page only) a page is rotated or its media box does not start at 0, 0;
 * (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
-  not upright, or has a box off its origin or wider than three times its size: characters of
-  a vertical-writing font (``Identity-V``), which pdfminer places by the font's vertical
-  metrics and pdfium gives in the font's unscaled units;
+  not upright, or has a box off its origin or wider than three times its size;
+* (this page only) a character of a vertical-writing font whose box pdfium's values cannot be
+  verified to give (:func:`_vertical`): the box of the font's vertical metrics, which pdfium
+  gives unscaled, does not show beyond the glyph's box on the left or right and at the top and
+  bottom (a text matrix scaled up with a small font size, or ``W2`` metrics close to the
+  glyph); the position vector's vx is not 500 (pdfminer takes 500 where the font has no ``W2``
+  entry, pdfium half the horizontal width); the vertical advance of the box and the font's
+  differ; the text matrix scales x and y unequally (horizontal scaling ``Tz``, which pdfminer
+  applies to the vertical advance and pdfium folds into the matrix, cannot be told apart). Not
+  detectable and read by pdfium: fractional ``W2``/``DW2`` numbers (pdfium truncates them to
+  integers, pdfminer keeps them), ``Tz`` exactly undone by the text matrix, and a vertical
+  character whose origin pdfium puts exactly on its text position's line and not left of it
+  (only with a non-positive vx);
 * (this page only) a visible character has no outline: a font the file does not embed, which
   pdfium replaces by a font of this machine lacking the character (CJK text on a machine with no
   CJK fonts); pdfium then drops repeated text it takes for fake bold, so its reading would depend
   on the machine.
 
-:data:`STATS` counts the files read by each engine and the reasons for falling back.
+:data:`STATS` counts the files read by each engine and the reasons for falling back. pdfium's
+functions called per character or page object go through cffi function pointers taking plain
+addresses (:func:`_plain`), cheaper calls than pypdfium2's ctypes bindings.
 """
 
 from __future__ import annotations
@@ -53,6 +69,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import cffi
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -89,20 +106,34 @@ _CHAR_BUFFER = struct.Struct("=6f4f2d4d")
 _POINTER = type(ctypes.POINTER(ctypes.c_int))
 
 
+_FFI = cffi.FFI()
+#: C types of ctypes' scalar type codes (``_type_``); pointers (and ``P``, ``z``) are passed as addresses.
+_C_TYPES = {"i": "int", "I": "unsigned int", "l": "long", "L": "unsigned long", "h": "short", "H": "unsigned short",
+            "b": "signed char", "B": "unsigned char", "q": "long long", "Q": "unsigned long long", "f": "float",
+            "d": "double"}
+
+
 def _plain(func: Any) -> Any:
     """pdfium's function ``func`` taking and returning addresses (int) where it takes typed pointers.
 
-    The same C function; ctypes converts an int faster than a typed pointer and returns an int
-    instead of a new pointer object: the calls made once per character or page object are cheaper.
+    The same C function (its address in the library pypdfium2 loaded), called through cffi (ABI
+    mode, no compiler): a call costs ≈ 0.35 µs instead of ctypes' ≈ 0.55 µs; ints convert
+    faster than typed pointers, and an address comes back as an int, not a new pointer object.
+    ``__stdcall`` is pdfium's convention on 32-bit Windows; cffi ignores it everywhere else.
     """
-    def untyped(kind: Any) -> Any:
-        return ctypes.c_void_p if isinstance(kind, _POINTER) else kind
+    def c_type(kind: Any) -> str:
+        if kind is None:
+            return "void"
+        code = getattr(kind, "_type_", None)
+        if isinstance(kind, _POINTER) or not isinstance(code, str) or code not in _C_TYPES:
+            return "uintptr_t"
+        return _C_TYPES[code]
 
-    prototype = ctypes.CFUNCTYPE(untyped(func.restype), *(untyped(kind) for kind in func.argtypes))
     address = ctypes.cast(func, ctypes.c_void_p).value
     if not address:
         raise ImportError(f"pdfium has no {func.__name__}")
-    return prototype(address)
+    arguments = ", ".join(c_type(kind) for kind in func.argtypes) or "void"
+    return _FFI.cast(f"{c_type(func.restype)} (__stdcall *)({arguments})", address)
 
 
 _count_chars = _plain(pdfium_c.FPDFText_CountChars)
@@ -113,6 +144,9 @@ _char_matrix = _plain(pdfium_c.FPDFText_GetMatrix)
 _font_size = _plain(pdfium_c.FPDFText_GetFontSize)
 _char_origin = _plain(pdfium_c.FPDFText_GetCharOrigin)
 _glyph_box = _plain(pdfium_c.FPDFText_GetCharBox)
+_text_object = _plain(pdfium_c.FPDFText_GetTextObject)
+_object_font = _plain(pdfium_c.FPDFTextObj_GetFont)
+_glyph_width = _plain(pdfium_c.FPDFFont_GetGlyphWidth)
 _page_count_objects = _plain(pdfium_c.FPDFPage_CountObjects)
 _page_get_object = _plain(pdfium_c.FPDFPage_GetObject)
 _form_count_objects = _plain(pdfium_c.FPDFFormObj_CountObjects)
@@ -276,7 +310,7 @@ def _page_view(page: Any) -> PageView:
 
 def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
     """The characters drawn on the page, in pdfplumber's form."""
-    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    raw = ctypes.cast(textpage.raw, ctypes.c_void_p).value or 0
     count = _count_chars(raw)
     if count <= 0:
         return [], 0, 0
@@ -296,6 +330,8 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     spaces = _SPACES
     chars: list[dict[str, Any]] = []
     append = chars.append
+    fonts: dict[int, int] = {}  # text object -> its font (characters of vertical-writing fonts only)
+    width = ctypes.c_float()
     for index, char in enumerate(text):
         if char in spaces and generated(raw, index):
             continue
@@ -305,10 +341,12 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
         box(raw, index, rect_at)
         char_origin(raw, index, origin_x_at, origin_y_at)
         glyph_box(raw, index, glyph_at, glyph_at + 8, glyph_at + 16, glyph_at + 24)
-        a, b, c, d, _, _, left, _, right, base, origin_x, origin_y, g_left, g_right, g_bottom, g_top = unpack(buffer)
+        a, b, c, d, e, f, left, top, right, base, origin_x, origin_y, g_left, g_right, g_bottom, g_top = unpack(
+            buffer)
         if not has_matrix or b or c or a <= 0 or d <= 0:
             raise Undecided("character not upright")
-        size = font_size(raw, index) * d
+        points = font_size(raw, index)
+        size = points * d
         if g_top - g_bottom < 0.02 * size and not char.isspace():
             # no outline for a visible character (pdfium gives it a box 0.01 high): a font the file
             # does not embed, replaced by a font of this machine without the character (a CJK font
@@ -316,9 +354,20 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
             # repeated nearby for one drawn twice (fake bold) and drops them. pdfminer reads the
             # file alike on every machine
             raise Undecided("character without outline")
+        if origin_y != f or origin_x < e:
+            # the origin of an upright character of a horizontal font lies on its text position's
+            # line (y == f); a character of a vertical-writing font hangs below it (see _vertical)
+            box_of = _vertical(raw, index, char, points, a, d, (left, top, right, base),
+                               (origin_x, origin_y), (g_left, g_right, g_bottom, g_top), fonts, width)
+            if box_of is not None:
+                x0, x1, low, high = box_of
+                append({"text": char, "x0": x0, "x1": x1, "top": page_top - high, "bottom": page_top - low,
+                        "doctop": page_top - high, "size": x1 - x0, "upright": True})
+                continue
+            if origin_y != f:
+                raise Undecided("character box")
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
-        # ascent, where pdfminer takes the font size); for a vertical-writing font pdfium gives it in
-        # the font's unscaled units and pdfminer uses vertical metrics pdfium does not give: undecided
+        # ascent, where pdfminer takes the font size)
         if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
                 base - origin_y) > 0.5 * size:
             raise Undecided("character box")
@@ -327,6 +376,60 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
         append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
                 "size": size, "upright": True})
     return chars, len(chars), 0
+
+
+def _vertical(raw: int, index: int, char: str, points: float, a: float, d: float,
+              loose: tuple[float, float, float, float], origin: tuple[float, float],
+              glyph: tuple[float, float, float, float], fonts: dict[int, int],
+              width: ctypes.c_float) -> tuple[float, float, float, float] | None:
+    """pdfminer's box (x0, x1, y0, y1, PDF coordinates) of character ``index`` of a vertical-writing font.
+
+    None when the character's font is not one of vertical writing (pdfium gives a negative
+    vertical advance, its ``W2``/``DW2`` width, for those only); :class:`Undecided` when pdfminer's
+    box cannot be verified from what pdfium gives. pdfminer (``LTChar``) places the character by
+    the vertical origin (x, y) of its text position, with the font size s, the text matrix's scale
+    (a, d), the position vector (vx, vy) and vertical advance w1y of the character's ``W2`` entry
+    (else vx = 500, vy and w1y from ``DW2``, 880 and -1000 by default)::
+
+        x0 = x - a*vx*s/1000   x1 = x0 + a*s   y1 = y + d*(1000 - vy)*s/1000   y0 = y1 + d*w1y*s/1000
+
+    pdfium's origin is the glyph's (horizontal) origin, o = (x - a*vx'*s/1000, y - d*vy'*s/1000)
+    with pdfium's own vx' (the ``W2`` entry's, else half the ``W``/``DW`` width) and vy' (the same
+    as pdfminer's), so that x0 = o.x when vx = vx', y1 = o.y + d*s and y0 = y1 + d*w1y*s/1000.
+    pdfium's loose box is the union of the glyph's box with the unscaled box
+    [o.x + (vx' - 500)*s/1000, + s] x [o.y + vy'*s/1000 + w1y*s/1000, o.y + vy'*s/1000]: where a
+    side of it lies outside the glyph's box it gives vx' (which must be 500, pdfminer's default,
+    for pdfminer's vx to be known to be the same) and w1y (checked against the font's vertical
+    advance of the character). Undecided: no side of the box in x, or neither its top nor its
+    bottom, outside the glyph's box (a text matrix scaled up, with a small font size); vx' other
+    than 500; the advance from the box and from the font differing; a != d (horizontal scaling
+    ``Tz``, which pdfminer applies to the advance and pdfium folds into the matrix).
+    """
+    text_object = _text_object(raw, index)
+    font = fonts.get(text_object)
+    if font is None:
+        font = fonts[text_object] = _object_font(text_object) or 0
+    if not font or not _glyph_width(font, ord(char), points, ctypes.addressof(width)):
+        raise Undecided("character box")
+    advance = width.value
+    if advance >= 0:  # a horizontal font
+        return None
+    left, top, right, bottom = loose
+    origin_x, origin_y = origin
+    g_left, g_right, g_bottom, g_top = glyph
+    unit = 0.4 * points / 1000  # less than one unit of the font's (integer) metrics
+    if left < g_left:
+        nominal_left = left
+    elif right > g_right:
+        nominal_left = right - points
+    else:
+        raise Undecided("vertical character box")
+    if (abs(nominal_left - origin_x) > unit or (left < g_left and right > g_right and abs(right - left - points) > unit)
+            or not (top > g_top and bottom < g_bottom) or abs(bottom - top - advance) > unit
+            or abs(a - d) > 1e-6 * d):
+        raise Undecided("vertical character box")
+    high = origin_y + d * points
+    return origin_x, origin_x + a * points, high + d * advance, high
 
 
 def _collect_paths(page: int, form: int | None, matrix: tuple[float, ...], page_top: float,

@@ -421,3 +421,143 @@ def test_malformed_and_encrypted_files_keep_their_messages() -> None:
         assert str(fast.value) == str(slow.value)
         messages.append(str(fast.value))
     assert all("PDF" in message for message in messages)
+
+
+# ----------------------------------------------------------------------------- vertical writing
+
+
+def _vertical_pdf(content: bytes, cid_font: bytes = b"", fonts: bytes = b"") -> bytes:
+    """One page whose content stream ``content`` sets text in /F1, STSong-Light with the vertical-writing
+    CMap UniGB-UCS2-V (text as UTF-16BE hex strings), its CIDFont dictionary holding ``cid_font`` besides
+    (W, W2, DW2 entries); ``fonts``: more entries of the page's font resources."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R"
+        + fonts + b" >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-V /DescendantFonts [<<"
+        b" /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 6 0 R /DW 1000"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 0 >> " + cid_font + b" >>] >>",
+        b"<< /Type /FontDescriptor /FontName /STSongStd-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
+        b" /ItalicAngle 0 /Ascent 752 /Descent -271 /CapHeight 737 /StemV 58 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _utf16(text: str) -> bytes:
+    return b"<" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def _column(text: str, *, size: float = 10, matrix: str = "1 0 0 1 100 700", state: bytes = b"") -> bytes:
+    """A column of vertical text: ``text`` shown at the text matrix ``matrix`` (Tm) in font size ``size``."""
+    return (b"BT /F1 " + str(size).encode() + b" Tf " + state + b" " + matrix.encode() + b" Tm "
+            + _utf16(text) + b" Tj ET")
+
+
+VERTICAL = "三、本年度办理结果"
+#: CIDs of UniGB-UCS2-V (Adobe-GB1) for 三, 、 and 本
+CID_SAN, CID_COMMA, CID_BEN = 3288, 575, 1063
+#: A text matrix scaled down with a large font size, as word processors write text (the box of the
+#: font's vertical metrics that pdfium gives, unscaled, then lies outside the glyph's box)
+WORD_LIKE = {"size": 199, "matrix": "0.05 0 0 0.05 100 700"}
+W2 = (f"/W2 [{CID_SAN} [-1200 500 800] {CID_COMMA} {CID_COMMA} -600 500 500 {CID_BEN} [-1000 500 960]]"
+      .encode())
+
+
+def _plumber_chars(data: bytes) -> list[dict[str, Any]]:
+    return [c for page in _plumber_pages(data) for c in page]
+
+
+def _assert_same_chars(ours: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> None:
+    assert [c["text"] for c in ours] == [c["text"] for c in theirs]
+    for mine, their in zip(ours, theirs, strict=True):
+        for key in ("x0", "x1", "top", "bottom", "size", "doctop"):
+            assert mine[key] == pytest.approx(their[key], abs=1e-3), (key, mine, their)
+        assert mine["upright"] == their["upright"]
+
+
+@pytest.mark.parametrize(("content", "cid_font"), [
+    (_column(VERTICAL), b""),
+    (_column(VERTICAL, size=7), b""),
+    (_column(VERTICAL, size=23.5, matrix="1 0 0 1 300 780"), b""),
+    (_column(VERTICAL, **WORD_LIKE), b""),
+    (_column(VERTICAL, size=20, matrix="0.5 0 0 0.5 100 700"), b""),
+    (b"0.8 0 0 0.8 20 30 cm " + _column(VERTICAL, size=12), b""),
+    (_column(VERTICAL, state=b"2 Tc 3 Ts"), b""),
+    (b"BT /F1 10 Tf 1 0 0 1 100 700 Tm [" + _utf16("三、") + b" -300 " + _utf16("本年度") + b"] TJ ET", b""),
+    (_column(VERTICAL, **WORD_LIKE), b"/DW2 [860 -1100]"),
+    (_column(VERTICAL, **WORD_LIKE), W2),
+    (_column(VERTICAL, size=150, matrix="0.08 0 0 0.08 200 600"), W2 + b" /DW2 [900 -950]"),
+], ids=["10pt", "7pt", "23.5pt", "word-like", "half-scale", "scaled-ctm", "spacing-rise", "TJ", "DW2", "W2",
+        "W2+DW2"])
+def test_vertical_writing_read_by_pdfium_as_pdfplumber_reads_it(content: bytes, cid_font: bytes) -> None:
+    """Characters of a vertical-writing font get pdfminer's boxes (by the font's vertical metrics) from pdfium."""
+    data = _vertical_pdf(content, cid_font)
+    document = pdfium_pages.open_document(data)
+    try:
+        view = document.page(0)  # not Undecided: pdfium reads the page
+    finally:
+        document.close()
+    _assert_same_chars(view.chars, _plumber_chars(data))
+    before = _counts()
+    _same(data)
+    after = _counts()
+    assert after["file read by pdfium"] == before.get("file read by pdfium", 0) + 1
+    assert not any(key.startswith("page read by pdfplumber") and after[key] != before.get(key, 0) for key in after)
+
+
+@pytest.mark.parametrize(("content", "cid_font"), [
+    (_column(VERTICAL, **WORD_LIKE), f"/W2 [{CID_SAN} [-1000 400 880]]".encode()),  # vx other than 500
+    (_column(VERTICAL, **WORD_LIKE), f"/W [{CID_SAN} [800]]".encode()),  # pdfium's vx: half the width
+    (_column(VERTICAL, state=b"80 Tz"), b""),  # horizontal scaling
+    (_column(VERTICAL, size=10, matrix="2 0 0 1 100 700"), b""),  # a text matrix scaled unevenly
+    (_column(VERTICAL, size=1, matrix="12 0 0 12 100 700"), b""),  # the metrics' box inside the glyph's
+    (_column(VERTICAL), f"/W2 [{CID_SAN} [-300 500 880]]".encode()),  # the glyph's box below the advance
+])
+def test_vertical_writing_pdfium_cannot_verify_goes_to_pdfplumber(content: bytes, cid_font: bytes) -> None:
+    data = _vertical_pdf(content, cid_font)
+    document = pdfium_pages.open_document(data)
+    try:
+        with pytest.raises(pdfium_pages.Undecided, match="character box"):
+            document.page(0)
+    finally:
+        document.close()
+    _same(data)
+
+
+def test_vertical_and_horizontal_text_on_one_page() -> None:
+    """Horizontal text (kerned back before its text position, too) and vertical columns side by side."""
+    horizontal = b"BT /F2 12 Tf 72 780 Td (Annual report) Tj ET BT /F2 12 Tf 72 760 Td [500 (kerned back)] TJ ET "
+    data = _vertical_pdf(horizontal + _column(VERTICAL, **WORD_LIKE) + b" " + _column("结果", size=12,
+                                                                                       matrix="1 0 0 1 300 500"),
+                         fonts=b" /F2 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    document = pdfium_pages.open_document(data)
+    try:
+        view = document.page(0)
+    finally:
+        document.close()
+    vertical = [c for c in view.chars if "\u4e00" <= c["text"] <= "\u9fff"]
+    assert len(vertical) == len(VERTICAL) + 2 - 1  # the ideographs of both columns
+    _assert_same_chars(vertical, [c for c in _plumber_chars(data) if "\u4e00" <= c["text"] <= "\u9fff"])
+    assert [c["text"] for c in view.chars] == [c["text"] for c in _plumber_chars(data)]
+    _same(data)
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "pdf").glob("*.pdf")), ids=lambda p: p.stem)
+def test_corpus_pdf_pages_all_read_by_pdfium(path: Path) -> None:
+    document = pdfium_pages.open_document(path.read_bytes())
+    try:
+        for number in range(document.page_count):
+            document.page(number)  # no page left to pdfplumber
+    finally:
+        document.close()
