@@ -13,7 +13,9 @@ Routes:
 
 Each request that carries a file gets its own folder under the app's work folder, removed when
 the answer has been made, whatever happened. Checks run in worker threads, at most
-``workers`` at a time; at most ``queue`` more wait, beyond that the answer is 503. Every
+``workers`` at a time; at most ``queue`` more wait, beyond that the answer is 503. Each check
+runs in a process of its own, killed after ``REPORT_SECONDS`` (:mod:`checker.web.isolate`), so
+a file that keeps a reader busy cannot hold a worker for good. Every
 answer carries a Content-Security-Policy (scripts and everything else only from this server),
 ``no-store`` caching, and refuses framing; a Host header other than the loopback names is
 refused when the server listens on loopback (DNS rebinding).
@@ -21,6 +23,7 @@ refused when the server listens on loopback (DNS rebinding).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -43,7 +46,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from checker import __version__
 from checker.errors import GkcheckError, InputError
-from checker.web import pages
+from checker.web import isolate, pages
 from checker.web.service import Checked, check_file, overrides_of
 from checker.web.upload import UploadError, receive
 
@@ -147,8 +150,8 @@ def create_app(workdir: Path | None = None, *, workers: int = 2, queue: int = 16
             raise _Busy()
         state["pending"] += 1
         try:
-            return await anyio.to_thread.run_sync(
-                lambda: check_file(path, overrides, lang=lang, html=html, annotate=annotate), limiter=limiter)
+            work = functools.partial(check_file, path, overrides, lang=lang, html=html, annotate=annotate)
+            return await anyio.to_thread.run_sync(lambda: isolate.run(work, name=path.name), limiter=limiter)
         finally:
             state["pending"] -= 1
 
@@ -243,6 +246,7 @@ def create_app(workdir: Path | None = None, *, workers: int = 2, queue: int = 16
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(isolate.start)  # the checks' fork server, ready before the first upload
         try:
             yield
         finally:

@@ -115,3 +115,20 @@ class Served:
         return sorted(p.name for p in self.workdir.rglob("*"))
 
 
+
+
+def sleep_then_answer(seconds: float, pid_file: str) -> str:
+    """Write this process's id to ``pid_file``, sleep, answer (a check that keeps its worker busy)."""
+    import time
+
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(seconds)
+    return "answered"
+
+
+def hanging_check(path: Path, overrides: dict[str, Any], *, lang: str, html: bool, annotate: bool) -> Any:
+    """Stands in for the app's ``check_file``: a check that never ends (a reader stuck on a file)."""
+    import time
+
+    time.sleep(600)
+    raise AssertionError("not stopped")
