@@ -77,7 +77,7 @@ def run(function: Callable[..., T], *args: Any, name: str) -> T:
             child.kill()
         child.join()
     if ok:
-        return value  # type: ignore[no-any-return]
+        return value
     raise value
 
 
