@@ -90,6 +90,7 @@ _EDGE_TOLERANCE = 1.0
 _PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char != "\x00" or code == 0}
 _ALIGN_TOLERANCE = 6.0
 _Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+_BOX = itemgetter("x0", "top", "x1", "bottom")  # of an object, as pdfplumber's ``obj_to_bbox``
 _PAGE_ORDER = itemgetter(1)  # of the entries of a row in :func:`_cell_texts`
 _VERTICAL_CENTRE = itemgetter(0)  # of the entries of :func:`_centred`
 _MARGIN_ZONE = 0.12
@@ -439,11 +440,8 @@ def _intersections_to_cells(intersections: _Intersections) -> list[_Box]:
     each), so only that test can hold; pdfplumber rebuilds the sets of edge boxes for each
     pair, here they are built once per point.
     """
-    def boxes(edges: list[dict[str, Any]]) -> frozenset[_Box]:
-        return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges)
-
-    vertical = {point: boxes(edges["v"]) for point, edges in intersections.items()}
-    horizontal = {point: boxes(edges["h"]) for point, edges in intersections.items()}
+    vertical = {point: frozenset(map(_BOX, edges["v"])) for point, edges in intersections.items()}
+    horizontal = {point: frozenset(map(_BOX, edges["h"])) for point, edges in intersections.items()}
 
     points = sorted(intersections)
     columns: dict[float, list[tuple[float, float]]] = {}
@@ -458,12 +456,15 @@ def _intersections_to_cells(intersections: _Intersections) -> list[_Box]:
     cells = []
     for point in points:
         in_column, in_row = place[point]
+        rights = rows[point[1]][in_row + 1:]  # the points after it in sorted order
+        if not rights:  # the last point of its row (the right edge of a table) opens no cell
+            continue
         down, across = vertical[point], horizontal[point]
         cell = None
-        for below in columns[point[0]][in_column + 1:]:  # the points after it in sorted order
+        for below in columns[point[0]][in_column + 1:]:
             if down.isdisjoint(vertical[below]):
                 continue
-            for right in rows[point[1]][in_row + 1:]:
+            for right in rights:
                 if across.isdisjoint(horizontal[right]):
                     continue
                 corner = (right[0], below[1])
@@ -802,12 +803,16 @@ def _aligned(a: _Piece, b: _Piece) -> bool:
 def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
     """Place the cells of one or more pieces (a table across pages) on one grid."""
     columns = _cluster(sorted(x for p in pieces for c in p.cells for x in (c.x0, c.x1)), _ALIGN_TOLERANCE)
+    column_at = {x: _nearest(columns, x) for p in pieces for c in p.cells for x in (c.x0, c.x1)}
+    head: list[SpanCell] = []  # the first piece's cells as placed alone (not joined with others)
     placed: list[SpanCell] = []
     offset = 0
     for index, piece in enumerate(pieces):
-        cells = [_to_span(cell, columns, offset) for cell in piece.cells]
+        cells = [_to_span(cell, column_at, offset) for cell in piece.cells]
         if index:
-            cells = _drop_repeated_header(cells, pieces[0], columns, offset)
+            if not head:
+                head = [_to_span(cell, column_at, 0) for cell in pieces[0].cells]
+            cells = _drop_repeated_header(cells, head, offset)
             cells = _join_cut_labels(placed, cells, offset)
             cells = _join_broken_row(placed, cells, offset)
         placed.extend(cells)
@@ -815,15 +820,14 @@ def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
     return placed
 
 
-def _to_span(cell: _GeoCell, columns: list[float], row_offset: int) -> SpanCell:
-    """Place a piece's cell on the joined grid's columns, its rows shifted by the offset."""
-    col0, col1 = _nearest(columns, cell.x0), _nearest(columns, cell.x1)
+def _to_span(cell: _GeoCell, column_at: dict[float, int], row_offset: int) -> SpanCell:
+    """Place a piece's cell on the joined grid's columns (``column_at``: x → column), its rows shifted by the offset."""
+    col0, col1 = column_at[cell.x0], column_at[cell.x1]
     return SpanCell(row_offset + cell.row0, col0, max(1, cell.row1 - cell.row0), max(1, col1 - col0), cell.text, cell.page)
 
 
-def _drop_repeated_header(cells: list[SpanCell], first: _Piece, columns: list[float], offset: int) -> list[SpanCell]:
-    """Remove leading rows of a continuation that repeat the table's first rows."""
-    head = [_to_span(cell, columns, 0) for cell in first.cells]
+def _drop_repeated_header(cells: list[SpanCell], head: list[SpanCell], offset: int) -> list[SpanCell]:
+    """Remove leading rows of a continuation that repeat the table's first rows (``head``: its first piece's cells)."""
     repeated = 0
     while True:
         mine = _row_signature(cells, offset + repeated, offset)
