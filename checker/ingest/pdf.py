@@ -91,8 +91,9 @@ _PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char 
 _ALIGN_TOLERANCE = 6.0
 _Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 _BOX = itemgetter("x0", "top", "x1", "bottom")  # of an object, as pdfplumber's ``obj_to_bbox``
-_PAGE_ORDER = itemgetter(1)  # of the entries of a row in :func:`_cell_texts`
-_VERTICAL_CENTRE = itemgetter(0)  # of the entries of :func:`_centred`
+_VERTICAL_CENTRE = itemgetter(0)  # of the entries of :func:`_centred` (vertical centre, horizontal centre, page order, char)
+_ACROSS = itemgetter(1, 2)  # of the same: horizontal centre, then page order
+_PAGE_ORDER = itemgetter(2)  # of the same
 _MARGIN_ZONE = 0.12
 _BAD_PDF_ERRORS = (
     PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
@@ -615,18 +616,19 @@ def _cell_texts(rows: list[Any], centred: list[tuple[float, float, int, dict[str
     for row in rows:
         x0, top, x1, bottom = row.bbox
         # the row's characters by horizontal centre (then page order): a cell's are a slice of them
-        in_row = sorted((entry[1], entry[2], entry[0], entry[3])
-                        for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
-                        if x0 <= entry[1] < x1)
-        centres = [entry[0] for entry in in_row]
+        in_row = sorted((entry for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
+                         if x0 <= entry[1] < x1), key=_ACROSS)
+        centres = [entry[1] for entry in in_row]
         for cell in row.cells:
             if cell is None:
                 continue
             cx0, ctop, cx1, cbottom = cell
             in_cell = [entry for entry in in_row[bisect_left(centres, cx0):bisect_left(centres, cx1)]
-                       if ctop <= entry[2] < cbottom]
+                       if ctop <= entry[0] < cbottom]
             in_cell.sort(key=_PAGE_ORDER)
-            out.append((cell, join_lines(lines_of([entry[3] for entry in in_cell])) if in_cell else ""))
+            lines = lines_of([entry[3] for entry in in_cell]) if in_cell else []
+            # join_lines of one line is the line cleaned
+            out.append((cell, clean_text(lines[0]) if len(lines) == 1 else join_lines(lines)))
     return out
 
 

@@ -146,10 +146,14 @@ def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``page.extract_text_lines(strip=True)``: each line's ``text``, ``x0``, ``top``, ``x1``, ``bottom``."""
     out = []
     for line in _lines_of(_words(chars), preserve_order=True):
-        text = " ".join([w[0] for w in line])
+        if len(line) == 1:  # a line of one word (Chinese text has no spaces): the word's box
+            text, x0, top, x1, bottom = line[0]
+        else:
+            text = " ".join([w[0] for w in line])
+            x0, top = min([w[1] for w in line]), min([w[2] for w in line])
+            x1, bottom = max([w[3] for w in line]), max([w[4] for w in line])
         if text.strip():
-            out.append({"text": text, "x0": min([w[1] for w in line]), "top": min([w[2] for w in line]),
-                        "x1": max([w[3] for w in line]), "bottom": max([w[4] for w in line])})
+            out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return out
 
 
