@@ -75,11 +75,13 @@ def clean_text(text: str) -> str:
         of whitespace collapsed to one space, no space between two Chinese
         characters or next to Chinese punctuation, stripped.
     """
-    text = _SPACE_RUN.sub(" ", text.translate(_RADICALS))
-    text = _SPACE_BETWEEN_CJK.sub("", text)
-    text = _SPACE_BEFORE_CJK_PUNCT.sub("", text)
-    text = _SPACE_AFTER_CJK_PUNCT.sub("", text)
-    return text.strip()
+    text, spaces = _SPACE_RUN.subn(" ", text.translate(_RADICALS))
+    if spaces:  # else there is no space for the other rules to drop, nor for strip()
+        text = _SPACE_BETWEEN_CJK.sub("", text)
+        text = _SPACE_BEFORE_CJK_PUNCT.sub("", text)
+        text = _SPACE_AFTER_CJK_PUNCT.sub("", text)
+        text = text.strip()
+    return text
 
 
 def join_lines(lines: Iterable[str]) -> str:

@@ -45,7 +45,7 @@ import os
 import re
 import struct
 import zlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -61,7 +61,7 @@ from pdfminer.psexceptions import PSException
 from pdfminer.utils import PDFDocEncoding
 from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
@@ -89,7 +89,11 @@ _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _EDGE_TOLERANCE = 1.0
 _PDFDOC_BYTES = {char: code for code, char in enumerate(PDFDocEncoding) if char != "\x00" or code == 0}
 _ALIGN_TOLERANCE = 6.0
-_PAGE_ORDER = itemgetter(1)  # of the entries of a row in :func:`_extract`
+_Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+_BOX = itemgetter("x0", "top", "x1", "bottom")  # of an object, as pdfplumber's ``obj_to_bbox``
+_VERTICAL_CENTRE = itemgetter(0)  # of the entries of :func:`_centred` (vertical centre, horizontal centre, page order, char)
+_ACROSS = itemgetter(1, 2)  # of the same: horizontal centre, then page order
+_PAGE_ORDER = itemgetter(2)  # of the same
 _MARGIN_ZONE = 0.12
 _BAD_PDF_ERRORS = (
     PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
@@ -345,11 +349,11 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     """Extract the data tables and the text lines outside them from one page."""
     settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
     fast = page.simple_text if page.simple_text is not None else pdftext.applies(page.chars)
-    tables = _TableFinder(page, settings).tables
-    centred = _centred(page.chars) if tables else []
-    found = [(table, piece) for table in tables if (piece := _piece(table, number, centred, fast)) is not None]
-    pieces = [piece for _, piece in found]
-    boxes = [table.bbox for table, _ in found]
+    # the data tables: a one-column box is a frame around text, read as paragraphs
+    tables = [table for table in _TableFinder(page, settings).tables if _column_count(table) >= 2]
+    boxes = [table.bbox for table in tables]
+    centred = _centred(page.chars, min(box[1] for box in boxes), max(box[3] for box in boxes)) if tables else []
+    pieces = [_piece(table, box, number, centred, fast) for table, box in zip(tables, boxes, strict=True)]
     if fast:
         raw_lines = pdftext.text_lines(page.chars)
     else:
@@ -367,39 +371,78 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
 
 
 class _TableFinder(TableFinder):
-    """pdfplumber's ``TableFinder`` (the same edges, intersections, cells and tables), its cells found faster.
+    """pdfplumber's ``TableFinder`` (the same edges, intersections, cells and tables), its cells and tables found faster.
 
-    pdfplumber's ``intersections_to_cells`` rebuilds the set of edges at two points for each
-    pair of points it tests; :func:`_intersections_to_cells` builds them once per point.
+    The edges (``get_edges``) are pdfplumber's own; :func:`_edges_to_intersections`,
+    :func:`_intersections_to_cells` and :func:`_cells_to_tables` return what pdfplumber's
+    ``edges_to_intersections``, ``intersections_to_cells`` and ``cells_to_tables`` return, with
+    less work.
     """
 
     def __init__(self, page: Any, settings: TableSettings) -> None:
         self.page = page
         self.settings = settings
         self.edges = self.get_edges()
-        self.intersections = edges_to_intersections(self.edges, settings.intersection_x_tolerance,
-                                                    settings.intersection_y_tolerance)
+        self.intersections = _edges_to_intersections(self.edges, settings.intersection_x_tolerance,
+                                                     settings.intersection_y_tolerance)
         self.cells = _intersections_to_cells(self.intersections)
-        self.tables = [PlumberTable(page, group) for group in cells_to_tables(self.cells)]
+        self.tables = [PlumberTable(page, group) for group in _cells_to_tables(self.cells)]
 
 
-def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]],
-                            ) -> list[tuple[float, float, float, float]]:
+_Point = tuple[float, float]
+_Intersections = dict[_Point, dict[str, list[dict[str, Any]]]]
+
+
+def _edges_to_intersections(edges: list[dict[str, Any]], x_tolerance: float, y_tolerance: float) -> _Intersections:
+    """What pdfplumber's ``table.edges_to_intersections`` returns: the same points, edge lists and order.
+
+    pdfplumber tests each vertical edge (sorted by ``x0``, ``top``) against every horizontal
+    edge (sorted by ``top``, ``x0``, sorted again for each vertical edge): they meet when
+    ``v.top <= h.top + y_tolerance``, ``v.bottom >= h.top - y_tolerance`` and ``h.x0 -
+    x_tolerance <= v.x0 <= h.x1 + x_tolerance``. The horizontal edges that pass the first two
+    tests are a run of the edges sorted by top (``h.top + y_tolerance`` and ``h.top -
+    y_tolerance`` grow with ``h.top``), found by bisection on those very sums; the edges of
+    the run get pdfplumber's four tests in pdfplumber's order. (Should the tops not come out
+    in order, as a NaN coordinate can make them, every horizontal edge is tested.)
+    """
+    verticals = sorted((e for e in edges if e["orientation"] == "v"), key=itemgetter("x0", "top"))
+    horizontals = sorted((e for e in edges if e["orientation"] == "h"), key=itemgetter("top", "x0"))
+    tops = [h["top"] for h in horizontals]
+    ordered = all(a <= b for a, b in zip(tops, tops[1:]))
+    lowest = [top + y_tolerance for top in tops]  # the first test holds from the first of these >= v.top
+    highest = [top - y_tolerance for top in tops]  # the second up to the last of these <= v.bottom
+    intersections: _Intersections = {}
+    for v in verticals:
+        v_top, v_bottom, v_x0 = v["top"], v["bottom"], v["x0"]
+        if ordered:
+            run = horizontals[bisect_left(lowest, v_top):bisect_right(highest, v_bottom)]
+        else:
+            run = horizontals
+        for h in run:
+            if (v_top <= (h["top"] + y_tolerance) and v_bottom >= (h["top"] - y_tolerance)
+                    and v_x0 >= (h["x0"] - x_tolerance) and v_x0 <= (h["x1"] + x_tolerance)):
+                vertex = (v_x0, h["top"])
+                if vertex not in intersections:
+                    intersections[vertex] = {"v": [], "h": []}
+                intersections[vertex]["v"].append(v)
+                intersections[vertex]["h"].append(h)
+    return intersections
+
+
+def _intersections_to_cells(intersections: _Intersections) -> list[_Box]:
     """What pdfplumber's ``table.intersections_to_cells`` returns.
 
     For each point in sorted order, the smallest cell it opens: the first point below it (same
     x) and the first point right of it (same y), in sorted order, joined to it by a common edge,
-    whose bottom-right corner is a point joined to both.
+    whose bottom-right corner is a point joined to both. pdfplumber's ``edge_connects`` tests
+    two points for an edge both touch: a vertical one when they have the same x, a horizontal
+    one when they have the same y (edges compared by their boxes). Every pair it is asked
+    about here shares one coordinate only (a point below, a point right, the corner with
+    each), so only that test can hold; pdfplumber rebuilds the sets of edge boxes for each
+    pair, here they are built once per point.
     """
-    def boxes(edges: list[dict[str, Any]]) -> frozenset[tuple[float, float, float, float]]:
-        return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges)
-
-    vertical = {point: boxes(edges["v"]) for point, edges in intersections.items()}
-    horizontal = {point: boxes(edges["h"]) for point, edges in intersections.items()}
-
-    def connects(a: tuple[float, float], b: tuple[float, float]) -> bool:
-        return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
-            a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b]))
+    vertical = {point: frozenset(map(_BOX, edges["v"])) for point, edges in intersections.items()}
+    horizontal = {point: frozenset(map(_BOX, edges["h"])) for point, edges in intersections.items()}
 
     points = sorted(intersections)
     columns: dict[float, list[tuple[float, float]]] = {}
@@ -414,17 +457,20 @@ def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, l
     cells = []
     for point in points:
         in_column, in_row = place[point]
-        below = columns[point[0]][in_column + 1:]  # the points after it in sorted order
-        right = rows[point[1]][in_row + 1:]
+        rights = rows[point[1]][in_row + 1:]  # the points after it in sorted order
+        if not rights:  # the last point of its row (the right edge of a table) opens no cell
+            continue
+        down, across = vertical[point], horizontal[point]
         cell = None
-        for below_point in below:
-            if not connects(point, below_point):
+        for below in columns[point[0]][in_column + 1:]:
+            if down.isdisjoint(vertical[below]):
                 continue
-            for right_point in right:
-                if not connects(point, right_point):
+            for right in rights:
+                if across.isdisjoint(horizontal[right]):
                     continue
-                corner = (right_point[0], below_point[1])
-                if corner in intersections and connects(corner, right_point) and connects(corner, below_point):
+                corner = (right[0], below[1])
+                if (corner in intersections and not vertical[corner].isdisjoint(vertical[right])
+                        and not horizontal[corner].isdisjoint(horizontal[below])):
                     cell = (point[0], point[1], corner[0], corner[1])
                     break
             if cell is not None:
@@ -432,6 +478,40 @@ def _intersections_to_cells(intersections: dict[tuple[float, float], dict[str, l
         if cell is not None:
             cells.append(cell)
     return cells
+
+
+def _cells_to_tables(cells: list[_Box]) -> list[list[_Box]]:
+    """What pdfplumber's ``table.cells_to_tables`` returns: the cells grouped into tables.
+
+    As in pdfplumber, a table starts with the first cell not yet placed, then passes over the
+    cells not yet placed, in order, take each cell that shares a corner with the table (its
+    corners growing as cells join, within a pass too) until a pass takes none; tables of one
+    cell are dropped, the others ordered by their top-most then left-most cell corner.
+    pdfplumber removes each taken cell from a list (a search of the list); here each pass
+    keeps the cells it does not take.
+    """
+    remaining = list(cells)
+    tables: list[list[_Box]] = []
+    while remaining:
+        table: list[_Box] = []
+        corners: set[tuple[float, float]] = set()
+        taken = True
+        while taken:
+            taken = False
+            kept = []
+            for cell in remaining:
+                x0, top, x1, bottom = cell
+                cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+                if not table or not corners.isdisjoint(cell_corners):
+                    corners.update(cell_corners)
+                    table.append(cell)
+                    taken = True
+                else:
+                    kept.append(cell)
+            remaining = kept
+        tables.append(table)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [table for table in tables if len(table) > 1]
 
 
 def _is_visible(obj: dict[str, Any]) -> bool:
@@ -484,61 +564,71 @@ def _column_count(table: PlumberTable) -> int:
     return len({round(cell[0]) for cell in table.cells})
 
 
-def _piece(table: PlumberTable, page: int, centred: list[tuple[float, float, int, dict[str, Any]]],
-           fast: bool) -> _Piece | None:
-    """A data-table piece from a pdfplumber table, or None for a one-column frame."""
-    if _column_count(table) < 2:
-        return None
-    tops = _cluster(sorted({cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}))
-    cells = []
-    for row, texts in zip(table.rows, _extract(table, centred, fast), strict=True):
-        for bbox, text in zip(row.cells, texts, strict=True):
-            if bbox is None:
-                continue
-            x0, top, x1, bottom = bbox
-            cell_text = join_lines((text or "").split("\n"))
-            cells.append(_GeoCell(x0, x1, _nearest(tops, top), _nearest(tops, bottom), cell_text, page))
-    x0, top, x1, _ = table.bbox
+def _piece(table: PlumberTable, bbox: _Box, page: int, centred: list[tuple[float, float, int, dict[str, Any]]],
+           fast: bool) -> _Piece:
+    """A data-table piece from a pdfplumber table (``bbox``: its ``bbox``)."""
+    rows = table.rows  # a property: pdfplumber groups the cells again at each use
+    edges = {cell[1] for cell in table.cells} | {cell[3] for cell in table.cells}
+    tops = _cluster(sorted(edges))
+    row_at = {y: _nearest(tops, y) for y in edges}  # each cell's top and bottom → its row boundary
+    cells = [_GeoCell(x0, x1, row_at[top], row_at[bottom], text, page)
+             for (x0, top, x1, bottom), text in _cell_texts(rows, centred, fast)]
+    x0, top, x1, _ = bbox
     return _Piece(page, x0, x1, top, cells)
 
 
-def _centred(chars: list[dict[str, Any]]) -> list[tuple[float, float, int, dict[str, Any]]]:
-    """(vertical centre, horizontal centre, page order, char) of each character, sorted."""
-    return sorted(((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, index, c) for index, c in enumerate(chars))
+def _centred(chars: list[dict[str, Any]], top: float, bottom: float) -> list[tuple[float, float, int, dict[str, Any]]]:
+    """(vertical centre, horizontal centre, page order, char) of the characters centred from ``top`` to ``bottom``.
 
-
-def _extract(table: PlumberTable, centred: list[tuple[float, float, int, dict[str, Any]]],
-             fast: bool) -> list[list[str | None]]:
-    """What ``table.extract()`` returns, without testing every character against every row.
-
-    A character belongs to a cell when its centre lies in the cell (left and top edges
-    included, right and bottom excluded), as in pdfplumber; the characters of the table's
-    rows are found by bisecting the characters sorted by their vertical centre, and keep
-    their page order (``centred``: :func:`_centred` of the page's characters). ``fast``: the
-    characters are all upright (:func:`checker.ingest.pdftext.applies`).
+    Sorted by vertical centre (the order of equal centres does not matter: :func:`_cell_texts`
+    sorts a row's characters again). Only the characters within the height of the page's
+    tables can be in a cell; a page's text outside them is left out.
     """
-    text_of = pdftext.extract_text if fast else extract_text
+    centred = []
+    for index, c in enumerate(chars):
+        middle = (c["top"] + c["bottom"]) / 2
+        if top <= middle <= bottom:
+            centred.append((middle, (c["x0"] + c["x1"]) / 2, index, c))
+    centred.sort(key=_VERTICAL_CENTRE)
+    return centred
+
+
+def _plumber_lines(chars: list[dict[str, Any]]) -> list[str]:
+    """The lines of ``pdfplumber.utils.extract_text(chars)``."""
+    return extract_text(chars).split("\n")
+
+
+def _cell_texts(rows: list[Any], centred: list[tuple[float, float, int, dict[str, Any]]],
+                fast: bool) -> list[tuple[_Box, str]]:
+    """The cells of the rows, row by row, with their texts: ``table.extract()``, each cell's lines joined with ``join_lines``.
+
+    ``rows``: the table's ``rows``. A character belongs to a cell when its centre lies in the
+    cell (left and top edges included, right and bottom excluded), as in pdfplumber, and the
+    cell's characters are read in page order; the characters of the table's rows are found
+    by bisecting the characters sorted by their vertical centre (``centred``: :func:`_centred`),
+    not by testing every character against every row. ``fast``: the characters are all
+    upright (:func:`checker.ingest.pdftext.applies`), their lines are read by
+    :func:`checker.ingest.pdftext.extract_lines`.
+    """
+    lines_of = pdftext.extract_lines if fast else _plumber_lines
     middles = [entry[0] for entry in centred]
-    out: list[list[str | None]] = []
-    for row in table.rows:
+    out: list[tuple[_Box, str]] = []
+    for row in rows:
         x0, top, x1, bottom = row.bbox
         # the row's characters by horizontal centre (then page order): a cell's are a slice of them
-        in_row = sorted((entry[1], entry[2], entry[0], entry[3])
-                        for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
-                        if x0 <= entry[1] < x1)
-        centres = [entry[0] for entry in in_row]
-        texts: list[str | None] = []
+        in_row = sorted((entry for entry in centred[bisect_left(middles, top):bisect_left(middles, bottom)]
+                         if x0 <= entry[1] < x1), key=_ACROSS)
+        centres = [entry[1] for entry in in_row]
         for cell in row.cells:
             if cell is None:
-                texts.append(None)
                 continue
             cx0, ctop, cx1, cbottom = cell
             in_cell = [entry for entry in in_row[bisect_left(centres, cx0):bisect_left(centres, cx1)]
-                       if ctop <= entry[2] < cbottom]
+                       if ctop <= entry[0] < cbottom]
             in_cell.sort(key=_PAGE_ORDER)
-            inside = [entry[3] for entry in in_cell]
-            texts.append(text_of(inside) if inside else "")
-        out.append(texts)
+            lines = lines_of([entry[3] for entry in in_cell]) if in_cell else []
+            # join_lines of one line is the line cleaned
+            out.append((cell, clean_text(lines[0]) if len(lines) == 1 else join_lines(lines)))
     return out
 
 
@@ -715,12 +805,16 @@ def _aligned(a: _Piece, b: _Piece) -> bool:
 def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
     """Place the cells of one or more pieces (a table across pages) on one grid."""
     columns = _cluster(sorted(x for p in pieces for c in p.cells for x in (c.x0, c.x1)), _ALIGN_TOLERANCE)
+    column_at = {x: _nearest(columns, x) for p in pieces for c in p.cells for x in (c.x0, c.x1)}
+    head: list[SpanCell] = []  # the first piece's cells as placed alone (not joined with others)
     placed: list[SpanCell] = []
     offset = 0
     for index, piece in enumerate(pieces):
-        cells = [_to_span(cell, columns, offset) for cell in piece.cells]
+        cells = [_to_span(cell, column_at, offset) for cell in piece.cells]
         if index:
-            cells = _drop_repeated_header(cells, pieces[0], columns, offset)
+            if not head:
+                head = [_to_span(cell, column_at, 0) for cell in pieces[0].cells]
+            cells = _drop_repeated_header(cells, head, offset)
             cells = _join_cut_labels(placed, cells, offset)
             cells = _join_broken_row(placed, cells, offset)
         placed.extend(cells)
@@ -728,15 +822,14 @@ def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
     return placed
 
 
-def _to_span(cell: _GeoCell, columns: list[float], row_offset: int) -> SpanCell:
-    """Place a piece's cell on the joined grid's columns, its rows shifted by the offset."""
-    col0, col1 = _nearest(columns, cell.x0), _nearest(columns, cell.x1)
+def _to_span(cell: _GeoCell, column_at: dict[float, int], row_offset: int) -> SpanCell:
+    """Place a piece's cell on the joined grid's columns (``column_at``: x → column), its rows shifted by the offset."""
+    col0, col1 = column_at[cell.x0], column_at[cell.x1]
     return SpanCell(row_offset + cell.row0, col0, max(1, cell.row1 - cell.row0), max(1, col1 - col0), cell.text, cell.page)
 
 
-def _drop_repeated_header(cells: list[SpanCell], first: _Piece, columns: list[float], offset: int) -> list[SpanCell]:
-    """Remove leading rows of a continuation that repeat the table's first rows."""
-    head = [_to_span(cell, columns, 0) for cell in first.cells]
+def _drop_repeated_header(cells: list[SpanCell], head: list[SpanCell], offset: int) -> list[SpanCell]:
+    """Remove leading rows of a continuation that repeat the table's first rows (``head``: its first piece's cells)."""
     repeated = 0
     while True:
         mine = _row_signature(cells, offset + repeated, offset)

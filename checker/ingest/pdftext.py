@@ -23,6 +23,7 @@ uses pdfplumber's own functions.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 _TOLERANCE = 3
@@ -49,6 +50,38 @@ def _cluster_ids(values: list[float]) -> dict[float, int]:
     return ids
 
 
+def _one_cluster(values: list[float]) -> bool:
+    """Whether :func:`_cluster_ids` would put all the values (at least one) in one cluster.
+
+    When the largest value is within the tolerance of the smallest, no sorted value is more
+    than the tolerance above the one before it (``a + 3`` is written as in
+    :func:`_cluster_ids`, so the floating-point sums are the same).
+    """
+    return max(values) <= min(values) + _TOLERANCE
+
+
+def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """pdfplumber's lines of characters before they are cut into words (``WordExtractor.iter_chars_to_lines``).
+
+    The characters are clustered by ``top`` (:func:`_cluster_ids`), the clusters taken in
+    order, and each cluster's characters sorted by ``x0`` with a stable sort of the page
+    order. This is the order of pdfplumber's ``cluster_objects`` followed by its sort by
+    ``x0``; a cell of one line (all tops within the tolerance, the usual case) is one cluster
+    and needs no cluster map.
+    """
+    x0 = itemgetter("x0")
+    tops = [c["top"] for c in chars]
+    if _one_cluster(tops):
+        return [sorted(chars, key=x0)]
+    ids = _cluster_ids(tops)
+    lines: list[list[dict[str, Any]]] = [[] for _ in range(max(ids.values()) + 1)]
+    for char, top in zip(chars, tops, strict=True):
+        lines[ids[top]].append(char)
+    for line in lines:
+        line.sort(key=x0)
+    return lines
+
+
 def _words(chars: list[dict[str, Any]]) -> list[_Word]:
     """pdfplumber's words (WordExtractor with default settings) of upright characters."""
     if len(chars) < 2:  # no character, or one (a cell's single digit): its word, if it is not a space
@@ -56,49 +89,47 @@ def _words(chars: list[dict[str, Any]]) -> list[_Word]:
             return []
         c = chars[0]
         return [(_LIGATURES.get(c["text"], c["text"]), c["x0"], c["top"], c["x1"], c["bottom"])]
-    ids = _cluster_ids([c["top"] for c in chars])
-    # (line cluster, x0, page order) sorts as pdfplumber does: lines in cluster order, then a
-    # stable sort by x0 of the line's characters in page order
-    order = sorted([(ids[c["top"]], c["x0"], index, c) for index, c in enumerate(chars)])
     words: list[_Word] = []
-    text: list[str] = []
+    tolerance, ligatures = _TOLERANCE, _LIGATURES
     x0 = x1 = top = bottom = last_x0 = last_x1 = last_top = 0.0
-    line = -1
-    ligatures = _LIGATURES
-    for cluster, cx0, _, char in order:
-        ctext = char["text"]
-        if ctext.isspace():
-            if text:
+    for line in _char_lines(chars):  # a word never runs over the end of its line
+        text: list[str] = []
+        for char in line:
+            ctext = char["text"]
+            if ctext.isspace():
+                if text:
+                    words.append(("".join(text), x0, top, x1, bottom))
+                    text = []
+                continue
+            cx0, ctop = char["x0"], char["top"]
+            if text and (cx0 < last_x0 or cx0 > last_x1 + tolerance or abs(ctop - last_top) > tolerance):
                 words.append(("".join(text), x0, top, x1, bottom))
                 text = []
-            line = cluster
-            continue
-        cx1, ctop, cbottom = char["x1"], char["top"], char["bottom"]
-        if text and (cluster != line or cx0 < last_x0 or cx0 > last_x1 + _TOLERANCE
-                     or abs(ctop - last_top) > _TOLERANCE):
+            cx1, cbottom = char["x1"], char["bottom"]
+            if not text:
+                x0, top, x1, bottom = cx0, ctop, cx1, cbottom
+            else:  # min() and max(), keeping the first of equal values
+                if cx0 < x0:
+                    x0 = cx0
+                if ctop < top:
+                    top = ctop
+                if cx1 > x1:
+                    x1 = cx1
+                if cbottom > bottom:
+                    bottom = cbottom
+            text.append(ligatures.get(ctext, ctext))
+            last_x0, last_x1, last_top = cx0, cx1, ctop
+        if text:
             words.append(("".join(text), x0, top, x1, bottom))
-            text = []
-        if not text:
-            x0, top, x1, bottom = cx0, ctop, cx1, cbottom
-        else:  # min() and max(), keeping the first of equal values
-            if cx0 < x0:
-                x0 = cx0
-            if ctop < top:
-                top = ctop
-            if cx1 > x1:
-                x1 = cx1
-            if cbottom > bottom:
-                bottom = cbottom
-        text.append(ligatures.get(ctext, ctext))
-        last_x0, last_x1, last_top, line = cx0, cx1, ctop, cluster
-    if text:
-        words.append(("".join(text), x0, top, x1, bottom))
     return words
 
 
 def _lines_of(words: list[_Word], preserve_order: bool) -> list[list[_Word]]:
     """pdfplumber's ``cluster_objects(words, "top", 3, preserve_order)``."""
-    ids = _cluster_ids([w[2] for w in words])
+    tops = [w[2] for w in words]
+    if tops and _one_cluster(tops):  # one line (the words of one line of characters are, see _one_cluster)
+        return [words]
+    ids = _cluster_ids(tops)
     ordered = words if preserve_order else sorted(words, key=lambda w: ids[w[2]])
     lines: list[list[_Word]] = []
     last = None
@@ -115,16 +146,25 @@ def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``page.extract_text_lines(strip=True)``: each line's ``text``, ``x0``, ``top``, ``x1``, ``bottom``."""
     out = []
     for line in _lines_of(_words(chars), preserve_order=True):
-        text = " ".join(w[0] for w in line)
+        if len(line) == 1:  # a line of one word (Chinese text has no spaces): the word's box
+            text, x0, top, x1, bottom = line[0]
+        else:
+            text = " ".join([w[0] for w in line])
+            x0, top = min([w[1] for w in line]), min([w[2] for w in line])
+            x1, bottom = max([w[3] for w in line]), max([w[4] for w in line])
         if text.strip():
-            out.append({"text": text, "x0": min(w[1] for w in line), "top": min(w[2] for w in line),
-                        "x1": max(w[3] for w in line), "bottom": max(w[4] for w in line)})
+            out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return out
 
 
 def extract_text(chars: list[dict[str, Any]]) -> str:
     """``pdfplumber.utils.extract_text(chars)``: lines of words, words joined by a space."""
+    return "\n".join(extract_lines(chars))
+
+
+def extract_lines(chars: list[dict[str, Any]]) -> list[str]:
+    """The lines of :func:`extract_text` (``extract_text(chars).split("\\n")``, but no line for no word)."""
     words = _words(chars)
     if len(words) < 2:  # one word is one line (a cell's number, a label without spaces)
-        return words[0][0] if words else ""
-    return "\n".join(" ".join(w[0] for w in line) for line in _lines_of(words, preserve_order=False))
+        return [words[0][0]] if words else []
+    return [" ".join(w[0] for w in line) for line in _lines_of(words, preserve_order=False)]

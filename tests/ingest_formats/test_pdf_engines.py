@@ -561,3 +561,96 @@ def test_corpus_pdf_pages_all_read_by_pdfium(path: Path) -> None:
             document.page(number)  # no page left to pdfplumber
     finally:
         document.close()
+
+
+def _random_rules(rng: random.Random) -> list[dict[str, Any]]:
+    """Edges of one or two ruled grids (rows and columns at random steps, some rules cut short, nudged by
+    up to the tolerances, some doubled, some at integer heights as :func:`pdf._closing_edges` gives them)."""
+    edges: list[dict[str, Any]] = []
+    for _ in range(rng.randrange(1, 3)):
+        left, top = rng.uniform(20, 300), rng.uniform(20, 500)
+        xs = [left]
+        for _ in range(rng.randrange(1, 7)):
+            xs.append(xs[-1] + rng.choice([3.0, 5.5, 40.0, rng.uniform(1, 90)]))
+        ys = [top]
+        for _ in range(rng.randrange(1, 9)):
+            ys.append(ys[-1] + rng.choice([3.0, 4.0, 20.0, rng.uniform(1, 40)]))
+
+        def nudge(value: float) -> float:
+            return value + rng.choice([0.0, 0.0, 1.0, -1.0, 3.0, -3.0, rng.uniform(-3.5, 3.5)])
+
+        for y in ys:
+            a, b = sorted(rng.sample(range(len(xs)), 2)) if rng.random() < 0.2 else (0, len(xs) - 1)
+            y = float(round(y)) if rng.random() < 0.2 else nudge(y)
+            for _ in range(2 if rng.random() < 0.1 else 1):
+                edges.append({"orientation": "h", "x0": nudge(xs[a]), "x1": nudge(xs[b]), "top": y, "bottom": y})
+        for x in xs:
+            a, b = sorted(rng.sample(range(len(ys)), 2)) if rng.random() < 0.2 else (0, len(ys) - 1)
+            x = nudge(x)
+            edges.append({"orientation": "v", "x0": x, "x1": x, "top": nudge(ys[a]), "bottom": nudge(ys[b])})
+    rng.shuffle(edges)
+    return edges
+
+
+def test_table_geometry_as_pdfplumber_finds_it() -> None:
+    """Points, cells and tables of random rulings are pdfplumber's, in pdfplumber's order."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells
+
+    rng = random.Random(23)
+    tables = 0
+    for _ in range(300):
+        edges = _random_rules(rng)
+        theirs = edges_to_intersections(edges, 3, 3)
+        ours = pdf._edges_to_intersections(edges, 3, 3)
+        assert list(ours) == list(theirs)
+        assert all(ours[point]["v"] == theirs[point]["v"] and ours[point]["h"] == theirs[point]["h"] for point in theirs)
+        cells = intersections_to_cells(theirs)
+        assert pdf._intersections_to_cells(theirs) == cells
+        assert pdf._cells_to_tables(cells) == cells_to_tables(cells)
+        shuffled = rng.sample(cells, len(cells))  # any order of cells, as pdfplumber groups it
+        assert pdf._cells_to_tables(shuffled) == cells_to_tables(shuffled)
+        tables += len(cells_to_tables(cells))
+    assert tables > 200
+
+
+def test_words_of_one_line_and_of_lines_at_the_tolerance_as_pdfplumber_groups_them() -> None:
+    """Characters whose tops differ by about the line tolerance (3) are grouped as pdfplumber groups them."""
+    from pdfplumber.utils import extract_text
+    from pdfplumber.utils.text import chars_to_textmap
+
+    rng = random.Random(7)
+    for _ in range(400):
+        chars = []
+        x = rng.uniform(50, 100)
+        base = rng.uniform(100, 700)
+        for _ in range(rng.randrange(2, 12)):
+            width = rng.choice([6.0, 10.5, 12.0])
+            top = base + rng.choice([0.0, 0.0, 1.5, 2.9999999, 3.0, 3.0000001, 6.0, -3.0, rng.uniform(-4, 4)])
+            chars.append({"text": rng.choice("政务公开12 ﬁa"), "x0": x, "x1": x + width, "top": top,
+                          "bottom": top + 12.0, "upright": True, "doctop": top})
+            x += width + rng.choice([0.0, 0.0, 2.0, 3.0, 3.5, -4.0])
+        rng.shuffle(chars)
+        assert pdftext.extract_text(chars) == extract_text(chars)
+        assert pdftext.extract_lines(chars) == (extract_text(chars).split("\n") if extract_text(chars) else [])
+        assert pdftext.text_lines(chars) == [
+            {k: line[k] for k in ("text", "x0", "top", "x1", "bottom")}
+            for line in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=False)]
+
+
+def test_clean_text_without_whitespace_only_folds_look_alikes() -> None:
+    """The clean-up rules after the whitespace run apply to spaces only: text without whitespace is only folded."""
+    import re
+
+    from checker.ingest import _shared
+
+    rng = random.Random(3)
+    alphabet = "政务公开，。、（）《》“”ab1 \u3000\u00a0\u200b\t\n⼀⾦\ufeff—"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        folded = text.translate(_shared._RADICALS)
+        if not re.search(r"[\s\u00a0\u3000\u200b\ufeff]", folded):
+            assert _shared.clean_text(text) == folded
+        full = _shared._SPACE_RUN.sub(" ", folded)
+        for rule in (_shared._SPACE_BETWEEN_CJK, _shared._SPACE_BEFORE_CJK_PUNCT, _shared._SPACE_AFTER_CJK_PUNCT):
+            full = rule.sub("", full)
+        assert _shared.clean_text(text) == full.strip()
