@@ -336,9 +336,13 @@ class _PageContent:
 
 
 def _plumber_view(page: Page) -> pdfium_pages.PageView:
-    """A pdfplumber page as the page reader sees it: characters and the edges of the visible drawing."""
-    visible = page.filter(_is_visible)
-    chars = page.chars
+    """A pdfplumber page as the page reader sees it: characters and the edges of the visible drawing.
+
+    Text drawn twice within a point of itself (bold imitated by a second, shifted copy: "一一、、总总…")
+    is read once, as pdfium reads it (``dedupe_chars``: same character, font and size)."""
+    once = page.dedupe_chars()
+    visible = once.filter(_is_visible)
+    chars = once.chars
     unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
     view = pdfium_pages.PageView(visible.chars, visible.edges, page.bbox, len(chars), unmapped)
     page.close()

@@ -211,6 +211,28 @@ def test_threads_read_pdfs_together() -> None:
     assert results == expected * 4
 
 
+def test_text_drawn_twice_as_fake_bold_reads_once() -> None:
+    """Bold imitated by drawing a heading twice, 0 or 0.3 pt apart: both engines read it once (pdfium drops
+    the copy; pdfplumber's characters are de-duplicated), so the part heading is found."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=True)
+    canvas.setFont("STSong-Light", 16)
+    for dx in (0, 0.3):
+        canvas.drawString(100 + dx, 700, "一、总体情况")
+    canvas.setFont("STSong-Light", 12)
+    canvas.drawString(100, 670, "本机关依法公开政府信息，总体情况良好。")
+    canvas.showPage()
+    canvas.save()
+    layout = _same(out.getvalue())
+    assert [b.text for b in layout.blocks if isinstance(b, Paragraph)][0] == "一、总体情况"
+
+
 def test_vertical_writing_font_reads_the_same() -> None:
     """Text set in a vertical-writing CID font (UniGB-UCS2-V): the same as pdfplumber, by pdfium or by the page fallback."""
     from reportlab.lib.pagesizes import A4
