@@ -2,11 +2,14 @@
 
     python benchmarks/fuzz_hostile.py                         # 10,000 files, 500 through the CLI, one audit
     python benchmarks/fuzz_hostile.py --docs 2000 --cli 200 --out fuzz.json
+    python benchmarks/fuzz_hostile.py --docs 1000 --kinds docx-strings,docx-structure,pdf-strings,pdf-structure
 
 The files come from ``tests/hostile/fuzz.py`` (``generate(seed, index)``: lone surrogates, huge
 numbers, control characters and escape sequences, deep nesting, duplicate keys, wrong types,
-long strings, Unicode oddities, damaged bytes, hostile Markdown and HTML), so every failure is
-regenerated from its (seed, index): ``python tests/hostile/fuzz.py SEED INDEX --check``.
+long strings, Unicode oddities, damaged bytes, hostile Markdown and HTML, hostile strings in Word
+and PDF reports, damaged Word packages and PDFs; ``--kinds`` for some kinds only), so every failure is
+regenerated from its (seed, index): ``python tests/hostile/fuzz.py SEED INDEX --check`` (with
+``--kind KIND`` for a run with ``--kinds``).
 
 Three passes:
 
@@ -56,6 +59,7 @@ for _p in (ROOT, ROOT / "tests"):
         sys.path.insert(0, str(_p))
 
 from hostile.fuzz import (
+    KINDS,
     AuditRun,
     Job,
     Outcome,
@@ -85,9 +89,14 @@ class Failure:
 # ----------------------------------------------------------------------------- in-process pass
 
 
-def jobs_for(seed: int, n: int) -> list[Job]:
+def kind_for(kinds: tuple[str, ...], index: int) -> str | None:
+    """The kind file ``index`` is made of: round-robin over ``kinds`` (``--kinds``), else the weighted draw."""
+    return kinds[index % len(kinds)] if kinds else None
+
+
+def jobs_for(seed: int, n: int, kinds: tuple[str, ...] = ()) -> list[Job]:
     """Every file, as ``fuzz.job`` says (some in English, some with ``--previous``)."""
-    return [job(seed, i) for i in range(n)]
+    return [job(seed, i, kind_for(kinds, i)) for i in range(n)]
 
 
 def failures_of(o: Outcome) -> list[Failure]:
@@ -116,14 +125,14 @@ def _progress(done: int, total: int) -> None:
 
 
 def cli_pass(seed: int, n: int, count: int, seconds: float, memory_mb: float, folder: Path,
-             failures: list[Failure]) -> dict[str, Any]:
+             failures: list[Failure], kinds: tuple[str, ...] = ()) -> dict[str, Any]:
     """A sample of ``count`` files through ``python -m checker`` in rotating formats (and ``convert``)."""
     picks = sorted(random.Random(f"cli:{seed}").sample(range(n), min(count, n)))
     folder.mkdir(parents=True, exist_ok=True)
     worst = {"seconds": 0.0, "mb": 0.0}
     exits: Counter[int] = Counter()
     for i, index in enumerate(picks):
-        sample = generate(seed, index)
+        sample = generate(seed, index, kind_for(kinds, index))
         path = folder / sample.name
         path.write_bytes(sample.data)
         fmt = CLI_FORMATS[i % len(CLI_FORMATS)]
@@ -158,11 +167,11 @@ def cli_pass(seed: int, n: int, count: int, seconds: float, memory_mb: float, fo
 # ----------------------------------------------------------------------------- audit pass
 
 
-def write_files(seed: int, n: int, folder: Path) -> dict[str, tuple[int, str]]:
+def write_files(seed: int, n: int, folder: Path, kinds: tuple[str, ...] = ()) -> dict[str, tuple[int, str]]:
     """Every file, one sub-folder per generator kind; file name → (index, kind)."""
     names = {}
     for index in range(n):
-        sample = generate(seed, index)
+        sample = generate(seed, index, kind_for(kinds, index))
         sub = folder / sample.kind
         sub.mkdir(parents=True, exist_ok=True)
         (sub / sample.name).write_bytes(sample.data)
@@ -176,9 +185,9 @@ def _tail(audit: AuditRun) -> str:
 
 
 def audit_pass(seed: int, n: int, jobs: int, seconds: float, memory_mb: float, folder: Path,
-               failures: list[Failure], statuses: dict[int, str]) -> dict[str, Any]:
+               failures: list[Failure], statuses: dict[int, str], kinds: tuple[str, ...] = ()) -> dict[str, Any]:
     """All files in one audit (and one audit per kind when the whole one fails)."""
-    names = write_files(seed, n, folder / "in")
+    names = write_files(seed, n, folder / "in", kinds)
     os.sync()
     whole = run_audit([folder / "in"], folder / "out", jobs=jobs, seconds=seconds)
     run = whole.run
@@ -257,7 +266,7 @@ def summarize(args: argparse.Namespace, outcomes: list[Outcome], failures: list[
             entry["count"] += 1
             entry["kinds"][fl.kind] += 1
     return {
-        "params": {"docs": args.docs, "seed": args.seed, "cli": args.cli, "audit": not args.no_audit,
+        "params": {"docs": args.docs, "seed": args.seed, "kinds": args.kinds or "all", "cli": args.cli, "audit": not args.no_audit,
                    "jobs": args.jobs, "workers": args.workers, "seconds": args.seconds, "memory_mb": args.memory_mb},
         "seconds": round(seconds, 1),
         "by_kind": {k: {**dict(v), "failing": len(failing_docs.get(k, ())), **worst[k]} for k, v in sorted(by_kind.items())},
@@ -313,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000, help="generated files (default 10,000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kinds", default="", help="only these generator kinds, comma-separated, in turn "
+                        "(e.g. docx-strings,docx-structure,pdf-strings,pdf-structure); default: all, weighted")
     parser.add_argument("--cli", type=int, default=500, help="files also run through the CLI (default 500; 0 to skip)")
     parser.add_argument("--no-audit", action="store_true", help="skip the audit pass")
     parser.add_argument("--jobs", type=int, default=2, help="audit worker processes (default 2)")
@@ -323,10 +334,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=10, help="failures printed per failure kind (default 10)")
     parser.add_argument("--out", type=Path, help="write the whole report as JSON here")
     args = parser.parse_args(argv)
+    kinds = tuple(k for k in args.kinds.split(",") if k)
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        parser.error(f"unknown kinds {', '.join(unknown)} (known: {', '.join(sorted(KINDS))})")
 
     start = time.monotonic()
     print(f"check, in-process: {args.docs:,} files …", file=sys.stderr, flush=True)
-    outcomes = run_isolated(jobs_for(args.seed, args.docs), seconds=args.seconds, memory_mb=args.memory_mb,
+    outcomes = run_isolated(jobs_for(args.seed, args.docs, kinds), seconds=args.seconds, memory_mb=args.memory_mb,
                             workers=args.workers, progress=_progress)
     failures = [f for o in outcomes for f in failures_of(o)]
     statuses = {o.job.index: o.status for o in outcomes}
@@ -335,12 +350,12 @@ def main(argv: list[str] | None = None) -> int:
         cli: dict[str, Any] = {}
         if args.cli:
             print(f"check, CLI: {args.cli} files …", file=sys.stderr, flush=True)
-            cli = cli_pass(args.seed, args.docs, args.cli, args.seconds, args.memory_mb, tmp / "cli", failures)
+            cli = cli_pass(args.seed, args.docs, args.cli, args.seconds, args.memory_mb, tmp / "cli", failures, kinds)
         audit: dict[str, Any] = {}
         if not args.no_audit:
             print(f"audit: {args.docs:,} files …", file=sys.stderr, flush=True)
             audit = audit_pass(args.seed, args.docs, args.jobs, args.audit_seconds, args.memory_mb, tmp, failures,
-                               statuses)
+                               statuses, kinds)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report = summarize(args, outcomes, failures, cli, audit, time.monotonic() - start)

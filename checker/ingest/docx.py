@@ -66,6 +66,7 @@ _CHUNK = 1 << 20
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W_P, _W_TBL, _W_SDT, _W_SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _W_TR, _W_TC = qn("w:tr"), qn("w:tc")
+_W_DOCUMENT, _W_BODY = qn("w:document"), qn("w:body")
 _TEXT_TAGS = {qn("w:t"): None, qn("w:tab"): "\t", qn("w:br"): "\n", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
 _SKIP_TAGS = frozenset(
     {qn("w:del"), qn("w:moveFrom"), "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
@@ -133,9 +134,13 @@ def _inflated_package(data: bytes) -> bytes:
             if len(entries) > MAX_ZIP_ENTRIES:
                 raise _bomb(f"包含 {len(entries)} 个条目", f"{len(entries)} entries")
             budget = limits.INFLATED_MB.bytes()
+            seen: set[str] = set()
             for entry in entries:
                 if entry.is_dir():
                     continue
+                if entry.filename in seen:  # which twin a reader takes is up to it: Word writes none
+                    raise _corrupt(ValueError(f"the entry {entry.filename} is in the package twice"))
+                seen.add(entry.filename)
                 if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):  # Word writes no other
                     raise _corrupt(ValueError(f"entry {entry.filename} uses compression method {entry.compress_type}"))
                 content = _inflate(archive, entry, budget)
@@ -184,9 +189,14 @@ def _bomb(detail_zh: str, detail_en: str) -> InputError:
 def _open(data: bytes) -> Document:
     """Open the package with python-docx, turning every failure into InputError."""
     try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError) as exc:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError,
+            AttributeError, TypeError) as exc:  # AttributeError: a part whose root is some other element
         raise _corrupt(exc) from exc
+    root = document.element
+    if root.tag != _W_DOCUMENT or root.find(_W_BODY) is None:  # e.g. word/document.xml is "<junk/>"
+        raise _corrupt(ValueError(f"word/document.xml holds <{etree.QName(root).localname}>, not a document body"))
+    return document
 
 
 def _hints(document: Document) -> dict[str, str]:
@@ -239,7 +249,9 @@ def _cell_text(tc: etree._Element) -> str:
         if item.tag == _W_P:
             lines.extend(_paragraph_lines(item))
         else:
-            lines.extend(_cell_text(t) for tr in item.iter(_W_TR) for t in tr.iter(_W_TC))
+            # the nested table's own rows and cells only: ``iter`` would also visit the rows of the tables
+            # nested in it, which this call reads again, so 50 nested tables took 2**50 steps
+            lines.extend(_cell_text(t) for tr in item.iterchildren(_W_TR) for t in tr.iterchildren(_W_TC))
     return join_lines(lines)
 
 

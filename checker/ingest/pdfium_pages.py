@@ -199,7 +199,10 @@ class Document:
     def page(self, index: int) -> PageView:
         """Page ``index`` (from 0) as a :class:`PageView`; :class:`Undecided` when pdfium cannot decide it."""
         with _PDFIUM:
-            page = self.pdf[index]
+            try:
+                page = self.pdf[index]
+            except pdfium.PdfiumError as exc:  # e.g. a page tree whose /Kids point back to an ancestor
+                raise Undecided("pdfium cannot load the page") from exc
             try:
                 return _page_view(page)
             finally:

@@ -11,6 +11,14 @@ piece that passes the bound raises :class:`~checker.errors.InputError`. What the
 return is otherwise what pdfminer's own functions return (including its treatment of
 damaged zlib data).
 
+pdfminer parses a font's ``/ToUnicode`` CMap in pure Python, about 1 MB a second: a
+50 MB ToUnicode stream (a few KB deflated) held one page for minutes. The CMaps pdfminer
+parses for one file are bounded too, :data:`MAX_CMAP_BYTES` in all (a whole CJK font's
+ToUnicode is under 1 MB); the CMap that passes it raises :class:`~checker.errors.InputError`.
+Content streams likewise (a 50 MB page of zeros took minutes): :data:`MAX_CONTENT_BYTES` for
+one page's or form's streams, :data:`MAX_FILE_CONTENT_BYTES` for all that one file has parsed,
+charged as each stream is loaded, before it is parsed.
+
 :func:`budget` opens the budget for one file. A charge outside any budget is bounded per
 decoding, so pdfminer used elsewhere in gkcheck is bounded too.
 """
@@ -27,7 +35,7 @@ from io import BytesIO
 from types import SimpleNamespace
 from typing import Any
 
-from pdfminer import ccitt, lzw, pdftypes
+from pdfminer import ccitt, cmapdb, lzw, pdffont, pdfinterp, pdftypes
 from pdfminer.pdfexceptions import PDFValueError
 
 from checker import limits
@@ -37,6 +45,11 @@ from checker.errors import InputError
 _STEP = 1 << 20
 #: Input fed to zlib in one call; a failing call is replayed byte by byte from a saved state.
 _FEED = 1 << 16
+#: Bytes of ToUnicode CMaps pdfminer may parse for one file (its parser reads about 1 MB a second).
+MAX_CMAP_BYTES = 4 << 20
+#: Bytes of one content stream set (a page's, or a form XObject's) pdfminer may parse, and of all for one file.
+MAX_CONTENT_BYTES = 16 << 20
+MAX_FILE_CONTENT_BYTES = 64 << 20
 #: What a Python list holds per item: the predictors and the fax decoder keep rows as lists.
 _LIST_ITEM_BYTES = 9
 
@@ -49,6 +62,37 @@ class _Budget:
     where_zh: str
     where_en: str
     error: InputError | None = None
+    cmap_left: int = MAX_CMAP_BYTES
+    content_left: int = MAX_FILE_CONTENT_BYTES
+
+    def charge_content(self, size: int, total: int) -> None:
+        """Charge a content stream's bytes (``total``: of its page or form so far) to the content bounds."""
+        if self.error is None:
+            self.content_left -= size
+            if self.content_left >= 0 and total <= MAX_CONTENT_BYTES:
+                return
+            self.error = InputError(
+                f"{self.where_zh}的页面内容流过大（单页或单个表单超过 {MAX_CONTENT_BYTES >> 20} MB，或全部超过 "
+                f"{MAX_FILE_CONTENT_BYTES >> 20} MB），不像是正常的报告 PDF，gkcheck 为防止失控已停止读取。"
+                "请重新导出 PDF，或改用 Word/HTML 版本。",
+                f"{self.where_en}: the page content streams are too large (over {MAX_CONTENT_BYTES >> 20} MB for one "
+                f"page or form, or {MAX_FILE_CONTENT_BYTES >> 20} MB in all); reading stopped.",
+            )
+        raise self.error
+
+    def charge_cmap(self, size: int) -> None:
+        """Charge a CMap's bytes to the file's CMap bound (then every charge fails, as :meth:`charge`)."""
+        if self.error is None:
+            self.cmap_left -= size
+            if self.cmap_left >= 0:
+                return
+            self.error = InputError(
+                f"{self.where_zh}中字体的 Unicode 映射表（ToUnicode CMap）过大（超过 {MAX_CMAP_BYTES >> 20} MB），"
+                "不像是正常的 PDF，gkcheck 为防止失控已停止读取。请重新导出 PDF，或改用 Word/HTML 版本。",
+                f"{self.where_en}: the fonts' Unicode maps (ToUnicode CMaps) are over {MAX_CMAP_BYTES >> 20} MB, "
+                "which no genuine PDF needs; reading stopped.",
+            )
+        raise self.error
 
     def charge(self, size: int) -> None:
         if self.error is None:
@@ -95,6 +139,33 @@ def _bounded(decoder: Callable[..., bytes]) -> Callable[..., bytes]:
             return decoder(*args)
 
     return run
+
+
+# --------------------------------------------------------------------------- ToUnicode CMaps
+
+
+class _BoundedCMapParser(cmapdb.CMapParser):
+    """pdfminer's CMap parser, charging the CMap's bytes to the file's CMap bound before parsing."""
+
+    def __init__(self, cmap: Any, fp: Any) -> None:
+        size = fp.getbuffer().nbytes if isinstance(fp, BytesIO) else 0
+        state = _current.get()
+        # outside any file's budget: a bound of its own for this CMap
+        (state or _Budget(limits.INFLATED_MB.bytes(), "PDF 文件", "the PDF file")).charge_cmap(size)
+        super().__init__(cmap, fp)
+
+
+class _BoundedContentParser(pdfinterp.PDFContentParser):
+    """pdfminer's content stream parser, charging each stream's bytes to the content bounds as it is loaded."""
+
+    def fillfp(self) -> bool:
+        filled = super().fillfp()
+        if filled and isinstance(self.fp, BytesIO):
+            size = self.fp.getbuffer().nbytes
+            self._gk_total = getattr(self, "_gk_total", 0) + size
+            (_current.get() or _Budget(limits.INFLATED_MB.bytes(), "PDF 文件", "the PDF file")).charge_content(
+                size, self._gk_total)
+        return filled
 
 
 # --------------------------------------------------------------------------- Flate
@@ -258,6 +329,10 @@ def install() -> None:
             not hold, so PDF reading is refused as unavailable rather than run unbounded.
     """
     missing = [name for name in _REPLACED if not hasattr(pdftypes, name)]
+    missing += [] if getattr(pdffont, "CMapParser", None) in (cmapdb.CMapParser, _BoundedCMapParser) \
+        else ["pdffont.CMapParser"]
+    missing += [] if hasattr(pdfinterp, "PDFContentParser") and hasattr(pdfinterp.PDFContentParser, "fillfp") \
+        else ["pdfinterp.PDFContentParser.fillfp"]
     if missing or not hasattr(pdftypes.PDFStream, "decode"):
         raise ImportError(f"pdfminer.pdftypes has changed (no {', '.join(missing) or 'PDFStream.decode'}): "
                           "gkcheck cannot bound the streams it inflates", name="pdfminer")
@@ -269,3 +344,5 @@ def install() -> None:
     pdftypes.ccittfaxdecode = fax_decode
     pdftypes.apply_png_predictor = _bounded_png_predictor
     pdftypes.apply_tiff_predictor = _bounded_tiff_predictor
+    pdffont.CMapParser = _BoundedCMapParser  # type: ignore[misc]
+    pdfinterp.PDFContentParser = _BoundedContentParser  # type: ignore[misc]

@@ -28,7 +28,29 @@ report arrives in (the zoo's renderers: copied text, pipe tables, one cell per l
 * ``text-bytes``      raw byte damage (NUL runs, invalid UTF-8, CESU-8 surrogates, C1 bytes,
   truncation, mixed encodings, one huge line);
 * ``markdown-markup``, ``html-markup``: structural hazards (nesting 100,000 deep, huge inline
-  blobs, character references to controls and surrogates, XXE and entity expansion).
+  blobs, character references to controls and surrogates, XXE and entity expansion);
+* ``docx-strings``    the hostile strings in a Word report (the zoo's ``docx-merged`` form). python-docx
+  writes no character XML 1.0 cannot hold (C0 controls, lone surrogates, U+FFFE/U+FFFF): they are
+  carried through it as private-use stand-ins and put back into the package's XML, one way per
+  sample (``DOCX_ILLEGAL``): left out, U+FFFD, a character reference ``&#27;`` or the raw character
+  (the last two make the XML ill-formed, as a broken converter would);
+* ``pdf-strings``     the hostile strings in a PDF report (the zoo's ``pdf`` form, reportlab). reportlab
+  encodes all of them but lone surrogates, which are left out or replaced by U+FFFD; long strings
+  are cut to ``PDF_LONG_CHARS`` characters (reportlab takes minutes over 300k);
+* ``docx-structure``  a damaged or hostile .docx built with ``zipfile`` from a valid generated one
+  (``DOCX_HAZARDS``): truncated zip, a member garbage/empty/missing, XML nested up to 100,000 deep,
+  billion laughs and XXE entities, attribute values up to 10 MB, gridSpan/vMerge/gridBefore absurd
+  (0, -1, 10**9, junk), tables nested 10–200 deep, 100,000 empty paragraphs, no
+  ``[Content_Types].xml``, duplicate member names, a zip bomb member (up to 1 GB of zeros, its size
+  declared or understated), bytes that are no zip at all;
+* ``pdf-structure``   a damaged PDF from a valid generated one (``PDF_HAZARDS``): truncated, random
+  byte flips in the xref or in streams, ``/Length`` lies, a page tree loop (``/Kids`` pointing to an
+  ancestor, a page its own kid), ``/Count`` 10**9 (and -1, 0, 2**31…), a Flate stream inflating to
+  up to 1 GB (page content, ToUnicode, image, unreferenced), form XObjects nested up to 5,000 deep
+  or in a cycle, a font with a broken ToUnicode CMap (garbage, cut short, mapping to controls,
+  surrogates, escape sequences, bidi overrides), image-only pages, rotated pages (90, 45, 10**9 …),
+  hundreds of empty pages (up to the 300-page limit, one past it, 1,000), non-PDF bytes after
+  ``%PDF-``. Structural edits are made with pypdf (the test extra), byte damage by hand.
 
 ``check_in_process`` runs one sample the way ``gkcheck check`` does (read, validate, check,
 render every format) and ``output_problems`` says what is unsafe in an output; both are shared
@@ -45,7 +67,10 @@ import re
 import sys
 import time
 import traceback
+import warnings
 import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -708,6 +733,547 @@ def make_html_markup(rng: random.Random) -> tuple[str, bytes, str]:
     return "report.html", text.encode("utf-8", "surrogatepass"), f"html:{detail}@{where}"
 
 
+# ---------------------------------------------------------------------------- Word and PDF
+
+#: Characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF):
+#: python-docx refuses to write them, so they are carried through it as private-use stand-ins
+#: and put back into the package's XML afterwards.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_MARK = 0xFB000
+_XML_MARKS = re.compile(f"[{chr(_XML_MARK)}-{chr(_XML_MARK + 0x821)}]")
+#: What becomes of an XML-illegal character in a Word package (weights): left out, U+FFFD in its
+#: place, a character reference (``&#27;``: not well-formed XML 1.0) or the raw character (not well-formed).
+DOCX_ILLEGAL = {"drop": 45, "replacement": 20, "charref": 20, "raw": 15}
+#: Long strings in a PDF are cut to this many characters (reportlab lays out a 300k-character
+#: paragraph for minutes; the readers' long-field bounds are met by the JSON and text kinds).
+PDF_LONG_CHARS = 30_000
+
+
+def _xml_mark(m: re.Match[str]) -> str:
+    o = ord(m.group())
+    return chr(_XML_MARK + (o if o < 0x20 else 0x20 + o - 0xD800 if o < 0xE000 else 0x820 + o - 0xFFFE))
+
+
+def _xml_unmark(c: str) -> str:
+    k = ord(c) - _XML_MARK
+    return chr(k if k < 0x20 else 0xD800 + k - 0x20 if k < 0x820 else 0xFFFE + k - 0x820)
+
+
+def _map_strings(doc: Any, fn: Callable[[str], str]) -> Any:
+    if isinstance(doc, str):
+        return fn(doc)
+    if isinstance(doc, dict):
+        return {k: _map_strings(v, fn) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_map_strings(v, fn) for v in doc]
+    return doc
+
+
+def _rezip(members: list[tuple[str, bytes]], *, compress: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of ``members`` in order (duplicates kept), every entry dated 1980-01-01."""
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name" is what some samples are for
+        with zipfile.ZipFile(out, "w", compress) as zf:
+            for name, data in members:
+                zf.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, compress_type=compress)
+    return out.getvalue()
+
+
+def _members(data: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+
+
+def make_docx_strings(rng: random.Random) -> tuple[str, bytes, str]:
+    """The hostile strings in a Word report (the zoo's ``docx-merged`` form).
+
+    python-docx writes no character XML 1.0 cannot hold; those are put back afterwards as
+    :data:`DOCX_ILLEGAL` says (one way per sample, named in the detail). The title is cut to 255
+    characters (python-docx's bound on a core property).
+    """
+    doc, notes = _hostile_doc(rng)
+    doc["title"] = doc["title"][:255]  # python-docx refuses a longer title in the core properties
+    _, data = FORMS["docx-merged"](_map_strings(doc, lambda s: _XML_ILLEGAL.sub(_xml_mark, s)), rng)
+    how = rng.choices(list(DOCX_ILLEGAL), list(DOCX_ILLEGAL.values()))[0]
+
+    def put_back(m: re.Match[str]) -> str:
+        c = _xml_unmark(m.group())
+        return {"drop": "", "replacement": "\ufffd", "charref": f"&#{ord(c)};", "raw": c}[how]
+
+    members, marked = [], 0
+    for name, body in _members(data):
+        if name.endswith((".xml", ".rels")):
+            text = body.decode("utf-8")
+            marked += len(_XML_MARKS.findall(text))
+            body = _XML_MARKS.sub(put_back, text).encode("utf-8", "surrogatepass")
+        members.append((name, body))
+    return "report.docx", _rezip(members), f"illegal-xml={how}x{marked} {notes}"
+
+
+def make_pdf_strings(rng: random.Random) -> tuple[str, bytes, str]:
+    """The hostile strings in a PDF report (the zoo's ``pdf`` form, reportlab).
+
+    reportlab encodes every string but lone surrogates (its UTF-16 encoding refuses them):
+    they are left out or replaced by U+FFFD (named in the detail). Long strings are cut to
+    :data:`PDF_LONG_CHARS` characters (shorter, down to 20, when a table cell would be taller than a page).
+    """
+    from reportlab.platypus.doctemplate import LayoutError
+
+    data = b""
+    doc, notes = _hostile_doc(rng)
+    how = rng.choice(("drop", "replacement"))
+    state = rng.getstate()
+    for cap in (PDF_LONG_CHARS, 1000, 100, 20):  # a table cell taller than a page: its strings cut shorter
+        rng.setstate(state)
+        try:
+            _, data = FORMS["pdf"](_map_strings(doc, lambda s, cap=cap: _SURROGATE.sub("" if how == "drop" else "\ufffd", s)[:cap]), rng)
+            break
+        except (LayoutError, TypeError):  # TypeError: reportlab describing some cells too large to fit
+            if cap == 20:
+                raise
+    return "report.pdf", data, f"surrogates={how} cut={cap} {notes}"
+
+
+@cache
+def _zeros_deflated(mb: int) -> bytes:
+    """``mb`` MB of zeros as a raw deflate stream: one full-flushed 1 MB block repeated (the same
+    bytes each time once the window is all zeros), so a 1 GB bomb is built in milliseconds."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = bytes(1 << 20)
+    first = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
+    rest = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
+    return first + rest * (mb - 1) + comp.flush()
+
+
+def _zeros_zlib(mb: int) -> bytes:
+    """``mb`` MB of zeros as a zlib stream (a PDF's FlateDecode); the Adler-32 of n zeros is (n mod 65521) << 16 | 1."""
+    import struct
+
+    return b"\x78\xda" + _zeros_deflated(mb) + struct.pack(">I", ((mb << 20) % 65521) << 16 | 1)
+
+
+@cache
+def _zeros_crc(mb: int) -> int:
+    crc, block = 0, bytes(1 << 20)
+    for _ in range(mb):
+        crc = zlib.crc32(block, crc)
+    return crc
+
+
+def _zip_with_raw_member(members: list[tuple[str, bytes]], name: str, raw: bytes, size: int, crc: int) -> bytes:
+    """A zip of ``members`` and one entry whose deflated bytes are given (declared ``size`` and ``crc``)."""
+    import struct
+
+    out = io.BytesIO(_rezip(members))
+    zf_end = out.getvalue()
+    # rebuild: the members, then the raw entry, then the central directory
+    central_at = zf_end.rfind(b"PK\x05\x06")
+    count, cd_size, cd_offset = struct.unpack("<HII", zf_end[central_at + 10:central_at + 20])
+    head, central = zf_end[:cd_offset], zf_end[cd_offset:central_at]
+    fname = name.encode()
+    local = struct.pack("<4s5H3I2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(raw), size, len(fname), 0) + fname
+    entry = struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(raw), size, len(fname),
+                        0, 0, 0, 0, 0, len(head)) + fname
+    body = head + local + raw
+    central += entry
+    end = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, count + 1, count + 1, len(central), len(body), 0)
+    return body + central + end
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _docx_paragraph(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def _nested_tables(depth: int) -> str:
+    cell = _docx_paragraph("嵌套表格内容 12")
+    for _ in range(depth):
+        cell = f"<w:tbl><w:tr><w:tc>{cell}</w:tc><w:tc>{_docx_paragraph('3')}</w:tc></w:tr></w:tbl><w:p/>"
+    return cell
+
+
+def _absurd_spans(rng: random.Random, xml: str) -> tuple[str, str]:
+    values = ("0", "-1", str(10**9), "abc", "1000", "99999999999999999999", "", "2.5")
+    notes = []
+    cells = [m.start() for m in re.finditer(r"<w:tc>", xml)]
+    for at in sorted(rng.sample(cells, min(len(cells), rng.choice((1, 5, 50)))), reverse=True):
+        what = rng.choice(("gridSpan", "vMerge", "gridBefore", "both"))
+        val = rng.choice(values)
+        vm = rng.choice(("restart", "continue", val, ""))
+        props = {"gridSpan": f'<w:gridSpan w:val="{val}"/>', "vMerge": f'<w:vMerge w:val="{vm}"/>',
+                 "both": f'<w:gridSpan w:val="{val}"/><w:vMerge w:val="{vm}"/>'}.get(what, "")
+        if what == "gridBefore":
+            row = xml.rfind("<w:tr>", 0, at)
+            if row >= 0:
+                xml = xml[:row] + f'<w:tr><w:trPr><w:gridBefore w:val="{val}"/></w:trPr>' + xml[row + 6:]
+        else:
+            xml = xml[:at] + f"<w:tc><w:tcPr>{props}</w:tcPr>" + xml[at + 6:]
+        notes.append(f"{what}={val}/{vm}" if what in ("vMerge", "both") else f"{what}={val}")
+    return xml, ",".join(notes[:8])
+
+
+DOCX_HAZARDS = ("truncated", "garbage-member", "empty-member", "deep-xml", "billion-laughs", "xxe", "huge-attribute",
+                "absurd-spans", "nested-tables", "empty-paragraphs", "no-content-types", "duplicate-member",
+                "zip-bomb", "missing-member", "not-zip")
+
+
+def make_docx_structure(rng: random.Random) -> tuple[str, bytes, str]:
+    """A damaged or hostile Word package built from a valid generated one (one of :data:`DOCX_HAZARDS`)."""
+    _, data = FORMS["docx-merged"](make_document(random.Random(rng.getrandbits(32))), rng)
+    members = _members(data)
+    names = [n for n, _ in members]
+    hazard = rng.choice(DOCX_HAZARDS)
+    body = dict(members)["word/document.xml"].decode("utf-8")
+
+    def with_document(xml: str) -> bytes:
+        return _rezip([(n, xml.encode("utf-8") if n == "word/document.xml" else b) for n, b in members])
+
+    def into_body(blob: str) -> str:
+        at = rng.choice(("start", "end", "middle"))
+        if at == "start":
+            return body.replace("<w:body>", "<w:body>" + blob, 1)
+        if at == "end":
+            return body.replace("<w:sectPr", blob + "<w:sectPr", 1)
+        paras = [m.start() for m in re.finditer("<w:p>", body)] or [body.index("<w:body>") + 8]
+        cut = rng.choice(paras)
+        return body[:cut] + blob + body[cut:]
+
+    detail = hazard
+    if hazard == "truncated":
+        cut = rng.choice((rng.randint(0, 100), rng.randint(0, len(data)), len(data) - rng.randint(1, 200)))
+        out = data[:max(cut, 1)]
+        detail += f":{len(out)}/{len(data)}"
+    elif hazard in ("garbage-member", "empty-member", "missing-member"):
+        name = rng.choice(("word/document.xml", "word/document.xml", "[Content_Types].xml", "_rels/.rels",
+                           "word/_rels/document.xml.rels", "word/styles.xml", "docProps/core.xml", rng.choice(names)))
+        blob = b"" if hazard == "empty-member" else rng.randbytes(rng.choice((1, 100, 10_000))) if rng.random() < 0.6 \
+            else rng.choice((b"<w:document", b"<?xml version='1.0'?><a>", "文字".encode("gbk"), b"\x00" * 1000))
+        out = _rezip([(n, blob if n == name else b) for n, b in members if not (hazard == "missing-member" and n == name)])
+        detail += f":{name}"
+    elif hazard == "deep-xml":
+        depth = rng.choice((100, 300, 1000, 10_000, 100_000))
+        shape = rng.choice(("sdt", "run-props", "unknown", "hyperlink", "smartTag"))
+        inner = _docx_paragraph("深层内容")
+        blob = {
+            "sdt": "<w:sdt><w:sdtContent>" * depth + inner + "</w:sdtContent></w:sdt>" * depth,
+            "run-props": "<w:p><w:r>" + "<w:rPr>" * depth + "</w:rPr>" * depth + "<w:t>深</w:t></w:r></w:p>",
+            "unknown": "<w:p>" + "<w:x>" * depth + "<w:r><w:t>深</w:t></w:r>" + "</w:x>" * depth + "</w:p>",
+            "hyperlink": "<w:p>" + "<w:hyperlink>" * depth + "<w:r><w:t>深</w:t></w:r>" + "</w:hyperlink>" * depth + "</w:p>",
+            "smartTag": "<w:p>" + "<w:smartTag>" * depth + "<w:r><w:t>深</w:t></w:r>" + "</w:smartTag>" * depth + "</w:p>",
+        }[shape]
+        out = with_document(into_body(blob))
+        detail += f":{shape}:{depth}"
+    elif hazard in ("billion-laughs", "xxe"):
+        if hazard == "xxe":
+            target = rng.choice(("file:///etc/passwd", "http://127.0.0.1:9/x", "/dev/zero", "file:///etc/hostname"))
+            dtd = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{target}">]>'
+            ref = "&xxe;"
+            detail += f":{target}"
+        else:
+            ents = '<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">' + "".join(
+                f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+            dtd = f"<!DOCTYPE w:document [{ents}]>"
+            ref = "&" + rng.choice("fghij") + ";"
+            detail += f":{ref}"
+        xml = into_body(_docx_paragraph(ref))
+        decl_end = xml.index("?>") + 2
+        xml = xml[:decl_end] + dtd + xml[decl_end:]
+        member = rng.choice(("word/document.xml", "word/document.xml", "docProps/core.xml", "word/styles.xml"))
+        if member != "word/document.xml":  # the entities in another member
+            other = dict(members)[member].decode("utf-8")
+            root = re.search(r"<(\w+:\w+|\w+)[ >]", other[other.index("?>") + 2:])
+            assert root is not None
+            decl_end = other.index("?>") + 2
+            other = other[:decl_end] + dtd.replace("w:document", root.group(1)) + other[decl_end:]
+            other = other.replace("</dc:title>", ref + "</dc:title>", 1) if "dc:title" in other else other
+            out = _rezip([(n, other.encode("utf-8") if n == member else b) for n, b in members])
+        else:
+            out = with_document(xml)
+        detail += f"@{member}"
+    elif hazard == "huge-attribute":
+        n = rng.choice((10_000, 1_000_000, 10_000_000))
+        value = rng.choice(("x", "字", "9"))
+        where = rng.choice(("w:rsidR", "w:val-style", "w:t-attr", "namespace"))
+        if where == "namespace":
+            xml = body.replace("<w:body>", f'<w:body xmlns:z="urn:{value * n}">', 1)
+        elif where == "w:val-style":
+            xml = into_body(f'<w:p><w:pPr><w:pStyle w:val="{value * n}"/></w:pPr><w:r><w:t>样式</w:t></w:r></w:p>')
+        else:
+            xml = into_body(f'<w:p w:rsidR="{value * n}"><w:r><w:t xml:space="preserve" w:x="{value * n}">属性</w:t></w:r></w:p>')
+        out = with_document(xml)
+        detail += f":{where}:{n}"
+    elif hazard == "absurd-spans":
+        xml, what = _absurd_spans(rng, body)
+        out = with_document(xml)
+        detail += f":{what}"
+    elif hazard == "nested-tables":
+        depth = rng.choice((10, 50, 50, 200))
+        out = with_document(into_body(_nested_tables(depth)))
+        detail += f":{depth}"
+    elif hazard == "empty-paragraphs":
+        n = rng.choice((10_000, 100_000, 100_000))
+        blob = rng.choice(("<w:p/>", "<w:p></w:p>", "<w:p><w:r><w:t></w:t></w:r></w:p>", "<w:p><w:r><w:br/></w:r></w:p>"))
+        out = with_document(into_body(blob * n))
+        detail += f":{n}x{blob}"
+    elif hazard == "no-content-types":
+        out = _rezip([(n, b) for n, b in members if n != "[Content_Types].xml"])
+    elif hazard == "duplicate-member":
+        name = rng.choice(("word/document.xml", "[Content_Types].xml", "word/styles.xml"))
+        other = rng.choice((b"", b"<junk/>", dict(members)[name]))
+        twin = (name, other)
+        order = [twin] + members if rng.random() < 0.5 else members + [twin]
+        out = _rezip(order)
+        detail += f":{name}:{len(other)}"
+    elif hazard == "zip-bomb":
+        mb = rng.choice((20, 300, 1024))
+        raw = _zeros_deflated(mb)
+        name = rng.choice(("word/media/image1.png", "word/document2.xml", "customXml/item9.xml", "word/document.xml"))
+        crc = _zeros_crc(mb)
+        kept = [(n, b) for n, b in members if n != name]
+        declared = rng.choice((mb << 20, 1000))
+        out = _zip_with_raw_member(kept, name, raw, declared & 0xFFFFFFFF, crc)
+        detail += f":{name}:{mb}MB declared={declared}"
+    else:  # not-zip
+        out = rng.choice((b"PK\x03\x04" + rng.randbytes(2000), rng.randbytes(5000), b"PK\x05\x06" + bytes(18),
+                          "这不是 Word 文件".encode(), b"<?xml version='1.0'?><w:document/>"))
+        detail += f":{out[:8]!r}"
+    return "report.docx", out, detail
+
+
+PDF_HAZARDS = ("truncated", "xref-flips", "stream-flips", "length-lie", "page-tree-loop", "count-huge", "flate-bomb",
+               "deep-forms", "broken-tounicode", "image-only", "rotated", "empty-pages", "header-garbage")
+#: Broken ToUnicode CMaps: garbage, cut short, huge ranges, and mappings to controls, surrogates and escapes.
+BROKEN_CMAPS = {
+    "garbage": b"\x00\xff garbage begincmap",
+    "truncated": b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange\n<0000> <FF",
+    "huge-range": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                  b"1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap",
+    "to-controls": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                   b"1 beginbfrange <0000> <FFFF> <001B> endbfrange endcmap",
+    "to-surrogate": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                    b"1 beginbfrange <0000> <FFFF> <D800> endbfrange endcmap",
+    "to-escape-seq": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                     b"1 beginbfrange <0000> <FFFF> [<001B005B00330031006D>] endbfrange endcmap",
+    "long-targets": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                    b"1 beginbfchar <4E00> <" + b"5B57" * 5000 + b"> endbfchar endcmap",
+    "bad-hex": b"begincmap 1 beginbfchar <zz> <\xff\xfe> endbfchar 1 beginbfrange <0000> <FFFF> <-1> endbfrange",
+    "bidi": b"begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+            b"1 beginbfrange <0000> <FFFF> <202E> endbfrange endcmap",
+}
+
+
+def _flip(rng: random.Random, data: bytearray, start: int, end: int, n: int) -> None:
+    for _ in range(n):
+        if end > start:
+            at = rng.randrange(start, end)
+            data[at] = rng.randrange(256) if rng.random() < 0.5 else data[at] ^ (1 << rng.randrange(8))
+
+
+def _pdf_edit(data: bytes, rng: random.Random, hazard: str) -> tuple[bytes, str]:
+    """A structural change made with pypdf (page tree, fonts, streams, pages)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+        StreamObject,
+    )
+
+    w = PdfWriter(clone_from=io.BytesIO(data))
+    pages_root = w._root_object["/Pages"].get_object()  # noqa: SLF001 - the writer's own tree
+    pages = list(w.pages)
+
+    def add(obj: Any) -> Any:
+        return w._add_object(obj)  # noqa: SLF001
+
+    def stream(content: bytes, **entries: Any) -> Any:
+        s = DecodedStreamObject()
+        s.set_data(content)
+        for k, v in entries.items():
+            s[NameObject("/" + k)] = v
+        return s
+
+    def append_content(page: Any, content_ref: Any) -> None:
+        old = page.get("/Contents")
+        items = list(old.get_object()) if old is not None and isinstance(old.get_object(), ArrayObject) else \
+            [old] if old is not None else []
+        page[NameObject("/Contents")] = ArrayObject([*items, content_ref])
+
+    def resources(page: Any) -> Any:
+        res = page.get("/Resources")
+        if res is None:
+            res = DictionaryObject()
+            page[NameObject("/Resources")] = res
+        return res.get_object()
+
+    detail = hazard
+    if hazard == "page-tree-loop":
+        how = rng.choice(("root-in-kids", "node-to-ancestor", "page-parent-loop"))
+        if how == "root-in-kids":
+            pages_root["/Kids"].append(pages_root.indirect_reference)
+        elif how == "node-to-ancestor":
+            node = DictionaryObject({NameObject("/Type"): NameObject("/Pages"), NameObject("/Count"): NumberObject(1),
+                                     NameObject("/Parent"): pages_root.indirect_reference})
+            ref = add(node)
+            node[NameObject("/Kids")] = ArrayObject([ref, pages_root.indirect_reference])
+            pages_root["/Kids"].insert(rng.randint(0, len(pages_root["/Kids"])), ref)
+        else:
+            page = rng.choice(pages)
+            page[NameObject("/Type")] = NameObject("/Pages")
+            page[NameObject("/Kids")] = ArrayObject([page.indirect_reference])
+            page[NameObject("/Count")] = NumberObject(1)
+        detail += f":{how}"
+    elif hazard == "count-huge":
+        count = rng.choice((10**9, 2**31, 10**20, -1, 0, 301))
+        pages_root[NameObject("/Count")] = NumberObject(count)
+        detail += f":{count}"
+    elif hazard == "flate-bomb":
+        mb = rng.choice((50, 300, 1024))
+        bomb = StreamObject()
+        bomb._data = _zeros_zlib(mb)  # noqa: SLF001 - the compressed bytes as they are
+        bomb[NameObject("/Filter")] = NameObject("/FlateDecode")
+        where = rng.choice(("contents", "tounicode", "image", "unreferenced"))
+        ref = add(bomb)
+        page = rng.choice(pages)
+        if where == "contents":
+            append_content(page, ref)
+        elif where == "tounicode":
+            for font in resources(page).get("/Font", DictionaryObject()).get_object().values():
+                font.get_object()[NameObject("/ToUnicode")] = ref
+        elif where == "image":
+            for k, v in (("/Type", NameObject("/XObject")), ("/Subtype", NameObject("/Image")),
+                         ("/Width", NumberObject(1 << 14)), ("/Height", NumberObject(1 << 14)),
+                         ("/ColorSpace", NameObject("/DeviceRGB")), ("/BitsPerComponent", NumberObject(8))):
+                bomb[NameObject(k)] = v
+            res = resources(page)
+            if "/XObject" not in res:
+                res[NameObject("/XObject")] = DictionaryObject()
+            res["/XObject"].get_object()[NameObject("/Bomb")] = ref
+            append_content(page, add(stream(b"q 100 0 0 100 50 50 cm /Bomb Do Q")))
+        detail += f":{mb}MB@{where}"
+    elif hazard == "deep-forms":
+        depth = rng.choice((10, 100, 1000, 5000))
+        cycle = rng.random() < 0.3
+        refs = [add(stream(b"")) for _ in range(depth)]
+        for i, ref in enumerate(refs):
+            form = ref.get_object()
+            nxt = refs[0] if cycle and i == depth - 1 else refs[i + 1] if i + 1 < depth else None
+            body = b"BT /F2 10 Tf 60 60 Td <4E00> Tj ET " + (b"q /X Do Q" if nxt is not None else b"")
+            form.set_data(body)
+            for k, v in (("/Type", NameObject("/XObject")), ("/Subtype", NameObject("/Form")),
+                         ("/BBox", ArrayObject([NumberObject(0), NumberObject(0), NumberObject(600), NumberObject(800)]))):
+                form[NameObject(k)] = v
+            res = DictionaryObject()
+            font = resources(pages[0]).get("/Font")
+            if font is not None:
+                res[NameObject("/Font")] = font
+            if nxt is not None:
+                res[NameObject("/XObject")] = DictionaryObject({NameObject("/X"): nxt})
+            form[NameObject("/Resources")] = res
+        page = rng.choice(pages)
+        res = resources(page)
+        if "/XObject" not in res:
+            res[NameObject("/XObject")] = DictionaryObject()
+        res["/XObject"].get_object()[NameObject("/Deep")] = refs[0]
+        append_content(page, add(stream(b"q /Deep Do Q")))
+        detail += f":{depth}{':cycle' if cycle else ''}"
+    elif hazard == "broken-tounicode":
+        label = rng.choice(sorted(BROKEN_CMAPS))
+        ref = add(stream(BROKEN_CMAPS[label]))
+        for page in pages:
+            for font in resources(page).get("/Font", DictionaryObject()).get_object().values():
+                font = font.get_object()
+                if font.get("/Subtype") == "/Type0" or rng.random() < 0.3:
+                    font[NameObject("/ToUnicode")] = ref
+        detail += f":{label}"
+    elif hazard == "image-only":
+        how = rng.choice(("all-pages", "one-page-added", "image-over-text"))
+        side = rng.choice((8, 64))
+        img = stream(bytes(rng.randrange(256) for _ in range(side * side)), Type=NameObject("/XObject"),
+                     Subtype=NameObject("/Image"), Width=NumberObject(side), Height=NumberObject(side),
+                     ColorSpace=NameObject("/DeviceGray"), BitsPerComponent=NumberObject(8))
+        img_ref = add(img)
+        draw = add(stream(b"q 500 0 0 700 40 60 cm /Im0 Do Q"))
+        targets = pages if how == "all-pages" else [w.add_blank_page()] if how == "one-page-added" else [rng.choice(pages)]
+        for page in targets:
+            if how == "all-pages":
+                page[NameObject("/Contents")] = draw
+            else:
+                append_content(page, draw)
+            res = resources(page)
+            res[NameObject("/XObject")] = DictionaryObject({NameObject("/Im0"): img_ref})
+        detail += f":{how}:{side}px"
+    elif hazard == "rotated":
+        angle = rng.choice((90, 180, 270, -90, 45, 360, 10**9, 1.5))
+        for page in pages if rng.random() < 0.5 else [rng.choice(pages)]:
+            page[NameObject("/Rotate")] = FloatObject(angle) if isinstance(angle, float) else NumberObject(angle)
+        detail += f":{angle}"
+    elif hazard == "empty-pages":
+        n = rng.choice((200, 300 - len(pages), 301 - len(pages), 1000))
+        where = rng.choice(("end", "start"))
+        for _ in range(n):
+            if where == "end":
+                w.add_blank_page(595, 842)
+            else:
+                w.insert_blank_page(595, 842, 0)
+        detail += f":{n}+{len(pages)}@{where}"
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue(), detail
+
+
+def make_pdf_structure(rng: random.Random) -> tuple[str, bytes, str]:
+    """A damaged or hostile PDF built from a valid generated one (one of :data:`PDF_HAZARDS`)."""
+    _, data = FORMS["pdf"](make_document(random.Random(rng.getrandbits(32))), rng)
+    hazard = rng.choice(PDF_HAZARDS)
+    detail = hazard
+    if hazard == "truncated":
+        cut = rng.choice((rng.randint(5, 200), rng.randint(0, len(data)), len(data) - rng.randint(1, 300)))
+        out = data[:max(cut, 5)]
+        detail += f":{len(out)}/{len(data)}"
+    elif hazard in ("xref-flips", "stream-flips"):
+        buf = bytearray(data)
+        n = rng.choice((1, 5, 50))
+        if hazard == "xref-flips":
+            start = data.rfind(b"xref")
+            _flip(rng, buf, max(start, 0), len(buf), n)
+        else:
+            spans = [(m.end(), m.end() + int(m.group(1))) for m in
+                     re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", data)]
+            for _ in range(n):
+                if spans:
+                    a, b = rng.choice(spans)
+                    _flip(rng, buf, a, min(b, len(buf)), 1)
+        out = bytes(buf)
+        detail += f":{n}"
+    elif hazard == "length-lie":
+        lengths = list(re.finditer(rb"/Length (\d+)", data))
+        lie = rng.choice(("0", "-5", "10", "+1000", "1000000000000", "x2", "abc"))
+        picks = lengths if rng.random() < 0.3 else rng.sample(lengths, min(len(lengths), rng.choice((1, 3))))
+        out = data
+        for m in sorted(picks, key=lambda m: -m.start()):
+            real = int(m.group(1))
+            value = {"+1000": str(real + 1000), "x2": str(real * 2), "10": str(max(real - 10, 0))}.get(lie, lie)
+            out = out[:m.start(1)] + value.encode() + out[m.end(1):]
+        detail += f":{lie}x{len(picks)}"
+    elif hazard == "header-garbage":
+        how = rng.choice(("random", "html", "zip", "text", "garbage-then-pdf", "nul"))
+        tail = {"random": rng.randbytes(rng.choice((10, 5000))), "html": "<html><body>年度报告</body></html>".encode(),
+                "zip": b"PK\x03\x04" + rng.randbytes(500), "text": "政府信息公开工作年度报告\n2024".encode(),
+                "garbage-then-pdf": rng.randbytes(300) + data, "nul": b"\x00" * 10_000}[how]
+        out = rng.choice((b"%PDF-", b"%PDF-1.7\n", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")) + tail
+        detail += f":{how}"
+    else:
+        out, detail = _pdf_edit(data, rng, hazard)
+    return "report.pdf", out, detail
+
+
 # ---------------------------------------------------------------------------- kinds
 
 Builder = Callable[[random.Random], tuple[str, bytes, str]]
@@ -739,6 +1305,10 @@ KINDS: dict[str, tuple[Builder, int]] = {
     "markdown-markup": (make_markdown_markup, 3),
     "html-strings": (lambda rng: make_text_strings(rng, ("html-merged",)), 7),
     "html-markup": (make_html_markup, 4),
+    "docx-strings": (make_docx_strings, 6),
+    "docx-structure": (make_docx_structure, 6),
+    "pdf-strings": (make_pdf_strings, 6),
+    "pdf-structure": (make_pdf_structure, 7),
 }
 
 
@@ -888,6 +1458,10 @@ def check_in_process(sample: Sample, *, formats: tuple[str, ...] = RENDER_FORMAT
                      previous: bool = False, keep_outputs: bool = False) -> CheckRun:
     """Check one sample as ``gkcheck check`` does, render ``formats``, and judge the outputs.
 
+    A refusal that the reader dispatcher (``checker.ingest._layout``) made of an unexpected
+    exception in a reader ("文件可能已损坏：<exception text>") is a problem too
+    (``read:wrapped-exception``): a reader's crash, though it ends in an InputError.
+
     The calls ``gkcheck check`` makes: read (``parse_document``), validate, check
     (``checker.run.check_documents``; with ``previous``, with a clean report as the previous year's, as
     ``--previous``), apply (no) waivers, render each format. A ``GkcheckError`` is a refusal
@@ -936,6 +1510,11 @@ def check_in_process(sample: Sample, *, formats: tuple[str, ...] = RENDER_FORMAT
             out.error_type = type(exc).__name__
             out.error = exc.message(lang).split("\n", 1)[0][:300]
             out.problems += output_problems("stderr", exc.message(lang))
+            cause, last = exc.__cause__, traceback.extract_tb(exc.__traceback__)[-1:]
+            if cause is not None and not isinstance(cause, GkcheckError) and last and last[0].name == "_layout" \
+                    and Path(last[0].filename).parent.name == "ingest":  # a reader's crash, refused as "damaged"
+                out.problems.append(f"read:wrapped-exception ({type(cause).__name__}: {str(cause)[:80]})")
+                out.frames = _frames(cause)
         except Exception as exc:  # noqa: BLE001 - any other exception is what the fuzz run looks for
             out.status = "crashed"
             out.error_type = type(exc).__name__

@@ -4,13 +4,14 @@ Small enough for CI (the big run is ``benchmarks/fuzz_hostile.py``). The files c
 ``tests/hostile/fuzz.py``; a failure names its (seed, index) and kind, and
 ``python tests/hostile/fuzz.py SEED INDEX --kind KIND --check`` writes and checks that file.
 
-* in-process: 20 files of every generator kind (300), read, validated, checked and rendered
-  in every format as ``gkcheck check`` does, each in a worker process bounded to 30 s and
-  1,500 MB: no exception but ``GkcheckError``, no unsafe output;
+* in-process: 20 files of every generator kind (380, Word and PDF included), read, validated,
+  checked and rendered in every format as ``gkcheck check`` does, each in a worker process
+  bounded to 30 s and 1,500 MB: no exception but ``GkcheckError`` (nor one a reader raised and
+  the dispatcher turned into "damaged"), no unsafe output;
 * CLI: 12 files per format (text with ``--color never``, json, markdown, junit, sarif): exit
   code 0/1/2, no traceback or "internal error", no ESC or control characters in terminal text,
   Markdown or stderr, JUnit that parses as XML, JSON and SARIF that parse;
-* audit: 150 files (10 of every kind) in one ``gkcheck audit -j 2``: exit code 0/1/2, every
+* audit: 190 files (10 of every kind) in one ``gkcheck audit -j 2``: exit code 0/1/2, every
   file checked or listed in problems.csv, and no problem row that hides a crash.
 """
 
@@ -36,6 +37,7 @@ from hostile.harness import INTERNAL_ERROR_MARKS, run_gkcheck
 
 SEED = 20261207
 PER_KIND = 20
+OFFICE_KINDS = frozenset({"docx-strings", "docx-structure", "pdf-strings", "pdf-structure"})
 CLI_FORMATS = ("text", "json", "markdown", "junit", "sarif")
 PER_FORMAT = 12
 AUDIT_PER_KIND = 10
@@ -50,6 +52,10 @@ def test_samples_are_reproducible_from_seed_and_index() -> None:
         assert (a.kind, a.name, a.data, a.detail) == (b.kind, b.name, b.data, b.detail)
         assert generate(SEED, index, a.kind).data == a.data  # forcing the kind it drew changes nothing
     assert len({generate(SEED, i).data for i in range(30)}) == 30
+    for kind in sorted(OFFICE_KINDS):  # the Word and PDF builders too (python-docx, reportlab, pypdf stamp no time)
+        a, b = generate(SEED, 7, kind), generate(SEED, 7, kind)
+        assert (a.name, a.data, a.detail) == (b.name, b.data, b.detail)
+        assert a.name.endswith(".docx" if kind.startswith("docx") else ".pdf")
 
 
 def test_the_output_checks_catch_what_they_look_for() -> None:
