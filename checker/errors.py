@@ -10,6 +10,13 @@ exit code 2 without a traceback.
 from __future__ import annotations
 
 
+def cause_text(exc: BaseException, limit: int = 200) -> str:
+    """A third-party exception's text for a message: characters that do not print (controls, C1 bytes
+    decoded as Latin-1, bidi overrides) written as escapes, at most ``limit`` characters."""
+    text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(exc)[: limit * 2])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class GkcheckError(Exception):
     """Base class: a problem the user must fix before gkcheck can run."""
 

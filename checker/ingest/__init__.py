@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 from checker import limits
-from checker.errors import InputError
+from checker.errors import InputError, cause_text
 from checker.ingest import legacy
 from checker.ingest.assemble import assemble
 from checker.ingest.deadline import reading_deadline
@@ -215,5 +215,5 @@ def _layout(kind: str, data: bytes) -> Layout:
     except InputError:
         raise
     except Exception as exc:  # a damaged file makes third-party parsers raise anything
-        raise InputError(f"无法读取该 {_KIND_NAMES[kind]} 文件，文件可能已损坏：{exc}。请重新导出后重试。",
-                         f"The {_KIND_NAMES[kind]} file could not be read: {exc}.") from exc
+        raise InputError(f"无法读取该 {_KIND_NAMES[kind]} 文件，文件可能已损坏：{cause_text(exc)}。请重新导出后重试。",
+                         f"The {_KIND_NAMES[kind]} file could not be read: {cause_text(exc)}.") from exc

@@ -66,7 +66,7 @@ from pdfplumber.utils import extract_text
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
-from checker.errors import InputError
+from checker.errors import InputError, cause_text
 from checker.ingest import pdfium_pages, pdfstreams, pdftext
 from checker.ingest._shared import SpanCell, build_grid, check_size, clean_text, join_lines
 from checker.ingest.layout import PAGE_LINE, Layout, Location, Paragraph, Table, quote_of
@@ -233,7 +233,7 @@ def _pdf_errors() -> Iterator[None]:
             ) from exc
         raise InputError(
             "PDF 文件已损坏或格式异常，无法读取。请重新导出 PDF，或改用 Word/HTML 版本。",
-            f"The PDF is corrupt or malformed ({type(cause).__name__}: {cause}).",
+            f"The PDF is corrupt or malformed ({type(cause).__name__}: {cause_text(cause)}).",
         ) from exc
 
 

@@ -126,3 +126,17 @@ def test_audit(tmp_path: Path) -> None:
     assert not missing, f"{len(missing)} of {len(names)} files neither checked nor in problems.csv: {missing[:10]}"
     hidden = audit.hidden_crashes()
     assert not hidden, f"{len(hidden)} crashes listed as unreadable:\n" + "\n".join(f"{n}: {r[:200]}" for n, r in hidden)
+
+
+@pytest.mark.parametrize(("seed", "index"), [(2, 427), (3, 1232)])
+def test_a_damaged_pdfs_refusal_prints_no_control_character(seed: int, index: int) -> None:
+    """A PDF whose stream flips leave a C1 byte in pdfminer's exception (``Non-Ascii85 digit found: \\x9a``):
+    the refusal quotes the exception with that character escaped, in both languages."""
+    from checker.errors import InputError
+    from checker.ingest import parse_document
+
+    sample = generate(seed, index, "pdf-structure")
+    with pytest.raises(InputError) as caught:
+        parse_document(sample.data, sample.name)
+    for message in (caught.value.zh, caught.value.en):
+        assert all(ch.isprintable() for ch in message), message
