@@ -116,6 +116,12 @@ def one_page_pdf(content: bytes, stream_dict: bytes = b"", info: bytes | None = 
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         *([b"<< " + info + b" >>"] if info is not None else []),
     ]
+    return pdf_of_objects(objects, b" /Info 6 0 R" if info is not None else b"")
+
+
+def pdf_of_objects(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF written by hand from its numbered objects' bodies (object 1 the catalogue), with the cross-reference
+    table and a trailer (``trailer``: more trailer entries, e.g. an /Info reference)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -124,7 +130,6 @@ def one_page_pdf(content: bytes, stream_dict: bytes = b"", info: bytes | None = 
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    trailer_info = b" /Info 6 0 R" if info is not None else b""
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R".encode() + trailer_info
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R".encode() + trailer
             + f" >>\nstartxref\n{xref}\n%%EOF\n".encode())
     return bytes(out)

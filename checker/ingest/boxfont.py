@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 #: Where the package keeps the built font.
 PATH = Path(__file__).resolve().parent / "data" / "boxfont.ttf"
@@ -43,20 +44,17 @@ def build() -> bytes:
     order = [".notdef", "box", "space"]
     builder.setupGlyphOrder(order)
     left, bottom, right, top = BOX
-    pen = TTGlyphPen(None)
-    pen.moveTo((left, bottom))
-    pen.lineTo((left, top))
-    pen.lineTo((right, top))
-    pen.lineTo((right, bottom))
-    pen.closePath()
-    box = pen.glyph()
-    pen = TTGlyphPen(None)
-    pen.moveTo((left, bottom))
-    pen.lineTo((left, top))
-    pen.lineTo((right, top))
-    pen.lineTo((right, bottom))
-    pen.closePath()
-    builder.setupGlyf({".notdef": pen.glyph(), "box": box, "space": TTGlyphPen(None).glyph()})
+
+    def box() -> Any:
+        pen = TTGlyphPen(None)
+        pen.moveTo((left, bottom))
+        pen.lineTo((left, top))
+        pen.lineTo((right, top))
+        pen.lineTo((right, bottom))
+        pen.closePath()
+        return pen.glyph()
+
+    builder.setupGlyf({".notdef": box(), "box": box(), "space": TTGlyphPen(None).glyph()})
     builder.setupHorizontalMetrics({name: (ADVANCE, left if name != "space" else 0) for name in order})
     builder.setupHorizontalHeader(ascent=ASCENDER, descent=DESCENDER)
     subtable = CmapSubtable.newSubtable(13)

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from format_builders import CORPUS, PAGE_BREAK, pdf_bytes, t2_spec, t3_spec, t4_spec
-from gk_testlib import one_page_pdf
+from gk_testlib import one_page_pdf, pdf_of_objects
 
 from checker.errors import InputError
 from checker.ingest import parse_document, pdf, pdfium_pages, pdftext
@@ -464,16 +464,7 @@ def _vertical_pdf(content: bytes, cid_font: bytes = b"", fonts: bytes = b"") -> 
         b"<< /Type /FontDescriptor /FontName /STSongStd-Light /Flags 6 /FontBBox [-25 -254 1000 880]"
         b" /ItalicAngle 0 /Ascent 752 /Descent -271 /CapHeight 737 /StemV 58 >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_of_objects(objects)
 
 
 def _utf16(text: str) -> bytes:
