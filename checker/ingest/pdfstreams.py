@@ -67,40 +67,34 @@ class _Budget:
 
     def charge_content(self, size: int, total: int) -> None:
         """Charge a content stream's bytes (``total``: of its page or form so far) to the content bounds."""
-        if self.error is None:
-            self.content_left -= size
-            if self.content_left >= 0 and total <= MAX_CONTENT_BYTES:
-                return
-            self.error = InputError(
-                f"{self.where_zh}的页面内容流过大（单页或单个表单超过 {MAX_CONTENT_BYTES >> 20} MB，或全部超过 "
-                f"{MAX_FILE_CONTENT_BYTES >> 20} MB），不像是正常的报告 PDF，gkcheck 为防止失控已停止读取。"
-                "请重新导出 PDF，或改用 Word/HTML 版本。",
-                f"{self.where_en}: the page content streams are too large (over {MAX_CONTENT_BYTES >> 20} MB for one "
-                f"page or form, or {MAX_FILE_CONTENT_BYTES >> 20} MB in all); reading stopped.",
-            )
-        raise self.error
+        self.content_left -= size
+        self._check(self.content_left >= 0 and total <= MAX_CONTENT_BYTES, lambda: InputError(
+            f"{self.where_zh}的页面内容流过大（单页或单个表单超过 {MAX_CONTENT_BYTES >> 20} MB，或全部超过 "
+            f"{MAX_FILE_CONTENT_BYTES >> 20} MB），不像是正常的报告 PDF，gkcheck 为防止失控已停止读取。"
+            "请重新导出 PDF，或改用 Word/HTML 版本。",
+            f"{self.where_en}: the page content streams are too large (over {MAX_CONTENT_BYTES >> 20} MB for one "
+            f"page or form, or {MAX_FILE_CONTENT_BYTES >> 20} MB in all); reading stopped."))
 
     def charge_cmap(self, size: int) -> None:
         """Charge a CMap's bytes to the file's CMap bound (then every charge fails, as :meth:`charge`)."""
-        if self.error is None:
-            self.cmap_left -= size
-            if self.cmap_left >= 0:
-                return
-            self.error = InputError(
-                f"{self.where_zh}中字体的 Unicode 映射表（ToUnicode CMap）过大（超过 {MAX_CMAP_BYTES >> 20} MB），"
-                "不像是正常的 PDF，gkcheck 为防止失控已停止读取。请重新导出 PDF，或改用 Word/HTML 版本。",
-                f"{self.where_en}: the fonts' Unicode maps (ToUnicode CMaps) are over {MAX_CMAP_BYTES >> 20} MB, "
-                "which no genuine PDF needs; reading stopped.",
-            )
-        raise self.error
+        self.cmap_left -= size
+        self._check(self.cmap_left >= 0, lambda: InputError(
+            f"{self.where_zh}中字体的 Unicode 映射表（ToUnicode CMap）过大（超过 {MAX_CMAP_BYTES >> 20} MB），"
+            "不像是正常的 PDF，gkcheck 为防止失控已停止读取。请重新导出 PDF，或改用 Word/HTML 版本。",
+            f"{self.where_en}: the fonts' Unicode maps (ToUnicode CMaps) are over {MAX_CMAP_BYTES >> 20} MB, "
+            "which no genuine PDF needs; reading stopped."))
 
     def charge(self, size: int) -> None:
+        self.left -= size
+        self._check(self.left >= 0, lambda: limits.INFLATED_MB.exceeded(
+            f"> {limits.INFLATED_MB.value()}", where_zh=self.where_zh, where_en=self.where_en))
+
+    def _check(self, within: bool, error: Callable[[], InputError]) -> None:
+        """Raise the file's error: the first bound passed (``within`` false) sets it, every later charge repeats it."""
         if self.error is None:
-            self.left -= size
-            if self.left >= 0:
+            if within:
                 return
-            self.error = limits.INFLATED_MB.exceeded(f"> {limits.INFLATED_MB.value()}", where_zh=self.where_zh,
-                                                     where_en=self.where_en)
+            self.error = error()
         raise self.error
 
 
