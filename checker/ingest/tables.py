@@ -33,6 +33,8 @@ _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?\d+\.\d+$")
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
 _NUMBER = re.compile(r"^(?:[+-]?\d+|[+-]?\d+\.\d+|\d{1,3}(?:,\d{3})+)$")  # _INT, _FLOAT or _THOUSANDS
+#: A label's own numbering (``1.``, ``（二）``, ``一、``; match keys have ASCII brackets).
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.、．])")
 
 
 class _Rules:
@@ -272,6 +274,7 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
     # the next row with numbers shows whether it continues it (a repeated header may come between).
     held: tuple[Path | None, Row, list[int] | None] | None = None
     held_in_sequence = False  # the held half is also a row of its own (its label names a row)
+    previous: tuple[Path | None, Row, list[int] | None] | None = None  # the last row of the body
     for rows in tables:
         positions = t3_header_positions(rows)
         seen_numbers = False
@@ -285,20 +288,33 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
                 if held is None and sequence and _all_blank_values(sequence[-1][1]):
                     held, held_in_sequence = sequence[-1], True
                 continue
+            if previous is not None and _ends_label(previous, row, template):
+                _, stub_row, stub_positions = previous
+                joined = (_T3_RULES.first(stub_row.labels[-1] + row.labels[-1]), stub_row, stub_positions)
+                if sequence and sequence[-1][1] is stub_row:
+                    sequence[-1] = joined
+                else:  # (a row whose label named only its group was left out)
+                    sequence.append(joined)
+                previous, held, held_in_sequence = None, None, False
+                continue
+            previous = (path, row, positions)
+            row_positions = positions
             if held is not None and (row.has_numbers or _all_blank_values(row)) and _continues(held, row):
                 if held_in_sequence:
                     sequence.remove(held)
                 path = held[0] or _T3_RULES.first(held[1].labels[-1] + (row.labels[-1] if row.labels else ""))
+                if not any(row.keys[row.last_label + 1:]) and any(held[1].keys[held[1].last_label + 1:]):
+                    row, row_positions = held[1], held[2]  # the placeholders (／, 无) are on the first half
             held, held_in_sequence = None, False
             if path in (None, ("group",)) and not row.has_numbers and row.labels and _all_blank_values(row):
-                held = (None, row, positions)
+                held = (None, row, row_positions)
             if path is None and not row.has_numbers and not (seen_numbers and not row.labels
                                                              and _all_blank_values(row)):
                 continue  # (a row of blank cells whose label was printed apart is kept for its place)
             if path is not None and path not in template:
                 continue
             if row.has_numbers or ((seen_numbers or path is not None) and _all_blank_values(row)):
-                sequence.append((path, row, positions))
+                sequence.append((path, row, row_positions))
                 if not row.has_numbers:
                     held, held_in_sequence = sequence[-1], True
             seen_numbers = seen_numbers or row.has_numbers
@@ -323,7 +339,7 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     stub_path, stub, _ = last
     if stub.has_numbers or not stub.labels or not _all_blank_values(stub) or not row.labels:
         return False  # (the second half of a broken row carries the rest of its label)
-    first, second = stub.cells[0].loc, row.cells[0].loc
+    first, second = stub.cells[stub.last_label].loc, row.cells[row.last_label].loc  # the two labels' cells
     broken = (first.table != second.table) or (first.page is not None and second.page is not None
                                                  and first.page != second.page)
     if not broken:
@@ -331,6 +347,27 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     own = _T3_RULES.first(row.labels[-1]) if row.labels else None  # the continuation's own label, not its groups
     joined = _T3_RULES.first(stub.labels[-1] + (row.labels[-1] if row.labels else ""))
     return own in (None, ("group",), stub_path) and (stub_path is not None or joined not in (None, ("group",)))
+
+
+def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, template: tuple[Path, ...]) -> bool:
+    """Whether ``row`` is the rest of the label of the row ``last``, broken with its values on the first half.
+
+    Word, WPS and LibreOffice break a row whose label wraps so that the one-line values stay on
+    the first half (``2.没 | 107 | 0 …``) and the rest of the label goes on, over blank cells
+    (``有现成信息需要另行制作 |  |  …``). ``last`` has numbers and a label that names no row (at
+    most its group), ``row`` a label without a numbering of its own (the two joined start with one)
+    and only blank cells, and the two labels joined name a row of the table
+    that ``row``'s own label names too or leaves open.
+    """
+    stub_path, stub, _ = last
+    if stub_path not in (None, ("group",)) or not stub.has_numbers or not stub.labels:
+        return False
+    if row.has_numbers or not row.labels or not _all_blank_values(row):
+        return False
+    if _NUMBERING.match(row.labels[-1]) or not _NUMBERING.match(stub.labels[-1] + row.labels[-1]):
+        return False  # the rest of a label has no numbering of its own; the whole label has one
+    joined = _T3_RULES.first(stub.labels[-1] + row.labels[-1])
+    return joined in template and _T3_RULES.first(row.labels[-1]) in (None, ("group",), joined)
 
 
 def is_row_label(key: str) -> bool:

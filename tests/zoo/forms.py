@@ -432,9 +432,17 @@ def html_gbk(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
 # ----------------------------------------------------------------------------- splitting a table across a page
 
 
-def split_grid(grid: Grid, rng: random.Random, *, repeat_header: bool) -> tuple[Grid, Grid]:
+#: Characters a line does not start with, and ones it does not end with (Chinese line breaking).
+_NO_LINE_START = frozenset("）)]】》」』”’。，、．.:：；;！？!?%％")
+_NO_LINE_END = frozenset("（([【《「『“‘")
+
+
+def split_grid(grid: Grid, rng: random.Random, *, repeat_header: bool,
+               values_first: bool = False) -> tuple[Grid, Grid]:
     """Table 三 cut by a page break inside a value row: the row's label starts on the first part
-    (a stub row holding only its first characters) and ends, with the values, on the second.
+    (a stub row holding only its first characters) and ends on the second; the values are on the
+    second part, or (``values_first``, as Word, WPS and LibreOffice break a row whose label
+    wraps: the one-line values stay where the row starts) on the first, blank cells below them.
 
     Merged cells spanning the cut (the vertical label, a group label) keep all their text on the
     first part or are cut in two (``（四）无`` | ``法提供``).
@@ -446,9 +454,12 @@ def split_grid(grid: Grid, rng: random.Random, *, repeat_header: bool) -> tuple[
     head = [r for r, role in enumerate(grid.roles) if role == "header"] if repeat_header else []
 
     def cut(text: str) -> tuple[str, str]:
-        if len(text) < 2:
+        # where a line of the label can end: not before closing punctuation, not after an opening
+        # bracket (the line-breaking rules of Chinese text, which Word and WPS apply)
+        places = [k for k in range(1, len(text)) if text[k] not in _NO_LINE_START and text[k - 1] not in _NO_LINE_END]
+        if not places:
             return text, ""
-        k = rng.randint(1, len(text) - 1)
+        k = rng.choice(places)
         return text[:k], text[k:]
 
     first: list[Cell] = []
@@ -473,7 +484,9 @@ def split_grid(grid: Grid, rng: random.Random, *, repeat_header: bool) -> tuple[
             second.append(replace(c, row=off, text=b))
         else:
             if c.row == s and c.value:
-                first.append(replace(c, text=""))
+                first.append(c if values_first else replace(c, text=""))
+                second.append(replace(c, row=off, text="" if values_first else c.text))
+                continue
             second.append(replace(c, row=c.row - s + off))
     second += [c for c in grid.cells if c.row in head and c.row + c.rowspan <= len(head)]
     g1 = Grid(grid.kind, grid.n_cols, first, grid.roles[:s] + ["values"], grid.value_col)
@@ -481,11 +494,32 @@ def split_grid(grid: Grid, rng: random.Random, *, repeat_header: bool) -> tuple[
     return g1, g2
 
 
+def split_wrapped_values(grid: Grid, rng: random.Random) -> tuple[Grid, Grid] | None:
+    """Table 四 cut by a page break inside its value row, between the lines of wrapped numbers.
+
+    A number of several digits wraps in a narrow column (``16`` over ``7``); the break leaves
+    each number's first digits on the first part and the rest (``7``), under the same column,
+    on the second, blank cells elsewhere. None when no number has two digits.
+    """
+    row = grid.n_rows - 1
+    splits = {}
+    for cell in grid.row_cells(row):
+        if cell.value and len(cell.text) >= 2 and cell.text.isdigit() and rng.random() < 0.7:
+            splits[cell.col] = rng.randint(1, len(cell.text) - 1)
+    if not splits:
+        return None
+    first = [replace(c, text=c.text[:splits[c.col]]) if c.row == row and c.col in splits else c for c in grid.cells]
+    second = [replace(c, row=0, text=c.text[splits[c.col]:] if c.col in splits else "")
+              for c in grid.row_cells(row)]
+    return Grid(grid.kind, grid.n_cols, first, grid.roles, grid.value_col), Grid(
+        grid.kind, grid.n_cols, second, ["values"], grid.value_col)
+
+
 # ----------------------------------------------------------------------------- Word
 
 
 def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
-    """Word with merged cells; table 三 broken across a page into two tables."""
+    """Word with merged cells; table 三 broken across a page into two tables inside a row (its values on either part)."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml import parse_xml
@@ -505,7 +539,7 @@ def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
     for block in blocks:
         if block.kind == "table":
             if block.grid.kind == "requests":
-                g1, g2 = split_grid(block.grid, rng, repeat_header=repeat)
+                g1, g2 = split_grid(block.grid, rng, repeat_header=repeat, values_first=rng.random() < 0.5)
                 add_table(g1)
                 document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
                 add_table(g2)
@@ -525,6 +559,45 @@ def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
 
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+#: Column widths (twentieths of a point) of a table as an office suite lays it out: 16 cm of text width.
+_WORD_WIDTHS = {"requests": [450, 1000, 2100] + [800] * 7, "proactive": [2600, 2200, 2200, 2200],
+                "appeals": [620] * 15}
+
+
+def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
+    """The report as its author writes it in Word or WPS: each table whole, with column widths.
+
+    Exported to PDF by an office suite (LibreOffice in the tests), the tables break across
+    pages where the page ends, a row whose label wraps broken between its lines.
+    """
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+
+    style = _style(rng)
+    blocks = build_blocks(doc, style, split_title=rng.random() < 0.4)
+    document = docx.Document()
+    one_char = rng.random() < 0.5
+    for block in blocks:
+        if block.kind == "table":
+            widths = _WORD_WIDTHS[block.grid.kind]
+            xml = _docx_table_xml(block.grid, one_char).replace(
+                "<w:tblGrid>" + "<w:gridCol/>" * block.grid.n_cols,
+                "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)).replace(
+                '<w:tblW w:w="0" w:type="auto"/>', f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>')
+            body = document.element.body
+            body.insert(len(body) - 1, parse_xml(xml))
+            continue
+        para = document.add_paragraph()
+        run = para.add_run(block.text)
+        if block.kind in ("title", "sign", "date"):
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.kind == "title" else WD_ALIGN_PARAGRAPH.RIGHT
+            run.bold = block.kind == "title"
+        elif block.kind == "heading":
+            run.bold = True
+    out = io.BytesIO()
+    document.save(out)
+    return _fixed_zip_times(out.getvalue())
 
 
 def _docx_table_xml(grid: Grid, one_char: bool) -> str:
@@ -581,7 +654,8 @@ def _fixed_zip_times(data: bytes) -> bytes:
 
 def pdf_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
     """A reportlab PDF: ruled tables, vertical label one character per line, wrapped labels,
-    table 三 broken across a page inside a row, page numbers."""
+    table 三 broken across a page inside a row (its values on either part), table 四 sometimes
+    broken inside its wrapped numbers, page numbers."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -627,8 +701,11 @@ def pdf_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
             flow.append(Paragraph(escape(block.text), right))
         elif block.kind == "table":
             if block.grid.kind == "requests":
-                g1, g2 = split_grid(block.grid, rng, repeat_header=repeat)
+                g1, g2 = split_grid(block.grid, rng, repeat_header=repeat, values_first=rng.random() < 0.5)
                 flow += [rl_table(g1), PageBreak(), rl_table(g2)]
+            elif block.grid.kind == "appeals" and rng.random() < 0.3 and (
+                    parts := split_wrapped_values(block.grid, rng)) is not None:
+                flow += [rl_table(parts[0]), PageBreak(), rl_table(parts[1])]
             else:
                 flow.append(rl_table(block.grid))
             flow.append(Spacer(1, 8))
