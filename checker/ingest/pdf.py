@@ -821,7 +821,6 @@ def _span_cells(pieces: list[_Piece]) -> list[SpanCell]:
             cells = _drop_repeated_header(cells, head, offset)
             cells = _join_cut_labels(placed, cells, offset)
             cells = _join_broken_row(placed, cells, offset)
-            cells = _join_wrapped_values(placed, cells, offset)
         placed.extend(cells)
         offset = max((c.row + c.rowspan for c in placed), default=offset)
     return placed
@@ -877,46 +876,68 @@ def _join_cut_labels(placed: list[SpanCell], cells: list[SpanCell], offset: int)
 
 
 def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int) -> list[SpanCell]:
-    """Join a row broken by the page break: the start of its label, then the rest, the values on one part.
+    """Join a row that the page break cuts between the lines of its label or of its numbers.
 
-    When a page break cuts a row whose label wraps, its first part holds the start of the row
-    label and the first row of the next page the rest of it. The values are on one of the two
-    parts: on the second (``1.本机关不掌握`` over blank cells, then ``相关政府信息 | 6 | 0 …``)
-    or, as Word, WPS and LibreOffice break such a row (one-line values stay where the row
-    starts), on the first (``1.本机关不掌握 | 6 | 0 …``, then ``相关政府信息`` over blank
-    cells). The two rows are one row when:
+    When a page ends inside a row, the last row before the break (``offset - 1``, the first
+    part) and the first row after it (the second part) are one row. They come in three shapes:
 
-    * the first row after the break has a last label that does not start with a numbering (it
-      continues a label, it is not the next row), and the last row before the break
-      (``offset - 1``) a label in the same grid columns that, joined with it, starts with a
-      numbering (``1.``, ``（二）``, ``一、``; the part before the break can be ``3.`` or ``（二``):
-      the start of a row;
-    * right of the two labels there are only values and blank cells, and not values in both
-      rows (two rows with values are two rows; a row blank in all its cells is joined);
-    * every cell starting in that first row has a cell of the same columns in the row
-      before the break, or lies under a label already joined across the break.
+    * the label wraps, the values are on the second part: ``1.本机关不掌握`` over blank cells,
+      then ``相关政府信息 | 6 | 0 …``;
+    * the label wraps, the values are on the first part, as Word, WPS and LibreOffice break
+      such a row (one-line values stay where the row starts): ``1.本机关不掌握 | 6 | 0 …``,
+      then ``相关政府信息`` over blank cells, or over the last digits of a number that wraps
+      in its narrow column (``105`` over ``6``);
+    * only numbers wrap (table 四's row of values, or a row whose label fits on the first
+      part): the first part holds every value, the second only the last digits of wrapped
+      numbers under them (``16`` over ``7``) and blank cells.
 
-    The joined row keeps the place of the first part; the rows after it move up by one.
+    The two parts are one row when:
+
+    * either the second part's last label does not start with a numbering (it continues a
+      label, it is not the next row) and the first part has a label in the same grid columns
+      that, joined with it, starts with one (``1.``, ``（二）``, ``一、``; the part before the
+      break can be ``3.`` or ``（二``), or the second part has no label at all;
+    * right of the label there are only values and blank cells, and not values in both parts
+      unless each value of the second part is digits under digits of the first (a row blank in
+      all its cells is joined; a second part of numbers only needs such digits);
+    * every cell starting in the second part has a cell of the same columns in the first part,
+      or is blank and lies under a label already joined across the break.
+
+    The joined row keeps the place of the first part (a wrapped number's digits joined, a
+    label's lines joined, a label repeated on the new page kept once); the rows after it move
+    up by one.
     """
     stub = {(c.col, c.colspan): c for c in placed if c.row == offset - 1 and c.rowspan == 1}
     first = [c for c in cells if c.row == offset]
     if not stub or not first:
         return cells
     texts = [c for c in first if c.rowspan == 1 and c.text and not _is_value_text(c.text)]
-    if not texts:
+    if texts:  # the rest of a label
+        rest = max(texts, key=lambda c: c.col)
+        label = stub.get((rest.col, rest.colspan))
+        # the label's start can be its numbering alone (``3.``, which reads like a value) or a
+        # part of it (``（二`` | ``）部分公开``): the joined label starts with a numbering, the rest does not
+        if label is None or not label.text or not _NUMBERED_START.match(label.text + rest.text) or (
+                _NUMBERED_START.match(rest.text)):
+            return cells
+        edge = label.col
+    else:  # no label on the second part: the numbers alone wrap
+        label = None
+        edge = max((c.col for c in stub.values() if c.text and not _is_value_text(c.text)), default=-1)
+        if any(c.text for c in first if c.col <= edge):
+            return cells
+    if any(_is_value_text(c.text) for c in stub.values() if c.col < edge and c.text):
         return cells
-    rest = max(texts, key=lambda c: c.col)
-    label = stub.get((rest.col, rest.colspan))
-    # the label's start can be its numbering alone (``3.``, which reads like a value) or a part
-    # of it (``（二`` | ``）部分公开``): the joined label starts with a numbering, the rest does not
-    if label is None or not label.text or not _NUMBERED_START.match(label.text + rest.text) or _NUMBERED_START.match(
-            rest.text):
+    before = {key: c for key, c in stub.items() if c.col > edge and c.text}
+    after = [c for c in first if c.col > edge and c.text]
+    if not all(_is_value_text(c.text) for c in [*before.values(), *after]):
         return cells
-    before = [c.text for c in stub.values() if c.col > label.col and c.text]
-    after = [c.text for c in first if c.col > rest.col and c.text]
-    if (before and after) or not all(_is_value_text(text) for text in before + after):
+    wrapped = bool(before) and bool(after)
+    if wrapped and not all(
+            c.text.strip().isdigit() and (c.col, c.colspan) in before
+            and before[(c.col, c.colspan)].text.strip().isdigit() for c in after):
         return cells
-    if any(_is_value_text(c.text) for c in stub.values() if c.col < label.col and c.text):
+    if label is None and not wrapped:
         return cells
     spanning = [c for c in placed if c.row < offset < c.row + c.rowspan]
     covered = {col for c in spanning for col in range(c.col, c.col + c.colspan)}
@@ -937,7 +958,9 @@ def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int)
         if part is None:  # a blank cell under a label joined across the break
             continue
         if cell.rowspan == 1:
-            if cell.text != part.text:  # a label repeated on the new page is kept once
+            if cell.col > edge:  # a value, or the last digits of a wrapped number
+                part.text = join_lines([part.text, cell.text])
+            elif cell.text != part.text:  # a label repeated on the new page is kept once
                 part.text = join_lines([part.text, cell.text])
         elif not part.text:  # a merged cell starting with the broken row takes the blank first part's place
             placed.remove(part)
@@ -948,44 +971,6 @@ def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int)
             part.rowspan = cell.rowspan
     for cell in spanning:
         cell.rowspan -= 1
-    return kept
-
-
-def _join_wrapped_values(placed: list[SpanCell], cells: list[SpanCell], offset: int) -> list[SpanCell]:
-    """Join a row of values alone (table 四's) broken by the page break inside its wrapped numbers.
-
-    In a narrow column a number wraps (``16`` over ``7``); when the page breaks the row between
-    those lines, the first row of the next page holds the numbers' last digits under the cells
-    they belong to (``167``), blank cells elsewhere. The two rows are one row when neither has a
-    label (every cell a number or blank), each cell of the first row after the break has a cell
-    of the same columns before it, and each digit after the break continues a number before it.
-    """
-    stub = {(c.col, c.colspan): c for c in placed if c.row == offset - 1 and c.rowspan == 1}
-    first = [c for c in cells if c.row == offset]
-    if not stub or not first or any(c.rowspan != 1 for c in first):
-        return cells
-    if any(c.text and not _NUMBER.match(c.text) for c in [*stub.values(), *first]):
-        return cells
-    rest = [c for c in first if c.text]
-    if not rest or not all(c.text.strip().isdigit() for c in rest):
-        return cells
-    for cell in first:
-        part = stub.get((cell.col, cell.colspan))
-        if part is None or (cell.text and not part.text.strip().isdigit()):
-            return cells
-    for cell in rest:
-        part = stub[(cell.col, cell.colspan)]
-        part.text = join_lines([part.text, cell.text])
-    kept = []
-    for cell in cells:
-        if cell.row > offset:
-            cell.row -= 1
-            kept.append(cell)
-        elif cell.row < offset:
-            kept.append(cell)
-    for cell in placed:
-        if cell.row < offset < cell.row + cell.rowspan:
-            cell.rowspan -= 1
     return kept
 
 

@@ -24,6 +24,8 @@ whenever the two engines could read the file or page differently or the bounds o
 :mod:`checker.ingest.pdfstreams` could not be kept; the caller then reads the file (or page)
 with pdfplumber (the behaviour of before, errors included):
 
+* a font descriptor gives a descent of 0 or above (pdfminer takes 0 as written and turns a
+  positive one negative, pdfium measures the glyphs for 0 and keeps the sign);
 * the file is encrypted, or a stream is encoded with a filter other than FlateDecode
   (possibly after ASCII85/ASCIIHex), or a filter is given indirectly, or a predictor row is
   wider than :data:`_MAX_COLUMNS`; every Flate stream of the file is inflated first
@@ -97,6 +99,8 @@ _ALLOWED_FILTER = re.compile(
     + rb"|\[\s*" + _IMAGE_ONLY + rb"\s*\]")
 _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+#: A font descriptor's descent (``/Descent -212``, ``/Descent 0``, ``/Descent 54``).
+_DESCENT = re.compile(rb"/Descent\s*([-+]?[0-9.]+)")
 _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
@@ -225,6 +229,12 @@ def check_streams(data: bytes) -> None:
     """
     if b"/Encrypt" in data:
         raise Undecided("encrypted")
+    for match in _DESCENT.finditer(data):
+        # pdfminer takes a descent of 0 as written (LibreOffice 7 writes /Ascent 0 /Descent 0) and a
+        # positive one as negative; pdfium measures glyphs for the first and keeps the sign of the
+        # second, so the characters' boxes (their top and bottom) would differ by up to a fifth of their size
+        if not match.group(1).startswith(b"-"):
+            raise Undecided("font descent")
     flate_filters = 0
     for match in _FILTER.finditer(data):
         value = match.group(1)

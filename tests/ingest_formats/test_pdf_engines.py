@@ -404,6 +404,37 @@ def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None
             pdfium_pages.check_streams(data)
 
 
+def _two_font_pdf(descent: bytes) -> bytes:
+    """A line in Helvetica and a number in a font whose descriptor gives ``descent`` (LibreOffice 7 writes 0)."""
+    content = b"BT /F1 12 Tf 72 700 Td (Total) Tj /F2 12 Tf 40 0 Td (1024) Tj ET"
+    return pdf_of_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /FirstChar 48 /LastChar 57 /Widths [600 600 600 600"
+        b" 600 600 600 600 600 600] /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /Courier /Flags 33 /FontBBox [-23 -250 715 805] /ItalicAngle 0"
+        b" /Ascent " + (b"0" if descent == b"0" else b"629") + b" /Descent " + descent + b" /CapHeight 562 /StemV 51 >>",
+    ])
+
+
+@pytest.mark.parametrize(("descent", "reason"), [(b"-157", None), (b"0", "font descent"), (b"157", "font descent")])
+def test_font_descents_pdfminer_reads_otherwise_go_to_pdfplumber(descent: bytes, reason: str | None) -> None:
+    """pdfminer takes a descent of 0 as written and a positive one as negative, pdfium measures the glyphs
+    for 0 and keeps the sign: the characters' tops and bottoms would differ (by 2–3 pt at 14 pt in
+    LibreOffice 7's exports, enough to split a table cell's line). Such files are read by pdfplumber."""
+    data = _two_font_pdf(descent)
+    if reason is None:
+        pdfium_pages.check_streams(data)
+    else:
+        with pytest.raises(pdfium_pages.Undecided, match=reason):
+            pdfium_pages.check_streams(data)
+    assert [b[1] for b in _blocks(_same(data))] == ["Total 1024"]
+
+
 def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
     """Streams past INFLATED_MB, or past what the fast path takes, never reach pdfium; pdfplumber refuses them."""
     monkeypatch.setenv("GKCHECK_LIMIT_INFLATED_MB", "2")

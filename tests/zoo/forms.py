@@ -565,31 +565,37 @@ _WORD_WIDTHS = {"requests": [450, 1000, 2100] + [800] * 7, "proactive": [2600, 2
 
 
 def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
-    """The report as its author writes it in Word or WPS: each table whole, with column widths.
+    """The report as its author writes it in Word or WPS: each table whole, with column widths;
+    the header rows repeated on each page or not, the cells centred vertically or not, one of the
+    usual font sizes.
 
     Exported to PDF by an office suite (LibreOffice in the tests), the tables break across
-    pages where the page ends, a row whose label wraps broken between its lines.
+    pages where the page ends: a row whose label wraps between its lines, a number that wraps
+    in its narrow column between its digits.
     """
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
+    from docx.shared import Pt
 
     style = _style(rng)
     blocks = build_blocks(doc, style, split_title=rng.random() < 0.4)
     document = docx.Document()
     one_char = rng.random() < 0.5
+    repeat_header = rng.random() < 0.5
+    centred = rng.random() < 0.5
+    size = rng.choice((None, 21, 24, 28))  # half-points: the default, 五号, 小四, 四号
     for block in blocks:
         if block.kind == "table":
-            widths = _WORD_WIDTHS[block.grid.kind]
-            xml = _docx_table_xml(block.grid, one_char).replace(
-                "<w:tblGrid>" + "<w:gridCol/>" * block.grid.n_cols,
-                "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)).replace(
-                '<w:tblW w:w="0" w:type="auto"/>', f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>')
+            xml = _docx_table_xml(block.grid, one_char, widths=_WORD_WIDTHS[block.grid.kind],
+                                  repeat_header=repeat_header, centred=centred, size=size)
             body = document.element.body
             body.insert(len(body) - 1, parse_xml(xml))
             continue
         para = document.add_paragraph()
         run = para.add_run(block.text)
+        if size:
+            run.font.size = Pt(size / 2)
         if block.kind in ("title", "sign", "date"):
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.kind == "title" else WD_ALIGN_PARAGRAPH.RIGHT
             run.bold = block.kind == "title"
@@ -600,14 +606,23 @@ def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
     return _fixed_zip_times(out.getvalue())
 
 
-def _docx_table_xml(grid: Grid, one_char: bool) -> str:
+def _docx_table_xml(grid: Grid, one_char: bool, *, widths: list[int] | None = None, repeat_header: bool = False,
+                    centred: bool = False, size: int | None = None) -> str:
     """A ``w:tbl`` with merged cells as Word writes them (gridSpan, vMerge restart/continue);
-    the vertical label one character per paragraph when ``one_char``."""
+    the vertical label one character per paragraph when ``one_char``. ``widths``: the columns'
+    widths (twentieths of a point; none given: none written, the reader lays the table out);
+    ``repeat_header``: the header rows repeated on each page; ``centred``: the cells centred
+    vertically; ``size``: the font size in half-points."""
+    run_props = f'<w:rPr><w:sz w:val="{size}"/></w:rPr>' if size else ""
+
+    def run(text: str) -> str:
+        return f"<w:p><w:r>{run_props}<w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r></w:p>"
+
     def paragraphs(text: str) -> str:
         parts = list(text) if text else [""]
-        return "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(p)}</w:t></w:r></w:p>" if p else "<w:p/>"
-                       for p in parts)
+        return "".join(run(p) if p else "<w:p/>" for p in parts)
 
+    align = '<w:vAlign w:val="center"/>' if centred else ""
     rows = []
     for r in range(grid.n_rows):
         tcs = []
@@ -615,24 +630,30 @@ def _docx_table_xml(grid: Grid, one_char: bool) -> str:
         while c < grid.n_cols:
             cell = next((x for x in grid.cells if x.row <= r < x.row + x.rowspan and x.col == c), None)
             if cell is None:
-                tcs.append("<w:tc><w:p/></w:tc>")
+                tcs.append(f"<w:tc><w:tcPr>{align}</w:tcPr><w:p/></w:tc>" if align else "<w:tc><w:p/></w:tc>")
                 c += 1
                 continue
             props = (f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else "")
             if cell.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>' if cell.row == r else "<w:vMerge/>"
+            props += align
             pr = f"<w:tcPr>{props}</w:tcPr>" if props else ""
             if cell.row != r:
                 tcs.append(f"<w:tc>{pr}<w:p/></w:tc>")
             else:
                 vertical = grid.kind == "requests" and cell.col == 0 and cell.colspan == 1 and grid.roles[r] == "values"
-                text = paragraphs(cell.text) if one_char and vertical else (
-                    f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(cell.text)}</w:t></w:r></w:p>" if cell.text else "<w:p/>")
+                text = paragraphs(cell.text) if one_char and vertical else (run(cell.text) if cell.text else "<w:p/>")
                 tcs.append(f"<w:tc>{pr}{text}</w:tc>")
             c += cell.colspan
-        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
-    grid_cols = "".join("<w:gridCol/>" for _ in range(grid.n_cols))
-    return (f'<w:tbl {_W}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+        header = "<w:trPr><w:tblHeader/></w:trPr>" if repeat_header and grid.roles[r] in ("caption", "header") else ""
+        rows.append("<w:tr>" + header + "".join(tcs) + "</w:tr>")
+    if widths:
+        grid_cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+        table_width = f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+    else:
+        grid_cols = "".join("<w:gridCol/>" for _ in range(grid.n_cols))
+        table_width = '<w:tblW w:w="0" w:type="auto"/>'
+    return (f'<w:tbl {_W}><w:tblPr><w:tblStyle w:val="TableGrid"/>{table_width}</w:tblPr>'
             f"<w:tblGrid>{grid_cols}</w:tblGrid>" + "".join(rows) + "</w:tbl>")
 
 
