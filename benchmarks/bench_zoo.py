@@ -12,7 +12,12 @@ and compared with the originals (``tests/zoo/compare.py``):
 * failed: files the reader refused or crashed on; invalid: read documents the schema rejects;
 * read time per document (ms, the reader and assembler only).
 
-    python benchmarks/bench_zoo.py [--docs 100] [--seed 1] [--forms tab-copy,one-line] [--show 3]
+``--office`` adds the form ``word-export-pdf`` (needs LibreOffice): each document written as its
+author writes it in Word (``forms.word_document``: whole tables with column widths, header rows
+repeated or not, cells centred or not, one of the usual font sizes) and exported to PDF by
+LibreOffice, all in one conversion, so the tables break across pages where the pages end.
+
+    python benchmarks/bench_zoo.py [--docs 100] [--seed 1] [--forms tab-copy,one-line] [--office] [--show 3]
 
 Prints a Markdown table (and, with ``--show``, the first wrong cells and false errors per form).
 """
@@ -21,8 +26,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +40,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "zoo")]
 
 from compare import CellReport, compare_cells, error_keys, metadata_problems
 from documents import make_document
-from forms import FORMS, MAY_LOSE_PUBLISHED, printed_before_cut
+from forms import FORMS, MAY_LOSE_PUBLISHED, printed_before_cut, word_document
 
 from checker.api import check_many
 from checker.document import validate_document
-from checker.ingest import parse_document
+from checker.ingest import legacy, parse_document
+
+OFFICE_FORM = "word-export-pdf"
+Render = Callable[[int, dict[str, Any]], tuple[str, bytes]]
 
 
 @dataclass
@@ -61,14 +72,31 @@ def documents(n: int, seed: int) -> list[dict[str, Any]]:
     return [make_document(rng) for _ in range(n)]
 
 
+def office_exports(docs: list[dict[str, Any]], seed: int) -> Render:
+    """The documents written with ``forms.word_document`` and exported to PDF by LibreOffice (one run)."""
+    soffice = legacy.soffice()
+    if soffice is None:
+        raise SystemExit("--office needs LibreOffice (soffice) installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for i, doc in enumerate(docs):
+            (folder / f"report{i}.docx").write_bytes(word_document(doc, random.Random(f"{seed}-{OFFICE_FORM}-{i}")))
+        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(folder),
+                        *(str(folder / f"report{i}.docx") for i in range(len(docs)))],
+                       capture_output=True, timeout=60 + 10 * len(docs), check=True)
+        pdfs = [(folder / f"report{i}.pdf").read_bytes() for i in range(len(docs))]
+    return lambda i, _doc: ("report.pdf", pdfs[i])
+
+
 def measure(form: str, docs: list[dict[str, Any]], original_errors: list[set[tuple[str, str]]], seed: int,
-            show: int = 0) -> FormResult:
-    """Render, read and compare ``docs`` in one form."""
+            show: int = 0, render: Render | None = None) -> FormResult:
+    """Render (by ``FORMS[form]``, or ``render``), read and compare ``docs`` in one form."""
     result = FormResult(form, len(docs))
     reads: list[tuple[int, dict[str, Any]]] = []
     for i, doc in enumerate(docs):
         rng_seed = f"{seed}-{form}-{i}"
-        name, data = FORMS[form](doc, random.Random(rng_seed))
+        name, data = render(i, doc) if render else FORMS[form](doc, random.Random(rng_seed))
         start = time.perf_counter()
         try:
             read = parse_document(data, name)
@@ -126,6 +154,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, default=100, help="documents per form (default 100)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--forms", default="", help="comma-separated form names (default: all)")
+    parser.add_argument("--office", action="store_true",
+                        help=f"also measure {OFFICE_FORM} (Word documents exported to PDF by LibreOffice)")
     parser.add_argument("--show", type=int, default=0, help="print up to N problem examples per form")
     args = parser.parse_args(argv)
     forms = [f for f in args.forms.split(",") if f] or list(FORMS)
@@ -138,6 +168,10 @@ def main(argv: list[str] | None = None) -> None:
     for form in forms:
         results.append(measure(form, docs, original_errors, args.seed, args.show))
         print(f"{form}: done", file=sys.stderr, flush=True)
+    if args.office:
+        results.append(measure(OFFICE_FORM, docs, original_errors, args.seed, args.show,
+                               office_exports(docs, args.seed)))
+        print(f"{OFFICE_FORM}: done", file=sys.stderr, flush=True)
     print(table(results))
     for r in results:
         if r.examples:

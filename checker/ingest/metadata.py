@@ -96,6 +96,9 @@ _BRACKET_PREFIX = re.compile(r"^\s*[【\[［〔(（]\s*\d{4}\s*(?:年度?)?\s*[�
 # long run of dashes, the pattern would be quadratic.
 _SITE_SUFFIX = re.compile(r"(?<![\s\-_|–—])\s*[-_|–—]+\s*[^-_|–—]{2,30}(?:网|网站|门户|公众网|政府网|官网|平台)\s*$")
 _COVER_LETTER = re.compile(r"关于(?:报送|呈报|上报|印发|转发|公布).*(?:的函|的通知|的报告)$|的函$")
+#: A title run together with the text after it: no sentence punctuation, no quoted document name, not a
+#: clause (根据…, 关于…), ending with 年度报告 or 年报, text following.
+_TITLE_THEN_TEXT = re.compile(r"^\s*(?!根据|按照|依据|依照|关于|现将|为)([^，,。；;：:！？《》“”\"]{6,70}?(?:年度报告|年报))(?=\S)")
 # Pieces of a line that lost its breaks: runs of spaces, ideographic spaces, and page chrome labels.
 _PIECE_BREAK = re.compile(r"\s{2,}|\u3000+|\s(?=(?:来源|发布时间|发布日期|时间|日期|作者|浏览|点击|字号|【)\s*[:：【]?)")
 
@@ -182,10 +185,15 @@ def _front_paragraphs(front: list[Paragraph | Table]) -> list[Paragraph]:
 
 
 def _pieces(para: Paragraph) -> list[str]:
-    """A header line as its own candidate, or the pieces of a line that lost its breaks (up to its first sentence)."""
+    """A header line as its own candidate, or the pieces of a line that lost its breaks (up to its first sentence);
+    a title run together with the text after it (a PDF's title line as wide as the text and in its size, read as
+    the first line of the preamble) is its own piece."""
     key = match_key(para.text)
     if len(key) <= 70 and "。" not in key:
         return [para.text]
+    run_on = _TITLE_THEN_TEXT.match(para.text)
+    if run_on:
+        return [run_on.group(1)]
     pieces: list[str] = []
     for piece in _PIECE_BREAK.split(para.text):
         if piece.strip():
@@ -577,7 +585,11 @@ def preamble(front: list[Paragraph | Table], title: tuple[str, Location] | None,
         key = match_key(numerals(_clean_title(block.text)))
         if key and (key in title_key or _DATE_LINE.match(key)):
             continue
-        texts.append(doc.text(block.text))
+        text = doc.text(block.text)
+        run_on = _TITLE_THEN_TEXT.match(text)
+        if run_on and title_key and match_key(numerals(_clean_title(run_on.group(1)))) == title_key:
+            text = text[run_on.end():]  # the title run together with the preamble's first line
+        texts.append(text)
     return "\n".join(t for t in texts if t)
 
 

@@ -338,6 +338,26 @@ def test_agency_name_as_printed_in_the_title(head: tuple[str, ...], name: str) -
     assert document["year"] == 2021
 
 
+@pytest.mark.parametrize("title, rest", [
+    ("2021年保康县人民政府政府信息公开工作年度报告", "本报告根据《中华人民共和国政府信息公开条例》要求编制。"),
+    ("保康县人民政府2021年政府信息公开工作年度报告", "根据《条例》规定，现公布本机关年度报告。本报告所列数据的统计期限为2021年。"),
+])
+def test_a_title_run_together_with_the_preamble(title: str, rest: str) -> None:
+    """A PDF whose title is set in the body's size and as wide as the text: its line reads as the first
+    line of the preamble (``……工作年度报告本报告根据……``). The title and the preamble are told apart."""
+    document = _read(_report(preamble=title + rest))
+    assert document["title"] == title
+    assert document["agency"]["name"] == "保康县人民政府"
+    assert document["preamble"] == rest
+    assert document["year"] == 2021
+
+
+def test_a_first_sentence_ending_in_a_report_name_is_not_a_title() -> None:
+    """Text before 年度报告 with a comma or colon in it is a sentence, not a title."""
+    document = _read(_report(preamble="根据《条例》，特编制保康县人民政府2021年政府信息公开工作年度报告。现予公布。"))
+    assert "title" not in document or document["title"] != "根据《条例》，特编制保康县人民政府2021年政府信息公开工作年度报告"
+
+
 def test_the_report_title_wins_over_a_cover_letter() -> None:
     head = ("测试省教育厅关于报送2021年政府信息公开工作年度报告的函", "省政府办公厅：", "现报送我厅年度报告。",
             "测试省教育厅", "2022年1月20日", "浙江省教育厅2021年政府信息公开工作年度报告")
