@@ -92,6 +92,11 @@ YAML_ALIASES = Limit("YAML_ALIASES", 100, "YAML 别名（*引用）的数量", "
 #: worker and records the report as failed; a backstop behind the bounds above.
 REPORT_SECONDS = Limit("REPORT_SECONDS", 300, "单份报告的处理时间", "the time spent on one report", " 秒", " s")
 
+#: Memory (address space, in MB) a worker process may take beyond its size when it starts: each check of
+#: ``gkcheck serve`` and each audit worker (:func:`bound_memory`). A backstop behind the bounds above, which
+#: keep a report's reading far below it (the hostile fuzz's worst file takes under 500 MB).
+MEMORY_MB = Limit("MEMORY_MB", 2048, "检查一份报告占用的内存", "the memory of checking a report", " MB", " MB")
+
 #: Seconds LibreOffice may take to convert one old Word, WPS or RTF file to .docx (:mod:`checker.ingest.legacy`).
 CONVERT_SECONDS = Limit("CONVERT_SECONDS", 120, "旧版 Word 文件的转换时间", "the conversion of an old Word file", " 秒", " s")
 
@@ -106,3 +111,27 @@ ALL: tuple[Limit, ...] = (INPUT_MB, INFLATED_MB, DEPTH, FIELD_CHARS, NUMBER_DIGI
 #: The bounds of fetching from the web (not part of the audit's stored keys: they change what is fetched, not
 #: how a fetched file is read).
 WEB: tuple[Limit, ...] = (FETCH_SECONDS, REDIRECTS, FETCH_RETRIES)
+
+
+def bound_memory(megabytes: int | None = None) -> None:
+    """Bound this process's address space to its present size plus ``megabytes`` (default: :data:`MEMORY_MB`'s
+    value here) (Linux; a no-op elsewhere).
+
+    Past the bound an allocation fails: Python raises ``MemoryError``, which the caller turns into
+    :data:`MEMORY_MB`'s message; a C library that cannot allocate ends the process, which the caller
+    reports too. Called by ``gkcheck serve``'s check processes and the audit's workers, never by the
+    process a user runs ``gkcheck check`` in.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + (MEMORY_MB.value() if megabytes is None else megabytes) * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))

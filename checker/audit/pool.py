@@ -15,6 +15,9 @@ Every worker (and every process started with :func:`start_child`):
 * ignores Ctrl-C (SIGINT goes to the whole terminal process group): the audit's process
   alone handles the interrupt and stops the workers, so nothing prints a traceback.
 
+A pool worker's memory is bounded (:func:`checker.limits.bound_memory`): a task that goes past
+it fails with ``MemoryError`` (or the worker dies), and the audit records that report alone.
+
 The pool is driven by the thread that uses it (no management thread): tasks are sent and
 results read between the caller's own steps, and workers are started (forked) from that thread.
 """
@@ -36,6 +39,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from types import TracebackType
 from typing import Any, Self
+
+from checker import limits
 
 _PR_SET_PDEATHSIG = 1
 _WATCHDOG_SECONDS = 1.0
@@ -168,6 +173,7 @@ def _child_main(parent: int, target: Callable[..., Any], args: tuple[Any, ...]) 
 def _worker_main(conn: Connection, slot: Any, parent: int) -> None:
     global _slot
     die_with_parent(parent)
+    limits.bound_memory()
     _slot = slot
     while True:
         try:

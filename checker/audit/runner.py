@@ -41,7 +41,7 @@ from typing import Any, Protocol
 from checker import __version__, limits
 from checker.audit import pairing
 from checker.audit.discover import Entry, discover, is_url
-from checker.audit.pool import Feed, Pool, Stopped
+from checker.audit.pool import Feed, Pool, Stopped, TaskError
 from checker.audit.safe import clean, json_bytes
 from checker.audit.store import Store
 from checker.audit.web import WebOptions, fetch_entries, with_publication_records
@@ -535,6 +535,10 @@ def _why(outcome: BaseException, path: str, doing_zh: str, doing_en: str) -> tup
                                 "已跳过该报告，其余报告照常处理。",
                        f"The worker {doing_en} this report exited unexpectedly (exit code {outcome.exitcode}, "
                        "perhaps out of memory); it was skipped and the others were processed.")
+    if isinstance(outcome, TaskError) and outcome.kind == "MemoryError":
+        err = limits.MEMORY_MB.exceeded(f">{limits.MEMORY_MB.value()}", where_zh=f"报告 {path}",
+                                        where_en=f"the report {path}")
+        return failure("error", err.zh, err.en)
     return crashed(outcome, doing_zh, doing_en)
 
 

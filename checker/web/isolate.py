@@ -4,7 +4,8 @@ A worker thread cannot be stopped, so a file that keeps a reader busy (a patholo
 pdfminer, a LibreOffice conversion that hangs) would hold one of the server's few workers for
 good, and enough of them would leave the page answering "busy" until a restart. Here the check
 runs in a child process: when :data:`checker.limits.REPORT_SECONDS` pass, the child is killed and
-the upload gets the bound's message, like a report the audit gives up on.
+the upload gets the bound's message, like a report the audit gives up on. The child's memory is
+bounded too (:func:`checker.limits.bound_memory`, ``MEMORY_MB``).
 
 Children are forked from a *fork server* (multiprocessing's ``forkserver``): one clean,
 single-threaded process started once, which has imported the checker and compiled the bundled
@@ -60,7 +61,8 @@ def run(function: Callable[..., T], *args: Any, name: str) -> T:
         return function(*args)
     seconds = limits.REPORT_SECONDS.value()
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args), daemon=True)
+    memory = limits.MEMORY_MB.value()  # (the fork server's environment may be older than this process's)
+    child = context.Process(target=_child, args=(sender, function, args, memory), daemon=True)
     child.start()
     sender.close()
     try:
@@ -81,12 +83,16 @@ def run(function: Callable[..., T], *args: Any, name: str) -> T:
     raise value
 
 
-def _child(sender: multiprocessing.connection.Connection, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """In the child: run, send (True, value) or (False, exception) back."""
+def _child(sender: multiprocessing.connection.Connection, function: Callable[..., Any], args: tuple[Any, ...],
+           memory: int) -> None:
+    """In the child: bound its memory to ``memory`` MB more, run, send (True, value) or (False, exception) back."""
+    limits.bound_memory(memory)
     try:
         result: tuple[bool, Any] = (True, function(*args))
     except InputError as exc:
         result = (False, exc)
+    except MemoryError:
+        result = (False, limits.MEMORY_MB.exceeded(f">{memory}"))
     except Exception as exc:  # noqa: BLE001 - the server logs it as an internal error, with its text
         result = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
     sender.send(result)

@@ -14,7 +14,8 @@ from checker.render.safe import csv_cell
 
 
 def _work(task: list[Any]) -> list[Any]:
-    """Each item: a number (returned), "sleep" (hangs past its time), "die" (the worker exits), "raise"."""
+    """Each item: a number (returned), "sleep" (hangs past its time), "die" (the worker exits), "raise",
+    "hoard" (takes 1 GB of memory)."""
     out = []
     for i, item in enumerate(task):
         mark(i, 0.5)
@@ -24,6 +25,8 @@ def _work(task: list[Any]) -> list[Any]:
             os._exit(3)
         elif item == "raise":
             raise ValueError("bad item")
+        elif item == "hoard":
+            item = len(bytearray(1 << 30))
         out.append(item)
     return out
 
@@ -53,6 +56,16 @@ def test_an_exception_comes_back_as_the_tasks_outcome() -> None:
     assert isinstance(outcome, TaskError) and outcome.kind == "ValueError" and "bad item" in outcome.text
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="the memory bound is set on Linux")
+def test_a_task_over_the_memory_bound_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's memory is bounded (GKCHECK_LIMIT_MEMORY_MB): the task that goes past it fails with
+    MemoryError, the worker lives on and the other tasks complete."""
+    monkeypatch.setenv("GKCHECK_LIMIT_MEMORY_MB", "256")
+    done = {tuple(t): r for t, r in _run([["hoard"], [1], [2]])}
+    assert isinstance(done[("hoard",)], TaskError) and done[("hoard",)].kind == "MemoryError"
+    assert done[(1,)] == [1] and done[(2,)] == [2]
+
+
 def test_feed_takes_tasks_pushed_while_running() -> None:
     feed = Feed([[1]])
     seen = []
@@ -80,3 +93,11 @@ def test_json_beyond_64_bits_round_trips_exactly() -> None:
     assert json_value(json_bytes(value)) == {"n": 10**20, "m": -(10**30), "f": None, "s": "甲"}
     with pytest.raises(UnicodeEncodeError):
         json_bytes({"s": "\ud800"})
+
+
+def test_a_report_over_the_memory_bound_is_recorded_with_the_bounds_message() -> None:
+    """The audit's stored failure names the bound and the variable that raises it."""
+    from checker.audit.runner import _why
+
+    category, zh, en = _why(TaskError("MemoryError", ""), "big.pdf", "读取", "reading")
+    assert category == "error" and "big.pdf" in zh and "GKCHECK_LIMIT_MEMORY_MB" in zh and "memory" in en

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import CLEAN, Served, hanging_check, sleep_then_answer
+from web_helpers import CLEAN, Served, hanging_check, hoard, sleep_then_answer
 
 from checker.errors import InputError
 from checker.ingest import parse_document
@@ -30,6 +30,16 @@ def test_a_check_past_the_bound_is_killed_with_the_bounds_message(tmp_path: Path
     child = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="the memory bound is set on Linux")
+def test_a_check_over_the_memory_bound_gets_the_bounds_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child's memory is bounded (GKCHECK_LIMIT_MEMORY_MB, read by the server when it starts the check)."""
+    monkeypatch.setenv("GKCHECK_LIMIT_MEMORY_MB", "256")
+    assert isolate.run(hoard, 64, name="small.pdf") == 64 << 20
+    with pytest.raises(InputError) as caught:
+        isolate.run(hoard, 1024, name="big.pdf")
+    assert "GKCHECK_LIMIT_MEMORY_MB" in caught.value.zh and "内存" in caught.value.zh
 
 
 def test_values_and_input_errors_come_back_from_the_child(tmp_path: Path) -> None:

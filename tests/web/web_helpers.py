@@ -117,6 +117,11 @@ class Served:
 
 
 
+def hoard(megabytes: int) -> int:
+    """Take ``megabytes`` of memory at once (a file that makes a reader hoard memory); their count in bytes."""
+    return len(bytearray(megabytes << 20))
+
+
 def sleep_then_answer(seconds: float, pid_file: str) -> str:
     """Write this process's id to ``pid_file``, sleep, answer (a check that keeps its worker busy)."""
     import time
