@@ -521,7 +521,7 @@ def split_wrapped_values(grid: Grid, rng: random.Random) -> tuple[Grid, Grid] | 
 def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
     """Word with merged cells; table 三 broken across a page into two tables inside a row (its values on either part)."""
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.enum.text import WD_BREAK
     from docx.oxml import parse_xml
 
     style = _style(rng)
@@ -546,16 +546,27 @@ def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
             else:
                 add_table(block.grid)
             continue
-        para = document.add_paragraph()
-        run = para.add_run(block.text)
-        if block.kind in ("title", "sign", "date"):
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.kind == "title" else WD_ALIGN_PARAGRAPH.RIGHT
-            run.bold = block.kind == "title"
-        elif block.kind == "heading":
-            run.bold = True
+        _docx_paragraph(document, block)
     out = io.BytesIO()
     document.save(out)
     return "report.docx", _fixed_zip_times(out.getvalue())
+
+
+def _docx_paragraph(document: Any, block: Block, size: int | None = None) -> None:
+    """A block of text as a Word paragraph: the title centred and bold, the signature and date right,
+    headings bold; ``size`` in half-points (None: the style's)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    para = document.add_paragraph()
+    run = para.add_run(block.text)
+    if size:
+        run.font.size = Pt(size / 2)
+    if block.kind in ("title", "sign", "date"):
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.kind == "title" else WD_ALIGN_PARAGRAPH.RIGHT
+        run.bold = block.kind == "title"
+    elif block.kind == "heading":
+        run.bold = True
 
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
@@ -574,9 +585,7 @@ def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
     in its narrow column between its digits.
     """
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
-    from docx.shared import Pt
 
     style = _style(rng)
     blocks = build_blocks(doc, style, split_title=rng.random() < 0.4)
@@ -592,15 +601,7 @@ def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
             body = document.element.body
             body.insert(len(body) - 1, parse_xml(xml))
             continue
-        para = document.add_paragraph()
-        run = para.add_run(block.text)
-        if size:
-            run.font.size = Pt(size / 2)
-        if block.kind in ("title", "sign", "date"):
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER if block.kind == "title" else WD_ALIGN_PARAGRAPH.RIGHT
-            run.bold = block.kind == "title"
-        elif block.kind == "heading":
-            run.bold = True
+        _docx_paragraph(document, block, size)
     out = io.BytesIO()
     document.save(out)
     return _fixed_zip_times(out.getvalue())
