@@ -898,8 +898,10 @@ def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int)
       that, joined with it, starts with one (``1.``, ``（二）``, ``一、``; the part before the
       break can be ``3.`` or ``（二``), or the second part has no label at all;
     * right of the label there are only values and blank cells, and not values in both parts
-      unless each value of the second part is digits under digits of the first (a row blank in
-      all its cells is joined; a second part of numbers only needs such digits);
+      unless each value of the second part is digits under digits of the first and some value
+      of the first part has none under it (a short number, a 0, never wraps: a value under every
+      value is a row of its own, say the next row printed without its numbering); a row blank in
+      all its cells is joined; a second part of numbers only needs such digits;
     * every cell starting in the second part has a cell of the same columns in the first part,
       or is blank and lies under a label already joined across the break.
 
@@ -933,10 +935,10 @@ def _join_broken_row(placed: list[SpanCell], cells: list[SpanCell], offset: int)
     if not all(_is_value_text(c.text) for c in [*before.values(), *after]):
         return cells
     wrapped = bool(before) and bool(after)
-    if wrapped and not all(
+    if wrapped and (len(after) >= len(before) or not all(
             c.text.strip().isdigit() and (c.col, c.colspan) in before
-            and before[(c.col, c.colspan)].text.strip().isdigit() for c in after):
-        return cells
+            and before[(c.col, c.colspan)].text.strip().isdigit() for c in after)):
+        return cells  # (a short number, a 0, never wraps: values in every column after the break are a row's)
     if label is None and not wrapped:
         return cells
     spanning = [c for c in placed if c.row < offset < c.row + c.rowspan]

@@ -354,14 +354,16 @@ def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, templ
 
     Word, WPS and LibreOffice break a row whose label wraps so that the one-line values stay on
     the first half (``2.没 | 107 | 0 …``) and the rest of the label goes on, over blank cells
-    (``有现成信息需要另行制作 |  |  …``). ``last`` has numbers and a label that names no row (at
-    most its group), ``row`` a label without a numbering of its own (the two joined start with one)
+    (``有现成信息需要另行制作 |  |  …``). ``last`` has numbers and a last label that names nothing
+    (the row names at most its group), ``row`` a label without a numbering of its own (the two joined start with one)
     and only blank cells, and the two labels joined name a row of the table
     that ``row``'s own label names too or leaves open.
     """
     stub_path, stub, _ = last
     if stub_path not in (None, ("group",)) or not stub.has_numbers or not stub.labels:
         return False
+    if _T3_RULES.first(stub.labels[-1]) is not None:
+        return False  # its last label names a group (a group's subtotal row), not the start of a row's label
     if row.has_numbers or not row.labels or not _all_blank_values(row):
         return False
     if _NUMBERING.match(row.labels[-1]) or not _NUMBERING.match(stub.labels[-1] + row.labels[-1]):
