@@ -46,6 +46,7 @@ import re
 import struct
 import zlib
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -95,6 +96,9 @@ _VERTICAL_CENTRE = itemgetter(0)  # of the entries of :func:`_centred` (vertical
 _ACROSS = itemgetter(1, 2)  # of the same: horizontal centre, then page order
 _PAGE_ORDER = itemgetter(2)  # of the same
 _MARGIN_ZONE = 0.12
+#: How far (pt) a running header's or footer's line may stand from its height on the other pages.
+_RUNNING_TOLERANCE = 3.0
+_DIGITS = re.compile(r"\d+")
 _BAD_PDF_ERRORS = (
     PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
     AttributeError, AssertionError, RecursionError, struct.error, zlib.error,
@@ -139,6 +143,7 @@ def read_pdf(data: bytes, *, engine: str | None = None) -> Layout:
         pdfium_pages.STATS[f"file read by pdfplumber: {undecided}"] += 1
         pages, hints = _read_with_pdfplumber(data)
     _check_text_layer(pages)
+    _drop_running_lines(pages)
     return Layout(blocks=_Assembler(pages).blocks(), media_type="application/pdf", hints=hints)
 
 
@@ -333,6 +338,7 @@ class _PageContent:
     items: list[_Line | _Piece]
     chars: int
     unmapped_chars: int
+    height: float = 0.0
 
 
 def _plumber_view(page: Page) -> pdfium_pages.PageView:
@@ -371,7 +377,7 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
         and not _is_page_number(line, page.height)
     ]
     items: list[_Line | _Piece] = sorted([*lines, *pieces], key=lambda item: item.top)
-    return _PageContent(number, items, page.char_count, page.unmapped_chars)
+    return _PageContent(number, items, page.char_count, page.unmapped_chars, page.height)
 
 
 class _TableFinder(TableFinder):
@@ -667,6 +673,50 @@ def _line(raw: dict[str, Any], number: int) -> _Line | None:
     if not text:
         return None
     return _Line(text, raw["x0"], raw["x1"], raw["top"], raw["bottom"], number)
+
+
+def _drop_running_lines(pages: list[_PageContent]) -> None:
+    """Remove running headers and footers (a word processor's 页眉 and 页脚) from the pages' lines.
+
+    A line is one when it lies in the top or bottom margin zone (:data:`_MARGIN_ZONE` of its
+    page) and a line of the same text, its numbers aside, lies in the same zone, within
+    :data:`_RUNNING_TOLERANCE` of the same height, on every page but one at most and on two at
+    least (a header left off the first page is still one; a title line on the first page and
+    the signature at the top of the last, alike by chance, are not). Left in, such a line ends
+    the paragraph at the foot of a page and keeps a table from joining its continuation on the next.
+    """
+    if len(pages) < 2:
+        return
+    places: dict[tuple[bool, str], list[tuple[int, float]]] = defaultdict(list)
+    for index, page in enumerate(pages):
+        for item in page.items:
+            if isinstance(item, _Line) and page.height:
+                zone = _zone(item, page.height)
+                if zone is not None:
+                    places[(zone, _DIGITS.sub("#", item.text.replace(" ", "")))].append((index, item.top))
+    running: set[tuple[bool, str, float]] = set()
+    for (zone, key), found in places.items():
+        tops = sorted(top for _, top in found)
+        middle = tops[len(tops) // 2]
+        near = {index for index, top in found if abs(top - middle) <= _RUNNING_TOLERANCE}
+        if len(near) >= max(2, len(pages) - 1):
+            running.add((zone, key, middle))
+    if not running:
+        return
+    for page in pages:
+        page.items = [item for item in page.items if not (
+            isinstance(item, _Line) and page.height and (zone := _zone(item, page.height)) is not None
+            and any(zone == z and _DIGITS.sub("#", item.text.replace(" ", "")) == key
+                    and abs(item.top - middle) <= _RUNNING_TOLERANCE for z, key, middle in running))]
+
+
+def _zone(line: _Line, page_height: float) -> bool | None:
+    """True: the line is in the top margin zone; False: in the bottom one; None: in neither."""
+    if line.bottom < page_height * _MARGIN_ZONE:
+        return True
+    if line.top > page_height * (1 - _MARGIN_ZONE):
+        return False
+    return None
 
 
 def _is_page_number(line: _Line, page_height: float) -> bool:

@@ -552,6 +552,13 @@ def docx_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
     return "report.docx", _fixed_zip_times(out.getvalue())
 
 
+def _running_line(doc: dict[str, Any], rng: random.Random) -> tuple[bool, str] | None:
+    """A running header (True) or footer (False) as word processors print one on every page, or None."""
+    name = doc["agency"]["name"]
+    return rng.choice((None, None, (True, name), (True, doc["title"]), (False, f"{name}发布"),
+                       (False, f"{name}  政府信息公开工作年度报告")))
+
+
 def _docx_paragraph(document: Any, block: Block, size: int | None = None) -> None:
     """A block of text as a Word paragraph: the title centred and bold, the signature and date right,
     headings bold; ``size`` in half-points (None: the style's)."""
@@ -578,7 +585,7 @@ _WORD_WIDTHS = {"requests": [450, 1000, 2100] + [800] * 7, "proactive": [2600, 2
 def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
     """The report as its author writes it in Word or WPS: each table whole, with column widths;
     the header rows repeated on each page or not, the cells centred vertically or not, one of the
-    usual font sizes.
+    usual font sizes, a running header or footer (页眉, 页脚) or none.
 
     Exported to PDF by an office suite (LibreOffice in the tests), the tables break across
     pages where the page ends: a row whose label wraps between its lines, a number that wraps
@@ -594,6 +601,10 @@ def word_document(doc: dict[str, Any], rng: random.Random) -> bytes:
     repeat_header = rng.random() < 0.5
     centred = rng.random() < 0.5
     size = rng.choice((None, 21, 24, 28))  # half-points: the default, 五号, 小四, 四号
+    running = _running_line(doc, rng)
+    if running is not None:
+        part = document.sections[0].header if running[0] else document.sections[0].footer
+        part.paragraphs[0].text = running[1]
     for block in blocks:
         if block.kind == "table":
             xml = _docx_table_xml(block.grid, one_char, widths=_WORD_WIDTHS[block.grid.kind],
@@ -677,7 +688,7 @@ def _fixed_zip_times(data: bytes) -> bytes:
 def pdf_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
     """A reportlab PDF: ruled tables, vertical label one character per line, wrapped labels,
     table 三 broken across a page inside a row (its values on either part), table 四 sometimes
-    broken inside its wrapped numbers, page numbers."""
+    broken inside its wrapped numbers, page numbers, a running header or footer or none."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -736,10 +747,14 @@ def pdf_form(doc: dict[str, Any], rng: random.Random) -> tuple[str, bytes]:
                 flow.append(PageBreak())
             flow.append(Paragraph(escape(block.text), body))
     dash = rng.choice(("- {} -", "-{}-", "— {} —"))
+    running = _running_line(doc, rng)
 
     def number_page(canvas: Any, tpl: Any) -> None:
         canvas.setFont("Helvetica", 10)
         canvas.drawCentredString(A4[0] / 2, 30, dash.format(tpl.page))
+        if running is not None:
+            canvas.setFont("STSong-Light", 9)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 40 if running[0] else 44, running[1])
 
     out = io.BytesIO()
     title = doc["title"] if rng.random() < 0.5 else ""

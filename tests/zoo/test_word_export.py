@@ -6,12 +6,13 @@ the values stay on the page where the row starts, the rest of the label goes on 
 cells on the next page. Here generated reports (``forms.word_document``: each table whole, with
 column widths) are exported by LibreOffice and read back; every cell must read back right and
 no error finding may appear that the original lacks. With LibreOffice 7.4 the exports of these
-seeds show the three troubles the reader had before it handled them (session 9): 202 breaks a
-row of table 三 with its values left on the first page (seven cells read blank), 218 breaks a
-number between its digits (22316 read 223, a false total error), 248 has fonts whose
-descriptors give a descent of 0 (a cell's line split: three false "row missing" errors). The
-properties hold wherever the breaks fall. Skipped when LibreOffice is not installed;
-``test_zoo.py`` covers the same breaks in reportlab PDFs everywhere.
+seeds show the troubles the reader had before it handled them (session 9): 202 breaks a row of
+table 三 with its values left on the first page (seven cells read blank), 218 breaks a number
+between its digits (22316 read 223, a false total error), 248 has fonts whose descriptors give
+a descent of 0 (a cell's line split: three false "row missing" errors); all three print a
+running header or footer, which kept the parts of table 三 from joining at all. The properties
+hold wherever the breaks fall. Skipped when LibreOffice is not installed; ``test_zoo.py``
+covers the same breaks and running lines in reportlab PDFs everywhere.
 """
 
 from __future__ import annotations
