@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import os
 import re
 import struct
@@ -64,6 +65,7 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_text
+from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.text import chars_to_textmap
 
@@ -345,14 +347,34 @@ def _plumber_view(page: Page) -> pdfium_pages.PageView:
     """A pdfplumber page as the page reader sees it: characters and the edges of the visible drawing.
 
     Text drawn twice within a point of itself (bold imitated by a second, shifted copy: "一一、、总总…")
-    is read once, as pdfium reads it (``dedupe_chars``: same character, font and size)."""
-    once = page.dedupe_chars()
-    visible = once.filter(_is_visible)
-    chars = once.chars
+    is read once, as pdfium reads it (:func:`_dedupe_chars`: same character, font and size)."""
+    chars = _dedupe_chars(page.chars)
+    kept = {id(char) for char in chars}
+    visible = page.filter(lambda obj: _is_visible(obj) and (obj.get("object_type") != "char" or id(obj) in kept))
     unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
     view = pdfium_pages.PageView(visible.chars, visible.edges, page.bbox, len(chars), unmapped)
     page.close()
     return view
+
+
+def _dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dict[str, Any]]:
+    """pdfplumber's ``utils.dedupe_chars(chars)`` (its defaults: same upright, text, font and size; positions
+    within ``tolerance``), the kept characters in page order, in O(n log n).
+
+    pdfplumber puts the kept characters back in order with ``sorted(kept, key=chars.index)``, a search
+    of the whole page per character: a page of 100,000 characters took hours. Here each character's
+    place is looked up by identity (two characters equal as dicts are never both kept: they fall in one
+    cluster).
+    """
+    key = itemgetter("upright", "text", "fontname", "size")
+    position = itemgetter("doctop", "x0")
+    kept = []
+    for _, group in itertools.groupby(sorted(chars, key=key), key=key):
+        for line in cluster_objects(list(group), itemgetter("doctop"), tolerance):
+            for cluster in cluster_objects(line, itemgetter("x0"), tolerance):
+                kept.append(min(cluster, key=position))
+    order = {id(char): index for index, char in enumerate(chars)}
+    return sorted(kept, key=lambda char: order[id(char)])
 
 
 def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:

@@ -233,6 +233,27 @@ def test_text_drawn_twice_as_fake_bold_reads_once() -> None:
     assert [b.text for b in layout.blocks if isinstance(b, Paragraph)][0] == "一、总体情况"
 
 
+def test_our_character_de_duplication_is_pdfplumbers_in_page_order() -> None:
+    """pdf._dedupe_chars keeps what pdfplumber's utils.dedupe_chars keeps, in the same order (pdfplumber's own
+    orders by ``chars.index``: hours on a hostile page of 400,000 characters)."""
+    import pdfplumber
+    from pdfplumber.utils import dedupe_chars
+
+    rng = random.Random(3)
+    sources = [pdf_form(make_document(rng), rng)[1] for _ in range(3)]
+    sources += [path.read_bytes() for path in sorted((CORPUS / "pdf").glob("*.pdf"))]
+    pages = 0
+    for data in sources:
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            for page in document.pages:
+                chars = page.chars
+                shifted = [dict(c, x0=c["x0"] + 0.3, doctop=c["doctop"] + 0.2) for c in chars[:40]]
+                doubled = chars + shifted  # a heading drawn twice
+                assert pdf._dedupe_chars(doubled) == dedupe_chars(doubled)
+                pages += 1
+    assert pages >= 6
+
+
 def test_vertical_writing_font_reads_the_same() -> None:
     """Text set in a vertical-writing CID font (UniGB-UCS2-V): the same as pdfplumber, by pdfium or by the page fallback."""
     from reportlab.lib.pagesizes import A4
