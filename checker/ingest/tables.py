@@ -360,8 +360,8 @@ def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, templ
     that ``row``'s own label names too or leaves open.
     """
     stub_path, stub, _ = last
-    if stub_path not in (None, ("group",)) or not stub.has_numbers or not stub.labels:
-        return False
+    if stub_path in template or not stub.has_numbers or not stub.labels:
+        return False  # (a row named by its group alone, ``（六）其他处理 | 1.申请人无正当理``, names no row)
     if _T3_RULES.first(stub.labels[-1]) is not None:
         return False  # its last label names a group (a group's subtotal row), not the start of a row's label
     if row.has_numbers or not row.labels or not _all_blank_values(row):

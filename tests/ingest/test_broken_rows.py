@@ -80,12 +80,17 @@ def _t3_row(*texts: str) -> tables.Row:
     return tables.Row([TableCell(text, Location(page=1, table=1)) for text in texts])
 
 
-def test_the_table_reader_joins_a_label_whose_values_stayed_on_the_first_part() -> None:
-    """When the layout could not join the parts (a table whose columns differ from page to page)."""
+@pytest.mark.parametrize(("group", "start", "rest"), [
+    ("（四）无法提供", "2.没", "有现成信息需要另行制作"),
+    ("（六）其他处理", "1.申请人无正当理", "由逾期不补正、行政机关不再处理其政府信息公开申请"),  # a group with a path of its own
+])
+def test_the_table_reader_joins_a_label_whose_values_stayed_on_the_first_part(group: str, start: str, rest: str) -> None:
+    """When the layout could not join the parts (a table whose columns differ from page to page, a vertical
+    label read apart)."""
     template = tables.T3_TEMPLATE["2021"]
-    stub = _t3_row("三、本年度办理结果", "（四）无法提供", "2.没", *VALUES)
-    rest = _t3_row("三、本年度办理结果", "（四）无法提供", "有现成信息需要另行制作", *BLANK)
-    assert tables._ends_label((tables.classify_t3(stub), stub, None), rest, template)
+    stub = _t3_row("三、本年度办理结果", group, start, *VALUES)
+    continuation = _t3_row("三、本年度办理结果", group, rest, *BLANK)
+    assert tables._ends_label((tables.classify_t3(stub), stub, None), continuation, template)
 
 
 def test_a_groups_subtotal_row_is_not_the_start_of_the_next_label() -> None:
