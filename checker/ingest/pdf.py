@@ -709,27 +709,21 @@ def _drop_running_lines(pages: list[_PageContent]) -> None:
     """
     if len(pages) < 2:
         return
-    places: dict[tuple[bool, str], list[tuple[int, float]]] = defaultdict(list)
+    places: dict[tuple[bool, str], list[tuple[int, _Line]]] = defaultdict(list)
     for index, page in enumerate(pages):
         for item in page.items:
-            if isinstance(item, _Line) and page.height:
-                zone = _zone(item, page.height)
-                if zone is not None:
-                    places[(zone, _DIGITS.sub("#", item.text.replace(" ", "")))].append((index, item.top))
-    running: set[tuple[bool, str, float]] = set()
-    for (zone, key), found in places.items():
-        tops = sorted(top for _, top in found)
+            if isinstance(item, _Line) and page.height and (zone := _zone(item, page.height)) is not None:
+                places[(zone, _DIGITS.sub("#", item.text.replace(" ", "")))].append((index, item))
+    running: set[int] = set()  # the lines' ids
+    for found in places.values():
+        tops = sorted(line.top for _, line in found)
         middle = tops[len(tops) // 2]
-        near = {index for index, top in found if abs(top - middle) <= _RUNNING_TOLERANCE}
-        if len(near) >= max(2, len(pages) - 1):
-            running.add((zone, key, middle))
-    if not running:
-        return
-    for page in pages:
-        page.items = [item for item in page.items if not (
-            isinstance(item, _Line) and page.height and (zone := _zone(item, page.height)) is not None
-            and any(zone == z and _DIGITS.sub("#", item.text.replace(" ", "")) == key
-                    and abs(item.top - middle) <= _RUNNING_TOLERANCE for z, key, middle in running))]
+        near = [(index, line) for index, line in found if abs(line.top - middle) <= _RUNNING_TOLERANCE]
+        if len({index for index, _ in near}) >= max(2, len(pages) - 1):
+            running.update(id(line) for _, line in near)
+    if running:
+        for page in pages:
+            page.items = [item for item in page.items if id(item) not in running]
 
 
 def _zone(line: _Line, page_height: float) -> bool | None:
@@ -743,8 +737,7 @@ def _zone(line: _Line, page_height: float) -> bool | None:
 
 def _is_page_number(line: _Line, page_height: float) -> bool:
     """A page-number line in the top or bottom margin zone."""
-    in_margin = line.bottom < page_height * _MARGIN_ZONE or line.top > page_height * (1 - _MARGIN_ZONE)
-    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+    return _zone(line, page_height) is not None and bool(_PAGE_NUMBER.match(line.text))
 
 
 # --------------------------------------------------------------------------- document

@@ -288,9 +288,10 @@ def extract_t3(tables: list[list[Row]], layout: str, *, traditional: bool) -> Ex
                 if held is None and sequence and _all_blank_values(sequence[-1][1]):
                     held, held_in_sequence = sequence[-1], True
                 continue
-            if previous is not None and _ends_label(previous, row, template):
+            ended = _ends_label(previous, row, template) if previous is not None else None
+            if previous is not None and ended is not None:  # (the first test for mypy)
                 _, stub_row, stub_positions = previous
-                joined = (_T3_RULES.first(stub_row.labels[-1] + row.labels[-1]), stub_row, stub_positions)
+                joined = (ended, stub_row, stub_positions)
                 if sequence and sequence[-1][1] is stub_row:
                     sequence[-1] = joined
                 else:  # (a row whose label named only its group was left out)
@@ -349,8 +350,9 @@ def _continues(last: tuple[Path | None, Row, list[int] | None], row: Row) -> boo
     return own in (None, ("group",), stub_path) and (stub_path is not None or joined not in (None, ("group",)))
 
 
-def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, template: tuple[Path, ...]) -> bool:
-    """Whether ``row`` is the rest of the label of the row ``last``, broken with its values on the first half.
+def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, template: tuple[Path, ...]) -> Path | None:
+    """The row named when ``row`` is the rest of the label of the row ``last``, broken with its values on the
+    first half; None when it is not.
 
     Word, WPS and LibreOffice break a row whose label wraps so that the one-line values stay on
     the first half (``2.没 | 107 | 0 …``) and the rest of the label goes on, over blank cells
@@ -361,15 +363,17 @@ def _ends_label(last: tuple[Path | None, Row, list[int] | None], row: Row, templ
     """
     stub_path, stub, _ = last
     if stub_path in template or not stub.has_numbers or not stub.labels:
-        return False  # (a row named by its group alone, ``（六）其他处理 | 1.申请人无正当理``, names no row)
+        return None  # (a row named by its group alone, ``（六）其他处理 | 1.申请人无正当理``, names no row)
     if _T3_RULES.first(stub.labels[-1]) is not None:
-        return False  # its last label names a group (a group's subtotal row), not the start of a row's label
+        return None  # its last label names a group (a group's subtotal row), not the start of a row's label
     if row.has_numbers or not row.labels or not _all_blank_values(row):
-        return False
+        return None
     if _NUMBERING.match(row.labels[-1]) or not _NUMBERING.match(stub.labels[-1] + row.labels[-1]):
-        return False  # the rest of a label has no numbering of its own; the whole label has one
+        return None  # the rest of a label has no numbering of its own; the whole label has one
     joined = _T3_RULES.first(stub.labels[-1] + row.labels[-1])
-    return joined in template and _T3_RULES.first(row.labels[-1]) in (None, ("group",), joined)
+    if joined in template and _T3_RULES.first(row.labels[-1]) in (None, ("group",), joined):
+        return joined
+    return None
 
 
 def is_row_label(key: str) -> bool:
