@@ -78,6 +78,15 @@ import pypdfium2.raw as pdfium_c
 from checker import limits
 from checker.ingest import pdfium_fonts  # noqa: F401  (our font for fonts a PDF does not embed)
 
+try:  # ISA-L's inflate: zlib's output in less than half the time (the streams of a report inflate to ≈ 2 MB)
+    from isal import isal_zlib
+
+    #: The inflaters tried in turn: ISA-L's can fail on damaged data where zlib's gives what came
+    #: before the damage (ISA-L reads ahead of the output asked for), so zlib's has the last word.
+    _INFLATERS: tuple[Any, ...] = (isal_zlib, zlib)
+except ImportError:  # no wheel of isal for this platform
+    _INFLATERS = (zlib,)
+
 #: pdfium is not thread-safe, not even across documents: one pdfium call at a time in the process
 #: (the Dask executor and ``gkcheck serve`` read files in threads). Held while a page is extracted.
 _PDFIUM = threading.Lock()
@@ -282,14 +291,14 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
                 return None
         except (ValueError, binascii.Error):
             return None
-    inflater = zlib.decompressobj()
-    try:
-        size = len(inflater.decompress(raw, left + 1))
-    except zlib.error:
-        return None
-    if size > left:
-        return size
-    return size if inflater.eof else None
+    for module in _INFLATERS:
+        inflater = module.decompressobj()
+        try:
+            size = len(inflater.decompress(raw, left + 1))
+        except module.error:
+            continue
+        return size if size > left or inflater.eof else None
+    return None
 
 
 def open_document(data: bytes) -> Document:
@@ -445,17 +454,38 @@ def _vertical(raw: int, index: int, char: str, points: float, a: float, d: float
     return origin_x, origin_x + a * points, high + d * advance, high
 
 
+class _Scratch:
+    """One buffer pdfium writes a path's values into, by address (one per page: no allocation per object)."""
+
+    #: matrix (6 floats), fill mode and stroke (2 ints), a colour (4 unsigned ints), a point (2 floats)
+    LAYOUT = struct.Struct("=6f2i4I2f")
+
+    def __init__(self) -> None:
+        self.buffer = ctypes.create_string_buffer(self.LAYOUT.size)
+        self.matrix = ctypes.addressof(self.buffer)
+        self.fill_mode, self.stroke = self.matrix + 24, self.matrix + 28
+        self.colour = self.matrix + 32
+        self.x, self.y = self.matrix + 48, self.matrix + 52
+
+
+_MATRIX = struct.Struct("=6f")
+_MODES = struct.Struct("=2i")
+_COLOUR = struct.Struct("=3I")
+_POINT = struct.Struct("=2f")
+
+
 def _collect_paths(page: int, form: int | None, matrix: tuple[float, ...], page_top: float,
-                   edges: list[dict[str, Any]], depth: int) -> None:
+                   edges: list[dict[str, Any]], depth: int, scratch: _Scratch | None = None) -> None:
     """Edges of the visible paths of a page or form (forms' matrices applied; page and form by address)."""
     if depth > 8:
         raise Undecided("deep forms")
+    if scratch is None:
+        scratch = _Scratch()
     if form is None:
         count, get, parent = _page_count_objects(page), _page_get_object, page
     else:
         count, get, parent = _form_count_objects(form), _form_get_object, form
-    fs_matrix = (ctypes.c_float * 6)()
-    matrix_at = ctypes.addressof(fs_matrix)
+    buffer, matrix_at = scratch.buffer, scratch.matrix
     object_type, path_kind, form_kind = _object_type, _PATH_OBJECT, _FORM_OBJECT
     for index in range(count):
         obj = get(parent, index)
@@ -464,11 +494,11 @@ def _collect_paths(page: int, form: int | None, matrix: tuple[float, ...], page_
             continue
         if not _object_matrix(obj, matrix_at):
             raise Undecided("no matrix")
-        own = _compose(tuple(fs_matrix), matrix)
+        own = _compose(_MATRIX.unpack_from(buffer), matrix)
         if kind == form_kind:
-            _collect_paths(page, obj, own, page_top, edges, depth + 1)
+            _collect_paths(page, obj, own, page_top, edges, depth + 1, scratch)
         else:
-            _path_edges(obj, own, page_top, edges)
+            _path_edges(obj, own, page_top, edges, scratch)
 
 
 def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
@@ -482,18 +512,19 @@ _LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMEN
 _PATH_OBJECT, _FORM_OBJECT = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
 
 
-def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]]) -> None:
+def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: list[dict[str, Any]],
+                scratch: _Scratch) -> None:
     """The edges of one path object's visible subpaths, as pdfminer and pdfplumber would make them."""
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _path_draw_mode(obj, ctypes.addressof(fill_mode), ctypes.addressof(stroke)):
+    buffer = scratch.buffer
+    if not _path_draw_mode(obj, scratch.fill_mode, scratch.stroke):
         raise Undecided("path draw mode")
-    stroke_white, fill_white = _white(obj, _stroke_color), _white(obj, _fill_color)
+    fill_mode, stroke = _MODES.unpack_from(buffer, 24)
+    stroke_white, fill_white = _white(obj, _stroke_color, scratch), _white(obj, _fill_color, scratch)
     a, b, c, d, e, f = matrix
-    xy = (ctypes.c_float * 2)()
-    x_at = ctypes.addressof(xy)
-    y_at = x_at + ctypes.sizeof(ctypes.c_float)
+    x_at, y_at = scratch.x, scratch.y
     get_segment, segment_type, segment_point, segment_close = (
         _path_segment, _segment_type, _segment_point, _segment_close)
+    unpack_point = _POINT.unpack_from
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     points: list[tuple[float, float]] = []
@@ -502,7 +533,7 @@ def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: lis
         segment = get_segment(obj, index)
         kind = segment_type(segment)
         segment_point(segment, x_at, y_at)
-        x, y = xy[0], xy[1]
+        x, y = unpack_point(buffer, 48)
         point = (a * x + c * y + e, page_top - (b * x + d * y + f))
         if kind == _MOVETO:
             if shape:
@@ -524,7 +555,7 @@ def _path_edges(obj: int, matrix: tuple[float, ...], page_top: float, edges: lis
     if shape:
         subpaths.append(("".join(shape), points))
     for kind_shape, pts in subpaths:
-        _subpath_edges(kind_shape, pts, bool(stroke.value), bool(fill_mode.value), stroke_white, fill_white, edges)
+        _subpath_edges(kind_shape, pts, bool(stroke), bool(fill_mode), stroke_white, fill_white, edges)
 
 
 def _subpath_edges(shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool, stroke_white: bool,
@@ -567,10 +598,9 @@ def _edge(kind: str, x0: float, x1: float, top: float, bottom: float, orientatio
             "width": x1 - x0, "height": bottom - top, "orientation": orientation}
 
 
-def _white(obj: int, getter: Any) -> bool:
+def _white(obj: int, getter: Any, scratch: _Scratch) -> bool:
     """Whether the object's stroke or fill colour (as pdfium gives it, RGB) is white."""
-    rgba = (ctypes.c_uint * 4)()
-    at, size = ctypes.addressof(rgba), ctypes.sizeof(ctypes.c_uint)
-    if not getter(obj, at, at + size, at + 2 * size, at + 3 * size):
+    at = scratch.colour
+    if not getter(obj, at, at + 4, at + 8, at + 12):
         return False
-    return min(rgba[0], rgba[1], rgba[2]) >= 253
+    return min(_COLOUR.unpack_from(scratch.buffer, 32)) >= 253
