@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from format_builders import CORPUS, PAGE_BREAK, pdf_bytes, t2_spec, t3_spec, t4_spec
 from gk_testlib import one_page_pdf, pdf_of_objects
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.errors import InputError
 from checker.ingest import parse_document, pdf, pdfium_pages, pdftext
