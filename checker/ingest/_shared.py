@@ -32,6 +32,17 @@ _SPACE_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE_BEFORE_CJK_PUNCT = re.compile(r" (?=[\u3001\u3002\uff0c\uff1a\uff1b\uff1f\uff01\uff09\u300b\u201d])")
 _SPACE_AFTER_CJK_PUNCT = re.compile(r"(?<=[\uff08\u300a\u201c\u3001\u3002\uff0c\uff1a\uff1b]) ")
+def _ranges(codes: Iterable[int]) -> list[tuple[int, int]]:
+    """The code points as runs (first, last) of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if runs and code == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
 # Kangxi radicals and compatibility ideographs that PDF converters emit instead of
 # the ordinary characters (e.g. U+2F00 "⼀" for U+4E00 "一"); and lone surrogates, which
 # are no character (no output can hold one) and which a library's decoding should never
@@ -42,6 +53,8 @@ _RADICALS = {
     for cp in range(start, end + 1)
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
 } | dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+#: Any character of :data:`_RADICALS` (a scan in C, far cheaper than ``translate``'s look-up per character).
+_RADICAL = re.compile("[" + "".join(f"\\U{start:08x}-\\U{end:08x}" for start, end in _ranges(_RADICALS)) + "]")
 _LATIN_END = re.compile(r"[A-Za-z]$")
 _LATIN_START = re.compile(r"^[A-Za-z]")
 
@@ -75,7 +88,9 @@ def clean_text(text: str) -> str:
         of whitespace collapsed to one space, no space between two Chinese
         characters or next to Chinese punctuation, stripped.
     """
-    text, spaces = _SPACE_RUN.subn(" ", text.translate(_RADICALS))
+    if _RADICAL.search(text):
+        text = text.translate(_RADICALS)
+    text, spaces = _SPACE_RUN.subn(" ", text)
     if spaces:  # else there is no space for the other rules to drop, nor for strip()
         text = _SPACE_BETWEEN_CJK.sub("", text)
         text = _SPACE_BEFORE_CJK_PUNCT.sub("", text)

@@ -48,7 +48,7 @@ import struct
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -386,15 +386,16 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     boxes = [table.bbox for table in tables]
     centred = _centred(page.chars, min(box[1] for box in boxes), max(box[3] for box in boxes)) if tables else []
     pieces = [_piece(table, box, number, centred, fast) for table, box in zip(tables, boxes, strict=True)]
-    if fast:
-        raw_lines = pdftext.text_lines(page.chars)
+    raw_lines: Sequence[dict[str, Any] | None]
+    if fast:  # a line inside a table is not built (None), but keeps its number
+        raw_lines = pdftext.text_lines(page.chars, boxes)
     else:
         raw_lines = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width,
                                      layout_height=page.height).extract_text_lines(strip=True, return_chars=False)
     lines = [
         line
         for index, raw in enumerate(raw_lines, start=1)
-        if not _inside_any(raw, boxes)
+        if raw is not None and not _inside_any(raw, boxes)
         and (line := _line(raw, index)) is not None
         and not _is_page_number(line, page.height)
     ]

@@ -14,7 +14,8 @@ same results from the same characters (tested against pdfplumber in
    character starts left of the previous one's start, more than 3 right of its end, or more
    than 3 above or below its top;
 3. words are clustered by their ``top`` again into the lines of the text, words joined by one
-   space.
+   space (the words of two lines of step 1 are never in one cluster: their tops are tops of the
+   lines' characters, more than 3 apart; so each line of step 1 is clustered on its own).
 
 :func:`applies` says whether the characters are of the kind these functions handle (every
 character upright, one character of text that is not a line break); otherwise the caller
@@ -23,6 +24,7 @@ uses pdfplumber's own functions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -31,6 +33,7 @@ _TOLERANCE = 3
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 _Word = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
+_Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
 def applies(chars: list[dict[str, Any]]) -> bool:
@@ -60,26 +63,31 @@ def _one_cluster(values: list[float]) -> bool:
     return max(values) <= min(values) + _TOLERANCE
 
 
+def _top_clusters(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The characters clustered by ``top`` (:func:`_cluster_ids`), clusters in order, each in page order."""
+    tops = [c["top"] for c in chars]
+    if not tops:
+        return []
+    if _one_cluster(tops):
+        return [chars]
+    ids = _cluster_ids(tops)
+    lines: list[list[dict[str, Any]]] = [[] for _ in range(max(ids.values()) + 1)]
+    for char, top in zip(chars, tops, strict=True):
+        lines[ids[top]].append(char)
+    return lines
+
+
 def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """pdfplumber's lines of characters before they are cut into words (``WordExtractor.iter_chars_to_lines``).
 
-    The characters are clustered by ``top`` (:func:`_cluster_ids`), the clusters taken in
+    The characters are clustered by ``top`` (:func:`_top_clusters`), the clusters taken in
     order, and each cluster's characters sorted by ``x0`` with a stable sort of the page
     order. This is the order of pdfplumber's ``cluster_objects`` followed by its sort by
     ``x0``; a cell of one line (all tops within the tolerance, the usual case) is one cluster
     and needs no cluster map.
     """
     x0 = itemgetter("x0")
-    tops = [c["top"] for c in chars]
-    if _one_cluster(tops):
-        return [sorted(chars, key=x0)]
-    ids = _cluster_ids(tops)
-    lines: list[list[dict[str, Any]]] = [[] for _ in range(max(ids.values()) + 1)]
-    for char, top in zip(chars, tops, strict=True):
-        lines[ids[top]].append(char)
-    for line in lines:
-        line.sort(key=x0)
-    return lines
+    return [sorted(line, key=x0) for line in _top_clusters(chars)]
 
 
 def _words(chars: list[dict[str, Any]]) -> list[_Word]:
@@ -90,38 +98,43 @@ def _words(chars: list[dict[str, Any]]) -> list[_Word]:
         c = chars[0]
         return [(_LIGATURES.get(c["text"], c["text"]), c["x0"], c["top"], c["x1"], c["bottom"])]
     words: list[_Word] = []
+    for line in _char_lines(chars):  # a word never runs over the end of its line
+        _line_words(line, words)
+    return words
+
+
+def _line_words(line: list[dict[str, Any]], words: list[_Word]) -> None:
+    """Append the words of one line of characters (sorted by ``x0``) to ``words``."""
     tolerance, ligatures = _TOLERANCE, _LIGATURES
     x0 = x1 = top = bottom = last_x0 = last_x1 = last_top = 0.0
-    for line in _char_lines(chars):  # a word never runs over the end of its line
-        text: list[str] = []
-        for char in line:
-            ctext = char["text"]
-            if ctext.isspace():
-                if text:
-                    words.append(("".join(text), x0, top, x1, bottom))
-                    text = []
-                continue
-            cx0, ctop = char["x0"], char["top"]
-            if text and (cx0 < last_x0 or cx0 > last_x1 + tolerance or abs(ctop - last_top) > tolerance):
+    text: list[str] = []
+    for char in line:
+        ctext = char["text"]
+        if ctext.isspace():
+            if text:
                 words.append(("".join(text), x0, top, x1, bottom))
                 text = []
-            cx1, cbottom = char["x1"], char["bottom"]
-            if not text:
-                x0, top, x1, bottom = cx0, ctop, cx1, cbottom
-            else:  # min() and max(), keeping the first of equal values
-                if cx0 < x0:
-                    x0 = cx0
-                if ctop < top:
-                    top = ctop
-                if cx1 > x1:
-                    x1 = cx1
-                if cbottom > bottom:
-                    bottom = cbottom
-            text.append(ligatures.get(ctext, ctext))
-            last_x0, last_x1, last_top = cx0, cx1, ctop
-        if text:
+            continue
+        cx0, ctop = char["x0"], char["top"]
+        if text and (cx0 < last_x0 or cx0 > last_x1 + tolerance or abs(ctop - last_top) > tolerance):
             words.append(("".join(text), x0, top, x1, bottom))
-    return words
+            text = []
+        cx1, cbottom = char["x1"], char["bottom"]
+        if not text:
+            x0, top, x1, bottom = cx0, ctop, cx1, cbottom
+        else:  # min() and max(), keeping the first of equal values
+            if cx0 < x0:
+                x0 = cx0
+            if ctop < top:
+                top = ctop
+            if cx1 > x1:
+                x1 = cx1
+            if cbottom > bottom:
+                bottom = cbottom
+        text.append(ligatures.get(ctext, ctext))
+        last_x0, last_x1, last_top = cx0, cx1, ctop
+    if text:
+        words.append(("".join(text), x0, top, x1, bottom))
 
 
 def _lines_of(words: list[_Word], preserve_order: bool) -> list[list[_Word]]:
@@ -142,19 +155,42 @@ def _lines_of(words: list[_Word], preserve_order: bool) -> list[list[_Word]]:
     return lines
 
 
-def text_lines(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``page.extract_text_lines(strip=True)``: each line's ``text``, ``x0``, ``top``, ``x1``, ``bottom``."""
-    out = []
-    for line in _lines_of(_words(chars), preserve_order=True):
-        if len(line) == 1:  # a line of one word (Chinese text has no spaces): the word's box
-            text, x0, top, x1, bottom = line[0]
-        else:
-            text = " ".join([w[0] for w in line])
-            x0, top = min([w[1] for w in line]), min([w[2] for w in line])
-            x1, bottom = max([w[3] for w in line]), max([w[4] for w in line])
-        if text.strip():
-            out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
+def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = ()) -> list[dict[str, Any] | None]:
+    """``page.extract_text_lines(strip=True)``: each line's ``text``, ``x0``, ``top``, ``x1``, ``bottom``.
+
+    ``boxes`` (x0, top, x1, bottom: the page's tables): a line of characters lying inside one of
+    them, all their tops within the tolerance, is one text line inside that box (the words of a
+    line of characters are in lines of their own, see :func:`_lines_of`); it is not built, and
+    None stands in its place, so that the lines keep their numbers.
+    """
+    out: list[dict[str, Any] | None] = []
+    x0_of = itemgetter("x0")
+    for cluster in _top_clusters(chars):
+        if boxes and _boxed(cluster, boxes):
+            out.append(None)
+            continue
+        words: list[_Word] = []
+        _line_words(sorted(cluster, key=x0_of), words)
+        for line in _lines_of(words, preserve_order=True):
+            if len(line) == 1:  # a line of one word (Chinese text has no spaces): the word's box
+                text, x0, top, x1, bottom = line[0]
+            else:
+                text = " ".join([w[0] for w in line])
+                x0, top = min([w[1] for w in line]), min([w[2] for w in line])
+                x1, bottom = max([w[3] for w in line]), max([w[4] for w in line])
+            if text.strip():
+                out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return out
+
+
+def _boxed(cluster: list[dict[str, Any]], boxes: Sequence[_Box]) -> bool:
+    """Whether the characters make one text line (a visible character, tops within the tolerance)
+    whose every character lies inside one of the boxes (edges included), so the line's centre does too."""
+    if not _one_cluster([c["top"] for c in cluster]) or all(c["text"].isspace() for c in cluster):
+        return False
+    return any(all(left <= c["x0"] <= right and left <= c["x1"] <= right and upper <= c["top"] <= lower
+                   and upper <= c["bottom"] <= lower for c in cluster)
+               for left, upper, right, lower in boxes)
 
 
 def extract_text(chars: list[dict[str, Any]]) -> str:

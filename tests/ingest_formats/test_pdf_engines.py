@@ -354,6 +354,14 @@ def _plumber_pages(data: bytes) -> list[list[dict[str, Any]]]:
         return [page.chars for page in document.pages]
 
 
+def _table_boxes(data: bytes) -> list[list[tuple[float, float, float, float]]]:
+    """Each page's ruled-table boxes, as pdfplumber finds them."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        return [[table.bbox for table in page.find_tables()] for page in document.pages]
+
+
 def _sources() -> list[bytes]:
     rng = random.Random(11)
     sources = [pdf_form(make_document(rng), rng)[1] for _ in range(2)]
@@ -365,12 +373,22 @@ def test_words_and_lines_as_pdfplumber_groups_them() -> None:
     from pdfplumber.utils.text import chars_to_textmap
 
     rng = random.Random(5)
+    boxed = 0
     for data in _sources():
-        for chars in _plumber_pages(data):
+        for chars, tables in zip(_plumber_pages(data), _table_boxes(data), strict=True):
             assert pdftext.applies(chars)
             expected = [{k: line[k] for k in ("text", "x0", "top", "x1", "bottom")}
                         for line in chars_to_textmap(chars).extract_text_lines(strip=True, return_chars=False)]
             assert pdftext.text_lines(chars) == expected
+            # with boxes (the page's tables; a random one), a line left out (None) is a line inside a
+            # box, in its place: the others keep their numbers
+            for boxes in (tables, [(rng.uniform(0, 300), rng.uniform(0, 400), rng.uniform(300, 600),
+                                    rng.uniform(400, 850))]):
+                found = pdftext.text_lines(chars, boxes)
+                assert len(found) == len(expected)
+                for line, full in zip(found, expected, strict=True):
+                    assert line == full or (line is None and pdf._inside_any(full, boxes))
+                boxed += found.count(None)
             for _ in range(40):  # runs of characters, as in table cells; and scattered ones
                 start = rng.randrange(len(chars))
                 run = chars[start:start + rng.randrange(1, 80)]
@@ -380,6 +398,7 @@ def test_words_and_lines_as_pdfplumber_groups_them() -> None:
                     assert pdftext.text_lines(sample) == [
                         {k: line[k] for k in ("text", "x0", "top", "x1", "bottom")}
                         for line in chars_to_textmap(sample).extract_text_lines(strip=True, return_chars=False)]
+    assert boxed > 100
 
 
 def test_cells_found_as_pdfplumber_finds_them() -> None:
