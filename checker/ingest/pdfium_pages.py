@@ -32,6 +32,8 @@ with pdfplumber (the behaviour of before, errors included):
   (:func:`check_streams`), and more than :data:`_FAST_INFLATED` bytes in all (far beyond any
   report: fonts and page contents of a 30-page report take a few MB) or than ``INFLATED_MB``
   also go to pdfplumber, which refuses a file past ``INFLATED_MB`` as before;
+* a content stream may hold an inline image (:func:`_refuse_inline_images`): pdfium decodes its
+  data while it loads the page, up to 1 GiB an image, where pdfminer keeps the data as it is;
 * pdfium cannot open the file (pdfplumber then gives the clear error of before);
 * (this page only) a page is rotated or its media box does not start at 0, 0;
 * (this page only) a character has no Unicode mapping (pdfminer writes ``(cid:N)``, pdfium the code), is
@@ -110,6 +112,11 @@ _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 #: A font descriptor's descent (``/Descent -212``, ``/Descent 0``, ``/Descent 54``).
 _DESCENT = re.compile(rb"/Descent\s*([-+]?[0-9.]+)")
+#: The operator that starts an inline image, followed by its dictionary, a comment, or the end of the data
+#: (:func:`_refuse_inline_images` checks what comes before it).
+_INLINE_IMAGE = re.compile(rb"BI(?=[\s\x00/%]|\Z)")
+#: Bytes after which a token can start (white space, the ends of strings, dictionaries, arrays).
+_TOKEN_END = frozenset(b" \t\r\n\f\x00)>]}")
 _EDGE_ORDER = {"line": 0, "rect_edge": 1, "curve_edge": 2}
 _SPACES = frozenset(" \r\n\t\x00\xa0")
 
@@ -244,6 +251,7 @@ def check_streams(data: bytes) -> None:
     """
     if b"/Encrypt" in data:
         raise Undecided("encrypted")
+    _refuse_inline_images(data)  # in a content stream that is not encoded
     for match in _DESCENT.finditer(data):
         # pdfminer takes a descent of 0 as written (LibreOffice 7 writes /Ascent 0 /Descent 0) and a
         # positive one as negative; pdfium measures glyphs for the first and keeps the sign of the
@@ -297,14 +305,31 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
                 return None
         except (ValueError, binascii.Error):
             return None
+        _refuse_inline_images(raw)  # a content stream in ASCII85 or hex alone
     for module in _INFLATERS:
         inflater = module.decompressobj()
         try:
-            size = len(inflater.decompress(raw, left + 1))
+            inflated = inflater.decompress(raw, left + 1)
         except module.error:
             continue
-        return size if size > left or inflater.eof else None
+        _refuse_inline_images(inflated)
+        return len(inflated) if len(inflated) > left or inflater.eof else None
     return None
+
+
+def _refuse_inline_images(content: bytes) -> None:
+    """:class:`Undecided` when the data may hold an inline image (the operator ``BI``) of a content stream.
+
+    pdfium decodes an inline image's data while it loads the page, to find where the data ends,
+    with no bound but its own (1 GiB an image): a few KB of Flate data inflate to that. pdfminer
+    keeps the data as it is. Every stream's decoded data and the file itself are searched (which
+    streams are content streams is not known before pdfium reads the file); ``BI`` at the very
+    end counts too (pdfium joins a page's content streams, so the next stream may go on with it).
+    """
+    for match in _INLINE_IMAGE.finditer(content):
+        at = match.start()
+        if not at or content[at - 1] in _TOKEN_END:
+            raise Undecided("inline image")
 
 
 def open_document(data: bytes) -> Document:

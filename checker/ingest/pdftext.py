@@ -34,6 +34,7 @@ _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl",
 
 _Word = tuple[str, float, float, float, float]  # text, x0, top, x1, bottom
 _Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+_X0 = itemgetter("x0")
 
 
 def applies(chars: list[dict[str, Any]]) -> bool:
@@ -86,8 +87,7 @@ def _char_lines(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     ``x0``; a cell of one line (all tops within the tolerance, the usual case) is one cluster
     and needs no cluster map.
     """
-    x0 = itemgetter("x0")
-    return [sorted(line, key=x0) for line in _top_clusters(chars)]
+    return [sorted(line, key=_X0) for line in _top_clusters(chars)]
 
 
 def _words(chars: list[dict[str, Any]]) -> list[_Word]:
@@ -164,13 +164,12 @@ def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = ()) -> list[
     None stands in its place, so that the lines keep their numbers.
     """
     out: list[dict[str, Any] | None] = []
-    x0_of = itemgetter("x0")
     for cluster in _top_clusters(chars):
         if boxes and _boxed(cluster, boxes):
             out.append(None)
             continue
         words: list[_Word] = []
-        _line_words(sorted(cluster, key=x0_of), words)
+        _line_words(sorted(cluster, key=_X0), words)
         for line in _lines_of(words, preserve_order=True):
             if len(line) == 1:  # a line of one word (Chinese text has no spaces): the word's box
                 text, x0, top, x1, bottom = line[0]
@@ -200,6 +199,12 @@ def extract_text(chars: list[dict[str, Any]]) -> str:
 
 def extract_lines(chars: list[dict[str, Any]]) -> list[str]:
     """The lines of :func:`extract_text` (``extract_text(chars).split("\\n")``, but no line for no word)."""
+    if len(chars) > 1:
+        tops = [c["top"] for c in chars]
+        if _one_cluster(tops):  # one line of characters (most cells): its words make one line
+            found: list[_Word] = []
+            _line_words(sorted(chars, key=_X0), found)
+            return [" ".join([w[0] for w in found])] if found else []
     words = _words(chars)
     if len(words) < 2:  # one word is one line (a cell's number, a label without spaces)
         return [words[0][0]] if words else []

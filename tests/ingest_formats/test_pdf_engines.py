@@ -446,6 +446,34 @@ def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None
             pdfium_pages.check_streams(data)
 
 
+INLINE_BOMB = (b"q 10 0 0 10 72 600 cm BI /W 100 /H 100 /BPC 8 /CS /G /F /Fl ID "
+               + zlib.compress(b"\0" * (64 << 20), 9) + b"\nEI Q")
+
+
+@pytest.mark.parametrize(("content", "stream_dict"), [
+    (zlib.compress(TEXT + b"\n" + INLINE_BOMB), b" /Filter /FlateDecode"),  # 64 MB from 65 KB, inflated by pdfium
+    (TEXT + b"\n" + INLINE_BOMB, b""),  # a content stream not encoded
+    ((TEXT + b"\nq BI\n").hex().encode() + b">", b" /Filter /ASCIIHexDecode"),  # BI ends the stream
+    (zlib.compress(TEXT + b"\nq BI%comment\n/W 1 /H 1 /BPC 8 /CS /G ID \x00 EI Q"), b" /Filter /FlateDecode"),
+])
+def test_inline_images_go_to_pdfplumber(content: bytes, stream_dict: bytes) -> None:
+    """pdfium decodes an inline image's data while it loads the page (up to 1 GiB an image, from a few KB
+    of Flate data); pdfminer keeps it as it is. Pages that may hold one are read by pdfplumber."""
+    data = _minimal_pdf(content, stream_dict)
+    with pytest.raises(pdfium_pages.Undecided, match="inline image"):
+        pdfium_pages.check_streams(data)
+    assert [b[1] for b in _blocks(READ_PDF(data))] == ["Annual report 2024"]
+
+
+@pytest.mark.parametrize("content", [
+    TEXT + b"\n/BI 1 def (BI /x) Tj",  # a name and a string that hold BI
+    zlib.compress(TEXT + b" %BIG\n"),
+])
+def test_text_that_only_looks_like_an_inline_image_stays_with_pdfium(content: bytes) -> None:
+    data = _minimal_pdf(content, b" /Filter /FlateDecode" if content[:1] == b"x" else b"")
+    pdfium_pages.check_streams(data)
+
+
 def _two_font_pdf(descent: bytes) -> bytes:
     """A line in Helvetica and a number in a font whose descriptor gives ``descent`` (LibreOffice 7 writes 0)."""
     content = b"BT /F1 12 Tf 72 700 Td (Total) Tj /F2 12 Tf 40 0 Td (1024) Tj ET"
