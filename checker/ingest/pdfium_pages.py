@@ -25,9 +25,11 @@ whenever the two engines could read the file or page differently or the bounds o
 with pdfplumber (the behaviour of before, errors included):
 
 * a font descriptor gives a descent of 0 or above (pdfminer takes 0 as written and turns a
-  positive one negative, pdfium measures the glyphs for 0 and keeps the sign);
+  positive one negative, pdfium measures the glyphs for 0 and keeps the sign); in a file with
+  object streams (``/ObjStm``), every inflated stream is searched for descriptors too;
 * the file is encrypted, or a stream is encoded with a filter other than FlateDecode
-  (possibly after ASCII85/ASCIIHex), or a filter is given indirectly, or a predictor row is
+  (possibly after ASCII85/ASCIIHex), or a filter or its parameters (``/DecodeParms``) are given
+  indirectly (they could stand in an object stream, unseen), or a predictor row is
   wider than :data:`_MAX_COLUMNS`; every Flate stream of the file is inflated first
   (:func:`check_streams`), and more than :data:`_FAST_INFLATED` bytes in all (far beyond any
   report: fonts and page contents of a 30-page report take a few MB) or than ``INFLATED_MB``
@@ -109,6 +111,7 @@ _ALLOWED_FILTER = re.compile(
     rb"\[\s*(?:" + _ASCII + rb"\s*)*(?:" + _FLATE + rb"\s*)?\]|" + _FLATE + rb"|" + _ASCII + rb"|" + _IMAGE_ONLY
     + rb"|\[\s*" + _IMAGE_ONLY + rb"\s*\]")
 _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
+_INDIRECT_PARAMETERS = re.compile(rb"/DecodeParms\s*\[?\s*[0-9]+\s+[0-9]+\s+R")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 #: A font descriptor's descent (``/Descent -212``, ``/Descent 0``, ``/Descent 54``).
 _DESCENT = re.compile(rb"/Descent\s*([-+]?[0-9.]+)")
@@ -252,12 +255,10 @@ def check_streams(data: bytes) -> None:
     if b"/Encrypt" in data:
         raise Undecided("encrypted")
     _refuse_inline_images(data)  # in a content stream that is not encoded
-    for match in _DESCENT.finditer(data):
-        # pdfminer takes a descent of 0 as written (LibreOffice 7 writes /Ascent 0 /Descent 0) and a
-        # positive one as negative; pdfium measures glyphs for the first and keeps the sign of the
-        # second, so the characters' boxes (their top and bottom) would differ by up to a fifth of their size
-        if not match.group(1).startswith(b"-"):
-            raise Undecided("font descent")
+    _check_descents(data)
+    if _INDIRECT_PARAMETERS.search(data):  # they could stand in an object stream, out of sight
+        raise Undecided("predictor")
+    object_streams = b"/ObjStm" in data  # font descriptors may stand in them
     flate_filters = 0
     for match in _FILTER.finditer(data):
         value = match.group(1)
@@ -273,7 +274,7 @@ def check_streams(data: bytes) -> None:
     for match in _STREAM.finditer(data):
         if data[match.start() - 3:match.start()] == b"end":
             continue
-        size = _inflate_at(data, match.end(), left)
+        size = _inflate_at(data, match.end(), left, object_streams)
         if size is not None:
             streams += 1
             left -= size
@@ -283,9 +284,22 @@ def check_streams(data: bytes) -> None:
         raise Undecided("unread stream")
 
 
-def _inflate_at(data: bytes, start: int, left: int) -> int | None:
+def _check_descents(content: bytes) -> None:
+    """:class:`Undecided` when a font descriptor in the data gives a descent of 0 or above.
+
+    pdfminer takes a descent of 0 as written (LibreOffice 7 writes ``/Ascent 0 /Descent 0``) and a
+    positive one as negative; pdfium measures the glyphs for the first and keeps the sign of the
+    second, so the characters' boxes (their top and bottom) would differ by up to a fifth of their size.
+    """
+    for match in _DESCENT.finditer(content):
+        if not match.group(1).startswith(b"-"):
+            raise Undecided("font descent")
+
+
+def _inflate_at(data: bytes, start: int, left: int, object_streams: bool = False) -> int | None:
     """The inflated size (at most ``left + 1``) of the whole zlib data, or ASCII85/hex-encoded zlib
-    data, at ``start``; None when there is none or it is damaged."""
+    data, at ``start``; None when there is none or it is damaged. ``object_streams``: the file has
+    object streams, whose font descriptors are checked too (every inflated stream is searched)."""
     head = data[start:start + 2]
     if len(head) == 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0:
         raw: Any = memoryview(data)[start:]  # to the end of the zlib data, whatever bytes it holds
@@ -313,6 +327,8 @@ def _inflate_at(data: bytes, start: int, left: int) -> int | None:
         except module.error:
             continue
         _refuse_inline_images(inflated)
+        if object_streams:
+            _check_descents(inflated)
         return len(inflated) if len(inflated) > left or inflater.eof else None
     return None
 

@@ -436,6 +436,8 @@ TEXT = b"BT /F1 12 Tf 72 700 Td (Annual report 2024) Tj ET"
     (zlib.compress(TEXT), b" /Filter [/FlateDecode /FlateDecode]", "filter"),
     (TEXT, b" /Filter 9 0 R", "filter"),
     (zlib.compress(TEXT), b" /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1000000000 >>", "predictor"),
+    (zlib.compress(TEXT), b" /Filter /FlateDecode /DecodeParms 9 0 R", "predictor"),  # could be in an object stream
+    (zlib.compress(TEXT), b" /Filter [/FlateDecode] /DecodeParms [ 9 0 R ]", "predictor"),
 ])
 def test_stream_encodings(content: bytes, stream_dict: bytes, reason: str | None) -> None:
     data = _minimal_pdf(content, stream_dict)
@@ -489,6 +491,22 @@ def _two_font_pdf(descent: bytes) -> bytes:
         b"<< /Type /FontDescriptor /FontName /Courier /Flags 33 /FontBBox [-23 -250 715 805] /ItalicAngle 0"
         b" /Ascent " + (b"0" if descent == b"0" else b"629") + b" /Descent " + descent + b" /CapHeight 562 /StemV 51 >>",
     ])
+
+
+@pytest.mark.parametrize(("descent", "reason"), [(b"-157", None), (b"0", "font descent")])
+def test_font_descents_inside_object_streams_are_checked(descent: bytes, reason: str | None) -> None:
+    """A font descriptor can stand in an object stream (PDF 1.5), compressed: in a file with object
+    streams, every inflated stream is searched for descriptors."""
+    descriptor = b"7 0 << /Type /FontDescriptor /FontName /Courier /Flags 33 /Descent " + descent + b" >>"
+    objects = zlib.compress(descriptor)
+    data = _minimal_pdf(zlib.compress(TEXT), b" /Filter /FlateDecode") + (
+        b"8 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length " + str(len(objects)).encode()
+        + b" /Filter /FlateDecode >>\nstream\n" + objects + b"\nendstream\nendobj\n")
+    if reason is None:
+        pdfium_pages.check_streams(data)
+    else:
+        with pytest.raises(pdfium_pages.Undecided, match=reason):
+            pdfium_pages.check_streams(data)
 
 
 @pytest.mark.parametrize(("descent", "reason"), [(b"-157", None), (b"0", "font descent"), (b"157", "font descent")])
