@@ -65,7 +65,7 @@ class Location:
 
     def to_dict(self) -> dict[str, Any]:
         """The non-empty fields, as stored in the document's ``source_map``."""
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        return {k: v for k in self.__slots__ if (v := getattr(self, k)) is not None}
 
 
 @dataclass(frozen=True, slots=True)
