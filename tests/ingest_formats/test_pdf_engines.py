@@ -467,6 +467,18 @@ def test_inline_images_go_to_pdfplumber(content: bytes, stream_dict: bytes) -> N
     assert [b[1] for b in _blocks(READ_PDF(data))] == ["Annual report 2024"]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=12) | st.lists(st.sampled_from([b"BI", b" ", b"\n", b"/", b"%", b")", b"(", b"]", b"x",
+                                                         b"\x00", b"\x0b"]), max_size=8).map(b"".join))
+def test_inline_image_search_finds_every_bi_operator(content: bytes) -> None:
+    """The search finds ``BI`` wherever a token can start there (the data's start, white space, the end of
+    a string, dictionary or array before it) and a dictionary, comment or the end of the data follows."""
+    before, after = b" \t\n\r\f\x0b\x00)>]}", b" \t\n\r\f\x0b\x00/%"
+    expected = any(content[at:at + 2] == b"BI" and (at == 0 or content[at - 1] in before)
+                   and (at + 2 == len(content) or content[at + 2] in after) for at in range(len(content)))
+    assert (pdfium_pages._INLINE_IMAGE.search(content) is not None) == expected
+
+
 @pytest.mark.parametrize("content", [
     TEXT + b"\n/BI 1 def (BI /x) Tj",  # a name and a string that hold BI
     zlib.compress(TEXT + b" %BIG\n"),
