@@ -38,6 +38,10 @@ class NotAReport(InputError):
     """The file was read, but its content is not an annual report (no part heading, no table)."""
 
 
+class ReadingTimeout(InputError):
+    """Reading the file took longer than ``REPORT_SECONDS`` (:mod:`checker.ingest.deadline`)."""
+
+
 class YearNotFound(InputError):
     """The file reads as a report, but no reported year was found in it (``--year`` is needed)."""
 

@@ -34,7 +34,7 @@ from checker.compile import Compiled
 from checker.config import Config, configured_ruleset, load_config
 from checker.document import validate_document
 from checker.engine import gc_paused
-from checker.errors import InputError, YearNotFound
+from checker.errors import InputError, ReadingTimeout, YearNotFound
 from checker.ingest import parse_document, read_bytes, sniff
 from checker.kinds.pair import CLAUSE_DTYPE, Profile, label, profile
 from checker.model import Severity
@@ -249,6 +249,9 @@ def _ingest_one(out: Ingested, cached: bytes | None, cells: frozenset[str], year
         if doc is None:
             doc, given = parse_with_year(data, file.name, year)
         validate_document(doc)
+    except ReadingTimeout as exc:  # this worker's own alarm rang before the audit stopped the worker
+        out.error = failure("timeout", exc.zh, exc.en)
+        return
     except InputError as exc:
         category = ("non_report" if any(s in exc.zh for s in _NOT_A_REPORT)
                     else "invalid" if "文档格式" in exc.zh else "unreadable")

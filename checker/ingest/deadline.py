@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from checker import limits
-from checker.errors import InputError
+from checker.errors import InputError, ReadingTimeout
 
 _REPEAT_SECONDS = 1.0
 
@@ -40,7 +40,8 @@ def reading_deadline(name: str) -> Iterator[None]:
         yield
         return
     seconds = limits.REPORT_SECONDS.value()
-    error = limits.REPORT_SECONDS.exceeded(seconds, where_zh=f"读取文件 {name}", where_en=f"reading the file {name}")
+    bound = limits.REPORT_SECONDS.exceeded(seconds, where_zh=f"读取文件 {name}", where_en=f"reading the file {name}")
+    error = ReadingTimeout(bound.zh, bound.en)
     fired: list[InputError] = []
 
     def on_alarm(signum: int, frame: Any) -> None:

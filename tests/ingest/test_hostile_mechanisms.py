@@ -370,6 +370,25 @@ def test_reading_deadline_stops_a_slow_reader(monkeypatch: pytest.MonkeyPatch) -
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_a_read_stopped_by_its_own_deadline_is_an_audit_timeout(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    """In an audit worker, the reading's own alarm and the audit's stop of the worker race for a slow file:
+    either way the file is listed as over the time bound (处理超时), not as unreadable."""
+    from checker.audit import worker
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        with reading_deadline("slow.txt"):
+            time.sleep(5)
+
+    monkeypatch.setenv(limits.REPORT_SECONDS.env, "1")
+    monkeypatch.setattr(worker, "parse_with_year", slow)
+    path = tmp_path / "slow.txt"
+    path.write_text("2024年度报告", encoding="utf-8")
+    item = worker.Ingested(str(path))
+    worker._ingest_one(item, None, frozenset())
+    assert item.error is not None and item.error[0] == "timeout" and limits.REPORT_SECONDS.env in item.error[1]
+
+
 def test_reading_deadline_holds_when_the_reader_swallows_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(limits.REPORT_SECONDS.env, "1")
     start = time.monotonic()
