@@ -308,9 +308,24 @@ def write_outputs(summary: AuditSummary, ruleset: RuleSet) -> bool:
         for name in _ANY_LANGUAGE:  # the 通报 of a run in the other language
             if name not in output_files(lang):
                 _unlink(out / name)
+        _prune(out, {results_file(r, summary.variant) for r in summary.checked})
         files = {name: _sha256(out / name) for name in output_files(lang)}
         write_atomic(out / OUTPUTS_MANIFEST, json.dumps({"fingerprint": fingerprint, "files": files}, indent=1))
         return True
+
+
+def _prune(out: Path, kept: set[str]) -> None:
+    """Remove the result files and report pages of earlier runs that no report of this run has.
+
+    ``kept``: the result files of this run's reports (output-relative). What an earlier run wrote for a
+    report no longer audited, or for an older result of a report (its name changes with the result),
+    would otherwise stay beside the current ones, for a reader of the folder to take as current.
+    """
+    pages_kept = {pages.page_of(name) for name in kept}
+    for folder, suffix, keep in (("results", ".json", kept), (pages.PAGES, ".html", pages_kept)):
+        for path in (out / folder).glob(f"*/*{suffix}"):
+            if f"{folder}/{path.parent.name}/{path.name}" not in keep:
+                _unlink(path)
 
 
 def _up_to_date(out: Path, fingerprint: str, lang: str = "zh") -> bool:

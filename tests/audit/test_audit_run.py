@@ -90,6 +90,25 @@ def test_a_deleted_result_file_is_checked_again(tmp_path: Path) -> None:
     assert [r.result for r in second.rows] == [r.result for r in first.rows]
 
 
+def test_results_and_pages_of_reports_no_longer_audited_are_removed(tmp_path: Path) -> None:
+    """A report dropped from the audit, or one whose result changed, leaves no result file or page of an
+    earlier run in the output folder; the others' files are kept (and not checked again)."""
+    paths = _write(tmp_path / "in", list(reports(3, seed=4)))
+    _audit([str(tmp_path / "in")], tmp_path / "out")
+    out = tmp_path / "out"
+    results = sorted(p.relative_to(out).as_posix() for p in (out / "results").glob("*/*.json"))
+    pages = sorted(p.relative_to(out).as_posix() for p in (out / "reports").glob("*/*.html"))
+    assert len(results) == len(pages) == 3
+    paths[0].unlink()
+    second = _audit([str(tmp_path / "in")], out)
+    assert second.checked_now == 0
+    kept = {f"results/{r.split('/', 1)[1]}" for r in results}
+    now = sorted(p.relative_to(out).as_posix() for p in (out / "results").glob("*/*.json"))
+    assert len(now) == 2 and set(now) < kept
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "reports").glob("*/*.html")) == [
+        "reports/" + name.split("/", 1)[1][:-len(".json")] + ".html" for name in now]
+
+
 def test_a_database_of_another_layout_is_emptied_not_misread(tmp_path: Path) -> None:
     from checker.audit.store import LAYOUT
     (tmp_path / "out").mkdir()
