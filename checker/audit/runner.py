@@ -57,6 +57,7 @@ from checker.audit.worker import (
     crashed,
     failed,
     failure,
+    fallback_year,
     ingest_chunk,
     result_name,
     stored_profile,
@@ -563,9 +564,12 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
         c = cached.get(e.path)
         if c and c[0] == st.st_size and c[1] == st.st_mtime_ns:
             sha_of[e.path] = c[2]
-    known = {sha: info for sha, info in store.ingested(set(sha_of.values()), version).items()
-             if not _year_changed(info, opts.year)}
-    todo = [e.path for e in entries if sha_of.get(e.path) not in known]
+    fallback = {e.path: fallback_year(e.overrides, opts.year) for e in entries}
+    stored = store.ingested(set(sha_of.values()), version)
+    todo = [e.path for e in entries
+            if (sha := sha_of.get(e.path)) not in stored or _year_changed(stored[sha], fallback[e.path])]
+    again = {sha_of[path] for path in todo if path in sha_of}
+    known = {sha: info for sha, info in stored.items() if sha not in again}
     docs = store.documents({sha_of[p] for p in todo if p in sha_of}, __version__)
     fresh: dict[str, Ingested] = {}
     progress.phase(pick(opts.lang, "读取报告", "Reading reports"), len(todo))
@@ -576,7 +580,8 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
         return failed_ingest(task[0], _why(why, clean(task[0]), "读取", "reading"))
 
     try:
-        for items in _isolated(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs), settings, _window(opts),
+        for items in _isolated(ex, ingest_chunk, _ingest_chunks(todo, sha_of, docs, fallback), settings,
+                               _window(opts),
                                fail):
             pending.extend(items)
             if len(pending) >= _COMMIT_FILES or time.monotonic() - last > _COMMIT_SECONDS:
@@ -590,8 +595,9 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
 
 
 def _year_changed(info: dict[str, Any], year: int | None) -> bool:
-    """Whether a stored ingest record depends on ``--year`` and was made under another one: a report read with
-    the year of ``--year``, or one refused for stating no year (read again now that a year is given)."""
+    """Whether a stored ingest record depends on the year given for a file that states none (its manifest
+    row's, else ``--year``: :func:`fallback_year`) and was made under another one: a report read with that
+    year, or one refused for stating no year (read again now that a year is given)."""
     meta = info.get("meta") or {}
     if meta.get("year_given"):
         return meta.get("year") != year
@@ -626,12 +632,14 @@ def failed_ingest(path: str, error: tuple[str, str, str]) -> Ingested:
     return item
 
 
-def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, bytes]) -> Iterator[list[tuple[str, Any]]]:
-    """Small chunks for slow formats (PDF, Word, HTML), larger ones for JSON and text."""
-    fast: list[tuple[str, Any]] = []
+def _ingest_chunks(paths: list[str], sha_of: dict[str, str], docs: dict[str, bytes],
+                   years: dict[str, int | None]) -> Iterator[list[tuple[str, Any, int | None]]]:
+    """Small chunks for slow formats (PDF, Word, HTML), larger ones for JSON and text (``years``: each file's
+    year for when it states none, :func:`fallback_year`)."""
+    fast: list[tuple[str, Any, int | None]] = []
     for path in paths:
         sha = sha_of.get(path, "")
-        task = (path, sha.encode("ascii") + docs[sha] if sha in docs else None)
+        task = (path, sha.encode("ascii") + docs[sha] if sha in docs else None, years.get(path))
         if os.path.splitext(path)[1].lower() in _SLOW_SUFFIXES:
             yield [task]
             continue

@@ -87,7 +87,8 @@ class Settings:
         today: the date waivers' expiry is judged against (ISO; the same for every worker of a run).
         stamp: what the configuration file held when the audit started (a hash of it as read): a process
             that already compiled an earlier content of the same file compiles it again.
-        year: ``--year``: the reported year of files that state none (:func:`parse_with_year`).
+        year: ``--year``: the reported year of files that state none and whose manifest row gives none
+            (:func:`fallback_year`, :func:`parse_with_year`).
     """
 
     rule_files: tuple[str, ...] | None
@@ -175,8 +176,9 @@ class Ingested(_Sent):
         return {"error": self.error, "notes": self.notes, "meta": self.meta}
 
 
-def ingest_chunk(tasks: Sequence[tuple[str, bytes | None]], settings: Settings) -> list[Ingested]:
-    """Phase 1 for a chunk of (path, the cached compressed document of its last known content or None).
+def ingest_chunk(tasks: Sequence[tuple[str, bytes | None, int | None]], settings: Settings) -> list[Ingested]:
+    """Phase 1 for a chunk of (path, the cached compressed document of its last known content or None, the
+    year to read it with if it states none: :func:`fallback_year`).
 
     Each file is one report's boundary: whatever goes wrong with it (an exception of a reader,
     a value the database cannot hold) makes that file's record a failure with its reason, and
@@ -186,11 +188,11 @@ def ingest_chunk(tasks: Sequence[tuple[str, bytes | None]], settings: Settings) 
     seconds = limits.REPORT_SECONDS.value()
     out = []
     with gc_paused():
-        for i, (path, cached) in enumerate(tasks):
+        for i, (path, cached, year) in enumerate(tasks):
             mark(i, seconds)
             item = Ingested(path)
             try:
-                _ingest_one(item, cached, cells, settings.year)
+                _ingest_one(item, cached, cells, year)
             except Exception as exc:  # noqa: BLE001 - a bug on one odd file must not stop the audit: it is listed
                 item = replace(item, error=crashed(exc, "读取", "reading"), notes=[], meta={}, cells=b"{}",
                                clauses=b"", doc_blob=None, info_json=b"")
@@ -212,6 +214,11 @@ def crashed(exc: BaseException, doing_zh: str, doing_en: str) -> tuple[str, str,
 def failure(category: str, zh: str, en: str) -> tuple[str, str, str]:
     """A stored failure (category, zh, en) whose texts can be stored and written anywhere."""
     return category, clean(zh), clean(en)
+
+
+def fallback_year(overrides: dict[str, str], year: int | None) -> int | None:
+    """The year a file that states none is read with: its manifest row's ``year``, else ``--year`` (``year``)."""
+    return int(overrides["year"]) if "year" in overrides else year
 
 
 def parse_with_year(data: bytes, name: str, year: int | None) -> tuple[dict[str, Any], bool]:
@@ -406,7 +413,7 @@ def _check_chunk(items: Sequence[CheckItem], settings: Settings) -> list[Checked
     docs, kept, out = [], [], []
     for item in items:
         try:
-            docs.append(apply_manifest(_load(item, settings.year), item.overrides))
+            docs.append(apply_manifest(_load(item, fallback_year(item.overrides, settings.year)), item.overrides))
             kept.append(item)
         except InputError as exc:
             out.append(failed(item.key, failure("unreadable", exc.zh, exc.en)))

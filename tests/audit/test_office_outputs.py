@@ -228,3 +228,30 @@ def test_year_option_for_files_that_state_none(tmp_path: Path, capsys: pytest.Ca
     assert result["report"]["year"] == 2022
     assert audit("--year", "2021")["no-year.txt"]["年度"] == "2021"  # another --year: read again
     assert "no-year.txt" not in audit()  # none: not a report again
+
+
+def test_a_manifest_year_serves_files_that_state_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A manifest row's year is the year of its file when the file states none (before --year); a change of
+    the row's year reads the file again."""
+    docs = list(yearly_series(2, seed=4))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "no-year.txt").write_text(_yearless(docs[0]), encoding="utf-8")
+    (folder / "also-none.txt").write_text(_yearless(docs[1]), encoding="utf-8")
+    manifest = tmp_path / "list.csv"
+    out = tmp_path / "out"
+
+    def audit(year: str, *extra: str) -> dict[str, dict[str, str]]:
+        manifest.write_text(f"file,year\nin/no-year.txt,{year}\nin/also-none.txt,\n", encoding="utf-8")
+        with pytest.raises(SystemExit):
+            main(["audit", str(manifest), "-o", str(out), "-q", "--exit-zero", *extra])
+        capsys.readouterr()
+        return {Path(r["文件"]).name: r for r in _csv(out / "ranking.csv")}
+
+    ranked = audit("2023")
+    assert ranked["no-year.txt"]["年度"] == "2023" and "also-none.txt" not in ranked
+    result = json.loads((out / ranked["no-year.txt"]["检查结果"]).read_text(encoding="utf-8"))
+    assert result["report"]["year"] == 2023
+    assert audit("2022")["no-year.txt"]["年度"] == "2022"  # the row's year changed: read again
+    ranked = audit("2022", "--year", "2021")  # the row's year first, --year for the row without one
+    assert ranked["no-year.txt"]["年度"] == "2022" and ranked["also-none.txt"]["年度"] == "2021"
