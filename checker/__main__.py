@@ -31,6 +31,10 @@ def run() -> None:
         main()
     finally:  # the work is done (or stopped cleanly): nothing is left that an interrupt could stop
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # CPython (3.11) notes a KeyboardInterrupt that ends an exec() of a string (dataclasses build
+        # their methods so, on import), caught or not, and then ends `python -m` by SIGINT instead of
+        # with the exit code (130 here); an exec() of a string resets that note before it runs
+        exec("pass")  # noqa: S102
 
 
 if __name__ == "__main__":

@@ -395,3 +395,29 @@ def test_reader_going_away(args: list[str], read: int, tmp_path: Path) -> None:
     assert err.strip() == "", err
     if "json=out.json" in args:
         assert len(json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["results"]) == 8
+
+
+# ----------------------------------------------------------------------------------- Ctrl-C inside exec()
+
+
+def test_an_interrupt_inside_exec_still_exits_130(tmp_path: Path) -> None:
+    """CPython 3.11 notes a KeyboardInterrupt that ends an exec() of a string (dataclasses build their methods
+    so, while a module is imported), even one caught, and then ends ``python -m`` by SIGINT (-2) instead of
+    with its exit code. The audit met it under load: Ctrl-C during a lazy import. The entry point clears it."""
+    package = tmp_path / "interrupted"
+    package.mkdir()
+    (package / "__main__.py").write_text(
+        "import sys\n"
+        "import checker.cli\n"
+        "from checker import __main__ as entry\n"
+        "def main():\n"
+        "    try:\n"
+        "        exec('import os, signal; os.kill(os.getpid(), signal.SIGINT); [0 for _ in range(10**6)]')\n"
+        "    except KeyboardInterrupt:\n"
+        "        sys.exit(130)\n"
+        "checker.cli.main = main\n"
+        "entry.run()\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    done = subprocess.run([sys.executable, "-m", "interrupted"], cwd=tmp_path, env=env, capture_output=True,
+                          timeout=60)
+    assert done.returncode == 130, done.stderr.decode("utf-8", "replace")
