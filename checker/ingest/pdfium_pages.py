@@ -58,8 +58,8 @@ with pdfplumber (the behaviour of before, errors included):
   on the machine.
 
 :data:`STATS` counts the files read by each engine and the reasons for falling back. pdfium's
-functions called per character or page object go through cffi function pointers taking plain
-addresses (:func:`_plain`), cheaper calls than pypdfium2's ctypes bindings.
+functions called per character or page object go through cffi function pointers taking cffi
+pointers (:func:`_plain`), cheaper calls than pypdfium2's ctypes bindings.
 """
 
 from __future__ import annotations
