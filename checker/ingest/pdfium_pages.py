@@ -111,6 +111,10 @@ _ALLOWED_FILTER = re.compile(
     rb"\[\s*(?:" + _ASCII + rb"\s*)*(?:" + _FLATE + rb"\s*)?\]|" + _FLATE + rb"|" + _ASCII + rb"|" + _IMAGE_ONLY
     + rb"|\[\s*" + _IMAGE_ONLY + rb"\s*\]")
 _PARAMETER = re.compile(rb"/(?:Columns|Colors|BitsPerComponent)\s*(\S{0,12})")
+#: Why :func:`check_streams` leaves a file to pdfplumber, the first found in this order.
+_REASONS = ("encrypted", "inline image", "font descent", "indirect parameters", "filter", "predictor")
+#: The keys :func:`check_streams` reads (one search; a key found is then read with its own pattern).
+_KEY = re.compile(rb"/(?:Encrypt|ObjStm|Descent|DecodeParms|Filter|Columns|Colors|BitsPerComponent)")
 _INDIRECT_PARAMETERS = re.compile(rb"/DecodeParms\s*\[?\s*[0-9]+\s+[0-9]+\s+R")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 #: A font descriptor's descent (``/Descent -212``, ``/Descent 0``, ``/Descent 54``).
@@ -252,23 +256,37 @@ def check_streams(data: bytes) -> None:
     whole leaves the file to pdfplumber, whose decoders charge the budget as they go
     (:mod:`checker.ingest.pdfstreams`) and refuse a file past ``INFLATED_MB`` as before.
     """
-    if b"/Encrypt" in data:
-        raise Undecided("encrypted")
-    _refuse_inline_images(data)  # in a content stream that is not encoded
-    _check_descents(data)
-    if _INDIRECT_PARAMETERS.search(data):  # they could stand in an object stream, out of sight
-        raise Undecided("predictor")
-    object_streams = b"/ObjStm" in data  # font descriptors may stand in them
+    # one search of the file for the keys that matter, each key then read where it stands
+    found: set[str] = set()  # what leaves the file to pdfplumber (a reason of _REASONS)
     flate_filters = 0
-    for match in _FILTER.finditer(data):
-        value = match.group(1)
-        if value is None or not _ALLOWED_FILTER.fullmatch(value):
-            raise Undecided("filter")
-        flate_filters += len(re.findall(_FLATE + rb"\b", value))
-    for match in _PARAMETER.finditer(data):
-        number = match.group(1)
-        if not number.isdigit() or int(number) > _MAX_COLUMNS:
-            raise Undecided("predictor")
+    for key in _KEY.finditer(data):
+        name, at = key.group(), key.start()
+        if name == b"/Encrypt":
+            found.add("encrypted")
+        elif name == b"/ObjStm":
+            found.add("object streams")  # font descriptors may stand in them (not a reason)
+        elif name == b"/Descent":
+            if _positive_descent(_DESCENT.match(data, at)):
+                found.add("font descent")
+        elif name == b"/Filter":
+            value = _FILTER.match(data, at).group(1)  # type: ignore[union-attr]  # the key matched here
+            if value is None or not _ALLOWED_FILTER.fullmatch(value):
+                found.add("filter")
+            else:
+                flate_filters += len(re.findall(_FLATE + rb"\b", value))
+        elif name == b"/DecodeParms":
+            if _INDIRECT_PARAMETERS.match(data, at):  # they could stand in an object stream, out of sight
+                found.add("indirect parameters")
+        else:  # /Columns, /Colors, /BitsPerComponent
+            number = _PARAMETER.match(data, at).group(1)  # type: ignore[union-attr]
+            if not number.isdigit() or int(number) > _MAX_COLUMNS:
+                found.add("predictor")
+    if _INLINE_IMAGE.search(data):  # in a content stream that is not encoded
+        found.add("inline image")
+    for reason in _REASONS:  # the first, in the order of before
+        if reason in found:
+            raise Undecided("predictor" if reason == "indirect parameters" else reason)
+    object_streams = "object streams" in found
     left = min(_FAST_INFLATED, limits.INFLATED_MB.bytes())
     streams = 0
     for match in _STREAM.finditer(data):
@@ -291,9 +309,13 @@ def _check_descents(content: bytes) -> None:
     positive one as negative; pdfium measures the glyphs for the first and keeps the sign of the
     second, so the characters' boxes (their top and bottom) would differ by up to a fifth of their size.
     """
-    for match in _DESCENT.finditer(content):
-        if not match.group(1).startswith(b"-"):
-            raise Undecided("font descent")
+    if any(map(_positive_descent, _DESCENT.finditer(content))):
+        raise Undecided("font descent")
+
+
+def _positive_descent(match: re.Match[bytes] | None) -> bool:
+    """Whether a descriptor's ``/Descent`` (a match of :data:`_DESCENT`) is 0 or above."""
+    return match is not None and not match.group(1).startswith(b"-")
 
 
 def _inflate_at(data: bytes, start: int, left: int, object_streams: bool = False) -> int | None:
