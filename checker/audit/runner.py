@@ -570,7 +570,7 @@ def _ingest(entries: list[Entry], store: Store, ex: Executor | Pool, settings: S
             if (sha := sha_of.get(e.path)) not in stored or _year_changed(stored[sha], fallback[e.path])]
     again = {sha_of[path] for path in todo if path in sha_of}
     known = {sha: info for sha, info in stored.items() if sha not in again}
-    docs = store.documents({sha_of[p] for p in todo if p in sha_of}, __version__)
+    docs = store.documents(again, __version__)
     fresh: dict[str, Ingested] = {}
     progress.phase(pick(opts.lang, "读取报告", "Reading reports"), len(todo))
     pending: list[Ingested] = []  # committed every few thousand files or seconds, and when the phase ends

@@ -32,6 +32,8 @@ _SPACE_RUN = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACE_BEFORE_CJK_PUNCT = re.compile(r" (?=[\u3001\u3002\uff0c\uff1a\uff1b\uff1f\uff01\uff09\u300b\u201d])")
 _SPACE_AFTER_CJK_PUNCT = re.compile(r"(?<=[\uff08\u300a\u201c\u3001\u3002\uff0c\uff1a\uff1b]) ")
+
+
 def _ranges(codes: Iterable[int]) -> list[tuple[int, int]]:
     """The code points as runs (first, last) of consecutive ones."""
     runs: list[tuple[int, int]] = []

@@ -199,12 +199,6 @@ def extract_text(chars: list[dict[str, Any]]) -> str:
 
 def extract_lines(chars: list[dict[str, Any]]) -> list[str]:
     """The lines of :func:`extract_text` (``extract_text(chars).split("\\n")``, but no line for no word)."""
-    if len(chars) > 1:
-        tops = [c["top"] for c in chars]
-        if _one_cluster(tops):  # one line of characters (most cells): its words make one line
-            found: list[_Word] = []
-            _line_words(sorted(chars, key=_X0), found)
-            return [" ".join([w[0] for w in found])] if found else []
     words = _words(chars)
     if len(words) < 2:  # one word is one line (a cell's number, a label without spaces)
         return [words[0][0]] if words else []
