@@ -36,6 +36,7 @@ from checker.ingest.reading import Reading
 from checker.ingest.stream import (
     Template,
     flat_format,
+    flat_split,
     flat_table_kind,
     read_flat_table,
     template,
@@ -49,6 +50,7 @@ from checker.ingest.tables import (
     extract_t4,
     is_row_label,
     place_floated,
+    split_joined,
     t2_layout,
     t3_layout,
     table_kind,
@@ -131,7 +133,7 @@ def assemble(layout: Layout, *, source_name: str, year: int | None = None) -> di
     Raises:
         NotAReport: the text is not a report; YearNotFound: no reported year can be found (both InputError).
     """
-    layout = _without_glosses(layout)
+    layout = _tables_apart(_without_glosses(layout))
     all_text = "\n".join(_block_texts(layout.blocks))
     doc = _Doc(traditional=is_traditional(all_text))
     front, segments = _split_sections(layout.blocks, doc)
@@ -278,6 +280,22 @@ def section_name(text: str) -> str | None:
         if pattern.search(title) and (numbered or title in _CANONICAL_TITLES):
             return name
     return None
+
+
+def _tables_apart(layout: Layout) -> Layout:
+    """The layout with table 四 cut from the table above it when both came as one grid
+    (:func:`split_joined`) or one paragraph of flattened tables (:func:`flat_split`)."""
+    blocks: list[Paragraph | Table] = []
+    for block in layout.blocks:
+        if isinstance(block, Table):
+            blocks.extend(split_joined(block))
+        elif (at := flat_split(block.text)) is not None:
+            blocks += [replace(block, text=block.text[:at]), replace(block, text=block.text[at:])]
+        else:
+            blocks.append(block)
+    if len(blocks) == len(layout.blocks):
+        return layout
+    return Layout(blocks, layout.media_type, dict(layout.hints))
 
 
 def _split_sections(blocks: list[Paragraph | Table], doc: _Doc) -> tuple[list[Paragraph | Table], list[_Segment]]:
@@ -506,9 +524,12 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
     infos: list[_TableInfo] = []
     previous: str | None = None
     run: list[_TableInfo] = []  # the grids printed one after another (a converter splits one table into several)
-    for section, blocks in [(None, front)] + [(s.name, s.blocks) for s in segments]:
-        context = ""
-        listed = 0  # row labels printed one after another before a grid (a converter detached them)
+    context = ""
+    listed = 0  # row labels printed one after another before a grid (a converter detached them)
+    for section, blocks, headed in [(None, front, True)] + [(s.name, s.blocks, s.heading is not None) for s in segments]:
+        if headed:  # a part recognised by its table has no heading: the line above its grid is printed right above it
+            context = ""
+            listed = 0
         for block in blocks:
             if isinstance(block, Paragraph):
                 if _LONE_NUMBER.match(block.text) and run and all(i.kind == "requests" for i in run):
@@ -526,6 +547,7 @@ def _collect_tables(front: list[Paragraph | Table], segments: list[_Segment]) ->
                 continue
             kind = table_kind(block, section, previous)
             previous = kind
+            listed = 0  # labels listed before an earlier grid are not listed before the next
             infos.append(_TableInfo(kind, [Row(list(r), context) for r in block.rows], block=block))
             run.append(infos[-1])
     return infos

@@ -677,3 +677,22 @@ def flat_format(kind: str, text: str) -> str | None:
         if "其他处理" in key:
             return "2019"
     return None
+
+
+#: Table 四's opening group headings, as printed (simplified or traditional characters).
+_FLAT_APPEALS_OPENING = re.compile(r"行政[复復][议議]\s*行政[诉訴][讼訟]")
+
+
+def flat_split(text: str) -> int | None:
+    """Where table 四 starts in a paragraph holding two flattened tables, else None.
+
+    With no heading between them, table 三 (or 二) and table 四 flattened into text run on in
+    one paragraph. The paragraph is cut where table 四's group headings (行政复议 行政诉讼)
+    stand, when the text before is another format table by its own words and the text from
+    there is table 四.
+    """
+    found = _FLAT_APPEALS_OPENING.search(text, 1)
+    if found is None:
+        return None
+    before, after = flat_table_kind(text[:found.start()]), flat_table_kind(text[found.start():])
+    return found.start() if before not in (None, "appeals") and after == "appeals" else None

@@ -628,3 +628,42 @@ def table_kind(table: Table, section: str | None, previous: str | None, *, stric
     if section in _KIND_WORDS:
         return section
     return previous
+
+
+#: The words that open table 四 (its group headings, or its outcome headings when those are lost).
+_APPEALS_OPENING = re.compile(r"行政复议|行政诉讼|复议后起诉|未经复议直接起诉|结果维持.*结果纠正")
+
+
+def split_joined(table: Table) -> list[Table]:
+    """The tables one grid holds when table 四 was printed right under another table.
+
+    With no heading between them, a copied text, a converter or a PDF whose tables touch
+    gives tables 三 (or 二) and 四 as one grid. The grid is cut before its first row that
+    opens table 四 (a row naming 行政复议 or 行政诉讼, or its outcome headings 结果维持 …
+    结果纠正) when the rows above it are, by their own words, another of the format's
+    tables and the rows from it are table 四; otherwise it is left whole. The cells keep
+    their locations (the grid as printed); each part loses the blank columns at its right
+    that only the other part's width gave it.
+    """
+    for at, row in enumerate(table.rows[1:], start=1):
+        if not _APPEALS_OPENING.search("".join(match_key(cell.text) for cell in row)):
+            continue
+        above = Table(_trimmed(table.rows[:at]), table.loc)
+        below = Table(_trimmed(table.rows[at:]), _row_location(row, table.loc))
+        if table_kind(above, None, None, strict=True) not in (None, "appeals") and (
+                table_kind(below, None, None, strict=True) == "appeals"):
+            return [above, below]
+        return [table]
+    return [table]
+
+
+def _trimmed(rows: list[list[TableCell]]) -> list[list[TableCell]]:
+    """The rows without the columns at their right that are blank in every row."""
+    width = max((k + 1 for row in rows for k, cell in enumerate(row) if cell.text.strip()), default=0)
+    return [row[:width] for row in rows]
+
+
+def _row_location(row: list[TableCell], fallback: Location) -> Location:
+    """Where a row of a grid starts (its first cell's place, as a table's location)."""
+    first = row[0].loc if row else fallback
+    return replace(first, column=None, quote=None)
