@@ -50,7 +50,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
 from statistics import median
@@ -100,6 +100,8 @@ _PAGE_ORDER = itemgetter(2)  # of the same
 _MARGIN_ZONE = 0.12
 #: How far (pt) a running header's or footer's line may stand from its height on the other pages.
 _RUNNING_TOLERANCE = 3.0
+#: How far (pt) outside a table's box its own rules may lie (pdfplumber's snapping moves rules by up to 3 pt).
+_OWN_RULES_MARGIN = 4.0
 _DIGITS = re.compile(r"\d+")
 _BAD_PDF_ERRORS = (
     PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError, IndexError,
@@ -379,10 +381,8 @@ def _dedupe_chars(chars: list[dict[str, Any]], tolerance: float = 1) -> list[dic
 
 def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     """Extract the data tables and the text lines outside them from one page."""
-    settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
     fast = page.simple_text if page.simple_text is not None else pdftext.applies(page.chars)
-    # the data tables: a one-column box is a frame around text, read as paragraphs
-    tables = [table for table in _TableFinder(page, settings).tables if _column_count(table) >= 2]
+    tables = _data_tables(page)
     boxes = [table.bbox for table in tables]
     centred = _centred(page.chars, min(box[1] for box in boxes), max(box[3] for box in boxes)) if tables else []
     pieces = [_piece(table, box, number, centred, fast) for table, box in zip(tables, boxes, strict=True)]
@@ -401,6 +401,61 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     ]
     items: list[_Line | _Piece] = sorted([*lines, *pieces], key=lambda item: item.top)
     return _PageContent(number, items, page.char_count, page.unmapped_chars, page.height)
+
+
+def _data_tables(page: pdfium_pages.PageView) -> list[PlumberTable]:
+    """The page's data tables: pdfplumber's tables of two columns or more (a one-column box is a
+    frame around text, read as paragraphs).
+
+    pdfplumber snaps the rules of the whole page together: rules less than 3 pt apart (one
+    after another) move to their mean. Where two tables share a page, a column rule of one
+    can so be pulled onto a rule of the other a few points away, and a number printed next to
+    it changes cells (a browser prints each cell's own border, three rules 0.75 pt apart at each
+    column boundary, so the chain reaches far). When that joined rules of two tables, each
+    table is found again from its own rules only (those within its box).
+    """
+    tables = _found_tables(page)
+    if len(tables) < 2:
+        return tables
+    margin = _OWN_RULES_MARGIN
+    boxes = [(x0 - margin, top - margin, x1 + margin, bottom + margin) for x0, top, x1, bottom in
+             (table.bbox for table in tables)]
+    owners = [next((k for k, (x0, top, x1, bottom) in enumerate(boxes) if edge["x0"] >= x0 and edge["x1"] <= x1
+                    and edge["top"] >= top and edge["bottom"] <= bottom), None) for edge in page.edges]
+    if not _snapped_together(page.edges, owners):
+        return tables
+    again: list[PlumberTable] = []
+    for k in range(len(tables)):
+        again += _found_tables(replace(page, edges=[edge for edge, owner in zip(page.edges, owners, strict=True)
+                                                    if owner == k]))
+    return again
+
+
+def _snapped_together(edges: list[dict[str, Any]], owners: list[int | None]) -> bool:
+    """Whether pdfplumber's snapping puts rules of two tables (``owners``: each edge's table, or
+    None) in one cluster: rules of one orientation sorted by position, each within the snap
+    tolerance of the one before (pdfplumber's ``cluster_list``; rules of no table link too)."""
+    settings = TableSettings.resolve({})
+    for orientation, key, tolerance in (("v", "x0", settings.snap_x_tolerance),
+                                        ("h", "top", settings.snap_y_tolerance)):
+        ruled = sorted(((edge[key], owner) for edge, owner in zip(edges, owners, strict=True)
+                        if edge["orientation"] == orientation), key=itemgetter(0))
+        last, seen = None, None  # the cluster's last position and its table (None: none yet)
+        for position, owner in ruled:
+            if last is None or position - last > tolerance:
+                seen = None
+            if owner is not None:
+                if seen is not None and seen != owner:
+                    return True
+                seen = owner
+            last = position
+    return False
+
+
+def _found_tables(page: pdfium_pages.PageView) -> list[PlumberTable]:
+    """pdfplumber's tables of the page's rules, with two columns or more."""
+    settings = TableSettings.resolve({"explicit_horizontal_lines": _closing_edges(page.edges)})
+    return [table for table in _TableFinder(page, settings).tables if _column_count(table) >= 2]
 
 
 class _TableFinder(TableFinder):
