@@ -100,6 +100,8 @@ _PAGE_ORDER = itemgetter(2)  # of the same
 _MARGIN_ZONE = 0.12
 #: How far (pt) a running header's or footer's line may stand from its height on the other pages.
 _RUNNING_TOLERANCE = 3.0
+#: Lines whose heights differ by this factor are of different paragraphs (a title over its text).
+_SIZE_CHANGE = 1.5
 #: How far (pt) outside a table's box its own rules may lie (pdfplumber's snapping moves rules by up to 3 pt).
 _OWN_RULES_MARGIN = 4.0
 _DIGITS = re.compile(r"\d+")
@@ -388,7 +390,7 @@ def _read_page(page: pdfium_pages.PageView, number: int) -> _PageContent:
     pieces = [_piece(table, box, number, centred, fast) for table, box in zip(tables, boxes, strict=True)]
     raw_lines: Sequence[dict[str, Any] | None]
     if fast:  # a line inside a table is not built (None), but keeps its number
-        raw_lines = pdftext.text_lines(page.chars, boxes)
+        raw_lines = pdftext.text_lines(page.chars, boxes, rows=True)
     else:
         raw_lines = chars_to_textmap(page.chars, layout_bbox=page.bbox, layout_width=page.width,
                                      layout_height=page.height).extract_text_lines(strip=True, return_chars=False)
@@ -836,6 +838,8 @@ class _Metrics:
         """Whether ``line`` starts a new paragraph after ``previous`` on the same page."""
         if line.top - previous.bottom > self.gap + 0.8 * self.height:
             return True
+        if max(line.height, previous.height) > _SIZE_CHANGE * min(line.height, previous.height):
+            return True  # a title or heading set larger than the text under it (or the reverse)
         return self.starts_paragraph(line) or not self.full(previous)
 
     def starts_paragraph(self, line: _Line) -> bool:

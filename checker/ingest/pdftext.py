@@ -24,11 +24,16 @@ uses pdfplumber's own functions.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from operator import itemgetter
 from typing import Any
 
 _TOLERANCE = 3
+#: Lines of characters are one row when their heights overlap by this share of the smaller height …
+_ROW_OVERLAP = 0.6
+#: … and no two of their characters overlap across by more than this (pt).
+_ROW_TOUCH = 0.5
 #: pdfplumber's ligature expansion (``LIGATURES`` in pdfplumber.utils.text).
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
@@ -155,16 +160,21 @@ def _lines_of(words: list[_Word], preserve_order: bool) -> list[list[_Word]]:
     return lines
 
 
-def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = ()) -> list[dict[str, Any] | None]:
+def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = (), *,
+               rows: bool = False) -> list[dict[str, Any] | None]:
     """``page.extract_text_lines(strip=True)``: each line's ``text``, ``x0``, ``top``, ``x1``, ``bottom``.
 
     ``boxes`` (x0, top, x1, bottom: the page's tables): a line of characters lying inside one of
     them, all their tops within the tolerance, is one text line inside that box (the words of a
     line of characters are in lines of their own, see :func:`_lines_of`); it is not built, and
     None stands in its place, so that the lines keep their numbers.
+
+    ``rows``: lines of characters printed on one row in two fonts are one line (see
+    :func:`_one_row`); pdfplumber alone gives two.
     """
     out: list[dict[str, Any] | None] = []
-    for cluster in _top_clusters(chars):
+    clusters = _top_clusters(chars)
+    for cluster in _rows(clusters, boxes) if rows and len(clusters) > 1 else clusters:
         if boxes and _boxed(cluster, boxes):
             out.append(None)
             continue
@@ -180,6 +190,48 @@ def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = ()) -> list[
             if text.strip():
                 out.append({"text": text, "x0": x0, "top": top, "x1": x1, "bottom": bottom})
     return out
+
+
+def _rows(clusters: list[list[dict[str, Any]]], boxes: Sequence[_Box]) -> list[list[dict[str, Any]]]:
+    """The lines of characters (:func:`_top_clusters`), each joined to the line before it when both
+    were printed on one row (:func:`_one_row`) outside the boxes: the joined line's characters
+    stand at the first line's height (copies, moved up or down together), so that they are one
+    line of words. Lines inside a box (a table's) are left as they are, and keep their numbers."""
+    out: list[list[dict[str, Any]]] = [clusters[0]]
+    for cluster in clusters[1:]:
+        previous = out[-1]
+        if _one_row(previous, cluster) and not (boxes and (_boxed(previous, boxes) or _boxed(cluster, boxes))):
+            shift = min(c["top"] for c in previous) - min(c["top"] for c in cluster)
+            out[-1] = previous + [{**c, "top": c["top"] + shift, "bottom": c["bottom"] + shift,
+                                   "doctop": c["doctop"] + shift} for c in cluster]
+        else:
+            out.append(cluster)
+    return out
+
+
+def _one_row(upper: list[dict[str, Any]], lower: list[dict[str, Any]]) -> bool:
+    """Whether two lines of characters were printed on one row.
+
+    A row set in two fonts (Chinese characters in a CJK font, the digits of 2021 in a Latin
+    one) has one baseline, but pdfminer's boxes hang from each font's own descent: at 24 pt the
+    tops of the two fonts' characters differ by 5 pt, more than the line tolerance, and
+    pdfplumber makes two lines of one (鸣沙县人民政府年政府信息公开工作年度报告 and 2021). The
+    lines are one row when their heights overlap by at least 60% of the smaller height
+    and no character of one stands over a character of the other (each fills the other's gaps).
+    """
+    top_u, bottom_u = min(c["top"] for c in upper), max(c["bottom"] for c in upper)
+    top_l, bottom_l = min(c["top"] for c in lower), max(c["bottom"] for c in lower)
+    overlap = min(bottom_u, bottom_l) - max(top_u, top_l)
+    if overlap < _ROW_OVERLAP * min(bottom_u - top_u, bottom_l - top_l):
+        return False
+    spans = sorted([(c["x0"], c["x1"]) for c in upper if not c["text"].isspace()]
+                   + [(c["x0"], c["x1"]) for c in lower if not c["text"].isspace()])
+    reach = -math.inf  # the right end of the characters so far
+    for x0, x1 in spans:
+        if x0 < reach - _ROW_TOUCH:
+            return False
+        reach = max(reach, x1)
+    return True
 
 
 def _boxed(cluster: list[dict[str, Any]], boxes: Sequence[_Box]) -> bool:
