@@ -158,8 +158,8 @@ def _read_with_pdfium(data: bytes) -> tuple[list[_PageContent], dict[str, str]]:
 
     A page that pdfium cannot decide is read with pdfplumber, opened for it.
     """
-    pdfium_pages.check_streams(data)
-    document = pdfium_pages.open_document(data)
+    descents = pdfium_pages.check_streams(data)
+    document = pdfium_pages.open_document(data, descents)
     inflated = None
     try:
         _check_page_count(document.page_count)

@@ -66,18 +66,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import ctypes
 import re
 import struct
 import threading
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import cffi
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfminer.fontmetrics import FONT_METRICS
 
 from checker import limits
 from checker.ingest import pdfium_fonts  # noqa: F401  (our font for fonts a PDF does not embed)
@@ -119,6 +121,12 @@ _INDIRECT_PARAMETERS = re.compile(rb"/DecodeParms\s*\[?\s*[0-9]+\s+[0-9]+\s+R")
 _STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
 #: A font descriptor's descent (``/Descent -212``, ``/Descent 0``, ``/Descent 54``).
 _DESCENT = re.compile(rb"/Descent\s*([-+]?[0-9.]+)")
+#: The start of an indirect object (``12 0 obj``), its font name and the escapes of a name (``#20``).
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+_FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()%{}]+)")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: A subset font's tag (``BAAAAA+``), which pdfium leaves out of the names it gives.
+_SUBSET_TAG = re.compile(rb"[A-Z]{6}\+")
 #: The operator that starts an inline image: at the start of the data or after white space or the end
 #: of a string, dictionary or array; followed by its dictionary, a comment, or the end of the data.
 #: (The literal first, so that the search runs at the speed of a plain search; the byte before is
@@ -180,6 +188,7 @@ _glyph_box = _plain(pdfium_c.FPDFText_GetCharBox)
 _text_object = _plain(pdfium_c.FPDFText_GetTextObject)
 _object_font = _plain(pdfium_c.FPDFTextObj_GetFont)
 _glyph_width = _plain(pdfium_c.FPDFFont_GetGlyphWidth)
+_base_font_name = _plain(pdfium_c.FPDFFont_GetBaseFontName)
 _page_count_objects = _plain(pdfium_c.FPDFPage_CountObjects)
 _page_get_object = _plain(pdfium_c.FPDFPage_GetObject)
 _form_count_objects = _plain(pdfium_c.FPDFFormObj_CountObjects)
@@ -228,6 +237,8 @@ class Document:
     page_count: int
     pdf: Any
     info: dict[str, str]
+    #: The font descents read from the file (:func:`check_streams`); empty: pdfium's boxes serve.
+    descents: Descents = field(default_factory=dict)
 
     def page(self, index: int) -> PageView:
         """Page ``index`` (from 0) as a :class:`PageView`; :class:`Undecided` when pdfium cannot decide it."""
@@ -237,7 +248,7 @@ class Document:
             except pdfium.PdfiumError as exc:  # e.g. a page tree whose /Kids point back to an ancestor
                 raise Undecided("pdfium cannot load the page") from exc
             try:
-                return _page_view(page)
+                return _page_view(page, self.descents)
             finally:
                 page.close()
 
@@ -246,8 +257,11 @@ class Document:
             self.pdf.close()
 
 
-def check_streams(data: bytes) -> None:
+def check_streams(data: bytes) -> Descents:
     """:class:`Undecided` unless every stream is plainly encoded and all inflate to little.
+
+    Returns the file's font descents (:func:`_descents`) when a font descriptor gives a
+    descent of 0 or above (none: an empty mapping).
 
     pdfium inflates streams without a bound, so this runs before pdfium opens the file: every
     Flate stream (after its ASCII85/ASCIIHex layer, when it has one) is inflated here, at most
@@ -267,7 +281,7 @@ def check_streams(data: bytes) -> None:
             found.add("object streams")  # font descriptors may stand in them (not a reason)
         elif name == b"/Descent":
             if _positive_descent(_DESCENT.match(data, at)):
-                found.add("font descent")
+                found.add("font descent")  # read from the descriptors (_descents), else a reason
         elif name == b"/Filter":
             value = _FILTER.match(data, at).group(1)  # type: ignore[union-attr]  # the key matched here
             if value is None or not _ALLOWED_FILTER.fullmatch(value):
@@ -283,8 +297,11 @@ def check_streams(data: bytes) -> None:
                 found.add("predictor")
     if _INLINE_IMAGE.search(data):  # in a content stream that is not encoded
         found.add("inline image")
+    descents: Descents = {}
     for reason in _REASONS:  # the first, in the order of before
-        if reason in found:
+        if reason == "font descent" and reason in found:
+            descents = _descents(data)  # Undecided when a descriptor cannot be read
+        elif reason in found:
             raise Undecided("predictor" if reason == "indirect parameters" else reason)
     object_streams = "object streams" in found
     left = min(_FAST_INFLATED, limits.INFLATED_MB.bytes())
@@ -300,6 +317,48 @@ def check_streams(data: bytes) -> None:
                 raise Undecided("large")
     if streams < flate_filters:
         raise Undecided("unread stream")
+    return descents
+
+
+#: A font's name (its descriptor's ``/FontName``, escapes decoded, subset tag left out) → its
+#: descriptor's ``/Descent`` (per 1000 of the font size); None when two descriptors of the name differ.
+Descents = dict[bytes, float | None]
+
+
+def _descents(data: bytes) -> Descents:
+    """The descents of the file's font descriptors, by font name (:data:`Descents`).
+
+    pdfminer takes a descriptor's descent of 0 as written (LibreOffice writes ``/Ascent 0 /Descent 0``
+    for its fonts, and Descent 0 is common in other producers' files too) and a positive one as
+    negative, while pdfium measures the glyphs for the first and keeps the sign of the second. So
+    for the characters of such a font, :func:`_chars` places pdfminer's box from the character's
+    origin and this descent. A descriptor is read where it stands as an indirect object
+    (``n 0 obj … endobj``) with one ``/FontName`` and one ``/Descent``; :class:`Undecided` when
+    a descent of 0 or above stands anywhere else (a descriptor this does not read).
+    """
+    starts = [match.start() for match in _OBJECT.finditer(data)]
+    out: Descents = {}
+    for match in _DESCENT.finditer(data):
+        k = bisect.bisect_right(starts, match.start()) - 1
+        end = data.find(b"endobj", starts[k]) if k >= 0 else -1
+        body = data[starts[k]:end] if 0 <= k and match.start() < end else b""
+        names = _FONT_NAME.findall(body)
+        if (b"/FontDescriptor" not in body or len(names) != 1 or len(_DESCENT.findall(body)) != 1
+                or b"stream" in body):
+            if _positive_descent(match):
+                raise Undecided("font descent")
+            continue
+        name = _SUBSET_TAG.sub(b"", _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), names[0]), count=1)
+        if name.decode("latin-1") in FONT_METRICS:  # pdfminer reads a standard font's own metrics
+            if _positive_descent(match):
+                raise Undecided("font descent")
+            continue
+        try:
+            descent = float(match.group(1))
+        except ValueError:
+            raise Undecided("font descent") from None
+        out[name] = descent if out.get(name, descent) == descent else None
+    return out
 
 
 def _check_descents(content: bytes) -> None:
@@ -368,19 +427,19 @@ def _refuse_inline_images(content: bytes) -> None:
         raise Undecided("inline image")
 
 
-def open_document(data: bytes) -> Document:
-    """Open the file with pdfium (:class:`Undecided` when pdfium cannot)."""
+def open_document(data: bytes, descents: Descents | None = None) -> Document:
+    """Open the file with pdfium (:class:`Undecided` when pdfium cannot); ``descents``: :func:`check_streams`'s."""
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             raise Undecided("pdfium cannot open") from exc
         info = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(value, str)}
-        return Document(len(pdf), pdf, info)
+        return Document(len(pdf), pdf, info, descents or {})
 
 
-def _page_view(page: Any) -> PageView:
-    """Characters and visible edges of one page."""
+def _page_view(page: Any, descents: Descents) -> PageView:
+    """Characters and visible edges of one page (``descents``: see :func:`_descents`)."""
     if page.get_rotation():
         raise Undecided("rotated page")
     left, bottom, right, top = page.get_mediabox()
@@ -388,7 +447,7 @@ def _page_view(page: Any) -> PageView:
         raise Undecided("media box offset")
     textpage = page.get_textpage()
     try:
-        chars, count, unmapped = _chars(textpage, top)
+        chars, count, unmapped = _chars(textpage, top, descents)
     finally:
         textpage.close()
     edges: list[dict[str, Any]] = []
@@ -397,8 +456,8 @@ def _page_view(page: Any) -> PageView:
     return PageView(chars, edges, (0.0, 0.0, right, top), count, unmapped, simple_text=True)
 
 
-def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, int]:
-    """The characters drawn on the page, in pdfplumber's form."""
+def _chars(textpage: Any, page_top: float, descents: Descents | None = None) -> tuple[list[dict[str, Any]], int, int]:
+    """The characters drawn on the page, in pdfplumber's form (``descents``: see :func:`_descents`)."""
     raw = _handle(textpage)
     count = _count_chars(raw)
     if count <= 0:
@@ -420,6 +479,7 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
     append = chars.append
     fonts: dict[Any, Any] = {}  # text object -> its font (characters of vertical-writing fonts only)
     width = _FFI.new("float *")
+    own: dict[Any, float | None] = {}  # text object -> its font's descent when pdfium's box does not serve
     for index, char in enumerate(text):
         if char in spaces and generated(raw, index):
             continue
@@ -455,15 +515,38 @@ def _chars(textpage: Any, page_top: float) -> tuple[list[dict[str, Any]], int, i
             if origin_y != f:
                 raise Undecided("character box")
         # pdfium's loose box is pdfminer's box (origin, advance width, descent) but for its top (the
-        # ascent, where pdfminer takes the font size)
-        if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or abs(
-                base - origin_y) > 0.5 * size:
+        # ascent, where pdfminer takes the font size); its bottom not for a descent pdfium measures
+        descent = None
+        if descents:
+            text_object = _text_object(raw, index)
+            descent = own[text_object] if text_object in own else own.setdefault(
+                text_object, _own_descent(text_object, descents))
+        if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or (
+                descent is None and abs(base - origin_y) > 0.5 * size):
             raise Undecided("character box")
-        bottom = page_top - base
+        bottom = page_top - base if descent is None else page_top - origin_y + descent * size
         top = bottom - size
         append({"text": char, "x0": left, "x1": right, "top": top, "bottom": bottom, "doctop": top,
                 "size": size, "upright": True})
     return chars, len(chars), 0
+
+
+def _own_descent(text_object: Any, descents: Descents) -> float | None:
+    """The descent (per font size, 0 or above) pdfminer gives the characters of a text object's
+    font when pdfium's box does not serve (its descriptor's descent is 0 or above); None when it
+    does (a negative descent); :class:`Undecided` when the font's descriptor is not known or two
+    descriptors of its name differ."""
+    font = _object_font(text_object)
+    size = _base_font_name(font, _FFI.NULL, 0) if font else 0
+    if not size or size > 1024:
+        raise Undecided("font descent")
+    buffer = _FFI.new("char[]", size)
+    _base_font_name(font, buffer, size)
+    name = _SUBSET_TAG.sub(b"", _FFI.string(buffer), count=1)
+    descent = descents.get(name)
+    if descent is None:
+        raise Undecided("font descent")
+    return descent / 1000 if descent >= 0 else None
 
 
 def _vertical(raw: Any, index: int, char: str, points: float, a: float, d: float,

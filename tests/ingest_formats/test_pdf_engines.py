@@ -526,9 +526,13 @@ def test_text_that_only_looks_like_an_inline_image_stays_with_pdfium(content: by
     pdfium_pages.check_streams(data)
 
 
-def _two_font_pdf(descent: bytes) -> bytes:
-    """A line in Helvetica and a number in a font whose descriptor gives ``descent`` (LibreOffice 7 writes 0)."""
-    content = b"BT /F1 12 Tf 72 700 Td (Total) Tj /F2 12 Tf 40 0 Td (1024) Tj ET"
+def _two_font_pdf(descent: bytes, *, helvetica: bool = True, descriptors: list[bytes] | None = None) -> bytes:
+    """A line in Helvetica and a number in a font whose descriptor gives ``descent`` (LibreOffice 7 writes 0).
+
+    ``helvetica``: False, the line in the descriptor's font too; ``descriptors``: more objects after
+    the descriptor (other descriptors)."""
+    content = (b"BT /F1 12 Tf 72 700 Td (Total) Tj /F2 12 Tf 40 0 Td (1024) Tj ET" if helvetica
+               else b"BT /F2 12 Tf 72 700 Td (7781) Tj /F2 16 Tf 0 -30 Td (1024) Tj ET")
     return pdf_of_objects([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -536,10 +540,12 @@ def _two_font_pdf(descent: bytes) -> bytes:
         b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
         b"<< /Length " + str(len(content)).encode() + b" >>\nstream\n" + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier /FirstChar 48 /LastChar 57 /Widths [600 600 600 600"
-        b" 600 600 600 600 600 600] /FontDescriptor 7 0 R >>",
-        b"<< /Type /FontDescriptor /FontName /Courier /Flags 33 /FontBBox [-23 -250 715 805] /ItalicAngle 0"
+        # a font name of no standard font (pdfminer reads a standard font's metrics, not its descriptor)
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+GkMono /FirstChar 48 /LastChar 57 /Widths [600 600 600"
+        b" 600 600 600 600 600 600 600] /FontDescriptor 7 0 R >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+GkMono /Flags 33 /FontBBox [-23 -250 715 805] /ItalicAngle 0"
         b" /Ascent " + (b"0" if descent == b"0" else b"629") + b" /Descent " + descent + b" /CapHeight 562 /StemV 51 >>",
+        *(descriptors or []),
     ])
 
 
@@ -559,18 +565,70 @@ def test_font_descents_inside_object_streams_are_checked(descent: bytes, reason:
             pdfium_pages.check_streams(data)
 
 
-@pytest.mark.parametrize(("descent", "reason"), [(b"-157", None), (b"0", "font descent"), (b"157", "font descent")])
-def test_font_descents_pdfminer_reads_otherwise_go_to_pdfplumber(descent: bytes, reason: str | None) -> None:
+@pytest.mark.parametrize(("descent", "descents"), [(b"-157", {}), (b"0", {b"GkMono": 0.0}),
+                                                   (b"157", {b"GkMono": 157.0})])
+def test_font_descents_pdfminer_reads_otherwise_are_read_from_the_descriptors(
+        descent: bytes, descents: dict[bytes, float]) -> None:
     """pdfminer takes a descent of 0 as written and a positive one as negative, pdfium measures the glyphs
     for 0 and keeps the sign: the characters' tops and bottoms would differ (by 2–3 pt at 14 pt in
-    LibreOffice 7's exports, enough to split a table cell's line). Such files are read by pdfplumber."""
+    LibreOffice 7's exports, enough to split a table cell's line). The descriptors' descents are read,
+    by font name; a page with a font of no known descriptor (Helvetica here) goes to pdfplumber."""
     data = _two_font_pdf(descent)
-    if reason is None:
-        pdfium_pages.check_streams(data)
-    else:
-        with pytest.raises(pdfium_pages.Undecided, match=reason):
-            pdfium_pages.check_streams(data)
+    assert pdfium_pages.check_streams(data) == descents
+    document = pdfium_pages.open_document(data, descents)
+    try:
+        if descents:
+            with pytest.raises(pdfium_pages.Undecided, match="font descent"):
+                document.page(0)
+        else:
+            document.page(0)
+    finally:
+        document.close()
     assert [b[1] for b in _blocks(_same(data))] == ["Total 1024"]
+
+
+@pytest.mark.parametrize("descent", [b"0", b"157", b"-157"])
+def test_characters_of_a_font_with_descent_zero_are_pdfminers(descent: bytes) -> None:
+    """Every font of the page with a known descriptor: pdfium reads it, each character's box pdfminer's."""
+    data = _two_font_pdf(descent, helvetica=False)
+    document = pdfium_pages.open_document(data, pdfium_pages.check_streams(data))
+    try:
+        chars = document.page(0).chars
+    finally:
+        document.close()
+    _assert_same_chars(chars, _plumber_chars(data))
+    _same(data)
+
+
+@pytest.mark.parametrize("other", [
+    b"<< /Type /FontDescriptor /FontName /BCDEFG+GkMono /Flags 33 /Descent -200 >>",  # the same name, another descent
+    b"<< /Type /Font /Subtype /Type1 /BaseFont /X /FontDescriptor << /Type /FontDescriptor /Descent 0 >> >>",  # not read
+])
+def test_font_descents_that_cannot_be_told_apart_go_to_pdfplumber(other: bytes) -> None:
+    _undecided_descents(_two_font_pdf(b"0", helvetica=False, descriptors=[other]), {b"GkMono": None})
+
+
+def test_a_standard_fonts_descriptor_is_not_taken() -> None:
+    """pdfminer reads a standard font's (Courier's) own metrics, not its descriptor's: not decided here."""
+    data = _two_font_pdf(b"0", helvetica=False).replace(b"ABCDEF+GkMono", b"Courier")
+    _undecided_descents(data, {})
+
+
+def _undecided_descents(data: bytes, expected: dict[bytes, float | None]) -> None:
+    """The file's font descents are ``expected`` and its page goes to pdfplumber (or the file does)."""
+    try:
+        descents = pdfium_pages.check_streams(data)
+    except pdfium_pages.Undecided as undecided:
+        assert str(undecided) == "font descent"
+    else:
+        assert descents == expected
+        document = pdfium_pages.open_document(data, descents)
+        try:
+            with pytest.raises(pdfium_pages.Undecided, match="font descent"):
+                document.page(0)
+        finally:
+            document.close()
+    _same(data)
 
 
 def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,17 +17,20 @@ covers the same breaks and running lines in reportlab PDFs everywhere.
 
 from __future__ import annotations
 
+import io
 import random
 import subprocess
 from typing import Any
 
+import pdfplumber
 import pytest
 from compare import compare_cells, error_keys
 from documents import make_document
 from forms import word_document
 
 from checker.api import check_many
-from checker.ingest import legacy, parse_document
+from checker.ingest import legacy, parse_document, pdfium_pages
+from checker.ingest.pdf import read_pdf
 
 SEEDS = (202, 218, 248)
 _SOFFICE = legacy.soffice()
@@ -59,3 +62,35 @@ def test_every_cell_of_an_exported_report_reads_back(exported: dict[int, tuple[d
     original_result, read_result = check_many([original, read])
     assert not error_keys(read_result) - error_keys(original_result)
 
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_exported_report_is_read_by_pdfium_as_pdfplumber_reads_it(
+        exported: dict[int, tuple[dict[str, Any], bytes]], seed: int) -> None:
+    """LibreOffice writes ``/Ascent 0 /Descent 0`` for its fonts; pdfium measures such a font's glyphs,
+    pdfminer takes the 0. The descents are read from the descriptors: every page is read by pdfium,
+    each character with pdfminer's box, and the layout is the one pdfplumber alone gives."""
+    _, data = exported[seed]
+    descents = pdfium_pages.check_streams(data)
+    assert descents and all(value == 0 for value in descents.values())
+    document = pdfium_pages.open_document(data, descents)
+    try:
+        views = [document.page(number) for number in range(document.page_count)]  # no page left to pdfplumber
+    finally:
+        document.close()
+    with pdfplumber.open(io.BytesIO(data)) as plumber:
+        for view, page in zip(views, plumber.pages, strict=True):
+            # pdfium's text page may order a line's characters otherwise (the layout sorts them)
+            def placed(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                return sorted((c for c in chars if not c["text"].isspace()),
+                              key=lambda c: (round(c["top"], 1), round(c["x0"], 1), c["text"]))
+            theirs, ours = placed(page.chars), placed(view.chars)
+            assert [c["text"] for c in ours] == [c["text"] for c in theirs]
+            for mine, their in zip(ours, theirs, strict=True):
+                for key in ("top", "bottom", "size"):
+                    assert mine[key] == pytest.approx(their[key], abs=1e-3), (key, mine, their)
+                # pdfium keeps glyph widths as whole units of 1/1000 of the font size, where LibreOffice
+                # writes fractions: a character's right edge may differ by a hundredth of a point
+                for key in ("x0", "x1"):
+                    assert mine[key] == pytest.approx(their[key], abs=0.02), (key, mine, their)
+    assert read_pdf(data).blocks == read_pdf(data, engine="pdfplumber").blocks
