@@ -337,19 +337,16 @@ def _descents(data: bytes) -> Descents:
     a descent of 0 or above stands anywhere else (a descriptor this does not read).
     """
     starts = [match.start() for match in _OBJECT.finditer(data)]
+    ends = [match.start() for match in re.finditer(rb"endobj", data)]
+    names: dict[int, bytes | None] = {}  # an object (its index in starts) → its descriptor's font name, if read
     out: Descents = {}
     for match in _DESCENT.finditer(data):
         k = bisect.bisect_right(starts, match.start()) - 1
-        end = data.find(b"endobj", starts[k]) if k >= 0 else -1
-        body = data[starts[k]:end] if 0 <= k and match.start() < end else b""
-        names = _FONT_NAME.findall(body)
-        if (b"/FontDescriptor" not in body or len(names) != 1 or len(_DESCENT.findall(body)) != 1
-                or b"stream" in body):
-            if _positive_descent(match):
-                raise Undecided("font descent")
-            continue
-        name = _SUBSET_TAG.sub(b"", _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), names[0]), count=1)
-        if name.decode("latin-1") in FONT_METRICS:  # pdfminer reads a standard font's own metrics
+        if k not in names:  # each object read once (a file may hold many descents in one object)
+            names[k] = _descriptor_name(data, starts, ends, k) if k >= 0 else None
+        name = names[k]
+        if name is None or match.start() > ends[bisect.bisect_left(ends, starts[k])] or (
+                name.decode("latin-1") in FONT_METRICS):  # pdfminer reads a standard font's own metrics
             if _positive_descent(match):
                 raise Undecided("font descent")
             continue
@@ -359,6 +356,20 @@ def _descents(data: bytes) -> Descents:
             raise Undecided("font descent") from None
         out[name] = descent if out.get(name, descent) == descent else None
     return out
+
+
+def _descriptor_name(data: bytes, starts: list[int], ends: list[int], k: int) -> bytes | None:
+    """The font name (escapes decoded, subset tag left out) of object ``k`` (``starts[k]``, up to the
+    first ``endobj`` after it) when it is a font descriptor with one ``/FontName`` and one ``/Descent``
+    and no stream; else None."""
+    at = bisect.bisect_left(ends, starts[k])
+    if at == len(ends) or (k + 1 < len(starts) and starts[k + 1] < ends[at]):
+        return None  # no endobj before the next object starts
+    body = data[starts[k]:ends[at]]
+    found = _FONT_NAME.findall(body)
+    if b"/FontDescriptor" not in body or len(found) != 1 or len(_DESCENT.findall(body)) != 1 or b"stream" in body:
+        return None
+    return _SUBSET_TAG.sub(b"", _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), found[0]), count=1)
 
 
 def _check_descents(content: bytes) -> None:
