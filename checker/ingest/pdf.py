@@ -42,6 +42,7 @@ from __future__ import annotations
 import codecs
 import io
 import itertools
+import math
 import os
 import re
 import struct
@@ -102,6 +103,10 @@ _MARGIN_ZONE = 0.12
 _RUNNING_TOLERANCE = 3.0
 #: Lines whose heights differ by this factor are of different paragraphs (a title over its text).
 _SIZE_CHANGE = 1.5
+#: pdfplumber's snap tolerance (its default; rules this close, one after another, are snapped together) …
+_SNAP_TOLERANCE = 3.0
+#: … and how far (pt) snapping may move a table's rules for rules of another table before each is found alone.
+_SNAP_SHIFT = 1.0
 #: How far (pt) outside a table's box its own rules may lie (pdfplumber's snapping moves rules by up to 3 pt).
 _OWN_RULES_MARGIN = 4.0
 _DIGITS = re.compile(r"\d+")
@@ -434,23 +439,40 @@ def _data_tables(page: pdfium_pages.PageView) -> list[PlumberTable]:
 
 
 def _snapped_together(edges: list[dict[str, Any]], owners: list[int | None]) -> bool:
-    """Whether pdfplumber's snapping puts rules of two tables (``owners``: each edge's table, or
-    None) in one cluster: rules of one orientation sorted by position, each within the snap
-    tolerance of the one before (pdfplumber's ``cluster_list``; rules of no table link too)."""
-    settings = TableSettings.resolve({})
-    for orientation, key, tolerance in (("v", "x0", settings.snap_x_tolerance),
-                                        ("h", "top", settings.snap_y_tolerance)):
+    """Whether pdfplumber's snapping moves rules of a table by more than :data:`_SNAP_SHIFT` because
+    rules of another table are in their cluster (``owners``: each edge's table, or None).
+
+    pdfplumber's ``cluster_list``: rules of one orientation sorted by position, each within the
+    snap tolerance of the one before, form a cluster (rules of no table link too), moved to the
+    mean of its rules. Found alone, a table's rules of such a cluster would go to about their
+    own mean; when that lies more than :data:`_SNAP_SHIFT` from the cluster's mean, the tables
+    are found again (a shift of less cannot move a character's centre out of its cell: text
+    keeps a margin from the rules).
+    """
+    for orientation, key, tolerance in (("v", "x0", _SNAP_TOLERANCE), ("h", "top", _SNAP_TOLERANCE)):
         ruled = sorted(((edge[key], owner) for edge, owner in zip(edges, owners, strict=True)
                         if edge["orientation"] == orientation), key=itemgetter(0))
-        last, seen = None, None  # the cluster's last position and its table (None: none yet)
-        for position, owner in ruled:
-            if last is None or position - last > tolerance:
-                seen = None
-            if owner is not None:
-                if seen is not None and seen != owner:
+        cluster: list[tuple[float, int | None]] = []
+        for position, owner in [*ruled, (math.inf, None)]:
+            if cluster and position - cluster[-1][0] > tolerance:
+                if _shifted(cluster):
                     return True
-                seen = owner
-            last = position
+                cluster = []
+            cluster.append((position, owner))
+    return False
+
+
+def _shifted(cluster: list[tuple[float, int | None]]) -> bool:
+    """Whether a cluster of rules (position, table) holds rules of two tables, and the rules of one
+    of them lie, on average, more than :data:`_SNAP_SHIFT` from the cluster's mean."""
+    tables = {owner for _, owner in cluster if owner is not None}
+    if len(tables) < 2:
+        return False
+    mean = sum(position for position, _ in cluster) / len(cluster)
+    for table in tables:
+        own = [position for position, owner in cluster if owner == table]
+        if abs(sum(own) / len(own) - mean) > _SNAP_SHIFT:
+            return True
     return False
 
 

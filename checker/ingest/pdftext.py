@@ -174,8 +174,11 @@ def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = (), *,
     """
     out: list[dict[str, Any] | None] = []
     clusters = _top_clusters(chars)
-    for cluster in _rows(clusters, boxes) if rows and len(clusters) > 1 else clusters:
-        if boxes and _boxed(cluster, boxes):
+    boxed = [_boxed(cluster, boxes) for cluster in clusters] if boxes else [False] * len(clusters)
+    if rows and len(clusters) > 1:
+        clusters, boxed = _rows(clusters, boxed)
+    for cluster, inside in zip(clusters, boxed, strict=True):
+        if inside:
             out.append(None)
             continue
         words: list[_Word] = []
@@ -192,24 +195,30 @@ def text_lines(chars: list[dict[str, Any]], boxes: Sequence[_Box] = (), *,
     return out
 
 
-def _rows(clusters: list[list[dict[str, Any]]], boxes: Sequence[_Box]) -> list[list[dict[str, Any]]]:
+def _rows(clusters: list[list[dict[str, Any]]],
+          boxed: list[bool]) -> tuple[list[list[dict[str, Any]]], list[bool]]:
     """The lines of characters (:func:`_top_clusters`), each joined to the line before it when both
-    were printed on one row (:func:`_one_row`) outside the boxes: the joined line's characters
-    stand at the first line's height (copies, moved up or down together), so that they are one
-    line of words. Lines inside a box (a table's) are left as they are, and keep their numbers."""
-    out: list[list[dict[str, Any]]] = [clusters[0]]
-    for cluster in clusters[1:]:
-        previous = out[-1]
-        if _one_row(previous, cluster) and not (boxes and (_boxed(previous, boxes) or _boxed(cluster, boxes))):
-            shift = min(c["top"] for c in previous) - min(c["top"] for c in cluster)
-            out[-1] = previous + [{**c, "top": c["top"] + shift, "bottom": c["bottom"] + shift,
-                                   "doctop": c["doctop"] + shift} for c in cluster]
+    were printed on one row (:func:`_one_row`) and neither lies in a box (``boxed``: a table's):
+    the joined line's characters stand at the first line's height (copies, moved up or down
+    together), so that they are one line of words. Lines in a box are left as they are and keep
+    their numbers. Returns the lines and whether each lies in a box."""
+    bands = [(min(c["top"] for c in cluster), max(c["bottom"] for c in cluster)) for cluster in clusters]
+    out, out_boxed, out_bands = [clusters[0]], [boxed[0]], [bands[0]]
+    for cluster, inside, band in zip(clusters[1:], boxed[1:], bands[1:], strict=True):
+        if not inside and not out_boxed[-1] and _one_row(out[-1], out_bands[-1], cluster, band):
+            shift = out_bands[-1][0] - band[0]
+            out[-1] = out[-1] + [{**c, "top": c["top"] + shift, "bottom": c["bottom"] + shift,
+                                  "doctop": c["doctop"] + shift} for c in cluster]
+            out_bands[-1] = (out_bands[-1][0], max(out_bands[-1][1], band[1] + shift))
         else:
             out.append(cluster)
-    return out
+            out_boxed.append(inside)
+            out_bands.append(band)
+    return out, out_boxed
 
 
-def _one_row(upper: list[dict[str, Any]], lower: list[dict[str, Any]]) -> bool:
+def _one_row(upper: list[dict[str, Any]], upper_band: tuple[float, float],
+             lower: list[dict[str, Any]], lower_band: tuple[float, float]) -> bool:
     """Whether two lines of characters were printed on one row.
 
     A row set in two fonts (Chinese characters in a CJK font, the digits of 2021 in a Latin
@@ -218,9 +227,9 @@ def _one_row(upper: list[dict[str, Any]], lower: list[dict[str, Any]]) -> bool:
     pdfplumber makes two lines of one (鸣沙县人民政府年政府信息公开工作年度报告 and 2021). The
     lines are one row when their heights overlap by at least 60% of the smaller height
     and no character of one stands over a character of the other (each fills the other's gaps).
+    ``upper_band``, ``lower_band``: each line's top and bottom (its characters' least top, greatest bottom).
     """
-    top_u, bottom_u = min(c["top"] for c in upper), max(c["bottom"] for c in upper)
-    top_l, bottom_l = min(c["top"] for c in lower), max(c["bottom"] for c in lower)
+    (top_u, bottom_u), (top_l, bottom_l) = upper_band, lower_band
     overlap = min(bottom_u, bottom_l) - max(top_u, top_l)
     if overlap < _ROW_OVERLAP * min(bottom_u - top_u, bottom_l - top_l):
         return False
