@@ -125,6 +125,11 @@ _DESCENT = re.compile(rb"/Descent\s*([-+]?[0-9.]+)")
 _OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 _FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()%{}]+)")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+#: A font descriptor's font program entry, a font dictionary's subtype, its ToUnicode map (see
+#: :func:`_without_font_programs`).
+_FONT_PROGRAM = re.compile(rb"/FontFile([23]?)(\s*\d+\s+\d+\s+R)")
+_FONT_SUBTYPE = re.compile(rb"/Subtype\s*/(Type0|Type1|MMType1|TrueType|Type3)(?![A-Za-z0-9])")
+_TO_UNICODE = re.compile(rb"/ToUnicode\s*\d+\s+\d+\s+R")
 #: A subset font's tag (``BAAAAA+``), which pdfium leaves out of the names it gives.
 _SUBSET_TAG = re.compile(rb"[A-Z]{6}\+")
 #: The operator that starts an inline image: at the start of the data or after white space or the end
@@ -439,7 +444,12 @@ def _refuse_inline_images(content: bytes) -> None:
 
 
 def open_document(data: bytes, descents: Descents | None = None) -> Document:
-    """Open the file with pdfium (:class:`Undecided` when pdfium cannot); ``descents``: :func:`check_streams`'s."""
+    """Open the file with pdfium (:class:`Undecided` when pdfium cannot); ``descents``: :func:`check_streams`'s.
+
+    pdfium is given the file with its font programs out of sight when that changes no character
+    (:func:`_without_font_programs`).
+    """
+    data = _without_font_programs(data)
     with _PDFIUM:
         try:
             pdf = pdfium.PdfDocument(data)
@@ -447,6 +457,32 @@ def open_document(data: bytes, descents: Descents | None = None) -> Document:
             raise Undecided("pdfium cannot open") from exc
         info = {key: value for key, value in pdf.get_metadata_dict(skip_empty=True).items() if isinstance(value, str)}
         return Document(len(pdf), pdf, info, descents or {})
+
+
+def _without_font_programs(data: bytes) -> bytes:
+    """The file with its font descriptors' ``/FontFile``, ``/FontFile2`` and ``/FontFile3`` entries
+    renamed (``/FontFilX…``, as long: the cross-reference offsets hold), when every font has a
+    ``/ToUnicode`` map; else the file as it is.
+
+    pdfminer reads no font program: a character's text comes from the font's ``ToUnicode`` map,
+    its box from the font's widths and descriptor. pdfium loads each embedded program with
+    FreeType (a third of the time it takes to load a page of a word processor's export). Without
+    the programs it takes the fonts as not embedded and draws them with gkcheck's box font
+    (:mod:`checker.ingest.pdfium_fonts`), whose boxes are pdfminer's as closely as the embedded
+    fonts' (closer, on the corpus PDFs). The text stays the same only where every font maps its
+    codes to text without its program: every font (``/Subtype`` Type0, Type1, MMType1, TrueType,
+    Type3) has a ``/ToUnicode`` reference, and no font can hide in an object stream. And every
+    font is a composite one (Type0: WPS's and browsers' exports): pdfium finds the glyphs of a
+    simple font that is not embedded by its codes, which a symbolic subset (LibreOffice's) maps
+    to no glyph of the box font (its characters would have no outline: the page would go to
+    pdfplumber, see :func:`_chars`).
+    """
+    if b"/FontFile" not in data or b"/ObjStm" in data:
+        return data
+    fonts = _FONT_SUBTYPE.findall(data)
+    if not fonts or any(kind != b"Type0" for kind in fonts) or len(_TO_UNICODE.findall(data)) < len(fonts):
+        return data
+    return _FONT_PROGRAM.sub(rb"/FontFilX\1\2", data)
 
 
 def _page_view(page: Any, descents: Descents) -> PageView:
