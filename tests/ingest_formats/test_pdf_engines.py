@@ -576,14 +576,13 @@ def test_font_descents_pdfminer_reads_otherwise_are_read_from_the_descriptors(
     data = _two_font_pdf(descent)
     assert pdfium_pages.check_streams(data) == descents
     document = pdfium_pages.open_document(data, descents)
-    try:
-        if descents:
-            with pytest.raises(pdfium_pages.Undecided, match="font descent"):
-                document.page(0)
-        else:
+    if descents:
+        _first_page_undecided(document, "font descent")
+    else:
+        try:
             document.page(0)
-    finally:
-        document.close()
+        finally:
+            document.close()
     assert [b[1] for b in _blocks(_same(data))] == ["Total 1024"]
 
 
@@ -622,13 +621,17 @@ def _undecided_descents(data: bytes, expected: dict[bytes, float | None]) -> Non
         assert str(undecided) == "font descent"
     else:
         assert descents == expected
-        document = pdfium_pages.open_document(data, descents)
-        try:
-            with pytest.raises(pdfium_pages.Undecided, match="font descent"):
-                document.page(0)
-        finally:
-            document.close()
+        _first_page_undecided(pdfium_pages.open_document(data, descents), "font descent")
     _same(data)
+
+
+def _first_page_undecided(document: pdfium_pages.Document, reason: str) -> None:
+    """The document's first page goes to pdfplumber for ``reason``; the document is closed."""
+    try:
+        with pytest.raises(pdfium_pages.Undecided, match=reason):
+            document.page(0)
+    finally:
+        document.close()
 
 
 def test_inflated_bound_holds_before_pdfium(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -796,12 +799,7 @@ def test_vertical_writing_read_by_pdfium_as_pdfplumber_reads_it(content: bytes, 
 ])
 def test_vertical_writing_pdfium_cannot_verify_goes_to_pdfplumber(content: bytes, cid_font: bytes) -> None:
     data = _vertical_pdf(content, cid_font)
-    document = pdfium_pages.open_document(data)
-    try:
-        with pytest.raises(pdfium_pages.Undecided, match="character box"):
-            document.page(0)
-    finally:
-        document.close()
+    _first_page_undecided(pdfium_pages.open_document(data), "character box")
     _same(data)
 
 
