@@ -472,7 +472,7 @@ def _without_font_programs(data: bytes) -> bytes:
     fonts' (closer, on the corpus PDFs). The text stays the same only where every font maps its
     codes to text without its program: every font (``/Subtype`` Type0, Type1, MMType1, TrueType,
     Type3) has a ``/ToUnicode`` reference, and no font can hide in an object stream. And every
-    font is a composite one (Type0: WPS's and browsers' exports): pdfium finds the glyphs of a
+    font is a composite one (Type0: WPS's exports; Chromium's add Type3 fonts): pdfium finds the glyphs of a
     simple font that is not embedded by its codes, which a symbolic subset (LibreOffice's) maps
     to no glyph of the box font (its characters would have no outline: the page would go to
     pdfplumber, see :func:`_chars`).
