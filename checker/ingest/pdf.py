@@ -449,12 +449,12 @@ def _snapped_together(edges: list[dict[str, Any]], owners: list[int | None]) -> 
     are found again (a shift of less cannot move a character's centre out of its cell: text
     keeps a margin from the rules).
     """
-    for orientation, key, tolerance in (("v", "x0", _SNAP_TOLERANCE), ("h", "top", _SNAP_TOLERANCE)):
+    for orientation, key in (("v", "x0"), ("h", "top")):
         ruled = sorted(((edge[key], owner) for edge, owner in zip(edges, owners, strict=True)
                         if edge["orientation"] == orientation), key=itemgetter(0))
         cluster: list[tuple[float, int | None]] = []
         for position, owner in [*ruled, (math.inf, None)]:
-            if cluster and position - cluster[-1][0] > tolerance:
+            if cluster and position - cluster[-1][0] > _SNAP_TOLERANCE:
                 if _shifted(cluster):
                     return True
                 cluster = []

@@ -343,15 +343,16 @@ def _descents(data: bytes) -> Descents:
     """
     starts = [match.start() for match in _OBJECT.finditer(data)]
     ends = [match.start() for match in re.finditer(rb"endobj", data)]
-    names: dict[int, bytes | None] = {}  # an object (its index in starts) → its descriptor's font name, if read
+    # an object (its index in starts) → its descriptor's font name and where it ends, when it is one
+    read: dict[int, tuple[bytes, int] | None] = {}
     out: Descents = {}
     for match in _DESCENT.finditer(data):
         k = bisect.bisect_right(starts, match.start()) - 1
-        if k not in names:  # each object read once (a file may hold many descents in one object)
-            names[k] = _descriptor_name(data, starts, ends, k) if k >= 0 else None
-        name = names[k]
-        if name is None or match.start() > ends[bisect.bisect_left(ends, starts[k])] or (
-                name.decode("latin-1") in FONT_METRICS):  # pdfminer reads a standard font's own metrics
+        if k not in read:  # each object read once (a file may hold many descents in one object)
+            read[k] = _descriptor_name(data, starts, ends, k) if k >= 0 else None
+        descriptor = read[k]
+        name = descriptor[0] if descriptor is not None and match.start() < descriptor[1] else None
+        if name is None or name.decode("latin-1") in FONT_METRICS:  # pdfminer reads a standard font's own metrics
             if _positive_descent(match):
                 raise Undecided("font descent")
             continue
@@ -363,10 +364,10 @@ def _descents(data: bytes) -> Descents:
     return out
 
 
-def _descriptor_name(data: bytes, starts: list[int], ends: list[int], k: int) -> bytes | None:
+def _descriptor_name(data: bytes, starts: list[int], ends: list[int], k: int) -> tuple[bytes, int] | None:
     """The font name (escapes decoded, subset tag left out) of object ``k`` (``starts[k]``, up to the
-    first ``endobj`` after it) when it is a font descriptor with one ``/FontName`` and one ``/Descent``
-    and no stream; else None."""
+    first ``endobj`` after it) and where the object ends, when it is a font descriptor with one
+    ``/FontName`` and one ``/Descent`` and no stream; else None."""
     at = bisect.bisect_left(ends, starts[k])
     if at == len(ends) or (k + 1 < len(starts) and starts[k + 1] < ends[at]):
         return None  # no endobj before the next object starts
@@ -374,7 +375,8 @@ def _descriptor_name(data: bytes, starts: list[int], ends: list[int], k: int) ->
     found = _FONT_NAME.findall(body)
     if b"/FontDescriptor" not in body or len(found) != 1 or len(_DESCENT.findall(body)) != 1 or b"stream" in body:
         return None
-    return _SUBSET_TAG.sub(b"", _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), found[0]), count=1)
+    name = _SUBSET_TAG.sub(b"", _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), found[0]), count=1)
+    return name, ends[at]
 
 
 def _check_descents(content: bytes) -> None:
@@ -461,8 +463,8 @@ def open_document(data: bytes, descents: Descents | None = None) -> Document:
 
 def _without_font_programs(data: bytes) -> bytes:
     """The file with its font descriptors' ``/FontFile``, ``/FontFile2`` and ``/FontFile3`` entries
-    renamed (``/FontFilX…``, as long: the cross-reference offsets hold), when every font has a
-    ``/ToUnicode`` map; else the file as it is.
+    renamed (``/FontFilX…``, as long: the cross-reference offsets hold), when every font is a
+    composite one with a ``/ToUnicode`` map (see below); else the file as it is.
 
     pdfminer reads no font program: a character's text comes from the font's ``ToUnicode`` map,
     its box from the font's widths and descriptor. pdfium loads each embedded program with
@@ -566,8 +568,9 @@ def _chars(textpage: Any, page_top: float, descents: Descents | None = None) -> 
         descent = None
         if descents:
             text_object = _text_object(raw, index)
-            descent = own[text_object] if text_object in own else own.setdefault(
-                text_object, _own_descent(text_object, descents))
+            if text_object not in own:
+                own[text_object] = _own_descent(text_object, descents)
+            descent = own[text_object]
         if abs(left - origin_x) > 0.05 * size + 0.01 or right - left > 3 * size or (
                 descent is None and abs(base - origin_y) > 0.5 * size):
             raise Undecided("character box")

@@ -645,15 +645,15 @@ def split_joined(table: Table) -> list[Table]:
     their locations (the grid as printed); each part loses the blank columns at its right
     that only the other part's width gave it.
     """
-    for at, row in enumerate(table.rows[1:], start=1):
-        if not _APPEALS_OPENING.search("".join(match_key(cell.text) for cell in row)):
-            continue
-        above = Table(_trimmed(table.rows[:at]), table.loc)
-        below = Table(_trimmed(table.rows[at:]), _row_location(row, table.loc))
-        if table_kind(above, None, None, strict=True) not in (None, "appeals") and (
-                table_kind(below, None, None, strict=True) == "appeals"):
-            return [above, below]
+    at = next((k for k, row in enumerate(table.rows[1:], start=1)
+               if _APPEALS_OPENING.search("".join(match_key(cell.text) for cell in row))), None)
+    if at is None:
         return [table]
+    above = Table(_trimmed(table.rows[:at]), table.loc)
+    below = Table(_trimmed(table.rows[at:]), _row_location(table.rows[at], table.loc))
+    if table_kind(above, None, None, strict=True) not in (None, "appeals") and (
+            table_kind(below, None, None, strict=True) == "appeals"):
+        return [above, below]
     return [table]
 
 
